@@ -1,0 +1,8 @@
+/**
+ * The SLA backend plugin: incident store, ingestion, catalog integration and the
+ * compliance API described in SPEC §6.
+ *
+ * @packageDocumentation
+ */
+
+export { slaPlugin as default } from './plugin';

@@ -1,0 +1,9 @@
+/**
+ * Isomorphic core of the SLA plugins: the annotation grammar, business calendars, the SLA
+ * arithmetic of SPEC §5 and the permissions. No I/O: the backend and the frontend both use it.
+ *
+ * @packageDocumentation
+ */
+
+export * from './annotations';
+export * from './permissions';

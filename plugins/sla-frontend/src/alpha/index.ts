@@ -1,0 +1,1 @@
+export { default, slaApi, slaEntityCard } from './plugin';

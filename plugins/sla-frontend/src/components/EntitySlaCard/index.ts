@@ -1,0 +1,1 @@
+export { EntitySlaCard } from './EntitySlaCard';
