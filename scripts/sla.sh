@@ -7,6 +7,7 @@
 # step. With Node 22+ and yarn already installed nothing here is noticeable.
 set -euo pipefail
 
+caller_dir=$PWD
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 
@@ -107,6 +108,7 @@ case "$cmd" in
     ;;
   yarn)
     ensure_install
+    cd "$caller_dir"
     exec node "$root/$(yarn_release)" "$@"
     ;;
   *)

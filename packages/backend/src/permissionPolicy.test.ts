@@ -14,10 +14,13 @@ function user(ownershipEntityRefs: string[]) {
 }
 
 describe('DemoPermissionPolicy', () => {
+  let currentOwnership = {
+    userEntityRef: 'user:default/someone',
+    ownershipEntityRefs: [] as string[],
+  };
   const userInfo = {
     getUserInfo: jest.fn(async () => currentOwnership),
   };
-  let currentOwnership = { userEntityRef: 'user:default/someone', ownershipEntityRefs: [] as string[] };
   const policy = new DemoPermissionPolicy(userInfo);
 
   it('lets every signed-in user read SLA data', async () => {
@@ -27,7 +30,10 @@ describe('DemoPermissionPolicy', () => {
   });
 
   it('keeps snapshot recomputes to the SLA admin group', async () => {
-    currentOwnership = { userEntityRef: 'user:default/someone', ownershipEntityRefs: [] };
+    currentOwnership = {
+      userEntityRef: 'user:default/someone',
+      ownershipEntityRefs: [],
+    };
     await expect(
       policy.handle({ permission: slaSnapshotRecomputePermission }, user([])),
     ).resolves.toEqual({ result: AuthorizeResult.DENY });

@@ -31,7 +31,8 @@ export class DemoPermissionPolicy implements PermissionPolicy {
   ): Promise<PolicyDecision> {
     if (request.permission.name === slaSnapshotRecomputePermission.name) {
       const refs = user
-        ? (await this.userInfo.getUserInfo(user.credentials)).ownershipEntityRefs
+        ? (await this.userInfo.getUserInfo(user.credentials))
+            .ownershipEntityRefs
         : [];
       return {
         result: refs.includes(SLA_ADMIN_GROUP)

@@ -4,7 +4,12 @@
  * @packageDocumentation
  */
 
-export { slaPlugin, EntitySlaCard, isSlaAvailable, rootRouteRef } from './plugin';
+export {
+  slaPlugin,
+  EntitySlaCard,
+  isSlaAvailable,
+  rootRouteRef,
+} from './plugin';
 export { slaApiRef, SlaClient } from './api';
 export type * from './api/types';
 export type { SlaApi } from './api';

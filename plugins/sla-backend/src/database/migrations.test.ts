@@ -22,7 +22,9 @@ describe('migrations', () => {
   const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
 
   it('names every migration with a 14-digit timestamp', () => {
-    const all = fs.readdirSync(MIGRATIONS_DIRECTORY).filter(n => n.endsWith('.js'));
+    const all = fs
+      .readdirSync(MIGRATIONS_DIRECTORY)
+      .filter(n => n.endsWith('.js'));
     expect(all).toEqual(migrationFiles);
     expect(migrationFiles.length).toBeGreaterThan(0);
   });
@@ -30,7 +32,10 @@ describe('migrations', () => {
   describe.each(databases.eachSupportedId())('%p', databaseId => {
     it.each(migrationFiles)('%s goes up, down and up again', async file => {
       const knex = await databases.init(databaseId);
-      for (const earlier of migrationFiles.slice(0, migrationFiles.indexOf(file))) {
+      for (const earlier of migrationFiles.slice(
+        0,
+        migrationFiles.indexOf(file),
+      )) {
         await migrateUpTo(knex, earlier);
       }
       await migrateUpTo(knex, file);
@@ -58,7 +63,10 @@ describe('migrations', () => {
         pauses: '[]',
         updated_at: 1790000000000,
       });
-      const rows = await knex('sla_incidents').select('incident_id', 'created_at');
+      const rows = await knex('sla_incidents').select(
+        'incident_id',
+        'created_at',
+      );
       expect(rows.map(r => [r.incident_id, Number(r.created_at)])).toEqual([
         ['INC-1', 1790000000000],
       ]);
@@ -78,7 +86,9 @@ async function listTables(knex: Knex): Promise<string[]> {
       .filter(n => !n.startsWith('knex_'))
       .sort();
   }
-  const rows = await knex('sqlite_master').where({ type: 'table' }).select('name');
+  const rows = await knex('sqlite_master')
+    .where({ type: 'table' })
+    .select('name');
   return rows
     .map((r: { name: string }) => r.name)
     .filter(n => !n.startsWith('knex_') && !n.startsWith('sqlite_'))

@@ -10,7 +10,11 @@ function entity(annotations: Record<string, string>): Entity {
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Component',
     metadata: { name: 'cad-core', namespace: 'default', annotations },
-    spec: { type: 'service', owner: 'dispatch-platform', lifecycle: 'production' },
+    spec: {
+      type: 'service',
+      owner: 'dispatch-platform',
+      lifecycle: 'production',
+    },
   };
 }
 
@@ -30,7 +34,9 @@ describe('EntitySlaCard', () => {
     await renderCard({ getEntityCompliance }, entity({}));
 
     expect(screen.getByText(/Missing Annotation/i)).toBeInTheDocument();
-    expect(screen.getAllByText(/servicelevel.io\/tier/).length).toBeGreaterThan(0);
+    expect(screen.getAllByText(/servicelevel.io\/tier/).length).toBeGreaterThan(
+      0,
+    );
     expect(getEntityCompliance).not.toHaveBeenCalled();
   });
 
@@ -42,9 +48,11 @@ describe('EntitySlaCard', () => {
     );
 
     expect(screen.getByTestId('progress')).toBeInTheDocument();
-    expect(getEntityCompliance).toHaveBeenCalledWith(
-      { kind: 'Component', namespace: 'default', name: 'cad-core' },
-    );
+    expect(getEntityCompliance).toHaveBeenCalledWith({
+      kind: 'Component',
+      namespace: 'default',
+      name: 'cad-core',
+    });
   });
 
   it('shows the error when the API fails, never an empty card', async () => {
@@ -67,8 +75,17 @@ describe('EntitySlaCard', () => {
       period: { key: '2026-11', start: '', end: '' },
       problems: [],
       objectives: [
-        { objective: 'availability', target: '99.95%', actual: '99.97%', status: 'met' as const },
-        { objective: 'response-time:P1', target: '5m', status: 'breached' as const },
+        {
+          objective: 'availability',
+          target: '99.95%',
+          actual: '99.97%',
+          status: 'met' as const,
+        },
+        {
+          objective: 'response-time:P1',
+          target: '5m',
+          status: 'breached' as const,
+        },
       ],
     }));
     await renderCard(
