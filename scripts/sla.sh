@@ -86,6 +86,10 @@ case "$cmd" in
   start)
     ensure_install
     log "Starting the portal at http://localhost:3000 (backend on http://localhost:7007)"
+    if [ "${SLA_DEMO_SEED:-1}" != "0" ]; then
+      # Loads the demo incidents through POST /api/sla/incidents once the backend answers.
+      node "$root/scripts/seed-demo.mjs" &
+    fi
     exec node "$root/$(yarn_release)" backstage-cli repo start "$@"
     ;;
   test)

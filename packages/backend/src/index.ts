@@ -3,6 +3,7 @@
  */
 
 import { createBackend } from '@backstage/backend-defaults';
+import { catalogModuleSlaAnnotations } from '@servicelevel/plugin-sla-backend';
 
 const backend = createBackend();
 
@@ -19,5 +20,7 @@ backend.add(import('@backstage/plugin-permission-backend'));
 backend.add(import('./permissionPolicy'));
 
 backend.add(import('@servicelevel/plugin-sla-backend'));
+// Reports malformed servicelevel.io/ annotations as catalog processing errors.
+backend.add(catalogModuleSlaAnnotations);
 
 backend.start();

@@ -6,3 +6,5 @@
  */
 
 export { slaPlugin as default } from './plugin';
+export { catalogModuleSlaAnnotations } from './catalog/module';
+export { SlaAnnotationsProcessor } from './catalog/SlaAnnotationsProcessor';

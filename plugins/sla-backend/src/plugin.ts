@@ -1,9 +1,36 @@
 import {
   coreServices,
   createBackendPlugin,
+  readSchedulerServiceTaskScheduleDefinitionFromConfig,
+  SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
-import { applyDatabaseMigrations } from './database/migrations';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { readSlaConfig, slaPermissions } from '@servicelevel/plugin-sla-common';
+import {
+  DatabaseEntityStore,
+  DatabaseIncidentStore,
+  DatabaseSnapshotStore,
+  DatabaseSyncStateStore,
+  DatabaseTermsStore,
+} from './database';
+import { CatalogSync } from './service/CatalogSync';
+import { ComplianceService } from './service/ComplianceService';
 import { createRouter } from './service/router';
+
+const DEFAULT_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
+  frequency: { minutes: 5 },
+  timeout: { minutes: 10 },
+};
+
+/**
+ * Closed periods are published a while after startup, so that a backfill started with the
+ * backend (like the demo seeding) lands before the first snapshot.
+ */
+const SNAPSHOT_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
+  frequency: { hours: 1 },
+  timeout: { minutes: 30 },
+  initialDelay: { minutes: 2 },
+};
 
 /**
  * The SLA backend plugin, mounted at `/api/sla`.
@@ -14,17 +41,93 @@ export const slaPlugin = createBackendPlugin({
   register(env) {
     env.registerInit({
       deps: {
+        auditor: coreServices.auditor,
+        auth: coreServices.auth,
+        catalog: catalogServiceRef,
+        config: coreServices.rootConfig,
         database: coreServices.database,
+        httpAuth: coreServices.httpAuth,
         httpRouter: coreServices.httpRouter,
         logger: coreServices.logger,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        scheduler: coreServices.scheduler,
       },
-      async init({ database, httpRouter, logger }) {
-        const client = await database.getClient();
-        if (!database.migrations?.skip) {
-          await applyDatabaseMigrations(client);
+      async init(deps) {
+        const { config, database, logger, scheduler } = deps;
+        const { config: slaConfig, problems } = readSlaConfig(
+          config.getOptional('sla') ?? {},
+        );
+        for (const problem of problems) {
+          logger.warn(`Ignoring sla.${problem.path}: ${problem.message}`);
         }
-        httpRouter.use(await createRouter({ logger }));
-        httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
+
+        const incidents = await DatabaseIncidentStore.create({ database });
+        const terms = await DatabaseTermsStore.create({ database });
+        const entities = await DatabaseEntityStore.create({ database });
+        const snapshots = await DatabaseSnapshotStore.create({ database });
+        const syncStates = await DatabaseSyncStateStore.create({ database });
+        const compliance = new ComplianceService({
+          incidents,
+          terms,
+          entities,
+          snapshots,
+          slaConfig,
+        });
+        const catalogSync = new CatalogSync({
+          catalog: deps.catalog,
+          auth: deps.auth,
+          entities,
+          terms,
+          slaConfig,
+          logger,
+        });
+
+        deps.permissionsRegistry.addPermissions(slaPermissions);
+
+        const schedule = config.has('sla.schedule')
+          ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
+              config.getConfig('sla.schedule'),
+            )
+          : DEFAULT_SCHEDULE;
+        // Both run on one replica at a time (scope global).
+        await scheduler.scheduleTask({
+          id: 'sla-catalog-sync',
+          scope: 'global',
+          ...schedule,
+          fn: async () => {
+            const synced = await catalogSync.run();
+            logger.info(
+              `SLA catalog sync: ${synced.entities} entities, ${synced.newVersions} new terms versions`,
+            );
+          },
+        });
+        await scheduler.scheduleTask({
+          id: 'sla-snapshots',
+          scope: 'global',
+          ...SNAPSHOT_SCHEDULE,
+          fn: async () => {
+            const written = await compliance.snapshotClosedPeriods(Date.now());
+            logger.info(`SLA snapshots: ${written} closed periods published`);
+          },
+        });
+
+        deps.httpRouter.use(
+          await createRouter({
+            logger,
+            httpAuth: deps.httpAuth,
+            permissions: deps.permissions,
+            auditor: deps.auditor,
+            incidents,
+            entities,
+            syncStates,
+            compliance,
+          }),
+        );
+        deps.httpRouter.addAuthPolicy({
+          path: '/health',
+          allow: 'unauthenticated',
+        });
       },
     });
   },

@@ -5,5 +5,5 @@
  * @packageDocumentation
  */
 
-export * from './annotations';
+export * from './engine';
 export * from './permissions';

@@ -10,7 +10,9 @@ describe('SLA annotations', () => {
 
   it('treats a tier or any objective key as having an SLA', () => {
     expect(hasSlaAnnotations({ 'servicelevel.io/tier': 'gold' })).toBe(true);
-    expect(hasSlaAnnotations({ 'servicelevel.io/max-outage': '2h' })).toBe(true);
+    expect(hasSlaAnnotations({ 'servicelevel.io/max-outage': '2h' })).toBe(
+      true,
+    );
   });
 
   it('does not treat metadata-only keys as an SLA', () => {

@@ -1,0 +1,243 @@
+import type { Incident, Pause } from '@servicelevel/plugin-sla-common';
+import { Knex } from 'knex';
+import {
+  chunk,
+  connectStore,
+  DatabaseStoreOptions,
+  rowsPerStatement,
+  toNumber,
+  toOptionalNumber,
+} from './client';
+import type { IncidentStore, StoredIncident } from './types';
+
+const TABLE = 'sla_incidents';
+
+/** A row of sla_incidents as the drivers return it. */
+export type RawIncidentRow = {
+  source: string;
+  incident_id: string;
+  entity_ref: string;
+  title: string;
+  priority: string;
+  created_at: number | string;
+  acknowledged_at: number | string | null;
+  resolved_at: number | string | null;
+  /** JSON array of pauses. */
+  pauses: string;
+  outage_start: number | string | null;
+  outage_end: number | string | null;
+  /** SQLite returns 0/1. */
+  outage_planned: boolean | number;
+  outage_impact: string | null;
+  url: string | null;
+  updated_at: number | string;
+};
+
+const COLUMN_COUNT = 16;
+/** Identity pairs per existence query (two bound variables each). */
+const KEYS_PER_QUERY = 400;
+/** Entity refs per IN list. */
+const REFS_PER_QUERY = 500;
+
+function toRow(incident: Incident, now: number): RawIncidentRow {
+  return {
+    source: incident.source,
+    incident_id: incident.id,
+    entity_ref: incident.entityRef,
+    title: incident.title,
+    priority: incident.priority,
+    created_at: incident.createdAt,
+    acknowledged_at: incident.acknowledgedAt ?? null,
+    resolved_at: incident.resolvedAt ?? null,
+    pauses: JSON.stringify(incident.pauses),
+    outage_start: incident.outage?.start ?? null,
+    outage_end: incident.outage?.end ?? null,
+    outage_planned: incident.outage?.planned ?? false,
+    outage_impact: incident.outage?.impact ?? null,
+    url: incident.url ?? null,
+    updated_at: now,
+  };
+}
+
+/**
+ * The one place rows become incidents. Optional fields that are null in the row are left
+ * out, not set to null. `outage.planned` is stored NOT NULL with default false, so false and
+ * absent are the same fact; it is read back only when true.
+ */
+function fromRow(row: RawIncidentRow): StoredIncident {
+  const incident: StoredIncident = {
+    source: row.source,
+    id: row.incident_id,
+    entityRef: row.entity_ref,
+    title: row.title,
+    priority: row.priority as Incident['priority'],
+    createdAt: toNumber(row.created_at),
+    pauses: JSON.parse(row.pauses) as Pause[],
+    updatedAt: toNumber(row.updated_at),
+  };
+  const acknowledgedAt = toOptionalNumber(row.acknowledged_at);
+  if (acknowledgedAt !== undefined) {
+    incident.acknowledgedAt = acknowledgedAt;
+  }
+  const resolvedAt = toOptionalNumber(row.resolved_at);
+  if (resolvedAt !== undefined) {
+    incident.resolvedAt = resolvedAt;
+  }
+  const outageStart = toOptionalNumber(row.outage_start);
+  if (outageStart !== undefined) {
+    const outage: NonNullable<Incident['outage']> = { start: outageStart };
+    const outageEnd = toOptionalNumber(row.outage_end);
+    if (outageEnd !== undefined) {
+      outage.end = outageEnd;
+    }
+    if (Boolean(row.outage_planned)) {
+      outage.planned = true;
+    }
+    if (row.outage_impact !== null) {
+      outage.impact = row.outage_impact as 'down' | 'degraded';
+    }
+    incident.outage = outage;
+  }
+  if (row.url !== null) {
+    incident.url = row.url;
+  }
+  return incident;
+}
+
+function identity(source: string, id: string): string {
+  return JSON.stringify([source, id]);
+}
+
+/** Incidents in sla_incidents, identified by (source, incident_id). */
+export class DatabaseIncidentStore implements IncidentStore {
+  static async create(
+    options: DatabaseStoreOptions,
+  ): Promise<DatabaseIncidentStore> {
+    return new DatabaseIncidentStore(await connectStore(options));
+  }
+
+  private constructor(private readonly db: Knex) {}
+
+  async upsertIncidents(
+    incidents: Incident[],
+    options?: { now?: number },
+  ): Promise<{ inserted: number; updated: number }> {
+    const now = options?.now ?? Date.now();
+    // One INSERT … ON CONFLICT may not touch a row twice (PostgreSQL), so the last copy of a
+    // repeated (source, id) wins, as it would if the copies were sent one after the other.
+    const byIdentity = new Map<string, RawIncidentRow>();
+    for (const incident of incidents) {
+      byIdentity.set(
+        identity(incident.source, incident.id),
+        toRow(incident, now),
+      );
+    }
+    const rows = [...byIdentity.values()];
+    if (rows.length === 0) {
+      return { inserted: 0, updated: 0 };
+    }
+
+    return this.db.transaction(async tx => {
+      let existing = 0;
+      for (const keys of chunk(rows, KEYS_PER_QUERY)) {
+        const found = await tx<RawIncidentRow>(TABLE)
+          .whereIn(
+            ['source', 'incident_id'],
+            keys.map(r => [r.source, r.incident_id]),
+          )
+          .count({ count: '*' });
+        existing += Number(found[0].count);
+      }
+      for (const batch of chunk(rows, rowsPerStatement(COLUMN_COUNT))) {
+        await tx<RawIncidentRow>(TABLE)
+          .insert(batch)
+          .onConflict(['source', 'incident_id'])
+          .merge();
+      }
+      return { inserted: rows.length - existing, updated: existing };
+    });
+  }
+
+  async listForEntity(
+    entityRef: string,
+    from: number,
+    to: number,
+  ): Promise<StoredIncident[]> {
+    const rows = await this.db<RawIncidentRow>(TABLE)
+      .where('entity_ref', entityRef)
+      .where(q => this.relevantTo(q, from, to))
+      .orderBy([
+        { column: 'created_at' },
+        { column: 'source' },
+        { column: 'incident_id' },
+      ]);
+    return rows.map(fromRow);
+  }
+
+  /** Every requested entity ref is a key of the result, with [] when it has no incidents. */
+  async listForEntities(
+    entityRefs: string[],
+    from: number,
+    to: number,
+  ): Promise<Map<string, StoredIncident[]>> {
+    const result = new Map<string, StoredIncident[]>();
+    const unique = [...new Set(entityRefs)];
+    for (const ref of unique) {
+      result.set(ref, []);
+    }
+    for (const refs of chunk(unique, REFS_PER_QUERY)) {
+      const rows = await this.db<RawIncidentRow>(TABLE)
+        .whereIn('entity_ref', refs)
+        .where(q => this.relevantTo(q, from, to))
+        .orderBy([
+          { column: 'created_at' },
+          { column: 'source' },
+          { column: 'incident_id' },
+        ]);
+      for (const row of rows) {
+        result.get(row.entity_ref)!.push(fromRow(row));
+      }
+    }
+    return result;
+  }
+
+  async get(source: string, id: string): Promise<StoredIncident | undefined> {
+    const row = await this.db<RawIncidentRow>(TABLE)
+      .where({ source, incident_id: id })
+      .first();
+    return row ? fromRow(row) : undefined;
+  }
+
+  async countByEntity(): Promise<Array<{ entityRef: string; count: number }>> {
+    // PostgreSQL returns count(*) as a bigint string.
+    const rows = (await this.db(TABLE)
+      .select('entity_ref')
+      .count({ count: '*' })
+      .groupBy('entity_ref')
+      .orderBy('entity_ref')) as Array<{
+      entity_ref: string;
+      count: number | string;
+    }>;
+    return rows.map(r => ({ entityRef: r.entity_ref, count: Number(r.count) }));
+  }
+
+  /**
+   * Created before `to` and not finished before `from`: still open, resolved, acknowledged
+   * or with an outage running at or after `from`.
+   */
+  private relevantTo(query: Knex.QueryBuilder, from: number, to: number) {
+    return query.where('created_at', '<', to).andWhere(q =>
+      q
+        .whereNull('resolved_at')
+        .orWhere('resolved_at', '>=', from)
+        .orWhere('acknowledged_at', '>=', from)
+        .orWhere(o =>
+          o
+            .whereNotNull('outage_start')
+            .andWhere(e =>
+              e.whereNull('outage_end').orWhere('outage_end', '>=', from),
+            ),
+        ),
+    );
+  }
+}

@@ -1,0 +1,130 @@
+import type { PeriodResult } from '@servicelevel/plugin-sla-common';
+import { Knex } from 'knex';
+import { chunk, connectStore, DatabaseStoreOptions, toNumber } from './client';
+import type { Snapshot, SnapshotStore } from './types';
+
+const TABLE = 'sla_snapshots';
+
+/** A row of sla_snapshots as the drivers return it. */
+export type RawSnapshotRow = {
+  entity_ref: string;
+  period_key: string;
+  period_start: number | string;
+  period_end: number | string;
+  terms_version: number | string;
+  /** JSON of PeriodResult. */
+  result: string;
+  computed_at: number | string;
+  recomputed_by: string | null;
+};
+
+/** Entity refs per IN list, leaving room for the period keys under 999 variables. */
+const REFS_PER_QUERY = 500;
+
+function toRow(snapshot: Snapshot): RawSnapshotRow {
+  return {
+    entity_ref: snapshot.entityRef,
+    period_key: snapshot.periodKey,
+    period_start: snapshot.periodStart,
+    period_end: snapshot.periodEnd,
+    terms_version: snapshot.termsVersion,
+    result: JSON.stringify(snapshot.result),
+    computed_at: snapshot.computedAt,
+    recomputed_by: snapshot.recomputedBy ?? null,
+  };
+}
+
+function fromRow(row: RawSnapshotRow): Snapshot {
+  const snapshot: Snapshot = {
+    entityRef: row.entity_ref,
+    periodKey: row.period_key,
+    periodStart: toNumber(row.period_start),
+    periodEnd: toNumber(row.period_end),
+    termsVersion: toNumber(row.terms_version),
+    result: JSON.parse(row.result) as PeriodResult,
+    computedAt: toNumber(row.computed_at),
+  };
+  if (row.recomputed_by !== null) {
+    snapshot.recomputedBy = row.recomputed_by;
+  }
+  return snapshot;
+}
+
+/** Immutable results of closed periods, one per (entityRef, periodKey). */
+export class DatabaseSnapshotStore implements SnapshotStore {
+  static async create(
+    options: DatabaseStoreOptions,
+  ): Promise<DatabaseSnapshotStore> {
+    return new DatabaseSnapshotStore(await connectStore(options));
+  }
+
+  private constructor(private readonly db: Knex) {}
+
+  async insertIfAbsent(snapshot: Snapshot): Promise<boolean> {
+    // With DO NOTHING, RETURNING yields no row when the snapshot already existed.
+    const inserted = await this.db<RawSnapshotRow>(TABLE)
+      .insert(toRow(snapshot))
+      .onConflict(['entity_ref', 'period_key'])
+      .ignore()
+      .returning('period_key');
+    return inserted.length > 0;
+  }
+
+  async replace(snapshot: Snapshot): Promise<void> {
+    await this.db<RawSnapshotRow>(TABLE)
+      .insert(toRow(snapshot))
+      .onConflict(['entity_ref', 'period_key'])
+      .merge();
+  }
+
+  async get(
+    entityRef: string,
+    periodKey: string,
+  ): Promise<Snapshot | undefined> {
+    const row = await this.db<RawSnapshotRow>(TABLE)
+      .where({ entity_ref: entityRef, period_key: periodKey })
+      .first();
+    return row ? fromRow(row) : undefined;
+  }
+
+  /**
+   * An absent filter field matches everything; an empty list matches nothing. Sorted by
+   * entityRef (code-point order, the same on every engine), then periodStart. One query unless there are more than 500 entity refs.
+   */
+  async list(filter: {
+    entityRefs?: string[];
+    periodKeys?: string[];
+  }): Promise<Snapshot[]> {
+    const { entityRefs, periodKeys } = filter;
+    if (entityRefs?.length === 0 || periodKeys?.length === 0) {
+      return [];
+    }
+    const refChunks = entityRefs
+      ? chunk([...new Set(entityRefs)], REFS_PER_QUERY)
+      : [undefined];
+    const snapshots: Snapshot[] = [];
+    for (const refs of refChunks) {
+      let query = this.db<RawSnapshotRow>(TABLE);
+      if (refs) {
+        query = query.whereIn('entity_ref', refs);
+      }
+      if (periodKeys) {
+        query = query.whereIn('period_key', [...new Set(periodKeys)]);
+      }
+      snapshots.push(...(await query).map(fromRow));
+    }
+    // Sorted here, not in SQL: results come from several queries when there are many refs.
+    return snapshots.sort(
+      (a, b) =>
+        compareCodePoints(a.entityRef, b.entityRef) ||
+        a.periodStart - b.periodStart,
+    );
+  }
+}
+
+function compareCodePoints(a: string, b: string): number {
+  if (a === b) {
+    return 0;
+  }
+  return a < b ? -1 : 1;
+}

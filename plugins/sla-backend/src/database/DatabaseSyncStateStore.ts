@@ -1,0 +1,90 @@
+import { Knex } from 'knex';
+import {
+  connectStore,
+  DatabaseStoreOptions,
+  toNumber,
+  toOptionalNumber,
+} from './client';
+import type { SyncState, SyncStateStore } from './types';
+
+const TABLE = 'sla_sync_state';
+
+/** A row of sla_sync_state as the drivers return it. */
+export type RawSyncStateRow = {
+  provider: string;
+  account: string;
+  cursor: string | null;
+  last_sync_at: number | string | null;
+  last_success_at: number | string | null;
+  last_error: string | null;
+  last_count: number | string | null;
+};
+
+function toRow(state: SyncState): RawSyncStateRow {
+  return {
+    provider: state.provider,
+    account: state.account,
+    cursor: state.cursor ?? null,
+    last_sync_at: state.lastSyncAt ?? null,
+    last_success_at: state.lastSuccessAt ?? null,
+    last_error: state.lastError ?? null,
+    last_count: state.lastCount ?? null,
+  };
+}
+
+function fromRow(row: RawSyncStateRow): SyncState {
+  const state: SyncState = { provider: row.provider, account: row.account };
+  if (row.cursor !== null) {
+    state.cursor = row.cursor;
+  }
+  const lastSyncAt = toOptionalNumber(row.last_sync_at);
+  if (lastSyncAt !== undefined) {
+    state.lastSyncAt = lastSyncAt;
+  }
+  const lastSuccessAt = toOptionalNumber(row.last_success_at);
+  if (lastSuccessAt !== undefined) {
+    state.lastSuccessAt = lastSuccessAt;
+  }
+  if (row.last_error !== null) {
+    state.lastError = row.last_error;
+  }
+  if (row.last_count !== null) {
+    state.lastCount = toNumber(row.last_count);
+  }
+  return state;
+}
+
+/** Progress of each incident provider account, one row per (provider, account). */
+export class DatabaseSyncStateStore implements SyncStateStore {
+  static async create(
+    options: DatabaseStoreOptions,
+  ): Promise<DatabaseSyncStateStore> {
+    return new DatabaseSyncStateStore(await connectStore(options));
+  }
+
+  private constructor(private readonly db: Knex) {}
+
+  async get(provider: string, account: string): Promise<SyncState | undefined> {
+    const row = await this.db<RawSyncStateRow>(TABLE)
+      .where({ provider, account })
+      .first();
+    return row ? fromRow(row) : undefined;
+  }
+
+  /** Replaces the whole state: fields absent from `state` are cleared. */
+  async put(state: SyncState): Promise<void> {
+    await this.db<RawSyncStateRow>(TABLE)
+      .insert(toRow(state))
+      .onConflict(['provider', 'account'])
+      .merge();
+  }
+
+  /** Sorted by provider, then account. */
+  async list(): Promise<SyncState[]> {
+    const rows = await this.db<RawSyncStateRow>(TABLE).orderBy([
+      { column: 'provider' },
+      { column: 'account' },
+    ]);
+    return rows.map(fromRow);
+  }
+}

@@ -1,0 +1,133 @@
+import type {
+  AnnotationProblem,
+  SlaTerms,
+} from '@servicelevel/plugin-sla-common';
+import { Knex } from 'knex';
+import { connectStore, DatabaseStoreOptions, toNumber } from './client';
+import type { TermsStore, TermsVersion } from './types';
+
+const TABLE = 'sla_terms_versions';
+
+/** A row of sla_terms_versions as the drivers return it. */
+export type RawTermsVersionRow = {
+  entity_ref: string;
+  version: number | string;
+  /** JSON of SlaTerms. */
+  terms: string;
+  /** JSON array of AnnotationProblem. */
+  problems: string;
+  fingerprint: string;
+  seen_at: number | string;
+};
+
+/** Attempts of recordTerms when a concurrent writer took the same version number. */
+const MAX_ATTEMPTS = 3;
+
+function fromRow(row: RawTermsVersionRow): TermsVersion {
+  return {
+    entityRef: row.entity_ref,
+    version: toNumber(row.version),
+    terms: JSON.parse(row.terms) as SlaTerms,
+    problems: JSON.parse(row.problems) as AnnotationProblem[],
+    seenAt: toNumber(row.seen_at),
+    fingerprint: row.fingerprint,
+  };
+}
+
+/** Versions of the effective terms of each entity (SPEC §5.8); versions are never deleted. */
+export class DatabaseTermsStore implements TermsStore {
+  static async create(
+    options: DatabaseStoreOptions,
+  ): Promise<DatabaseTermsStore> {
+    return new DatabaseTermsStore(await connectStore(options));
+  }
+
+  private constructor(private readonly db: Knex) {}
+
+  async recordTerms(input: {
+    entityRef: string;
+    terms: SlaTerms;
+    problems: AnnotationProblem[];
+    fingerprint: string;
+    seenAt: number;
+  }): Promise<TermsVersion> {
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      const recorded = await this.db.transaction(tx =>
+        this.tryRecordTerms(tx, input),
+      );
+      if (recorded) {
+        return recorded;
+      }
+    }
+    throw new Error(
+      `Could not record the SLA terms of ${input.entityRef}: concurrent writers kept taking the next version`,
+    );
+  }
+
+  /** Undefined when another writer inserted the same next version first. */
+  private async tryRecordTerms(
+    tx: Knex.Transaction,
+    input: {
+      entityRef: string;
+      terms: SlaTerms;
+      problems: AnnotationProblem[];
+      fingerprint: string;
+      seenAt: number;
+    },
+  ): Promise<TermsVersion | undefined> {
+    const latest = await tx<RawTermsVersionRow>(TABLE)
+      .where('entity_ref', input.entityRef)
+      .orderBy('version', 'desc')
+      .first();
+    const problems = JSON.stringify(input.problems);
+
+    if (latest && latest.fingerprint === input.fingerprint) {
+      if (latest.problems !== problems) {
+        await tx<RawTermsVersionRow>(TABLE)
+          .where({ entity_ref: latest.entity_ref, version: latest.version })
+          .update({ problems });
+      }
+      return fromRow({ ...latest, problems });
+    }
+
+    const row: RawTermsVersionRow = {
+      entity_ref: input.entityRef,
+      version: latest ? toNumber(latest.version) + 1 : 1,
+      terms: JSON.stringify(input.terms),
+      problems,
+      fingerprint: input.fingerprint,
+      seen_at: input.seenAt,
+    };
+    const inserted = await tx<RawTermsVersionRow>(TABLE)
+      .insert(row)
+      .onConflict(['entity_ref', 'version'])
+      .ignore()
+      .returning('version');
+    return inserted.length > 0 ? fromRow(row) : undefined;
+  }
+
+  async listVersions(entityRef: string): Promise<TermsVersion[]> {
+    const rows = await this.db<RawTermsVersionRow>(TABLE)
+      .where('entity_ref', entityRef)
+      .orderBy('version', 'asc');
+    return rows.map(fromRow);
+  }
+
+  /** Sorted by entityRef. */
+  async listLatest(): Promise<TermsVersion[]> {
+    const latest = this.db(TABLE)
+      .select('entity_ref')
+      .max({ max_version: 'version' })
+      .groupBy('entity_ref')
+      .as('latest');
+    const rows: RawTermsVersionRow[] = await this.db(`${TABLE} as t`)
+      .join(latest, join =>
+        join
+          .on('t.entity_ref', '=', 'latest.entity_ref')
+          .andOn('t.version', '=', 'latest.max_version'),
+      )
+      .select('t.*')
+      .orderBy('t.entity_ref');
+    return rows.map(fromRow);
+  }
+}

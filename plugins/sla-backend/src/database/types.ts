@@ -1,0 +1,166 @@
+import type {
+  AnnotationProblem,
+  Incident,
+  PeriodResult,
+  SlaTerms,
+} from '@servicelevel/plugin-sla-common';
+
+/**
+ * The stores of the SLA backend. SQL lives only in the Database*Store classes that
+ * implement these; services and the router see plain objects with epoch-ms instants.
+ */
+
+/** An incident as stored, with bookkeeping. */
+export interface StoredIncident extends Incident {
+  /** When the row was last written (epoch ms). */
+  updatedAt: number;
+}
+
+export interface IncidentStore {
+  /**
+   * Inserts or updates every incident by (source, id) in ONE transaction: all or nothing.
+   * Returns how many rows were new and how many updated.
+   */
+  upsertIncidents(
+    incidents: Incident[],
+    options?: { now?: number },
+  ): Promise<{ inserted: number; updated: number }>;
+
+  /**
+   * Incidents of one entity that can matter for [from, to): created before `to`, and not
+   * finished before `from` (resolved_at null or ≥ from, or acknowledged_at ≥ from, or outage
+   * open or ending ≥ from). Sorted by createdAt.
+   */
+  listForEntity(
+    entityRef: string,
+    from: number,
+    to: number,
+  ): Promise<StoredIncident[]>;
+
+  /** Same filter as listForEntity, for many entities at once, grouped by entityRef. */
+  listForEntities(
+    entityRefs: string[],
+    from: number,
+    to: number,
+  ): Promise<Map<string, StoredIncident[]>>;
+
+  /** One incident, or undefined. */
+  get(source: string, id: string): Promise<StoredIncident | undefined>;
+
+  /** Distinct entity refs that have incidents, with counts (for "incidents of unknown entities"). */
+  countByEntity(): Promise<Array<{ entityRef: string; count: number }>>;
+}
+
+/** One version of an entity's effective terms (SPEC §5.8). */
+export interface TermsVersion {
+  entityRef: string;
+  /** 1, 2, 3… per entity. */
+  version: number;
+  terms: SlaTerms;
+  /** The annotation problems seen with these terms. */
+  problems: AnnotationProblem[];
+  /** When these terms were first seen (epoch ms). */
+  seenAt: number;
+  /** Canonical serialisation (serializeTerms) used to detect changes. */
+  fingerprint: string;
+}
+
+export interface TermsStore {
+  /**
+   * Records the terms currently seen for an entity. Stores a new version only when the
+   * fingerprint differs from the latest version's (problems alone changing update the
+   * latest version's problems in place). Returns the latest version after the call.
+   */
+  recordTerms(input: {
+    entityRef: string;
+    terms: SlaTerms;
+    problems: AnnotationProblem[];
+    fingerprint: string;
+    seenAt: number;
+  }): Promise<TermsVersion>;
+
+  /** All versions of one entity, oldest first. */
+  listVersions(entityRef: string): Promise<TermsVersion[]>;
+
+  /** Latest version of every entity (one query). */
+  listLatest(): Promise<TermsVersion[]>;
+}
+
+/** A catalog entity that carries SLA annotations, as last read from the catalog. */
+export interface SlaEntity {
+  entityRef: string;
+  kind: string;
+  namespace: string;
+  name: string;
+  title?: string;
+  /** Owner entity ref (spec.owner relation target), e.g. group:default/web-team. */
+  ownerRef?: string;
+  systemRef?: string;
+  domainRef?: string;
+  /** Raw annotations (all keys), for the terms-as-written view. */
+  annotations: Record<string, string>;
+  /** When the catalog last listed it. */
+  lastSeenAt: number;
+  /** Set when the entity disappeared from the catalog (kept, never deleted). */
+  removedAt?: number;
+}
+
+export interface EntityStore {
+  /**
+   * Replaces the set of known SLA entities with `entities` in one transaction: upserts each,
+   * and marks entities not in the list as removed (removedAt = now). Never deletes.
+   */
+  syncEntities(
+    entities: Omit<SlaEntity, 'removedAt'>[],
+    now: number,
+  ): Promise<void>;
+  /** Entities currently in the catalog (removedAt unset), sorted by entityRef. */
+  listEntities(): Promise<SlaEntity[]>;
+  getEntity(entityRef: string): Promise<SlaEntity | undefined>;
+}
+
+/** An immutable result of a closed period. */
+export interface Snapshot {
+  entityRef: string;
+  /** e.g. 2026-03, 2026-Q1, 2026 */
+  periodKey: string;
+  periodStart: number;
+  periodEnd: number;
+  termsVersion: number;
+  result: PeriodResult;
+  computedAt: number;
+  /** Who recomputed it on purpose, if anyone (user or service ref). */
+  recomputedBy?: string;
+}
+
+export interface SnapshotStore {
+  /** Stores a snapshot only when none exists for (entityRef, periodKey). Returns true if stored. */
+  insertIfAbsent(snapshot: Snapshot): Promise<boolean>;
+  /** Overwrites (explicit, audited recompute). */
+  replace(snapshot: Snapshot): Promise<void>;
+  get(entityRef: string, periodKey: string): Promise<Snapshot | undefined>;
+  /** Snapshots for many entities and period keys in one query. */
+  list(filter: {
+    entityRefs?: string[];
+    periodKeys?: string[];
+  }): Promise<Snapshot[]>;
+}
+
+/** Progress of one incident provider account (used by the providers issue). */
+export interface SyncState {
+  provider: string;
+  account: string;
+  /** Opaque resume cursor (JSON text chosen by the provider). */
+  cursor?: string;
+  lastSyncAt?: number;
+  lastSuccessAt?: number;
+  lastError?: string;
+  /** Incidents written by the last run. */
+  lastCount?: number;
+}
+
+export interface SyncStateStore {
+  get(provider: string, account: string): Promise<SyncState | undefined>;
+  put(state: SyncState): Promise<void>;
+  list(): Promise<SyncState[]>;
+}

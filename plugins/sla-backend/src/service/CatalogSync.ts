@@ -1,0 +1,117 @@
+import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
+import {
+  Entity,
+  RELATION_OWNED_BY,
+  RELATION_PART_OF,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  parseSlaAnnotations,
+  serializeTerms,
+  SLA_ANNOTATIONS,
+  SLA_OBJECTIVE_KEYS,
+  SLA_ANNOTATION_PREFIX,
+  SlaConfig,
+} from '@servicelevel/plugin-sla-common';
+import { EntityStore, TermsStore } from '../database/types';
+
+/**
+ * Reads every entity with SLA annotations from the catalog (with the plugin's own
+ * credentials), records it, and stores a new terms version whenever its effective terms
+ * change — whether the annotations changed in Git or a tier changed in config.
+ */
+export class CatalogSync {
+  constructor(
+    private readonly deps: {
+      catalog: CatalogService;
+      auth: AuthService;
+      entities: EntityStore;
+      terms: TermsStore;
+      slaConfig: SlaConfig;
+      logger: LoggerService;
+    },
+  ) {}
+
+  async run(
+    now: number = Date.now(),
+  ): Promise<{ entities: number; newVersions: number }> {
+    const { catalog, auth, logger } = this.deps;
+    const credentials = await auth.getOwnServiceCredentials();
+    const filter = [
+      SLA_ANNOTATIONS.tier,
+      ...SLA_OBJECTIVE_KEYS.map(k => SLA_ANNOTATION_PREFIX + k),
+    ].map(key => ({ [`metadata.annotations.${key}`]: CATALOG_FILTER_EXISTS }));
+    const { items } = await catalog.getEntities({ filter }, { credentials });
+
+    const systemRefs = new Set<string>();
+    for (const e of items) {
+      const system = relationTarget(e, RELATION_PART_OF, 'system');
+      if (system) systemRefs.add(system);
+    }
+    const domainBySystem = new Map<string, string>();
+    if (systemRefs.size > 0) {
+      const { items: systems } = await catalog.getEntitiesByRefs(
+        { entityRefs: [...systemRefs] },
+        { credentials },
+      );
+      for (const s of systems) {
+        if (!s) continue;
+        const domain = relationTarget(s, RELATION_PART_OF, 'domain');
+        if (domain) domainBySystem.set(stringifyEntityRef(s), domain);
+      }
+    }
+
+    let newVersions = 0;
+    const rows = [];
+    for (const e of items) {
+      const entityRef = stringifyEntityRef(e);
+      const annotations = e.metadata.annotations ?? {};
+      const { terms, problems } = parseSlaAnnotations(
+        annotations,
+        this.deps.slaConfig,
+      );
+      const systemRef = relationTarget(e, RELATION_PART_OF, 'system');
+      rows.push({
+        entityRef,
+        kind: e.kind,
+        namespace: e.metadata.namespace ?? 'default',
+        name: e.metadata.name,
+        title: e.metadata.title,
+        ownerRef: relationTarget(e, RELATION_OWNED_BY),
+        systemRef,
+        domainRef: systemRef ? domainBySystem.get(systemRef) : undefined,
+        annotations,
+        lastSeenAt: now,
+      });
+      if (!terms) continue;
+      const before = (await this.deps.terms.listVersions(entityRef)).length;
+      const latest = await this.deps.terms.recordTerms({
+        entityRef,
+        terms,
+        problems,
+        fingerprint: serializeTerms(terms),
+        seenAt: now,
+      });
+      if (latest.version > before) {
+        newVersions++;
+        logger.info(
+          `SLA terms of ${entityRef} are now version ${latest.version}`,
+        );
+      }
+    }
+    await this.deps.entities.syncEntities(rows, now);
+    return { entities: items.length, newVersions };
+  }
+}
+
+function relationTarget(
+  entity: Entity,
+  type: string,
+  kind?: string,
+): string | undefined {
+  return entity.relations?.find(
+    r => r.type === type && (!kind || r.targetRef.startsWith(`${kind}:`)),
+  )?.targetRef;
+}

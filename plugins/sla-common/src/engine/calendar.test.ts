@@ -1,0 +1,428 @@
+import { DateTime } from 'luxon';
+import {
+  createAlwaysOnCalendar,
+  createBusinessCalendar,
+  createWeeklyCalendar,
+} from './calendar';
+import { evaluateIncidentClocks } from './clocks';
+import { readSlaConfig } from './config';
+import { parseSlaAnnotations } from './terms';
+import type { Incident, SlaConfig } from './types';
+import { parseWeeklyHours } from './weekly';
+
+const MIN = 60_000;
+const H = 3_600_000;
+
+/** Local wall time in a zone → UTC ms (test inputs are never ambiguous). */
+const at = (iso: string, zone: string) => {
+  const dt = DateTime.fromISO(iso, { zone });
+  if (!dt.isValid) throw new Error(`bad test time ${iso}`);
+  return dt.toMillis();
+};
+
+const specConfig = (): SlaConfig =>
+  readSlaConfig({
+    defaultTimezone: 'Asia/Shanghai',
+    calendars: {
+      'cn-workdays': {
+        timezone: 'Asia/Shanghai',
+        hours: { 'mon-fri': '09:00-12:00,13:30-18:00' },
+        holidays: ['2026-10-01', '2026-10-02'],
+        workdays: ['2026-09-20'],
+      },
+    },
+    tiers: {
+      gold: {
+        'service-hours': '24x7',
+        availability: '99.95%',
+        'response-time': 'P1=5m P2=15m P3=1h P4=4h',
+        'resolution-time': 'P1=2h P2=4h P3=1d P4=3d',
+      },
+    },
+  }).config;
+
+const incident = (over: Partial<Incident>): Incident => ({
+  source: 'webhook',
+  id: 'INC-1',
+  entityRef: 'component:default/x',
+  title: 'x',
+  priority: 'P2',
+  createdAt: 0,
+  pauses: [],
+  ...over,
+});
+
+describe('SPEC §5a worked example', () => {
+  const config = specConfig();
+  const { terms, problems } = parseSlaAnnotations(
+    {
+      'servicelevel.io/service-hours': 'calendar:cn-workdays',
+      'servicelevel.io/response-time': 'P2=30m',
+      'servicelevel.io/resolution-time': 'P2=1d',
+    },
+    config,
+  );
+  const z = 'Asia/Shanghai';
+
+  it('parses the terms with a 7 h 30 min service day', () => {
+    expect(problems).toEqual([]);
+    expect(terms!.serviceDayMs).toBe(7.5 * H);
+    expect(terms!.resolutionTime!.P2!.targetMs).toBe(7.5 * H);
+    expect(terms!.timezone).toBe(z);
+  });
+
+  it('response is met exactly on target and resolution (9 h > 7 h 30) is breached', () => {
+    const calendar = createBusinessCalendar(terms!, config);
+    const inc = incident({
+      createdAt: at('2026-09-18T17:30', z),
+      acknowledgedAt: at('2026-09-19T10:00', z),
+      resolvedAt: at('2026-09-21T10:00', z),
+    });
+    const now = at('2026-10-01T00:00', z);
+    const { response, resolution } = evaluateIncidentClocks(
+      inc,
+      terms!,
+      calendar,
+      now,
+    );
+    expect(response.elapsedMs).toBe(30 * MIN);
+    expect(response.status).toBe('met');
+    expect(response.dueAt).toBe(at('2026-09-18T18:00', z));
+    expect(response.countsAt).toBe(inc.acknowledgedAt);
+    expect(resolution.elapsedMs).toBe(9 * H);
+    expect(resolution.status).toBe('breached');
+    // 30 min Friday + 7 h Sunday (make-up day) reaches 7 h 30 at Sunday 17:30.
+    expect(resolution.dueAt).toBe(at('2026-09-20T17:30', z));
+    expect(resolution.breachedAt).toBe(at('2026-09-20T17:30', z));
+    expect(resolution.countsAt).toBe(inc.resolvedAt);
+  });
+});
+
+describe('DST in America/New_York', () => {
+  const z = 'America/New_York';
+  const everyDay = parseWeeklyHours('Mon-Sun 00:00-24:00')!;
+
+  it('spring-forward day (2026-03-08) has 23 hours of service time', () => {
+    const cal = createWeeklyCalendar(z, everyDay);
+    expect(
+      cal.businessTime(at('2026-03-08T00:00', z), at('2026-03-09T00:00', z)),
+    ).toBe(23 * H);
+    expect(
+      createAlwaysOnCalendar(z).businessTime(
+        at('2026-03-08T00:00', z),
+        at('2026-03-09T00:00', z),
+      ),
+    ).toBe(23 * H);
+  });
+
+  it('spring-forward: a span starting in the gap moves forward by the gap', () => {
+    const cal = createWeeklyCalendar(z, parseWeeklyHours('Sun 02:30-05:00')!);
+    const day = [at('2026-03-08T00:00', z), at('2026-03-09T00:00', z)] as const;
+    // 02:30 does not exist; it becomes 03:30 EDT (07:30Z); 05:00 EDT is 09:00Z.
+    expect(cal.workingIntervals(day[0], day[1])).toEqual([
+      [Date.UTC(2026, 2, 8, 7, 30), Date.UTC(2026, 2, 8, 9, 0)],
+    ]);
+    expect(cal.businessTime(day[0], day[1])).toBe(1.5 * H);
+    // 01:00-04:00 wall clock is 2 real hours that day.
+    const early = createWeeklyCalendar(z, parseWeeklyHours('Sun 01:00-04:00')!);
+    expect(early.businessTime(day[0], day[1])).toBe(2 * H);
+  });
+
+  it('fall-back day (2026-11-01) has 25 hours; ambiguous times take the earlier offset', () => {
+    const cal = createWeeklyCalendar(z, everyDay);
+    expect(
+      cal.businessTime(at('2026-11-01T00:00', z), at('2026-11-02T00:00', z)),
+    ).toBe(25 * H);
+    const repeated = createWeeklyCalendar(
+      z,
+      parseWeeklyHours('Sun 01:00-02:00')!,
+    );
+    expect(
+      repeated.businessTime(
+        at('2026-11-01T00:00', z),
+        at('2026-11-02T00:00', z),
+      ),
+    ).toBe(2 * H);
+    const ambiguous = createWeeklyCalendar(
+      z,
+      parseWeeklyHours('Sun 01:30-01:45')!,
+    );
+    // Both ends resolve to their first occurrence (EDT, −04:00).
+    expect(
+      ambiguous.workingIntervals(
+        at('2026-11-01T00:00', z),
+        at('2026-11-02T00:00', z),
+      ),
+    ).toEqual([[Date.UTC(2026, 10, 1, 5, 30), Date.UTC(2026, 10, 1, 5, 45)]]);
+  });
+
+  it('spring-forward: a span end moved out of the gap past the next span start still unions', () => {
+    // 02:30 → 03:30 EDT (07:30Z) lies after 03:10 EDT (07:10Z): W = 07:10Z–08:00Z.
+    const cal = createWeeklyCalendar(
+      z,
+      parseWeeklyHours('Sun 02:30-02:40,03:10-04:00')!,
+    );
+    const day = [at('2026-03-08T00:00', z), at('2026-03-09T00:00', z)] as const;
+    expect(cal.workingIntervals(day[0], day[1])).toEqual([
+      [Date.UTC(2026, 2, 8, 7, 10), Date.UTC(2026, 2, 8, 8, 0)],
+    ]);
+    expect(cal.businessTime(day[0], day[1])).toBe(50 * MIN);
+  });
+
+  it('a 9-to-5 clock across the spring-forward weekend counts local hours', () => {
+    const cal = createWeeklyCalendar(
+      z,
+      parseWeeklyHours('Mon-Fri 09:00-17:00')!,
+    );
+    expect(
+      cal.businessTime(at('2026-03-06T16:00', z), at('2026-03-09T10:00', z)),
+    ).toBe(2 * H);
+    expect(cal.dueAt(at('2026-03-06T16:00', z), 2 * H)).toBe(
+      at('2026-03-09T10:00', z),
+    );
+  });
+});
+
+describe('DST in Europe/London', () => {
+  const z = 'Europe/London';
+  it('office hours across the BST start (2026-03-29) follow local 09:00', () => {
+    const cal = createWeeklyCalendar(
+      z,
+      parseWeeklyHours('Mon-Fri 09:00-17:30')!,
+    );
+    expect(
+      cal.businessTime(at('2026-03-27T17:00', z), at('2026-03-30T10:00', z)),
+    ).toBe(1.5 * H);
+    // Monday 09:00 BST is 08:00Z; Friday 09:00 GMT was 09:00Z.
+    expect(cal.dueAt(at('2026-03-27T17:30', z), 1)).toBe(
+      Date.UTC(2026, 2, 30, 8, 0, 0, 1),
+    );
+    expect(cal.dueAt(at('2026-03-26T17:30', z), 1)).toBe(
+      Date.UTC(2026, 2, 27, 9, 0, 0, 1),
+    );
+  });
+  it('BST end (2026-10-25) gives a 25-hour day for 24x7 and a 23-hour one in March', () => {
+    const cal = createAlwaysOnCalendar(z);
+    expect(
+      cal.businessTime(at('2026-10-25T00:00', z), at('2026-10-26T00:00', z)),
+    ).toBe(25 * H);
+    expect(
+      cal.businessTime(at('2026-03-29T00:00', z), at('2026-03-30T00:00', z)),
+    ).toBe(23 * H);
+  });
+});
+
+describe('Asia/Shanghai with a holiday week and make-up days', () => {
+  const z = 'Asia/Shanghai';
+  const cal = createWeeklyCalendar(
+    z,
+    parseWeeklyHours('Mon-Fri 09:00-12:00,13:30-18:00')!,
+    [
+      '2026-10-01',
+      '2026-10-02',
+      '2026-10-03',
+      '2026-10-04',
+      '2026-10-05',
+      '2026-10-06',
+      '2026-10-07',
+    ],
+    ['2026-09-27', '2026-10-10'],
+  );
+  it('counts the make-up Sunday and Saturday with Monday hours and skips the holiday week', () => {
+    // Sun 27 (7.5) + Mon–Wed (22.5) + Thu 8, Fri 9 (15) + Sat 10 (7.5) = 52.5 h
+    expect(
+      cal.businessTime(at('2026-09-26T00:00', z), at('2026-10-11T00:00', z)),
+    ).toBe(52.5 * H);
+    expect(
+      cal.businessTime(at('2026-09-27T11:00', z), at('2026-09-27T14:00', z)),
+    ).toBe(1.5 * H);
+    expect(
+      cal.businessTime(at('2026-10-01T00:00', z), at('2026-10-08T00:00', z)),
+    ).toBe(0);
+  });
+  it('a due time jumps over the holiday week', () => {
+    expect(cal.dueAt(at('2026-09-30T17:00', z), 7.5 * H)).toBe(
+      at('2026-10-08T17:00', z),
+    );
+  });
+  it('the service day is the standard day (7 h 30)', () => {
+    expect(cal.serviceDayMs).toBe(7.5 * H);
+  });
+});
+
+describe('clock cases', () => {
+  const z = 'Asia/Shanghai';
+  const cal = createWeeklyCalendar(
+    z,
+    parseWeeklyHours('Mon-Fri 09:00-12:00,13:30-18:00')!,
+  );
+
+  it('a split shift skips the lunch break', () => {
+    expect(
+      cal.businessTime(at('2026-03-02T11:30', z), at('2026-03-02T14:00', z)),
+    ).toBe(H);
+    expect(cal.dueAt(at('2026-03-02T11:45', z), 45 * MIN)).toBe(
+      at('2026-03-02T14:00', z),
+    );
+    // Reaching the target exactly at the end of the morning stays at 12:00.
+    expect(cal.dueAt(at('2026-03-02T11:45', z), 15 * MIN)).toBe(
+      at('2026-03-02T12:00', z),
+    );
+  });
+
+  it('an incident created outside hours starts counting at the next opening', () => {
+    const created = at('2026-03-07T22:00', z); // Saturday night
+    expect(cal.businessTime(created, at('2026-03-09T09:10', z))).toBe(10 * MIN);
+    expect(cal.dueAt(created, 15 * MIN)).toBe(at('2026-03-09T09:15', z));
+  });
+
+  it('a pause spanning a night only removes the paused business time', () => {
+    const { terms } = parseSlaAnnotations(
+      {
+        'servicelevel.io/service-hours': 'Mon-Fri 09:00-12:00,13:30-18:00',
+        'servicelevel.io/timezone': z,
+        'servicelevel.io/resolution-time': 'P2=2h',
+      },
+      specConfig(),
+    );
+    const inc = incident({
+      createdAt: at('2026-03-02T17:00', z),
+      pauses: [
+        { start: at('2026-03-02T17:30', z), end: at('2026-03-03T10:00', z) },
+      ],
+      resolvedAt: at('2026-03-03T11:00', z),
+    });
+    const c = evaluateIncidentClocks(
+      inc,
+      terms!,
+      createBusinessCalendar(terms!),
+      Date.UTC(2027, 0),
+    );
+    // 3 h business minus 30 min (Mon) + 1 h (Tue) paused.
+    expect(c.resolution.elapsedMs).toBe(1.5 * H);
+    expect(c.resolution.status).toBe('met');
+    // 30 min before the pause, 1 h 30 after it: due Tue 11:30.
+    expect(c.resolution.dueAt).toBe(at('2026-03-03T11:30', z));
+    const always = createAlwaysOnCalendar('UTC');
+    expect(always.dueAt(0, 2 * H, [{ start: H, end: 10 * H }])).toBe(11 * H);
+  });
+
+  it('an open pause makes the due time unreachable but keeps the clock running below target', () => {
+    const due = cal.dueAt(at('2026-03-02T10:00', z), H, [
+      { start: at('2026-03-02T10:30', z) },
+    ]);
+    expect(due).toBeUndefined();
+    // A clock that reached its target before the open pause still has a due time.
+    expect(
+      cal.dueAt(at('2026-03-02T10:00', z), 30 * MIN, [
+        { start: at('2026-03-02T10:30', z) },
+      ]),
+    ).toBe(at('2026-03-02T10:30', z));
+  });
+
+  it('acknowledgement exactly on target is met, 1 ms later is breached', () => {
+    const { terms } = parseSlaAnnotations(
+      { 'servicelevel.io/response-time': 'P1=15m' },
+      specConfig(),
+    );
+    const calendar = createBusinessCalendar(terms!);
+    const t0 = Date.UTC(2026, 4, 5, 3, 0);
+    const onTarget = evaluateIncidentClocks(
+      incident({
+        priority: 'P1',
+        createdAt: t0,
+        acknowledgedAt: t0 + 15 * MIN,
+      }),
+      terms!,
+      calendar,
+      t0 + H,
+    );
+    expect(onTarget.response.status).toBe('met');
+    const late = evaluateIncidentClocks(
+      incident({
+        priority: 'P1',
+        createdAt: t0,
+        acknowledgedAt: t0 + 15 * MIN + 1,
+      }),
+      terms!,
+      calendar,
+      t0 + H,
+    );
+    expect(late.response.status).toBe('breached');
+    expect(late.response.breachedAt).toBe(t0 + 15 * MIN);
+  });
+
+  it('open clocks are running, at risk past 75 %, breached past target and count where they breached', () => {
+    const { terms } = parseSlaAnnotations(
+      { 'servicelevel.io/response-time': 'P1=20m' },
+      specConfig(),
+    );
+    const calendar = createBusinessCalendar(terms!);
+    const inc = incident({ priority: 'P1', createdAt: 0 });
+    const s = (now: number) =>
+      evaluateIncidentClocks(inc, terms!, calendar, now).response;
+    expect(s(10 * MIN).status).toBe('running');
+    expect(s(15 * MIN).status).toBe('running');
+    expect(s(15 * MIN + 1).status).toBe('at-risk');
+    expect(s(20 * MIN).status).toBe('at-risk');
+    const breached = s(20 * MIN + 1);
+    expect(breached.status).toBe('breached');
+    expect(breached.countsAt).toBe(20 * MIN);
+  });
+
+  it('resolution without acknowledgement stops the response clock too', () => {
+    const { terms } = parseSlaAnnotations(
+      { 'servicelevel.io/response-time': 'P3=1h' },
+      specConfig(),
+    );
+    const c = evaluateIncidentClocks(
+      incident({ priority: 'P3', createdAt: 0, resolvedAt: 30 * MIN }),
+      terms!,
+      createBusinessCalendar(terms!),
+      H,
+    );
+    expect(c.response).toMatchObject({
+      status: 'met',
+      elapsedMs: 30 * MIN,
+      stoppedAt: 30 * MIN,
+    });
+    expect(c.resolution.status).toBe('no-target');
+  });
+
+  it('29 February is an ordinary working Tuesday', () => {
+    const cal2 = createWeeklyCalendar(
+      'UTC',
+      parseWeeklyHours('Mon-Fri 09:00-17:00')!,
+    );
+    expect(cal2.businessTime(Date.UTC(2028, 1, 28), Date.UTC(2028, 2, 2))).toBe(
+      24 * H,
+    );
+    expect(cal2.dueAt(Date.UTC(2028, 1, 28, 17), 8 * H)).toBe(
+      Date.UTC(2028, 1, 29, 17),
+    );
+  });
+
+  it('a calendar with no working time never reaches a due time', () => {
+    const none = createWeeklyCalendar(
+      'UTC',
+      parseWeeklyHours('Mon 09:00-10:00')!,
+      [],
+      [],
+    );
+    expect(none.businessTime(Date.UTC(2026, 0, 6), Date.UTC(2026, 0, 12))).toBe(
+      0,
+    );
+    const empty = createWeeklyCalendar('UTC', {
+      mon: [],
+      tue: [],
+      wed: [],
+      thu: [],
+      fri: [],
+      sat: [],
+      sun: [],
+    });
+    expect(empty.serviceDayMs).toBe(0);
+    expect(empty.businessTime(0, 1e11)).toBe(0);
+    expect(empty.dueAt(0, MIN)).toBeUndefined();
+  });
+});

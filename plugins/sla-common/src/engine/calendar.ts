@@ -1,0 +1,428 @@
+import type { IANAZone } from 'luxon';
+import type { Pause, SlaConfig, SlaTerms } from './types';
+import {
+  DAY_MS,
+  getZone,
+  isValidTimeZone,
+  isoWeekday,
+  localToUtc,
+  parseIsoDate,
+} from './time';
+import { WEEKDAYS, WeeklyHours, dayMinutes, standardDay } from './weekly';
+import { MINUTE_MS } from './time';
+
+/**
+ * A working set W of real time (SPEC §5.1) with business-time arithmetic.
+ * Implementations cache the working intervals of every local date they have
+ * seen, with running totals, so `businessTime` is two binary searches after
+ * the first call (never minute stepping, never fixed 86 400 s steps).
+ */
+export interface BusinessCalendar {
+  /** IANA zone the working hours are expressed in. */
+  readonly zone: string;
+  /** One service day in ms (`d` unit); 0 when the calendar has no working time. */
+  readonly serviceDayMs: number;
+  /** True for `24x7`, where B(a, b) = b − a. */
+  readonly alwaysOn: boolean;
+  /** B(a, b): milliseconds of [a, b) inside W (0 when b ≤ a). */
+  businessTime(a: number, b: number): number;
+  /**
+   * Earliest instant at which a clock started at `start`, stopped during
+   * `pauses`, has counted `targetMs` of business time; undefined when never
+   * reachable (an open pause, or no working time within 5 years).
+   */
+  dueAt(start: number, targetMs: number, pauses?: Pause[]): number | undefined;
+  /** The parts of W inside [a, b), sorted and disjoint. */
+  workingIntervals(a: number, b: number): Array<[number, number]>;
+}
+
+const HORIZON_DAYS = 366 * 5;
+
+abstract class CumulativeCalendar implements BusinessCalendar {
+  abstract readonly zone: string;
+  abstract readonly serviceDayMs: number;
+  abstract readonly alwaysOn: boolean;
+  /** Makes cumAt() valid at t (may rebuild, changing the origin). */
+  protected abstract ensure(t: number): void;
+  /** Cumulative business time at t (relative to a private origin). */
+  protected abstract cumAt(t: number): number;
+  /** Smallest t with C(t) ≥ v not earlier than `from`, searching forward; may only extend forward. */
+  protected abstract cumInverse(v: number, from: number): number | undefined;
+  abstract workingIntervals(a: number, b: number): Array<[number, number]>;
+
+  businessTime(a: number, b: number): number {
+    if (!(b > a)) return 0;
+    this.ensure(a);
+    this.ensure(b);
+    return this.cumAt(b) - this.cumAt(a);
+  }
+
+  dueAt(
+    start: number,
+    targetMs: number,
+    pauses: Pause[] = [],
+  ): number | undefined {
+    if (!(targetMs > 0)) return start;
+    if (pauses.length === 0) {
+      this.ensure(start);
+      return this.cumInverse(this.cumAt(start) + targetMs, start);
+    }
+    const merged = mergePauses(pauses, start);
+    let openFrom: number | undefined;
+    const closed: Array<[number, number]> = [];
+    for (const [s, e] of merged) {
+      if (e === Infinity) {
+        openFrom = s;
+        break;
+      }
+      closed.push([s, e]);
+    }
+    this.ensure(start);
+    const base = this.cumAt(start);
+    let paused = 0;
+    for (let guard = 0; guard < 10_000; guard++) {
+      const t = this.cumInverse(base + targetMs + paused, start);
+      if (t === undefined) return undefined;
+      let p = 0;
+      for (const [s, e] of closed) {
+        if (s >= t) break;
+        p += this.businessTime(s, Math.min(e, t));
+      }
+      if (p === paused) {
+        if (openFrom !== undefined && t > openFrom) return undefined;
+        return t;
+      }
+      paused = p;
+    }
+    return undefined;
+  }
+}
+
+/** Sorted, merged pauses clipped to start at or after `from`; open pauses end at Infinity. */
+export function mergePauses(
+  pauses: Pause[],
+  from: number,
+): Array<[number, number]> {
+  const list: Array<[number, number]> = [];
+  for (const p of pauses) {
+    const s = Math.max(p.start, from);
+    const e = p.end === undefined || p.end === null ? Infinity : p.end;
+    if (e > s) list.push([s, e]);
+  }
+  list.sort((x, y) => x[0] - y[0]);
+  const out: Array<[number, number]> = [];
+  for (const iv of list) {
+    const last = out[out.length - 1];
+    if (last && iv[0] <= last[1]) last[1] = Math.max(last[1], iv[1]);
+    else out.push(iv);
+  }
+  return out;
+}
+
+class AlwaysOnCalendar extends CumulativeCalendar {
+  readonly serviceDayMs = DAY_MS;
+  readonly alwaysOn = true;
+  constructor(readonly zone: string) {
+    super();
+  }
+  protected ensure(): void {}
+  protected cumAt(t: number): number {
+    return t;
+  }
+  protected cumInverse(v: number): number {
+    return v;
+  }
+  businessTime(a: number, b: number): number {
+    return b > a ? b - a : 0;
+  }
+  workingIntervals(a: number, b: number): Array<[number, number]> {
+    return b > a ? [[a, b]] : [];
+  }
+}
+
+class WeeklyCalendar extends CumulativeCalendar {
+  readonly alwaysOn = false;
+  readonly serviceDayMs: number;
+  private readonly tz: IANAZone;
+  /** Spans per ISO weekday index 1..7 (index 0 unused). */
+  private readonly byWeekday: Array<Array<[number, number]>>;
+  private readonly standard: Array<[number, number]>;
+  private readonly holidays: Set<number>;
+  private readonly workdays: Set<number>;
+  private readonly lastWorkday: number;
+  private readonly hasWeeklyTime: boolean;
+  /** Per-local-date UTC intervals, computed once (flat [s0, e0, s1, e1, …]). */
+  private readonly dayCache = new Map<number, number[]>();
+  // Covered civil days [d0, d1) and their intervals with running totals.
+  private d0 = 0;
+  private d1 = 0;
+  private n = 0;
+  private starts = new Float64Array(0);
+  private ends = new Float64Array(0);
+  private cumBefore = new Float64Array(0);
+  private cumAfter = new Float64Array(0);
+  /** bucket[j] = index of the last interval starting at or before (d0 + j) × DAY (UTC), or -1. */
+  private bucket = new Int32Array(0);
+
+  constructor(
+    readonly zone: string,
+    hours: WeeklyHours,
+    holidays: Iterable<number>,
+    workdays: Iterable<number>,
+  ) {
+    super();
+    this.tz = getZone(zone);
+    this.byWeekday = [[], ...WEEKDAYS.map(d => hours[d])];
+    this.standard = standardDay(hours);
+    this.serviceDayMs = dayMinutes(this.standard) * MINUTE_MS;
+    this.holidays = new Set(holidays);
+    this.workdays = new Set(workdays);
+    this.lastWorkday = Math.max(-Infinity, ...this.workdays);
+    this.hasWeeklyTime = WEEKDAYS.some(d => hours[d].length > 0);
+  }
+
+  private spansOf(day: number): Array<[number, number]> {
+    if (this.holidays.has(day)) return [];
+    if (this.workdays.has(day)) return this.standard;
+    return this.byWeekday[isoWeekday(day)];
+  }
+
+  private intervalsOf(day: number): number[] {
+    let iv = this.dayCache.get(day);
+    if (!iv) {
+      iv = [];
+      for (const [a, b] of this.spansOf(day)) {
+        const s = localToUtc(this.tz, day, a);
+        const e = localToUtc(this.tz, day, b);
+        if (e > s) iv.push(s, e);
+      }
+      this.dayCache.set(day, iv);
+    }
+    return iv;
+  }
+
+  private rebuild(d0: number, d1: number): void {
+    // Resolved spans are usually already ordered, but a span end moved forward out of a
+    // DST gap can pass the next span's start; sort when needed, then take the union.
+    const raw: number[] = [];
+    let sorted = true;
+    for (let day = d0; day < d1; day++) {
+      const iv = this.intervalsOf(day);
+      for (let i = 0; i < iv.length; i += 2) {
+        if (raw.length && iv[i] < raw[raw.length - 2]) sorted = false;
+        raw.push(iv[i], iv[i + 1]);
+      }
+    }
+    let pairs: Array<[number, number]> | undefined;
+    if (!sorted) {
+      pairs = [];
+      for (let i = 0; i < raw.length; i += 2) pairs.push([raw[i], raw[i + 1]]);
+      pairs.sort((x, y) => x[0] - y[0]);
+    }
+    const s: number[] = [];
+    const e: number[] = [];
+    const count = raw.length / 2;
+    for (let i = 0; i < count; i++) {
+      const a = pairs ? pairs[i][0] : raw[2 * i];
+      const b = pairs ? pairs[i][1] : raw[2 * i + 1];
+      if (b <= a) continue;
+      const last = e.length - 1;
+      if (last >= 0 && a <= e[last]) {
+        if (b > e[last]) e[last] = b;
+      } else {
+        s.push(a);
+        e.push(b);
+      }
+    }
+    const n = s.length;
+    this.starts = Float64Array.from(s);
+    this.ends = Float64Array.from(e);
+    this.cumBefore = new Float64Array(n);
+    this.cumAfter = new Float64Array(n);
+    let cum = 0;
+    for (let i = 0; i < n; i++) {
+      this.cumBefore[i] = cum;
+      cum += e[i] - s[i];
+      this.cumAfter[i] = cum;
+    }
+    this.n = n;
+    this.d0 = d0;
+    this.d1 = d1;
+    // O(1) entry point for lookups: intervals per UTC day are few, so a short scan follows.
+    const bucket = new Int32Array(d1 - d0 + 1);
+    let k = -1;
+    for (let j = 0; j <= d1 - d0; j++) {
+      const t = (d0 + j) * DAY_MS;
+      while (k + 1 < n && s[k + 1] <= t) k++;
+      bucket[j] = k;
+    }
+    this.bucket = bucket;
+  }
+
+  protected ensure(t: number): void {
+    // A civil day of t is within ±1 of floor(t / DAY) (offsets are < 24 h).
+    const day = Math.floor(t / DAY_MS);
+    const lo = day - 2;
+    const hi = day + 3;
+    if (this.d1 > this.d0 && lo >= this.d0 && hi <= this.d1) return;
+    if (this.d1 <= this.d0) {
+      this.rebuild(lo - 7, hi + 21);
+      return;
+    }
+    const span = this.d1 - this.d0;
+    // Grow geometrically so total rebuild work stays linear in days covered.
+    const grow = Math.max(span, 60);
+    const nd0 = lo < this.d0 ? Math.min(lo, this.d0 - grow) : this.d0;
+    const nd1 = hi > this.d1 ? Math.max(hi, this.d1 + grow) : this.d1;
+    this.rebuild(nd0, nd1);
+  }
+
+  /** Index of the last interval starting at or before t, or -1. */
+  private lastStartAtOrBefore(t: number): number {
+    const j = Math.floor(t / DAY_MS) - this.d0;
+    const starts = this.starts;
+    const n = this.n;
+    if (j < 0 || j >= this.bucket.length) {
+      // Outside the covered days (only via workingIntervals' clamping): binary search.
+      let lo = 0;
+      let hi = n - 1;
+      let ans = -1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1;
+        if (starts[mid] <= t) {
+          ans = mid;
+          lo = mid + 1;
+        } else hi = mid - 1;
+      }
+      return ans;
+    }
+    let k = this.bucket[j];
+    while (k + 1 < n && starts[k + 1] <= t) k++;
+    return k;
+  }
+
+  protected cumAt(t: number): number {
+    const k = this.lastStartAtOrBefore(t);
+    if (k < 0) return 0;
+    const e = this.ends[k];
+    return t >= e ? this.cumAfter[k] : this.cumBefore[k] + (t - this.starts[k]);
+  }
+
+  protected cumInverse(v: number, from: number): number | undefined {
+    const limit = Math.floor(from / DAY_MS) + HORIZON_DAYS;
+    for (;;) {
+      if (this.n > 0 && this.cumAfter[this.n - 1] >= v) break;
+      if (this.d1 >= limit) return undefined;
+      if (!this.hasWeeklyTime && this.d1 > this.lastWorkday) return undefined;
+      // Extend forward only: keeps the C origin (d0) and so v stays meaningful.
+      this.rebuild(
+        this.d0,
+        Math.min(limit, this.d1 + Math.max(366, this.d1 - this.d0)),
+      );
+    }
+    let lo = 0;
+    let hi = this.n - 1;
+    const cumAfter = this.cumAfter;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cumAfter[mid] >= v) hi = mid;
+      else lo = mid + 1;
+    }
+    const t = this.starts[lo] + (v - this.cumBefore[lo]);
+    return Math.max(t, this.starts[lo], from);
+  }
+
+  workingIntervals(a: number, b: number): Array<[number, number]> {
+    if (!(b > a)) return [];
+    this.ensure(a);
+    this.ensure(b);
+    const out: Array<[number, number]> = [];
+    let k = Math.max(0, this.lastStartAtOrBefore(a));
+    for (; k < this.n && this.starts[k] < b; k++) {
+      const s = Math.max(a, this.starts[k]);
+      const e = Math.min(b, this.ends[k]);
+      if (e > s) out.push([s, e]);
+    }
+    return out;
+  }
+}
+
+/** W = all time (`24x7`). `zone` only matters for period boundaries. */
+export function createAlwaysOnCalendar(zone: string = 'UTC'): BusinessCalendar {
+  return new AlwaysOnCalendar(zone);
+}
+
+/**
+ * W = weekly hours in `zone`, minus `holidays`, plus make-up `workdays`
+ * (which keep the standard day's hours). Dates are `YYYY-MM-DD`; invalid ones
+ * are ignored (readSlaConfig reports them). A holiday that is also listed as
+ * a workday is a holiday.
+ */
+export function createWeeklyCalendar(
+  zone: string,
+  hours: WeeklyHours,
+  holidays: string[] = [],
+  workdays: string[] = [],
+): BusinessCalendar {
+  const toDays = (list: string[]) =>
+    list.map(parseIsoDate).filter((d): d is number => d !== undefined);
+  return new WeeklyCalendar(zone, hours, toDays(holidays), toDays(workdays));
+}
+
+/** W for a named calendar of `config`; undefined when it is not configured. */
+export function createNamedCalendar(
+  name: string,
+  config: SlaConfig,
+): BusinessCalendar | undefined {
+  const cal = config.calendars[name];
+  if (!cal) return undefined;
+  return createWeeklyCalendar(
+    cal.timezone,
+    cal.hours,
+    cal.holidays,
+    cal.workdays,
+  );
+}
+
+const shared = new Map<string, BusinessCalendar>();
+
+/**
+ * The business calendar of effective terms. Named calendars use the snapshot
+ * stored in the terms (so an old terms version keeps its old holidays);
+ * `config` is only a fallback for hand-built terms lacking it.
+ */
+export function createBusinessCalendar(
+  terms: SlaTerms,
+  config?: SlaConfig,
+): BusinessCalendar {
+  // Calendars are immutable (only their caches grow), so equal service hours share one.
+  const sh = terms.serviceHours;
+  if (sh.kind === 'calendar' && !sh.hours) return buildCalendar(terms, config);
+  const key = `${terms.timezone}|${JSON.stringify(sh)}`;
+  const hit = shared.get(key);
+  if (hit) return hit;
+  const cal = buildCalendar(terms, config);
+  if (shared.size >= 512) shared.delete(shared.keys().next().value as string);
+  shared.set(key, cal);
+  return cal;
+}
+
+function buildCalendar(terms: SlaTerms, config?: SlaConfig): BusinessCalendar {
+  const sh = terms.serviceHours;
+  if (sh.kind === 'weekly') {
+    return createWeeklyCalendar(terms.timezone, sh.hours);
+  }
+  if (sh.kind === 'calendar') {
+    if (sh.hours && isValidTimeZone(sh.timezone)) {
+      return createWeeklyCalendar(
+        sh.timezone,
+        sh.hours,
+        sh.holidays,
+        sh.workdays,
+      );
+    }
+    const named = config && createNamedCalendar(sh.calendar, config);
+    if (named) return named;
+  }
+  return createAlwaysOnCalendar(terms.timezone);
+}

@@ -1,0 +1,538 @@
+import type { BusinessCalendar } from './calendar';
+import { createWeeklyCalendar } from './calendar';
+import { ClockResult, evaluateIncidentClocks } from './clocks';
+import { formatDuration } from './duration';
+import { PRIORITIES, Incident, Priority, SlaTerms, TimeTarget } from './types';
+import type { WeeklyHours } from './weekly';
+
+/** Status of an objective in a period (SPEC §5.7); `running` = open period, on track. */
+export type ObjectiveStatus =
+  | 'met'
+  | 'breached'
+  | 'at-risk'
+  | 'no-data'
+  | 'running';
+
+/** Identifier of an objective. */
+export type ObjectiveId =
+  | 'availability'
+  | `response-time:${Priority}`
+  | `resolution-time:${Priority}`
+  | `max-incidents:${Priority | 'all'}`
+  | 'max-outage'
+  | 'min-mtbf';
+
+/** One objective's result in a period. */
+export interface ObjectiveResult {
+  objective: ObjectiveId;
+  /** Target: display text (`99.9%`, `15m@95%`, `≤ 2`, `2h`) and number (percent, ms or count). */
+  target: { display: string; value: number; percentile?: number };
+  /** Actual: display text and number (percent, ms or count) when there is one. */
+  actual: { display: string; value?: number };
+  status: ObjectiveStatus;
+  /** True for every objective with a target (all listed ones). */
+  committed: boolean;
+}
+
+/** The availability block of a period (SPEC §5.5). */
+export interface AvailabilityResult {
+  /** Agreed service time B(P). */
+  astMs: number;
+  /** B(start, min(now, end)): service time elapsed so far. */
+  elapsedAstMs: number;
+  downtimeMs: number;
+  /** Percent; undefined when AST = 0 (no data, never 100 %). */
+  availability?: number;
+  target?: number;
+  /** (1 − target) × AST, floored to whole ms. */
+  budgetMs?: number;
+  budgetRemainingMs?: number;
+  /** True while an unplanned outage in the period is still open. */
+  provisional: boolean;
+  status: ObjectiveStatus | 'no-target';
+}
+
+/** One incident's row in a period result. */
+export interface IncidentRow {
+  source: string;
+  id: string;
+  title: string;
+  priority: Priority;
+  url?: string;
+  createdAt: number;
+  acknowledgedAt?: number;
+  resolvedAt?: number;
+  response: ClockResult;
+  resolution: ClockResult;
+  /** The response clock counts toward this period's objectives. */
+  countedForResponse: boolean;
+  countedForResolution: boolean;
+  createdInPeriod: boolean;
+  /** This incident's own unplanned downtime inside the period (before merging with others). */
+  downtimeMs: number;
+}
+
+/** Result of one entity in one period: what the backend stores and serves. */
+export interface PeriodResult {
+  period: { key: string; start: number; end: number };
+  /** now ≥ end: statuses are final (met / breached / no-data). */
+  complete: boolean;
+  evaluatedAt: number;
+  availability: AvailabilityResult;
+  objectives: ObjectiveResult[];
+  incidents: IncidentRow[];
+  /** Incidents created in the period, per priority and `all`. */
+  faults: Record<Priority | 'all', number>;
+  outages: {
+    /** Unplanned outages (overlapping/touching merged) starting in the period. */
+    count: number;
+    /** Longest single merged outage's downtime inside the period. */
+    longestMs: number;
+    mttrMs?: number;
+    mtbfMs?: number;
+  };
+  /** Objectives met / committed (no-data objectives are not counted as committed). */
+  met: number;
+  committed: number;
+  /** met / committed × 100; undefined when nothing is committed. */
+  achievementRate?: number;
+}
+
+/** Sources of the built-in store (webhook / API / CSV); they count whatever `sources` says. */
+export const DEFAULT_BUILTIN_SOURCES: readonly string[] = [
+  'api',
+  'csv',
+  'webhook',
+];
+
+/** Input of {@link evaluatePeriod}. */
+export interface EvaluatePeriodInput {
+  terms: SlaTerms;
+  calendar: BusinessCalendar;
+  /** May include incidents outside the period; the engine filters. */
+  incidents: Incident[];
+  period: { key: string; start: number; end: number };
+  now: number;
+  builtinSources?: readonly string[];
+}
+
+const maintenanceCalendars = new WeakMap<WeeklyHours, BusinessCalendar>();
+
+function maintenanceCalendar(terms: SlaTerms): BusinessCalendar | undefined {
+  const m = terms.maintenance;
+  if (!m) return undefined;
+  let cal = maintenanceCalendars.get(m.hours);
+  if (!cal) {
+    cal = createWeeklyCalendar(terms.timezone, m.hours);
+    maintenanceCalendars.set(m.hours, cal);
+  }
+  return cal;
+}
+
+/** Downtime measure of [a, b): service time minus maintenance windows. */
+function downtimeOf(
+  calendar: BusinessCalendar,
+  maintenance: BusinessCalendar | undefined,
+  a: number,
+  b: number,
+): number {
+  if (!(b > a)) return 0;
+  let dt = calendar.businessTime(a, b);
+  if (maintenance && dt > 0) {
+    for (const [s, e] of maintenance.workingIntervals(a, b))
+      dt -= calendar.businessTime(s, e);
+  }
+  return dt;
+}
+
+type Tally = {
+  met: number;
+  counted: number;
+  worst: number;
+  openAtRisk: boolean;
+};
+const newTally = (): Tally => ({
+  met: 0,
+  counted: 0,
+  worst: 0,
+  openAtRisk: false,
+});
+
+/** Whether an incident's source counts under the terms' `sources`. */
+export function incidentSourceCounts(
+  incident: Pick<Incident, 'source'>,
+  terms: Pick<SlaTerms, 'sources'>,
+  builtinSources: readonly string[] = DEFAULT_BUILTIN_SOURCES,
+): boolean {
+  if (!terms.sources) return true;
+  const s = incident.source.toLowerCase();
+  return terms.sources.includes(s) || builtinSources.includes(s);
+}
+
+function scaled(pct: number): number {
+  return Math.round(pct * 1e6);
+}
+
+function pct3(x: number): string {
+  return `${Math.floor(x * 1000 + 1e-9) / 1000}%`;
+}
+
+/**
+ * Evaluates one entity over one period (SPEC §5.2–5.7): availability with
+ * error budget, every committed objective's status, per-incident rows,
+ * fault counts, longest outage, MTTR and MTBF, and the achievement tally.
+ */
+export function evaluatePeriod(input: EvaluatePeriodInput): PeriodResult {
+  const { terms, calendar, period, now } = input;
+  const { start, end } = period;
+  const complete = now >= end;
+  const incidents = terms.sources
+    ? input.incidents.filter(i =>
+        incidentSourceCounts(i, terms, input.builtinSources),
+      )
+    : input.incidents;
+  const maint = maintenanceCalendar(terms);
+
+  // --- availability (SPEC §5.5) ---
+  const astMs = calendar.businessTime(start, end);
+  const elapsedAstMs = calendar.businessTime(
+    start,
+    Math.min(Math.max(now, start), end),
+  );
+  const raw: Array<{ s: number; e: number; open: boolean }> = [];
+  for (const inc of incidents) {
+    const o = inc.outage;
+    if (!o || o.planned || o.impact === 'degraded') continue;
+    const open = o.end === undefined || o.end === null;
+    const e = open ? now : (o.end as number);
+    if (e > o.start) raw.push({ s: o.start, e, open });
+  }
+  raw.sort((x, y) => x.s - y.s);
+  const groups: Array<{ s: number; e: number; open: boolean }> = [];
+  for (const r of raw) {
+    const last = groups[groups.length - 1];
+    if (last && r.s <= last.e) {
+      if (r.e > last.e) last.e = r.e;
+      last.open = last.open || r.open;
+    } else groups.push({ ...r });
+  }
+  let downtimeMs = 0;
+  let longestMs = 0;
+  let openLongestMs = 0;
+  let provisional = false;
+  let outageCount = 0;
+  for (const g of groups) {
+    if (g.s >= start && g.s < end) outageCount++;
+    const a = Math.max(g.s, start);
+    const b = Math.min(g.e, end);
+    if (b <= a) continue;
+    const dt = downtimeOf(calendar, maint, a, b);
+    downtimeMs += dt;
+    if (dt > longestMs) longestMs = dt;
+    if (g.open) {
+      provisional = true;
+      if (dt > openLongestMs) openLongestMs = dt;
+    }
+  }
+  const availability: AvailabilityResult = {
+    astMs,
+    elapsedAstMs,
+    downtimeMs,
+    provisional,
+    status: 'no-target',
+  };
+  if (astMs > 0)
+    availability.availability = ((astMs - downtimeMs) / astMs) * 100;
+  const objectives: ObjectiveResult[] = [];
+  if (terms.availability !== undefined) {
+    const target = terms.availability;
+    availability.target = target;
+    let status: ObjectiveStatus;
+    if (astMs <= 0) status = 'no-data';
+    else {
+      // Exact integer budget: floor(AST × (100 − target) / 100); DT ≤ budget ⇔ met.
+      const budget = Number(
+        (BigInt(astMs) * BigInt(100e6 - scaled(target))) / BigInt(100e6),
+      );
+      availability.budgetMs = budget;
+      availability.budgetRemainingMs = budget - downtimeMs;
+      if (downtimeMs > budget) status = 'breached';
+      else if (complete) status = 'met';
+      else {
+        const forecast =
+          elapsedAstMs > 0 ? (downtimeMs * astMs) / elapsedAstMs : 0;
+        status =
+          downtimeMs * 4 > budget * 3 || forecast > budget
+            ? 'at-risk'
+            : 'running';
+      }
+    }
+    availability.status = status;
+    objectives.push({
+      objective: 'availability',
+      target: { display: `${target}%`, value: target },
+      actual:
+        availability.availability === undefined
+          ? { display: 'no data (no agreed service time)' }
+          : {
+              display: pct3(availability.availability),
+              value: availability.availability,
+            },
+      status,
+      committed: true,
+    });
+  }
+
+  // --- incidents, clocks, counts (SPEC §5.2–5.4, 5.6) ---
+  const faults: Record<Priority | 'all', number> = {
+    P1: 0,
+    P2: 0,
+    P3: 0,
+    P4: 0,
+    all: 0,
+  };
+  const tallies = {
+    response: new Map<Priority, Tally>(),
+    resolution: new Map<Priority, Tally>(),
+  };
+  const rows: IncidentRow[] = [];
+  for (const inc of incidents) {
+    const created = inc.createdAt >= start && inc.createdAt < end;
+    if (created) {
+      faults[inc.priority]++;
+      faults.all++;
+    }
+    if (inc.createdAt >= end && !created) {
+      continue; // created after the period: cannot count in it
+    }
+    const clocks = evaluateIncidentClocks(inc, terms, calendar, now);
+    const rc = clocks.response.countsAt;
+    const sc = clocks.resolution.countsAt;
+    const cr = rc !== undefined && rc >= start && rc < end;
+    const cs = sc !== undefined && sc >= start && sc < end;
+    if (clocks.response.targetMs !== undefined)
+      tally(tallies.response, inc.priority, clocks.response, cr, complete);
+    if (clocks.resolution.targetMs !== undefined)
+      tally(tallies.resolution, inc.priority, clocks.resolution, cs, complete);
+    const resolved = inc.resolvedAt ?? Infinity;
+    const active = inc.createdAt < end && resolved >= start;
+    if (!(created || cr || cs || active)) continue;
+    let ownDt = 0;
+    const o = inc.outage;
+    if (o && !o.planned && o.impact !== 'degraded') {
+      const oe = o.end ?? now;
+      ownDt = downtimeOf(
+        calendar,
+        maint,
+        Math.max(o.start, start),
+        Math.min(oe, end),
+      );
+    }
+    const row: IncidentRow = {
+      source: inc.source,
+      id: inc.id,
+      title: inc.title,
+      priority: inc.priority,
+      url: inc.url,
+      createdAt: inc.createdAt,
+      acknowledgedAt: inc.acknowledgedAt,
+      resolvedAt: inc.resolvedAt,
+      response: clocks.response,
+      resolution: clocks.resolution,
+      countedForResponse: cr,
+      countedForResolution: cs,
+      createdInPeriod: created,
+      downtimeMs: ownDt,
+    };
+    rows.push(row);
+  }
+  rows.sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
+
+  const day = terms.serviceDayMs;
+  for (const kind of ['response', 'resolution'] as const) {
+    const targets =
+      kind === 'response' ? terms.responseTime : terms.resolutionTime;
+    if (!targets) continue;
+    for (const p of PRIORITIES) {
+      const target = targets[p];
+      if (!target) continue;
+      const t = tallies[kind].get(p) ?? newTally();
+      objectives.push(
+        timeObjective(`${kind}-time:${p}`, target, t, complete, day),
+      );
+    }
+  }
+
+  const fraction =
+    end > start
+      ? (Math.min(Math.max(now, start), end) - start) / (end - start)
+      : 1;
+  if (terms.maxIncidents) {
+    for (const p of [...PRIORITIES, 'all'] as const) {
+      const max = terms.maxIncidents[p];
+      if (max === undefined) continue;
+      const n = faults[p];
+      let status: ObjectiveStatus;
+      if (n > max) status = 'breached';
+      else if (complete) status = 'met';
+      else if (fraction > 0 && n / fraction > max) status = 'at-risk';
+      else status = 'running';
+      objectives.push({
+        objective: `max-incidents:${p}`,
+        target: { display: `≤ ${max}`, value: max },
+        actual: { display: String(n), value: n },
+        status,
+        committed: true,
+      });
+    }
+  }
+  if (terms.maxOutageMs !== undefined) {
+    const max = terms.maxOutageMs;
+    let status: ObjectiveStatus;
+    if (longestMs > max) status = 'breached';
+    else if (complete) status = 'met';
+    else status = openLongestMs * 4 > max * 3 ? 'at-risk' : 'running';
+    objectives.push({
+      objective: 'max-outage',
+      target: { display: formatDuration(max, day), value: max },
+      actual: { display: formatDuration(longestMs, day), value: longestMs },
+      status,
+      committed: true,
+    });
+  }
+  const mttrMs = outageCount > 0 ? downtimeMs / outageCount : undefined;
+  const mtbfMs =
+    outageCount > 0 ? (astMs - downtimeMs) / outageCount : undefined;
+  if (terms.minMtbfMs !== undefined) {
+    const min = terms.minMtbfMs;
+    let status: ObjectiveStatus;
+    if (astMs <= 0) status = 'no-data';
+    else if (mtbfMs !== undefined && mtbfMs < min) status = 'breached';
+    else if (complete) status = 'met';
+    else if (outageCount > 0 && elapsedAstMs > 0) {
+      // Linear extrapolation of failures and downtime to the period end.
+      const k = astMs / elapsedAstMs;
+      const forecast = (astMs - downtimeMs * k) / (outageCount * k);
+      status = forecast < min ? 'at-risk' : 'running';
+    } else status = 'running';
+    objectives.push({
+      objective: 'min-mtbf',
+      target: { display: formatDuration(min, day), value: min },
+      actual:
+        mtbfMs === undefined
+          ? { display: 'no failures' }
+          : { display: formatDuration(Math.round(mtbfMs), day), value: mtbfMs },
+      status,
+      committed: true,
+    });
+  }
+
+  const met = objectives.filter(o => o.status === 'met').length;
+  const committed = objectives.filter(
+    o => o.committed && o.status !== 'no-data',
+  ).length;
+  const result: PeriodResult = {
+    period: { key: period.key, start, end },
+    complete,
+    evaluatedAt: now,
+    availability,
+    objectives,
+    incidents: rows,
+    faults,
+    outages: { count: outageCount, longestMs },
+    met,
+    committed,
+  };
+  if (mttrMs !== undefined) result.outages.mttrMs = mttrMs;
+  if (mtbfMs !== undefined) result.outages.mtbfMs = mtbfMs;
+  if (committed > 0) result.achievementRate = (met / committed) * 100;
+  return result;
+}
+
+function tally(
+  map: Map<Priority, Tally>,
+  p: Priority,
+  c: ClockResult,
+  counted: boolean,
+  complete: boolean,
+): void {
+  let t = map.get(p);
+  if (!t) map.set(p, (t = newTally()));
+  if (counted) {
+    t.counted++;
+    if (c.status === 'met') t.met++;
+    if (c.elapsedMs > t.worst) t.worst = c.elapsedMs;
+  } else if (c.status === 'at-risk' && !complete) t.openAtRisk = true;
+}
+
+function timeObjective(
+  objective: ObjectiveId,
+  target: TimeTarget,
+  t: Tally,
+  complete: boolean,
+  day: number,
+): ObjectiveResult {
+  const pct = target.percentile;
+  const display = `${formatDuration(target.targetMs, day)}${
+    pct === 100 ? '' : `@${pct}%`
+  }`;
+  let status: ObjectiveStatus;
+  let actual: ObjectiveResult['actual'];
+  if (t.counted === 0) {
+    if (complete) status = 'met';
+    else status = t.openAtRisk ? 'at-risk' : 'running';
+    actual = { display: 'no incidents' };
+  } else {
+    // met iff share of counted incidents meeting the target ≥ percentile (exact integers).
+    const ok = t.met * 1e8 >= scaled(pct) * t.counted;
+    if (complete) status = ok ? 'met' : 'breached';
+    else if (!ok) status = pct === 100 ? 'breached' : 'at-risk';
+    else status = t.openAtRisk ? 'at-risk' : 'running';
+    const share = (t.met / t.counted) * 100;
+    actual = {
+      display: `${t.met}/${t.counted} met (${pct3(
+        share,
+      )}), worst ${formatDuration(t.worst, day)}`,
+      value: share,
+    };
+  }
+  return {
+    objective,
+    target: { display, value: target.targetMs, percentile: pct },
+    actual,
+    status,
+    committed: true,
+  };
+}
+
+/** SLA achievement rate = Σ met / Σ committed × 100 (sum over sums); undefined when nothing committed. */
+export function achievementRate(
+  results: Array<{ met: number; committed: number }>,
+): {
+  met: number;
+  committed: number;
+  rate?: number;
+} {
+  let met = 0;
+  let committed = 0;
+  for (const r of results) {
+    met += r.met;
+    committed += r.committed;
+  }
+  return committed > 0
+    ? { met, committed, rate: (met / committed) * 100 }
+    : { met, committed };
+}
+
+/** SPEC §5.8: the last version first seen before the period's end; undefined if none. */
+export function termsInForce<T extends { seenAt: number }>(
+  versions: T[],
+  periodEnd: number,
+): T | undefined {
+  let best: T | undefined;
+  for (const v of versions) {
+    if (v.seenAt < periodEnd && (best === undefined || v.seenAt >= best.seenAt))
+      best = v;
+  }
+  return best;
+}

@@ -1,0 +1,76 @@
+/**
+ * SLA arithmetic engine: annotation grammar, business calendars, incident
+ * clocks and period evaluation. Pure and isomorphic (luxon only).
+ * See ../../ENGINE.md.
+ */
+export {
+  SLA_ANNOTATION_PREFIX,
+  SLA_ANNOTATIONS,
+  INCIDENT_SOURCE_ANNOTATIONS,
+  SLA_OBJECTIVE_KEYS,
+  ANNOTATION_REFERENCE,
+  annotationReferenceMarkdown,
+  hasSlaAnnotations,
+} from './annotations';
+export type { AnnotationReference, SlaAnnotationKey } from './annotations';
+export { PRIORITIES } from './types';
+export type {
+  Priority,
+  PeriodKind,
+  Pause,
+  Incident,
+  CalendarConfig,
+  SlaConfig,
+  ServiceHours,
+  TimeTarget,
+  PriorityTargets,
+  SlaTerms,
+} from './types';
+export { readSlaConfig } from './config';
+export type { ConfigProblem } from './config';
+export {
+  parseSlaAnnotations,
+  formatSlaTerms,
+  serializeTerms,
+  mapPriority,
+} from './terms';
+export type { AnnotationProblem } from './terms';
+export { parseDuration, formatDuration } from './duration';
+export { WEEKDAYS, parseWeeklyHours, formatWeeklyHours } from './weekly';
+export type { Weekday, WeeklyHours } from './weekly';
+export { isValidTimeZone } from './time';
+export {
+  createBusinessCalendar,
+  createAlwaysOnCalendar,
+  createWeeklyCalendar,
+  createNamedCalendar,
+} from './calendar';
+export type { BusinessCalendar } from './calendar';
+export {
+  resolvePeriod,
+  periodFromRange,
+  periodContaining,
+  periodsOf,
+  previousPeriods,
+  granularityOf,
+} from './period';
+export type { Period, PeriodGranularity } from './period';
+export { evaluateIncidentClocks, evaluateClock, clockElapsed } from './clocks';
+export type { ClockResult, ClockStatus, IncidentClocks } from './clocks';
+export {
+  evaluatePeriod,
+  achievementRate,
+  termsInForce,
+  incidentSourceCounts,
+  DEFAULT_BUILTIN_SOURCES,
+} from './evaluate';
+export type {
+  ObjectiveStatus,
+  ObjectiveId,
+  ObjectiveResult,
+  AvailabilityResult,
+  IncidentRow,
+  PeriodResult,
+  EvaluatePeriodInput,
+} from './evaluate';
+export { toOpenSlo, openSloName } from './openslo';

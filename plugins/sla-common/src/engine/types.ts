@@ -1,0 +1,107 @@
+import type { WeeklyHours } from './weekly';
+
+/** Incident priority, P1 most urgent. */
+export type Priority = 'P1' | 'P2' | 'P3' | 'P4';
+/** All priorities, most urgent first. */
+export const PRIORITIES: readonly Priority[] = ['P1', 'P2', 'P3', 'P4'];
+
+/** Measurement / report period length. */
+export type PeriodKind = 'monthly' | 'quarterly' | 'yearly';
+
+/** A stretch during which an SLA clock is stopped (e.g. waiting for the customer). */
+export interface Pause {
+  start: number;
+  /** Absent while the pause is still open. */
+  end?: number;
+}
+
+/** An incident (SPEC §4). All instants are UTC epoch milliseconds. */
+export interface Incident {
+  source: string;
+  id: string;
+  entityRef: string;
+  title: string;
+  priority: Priority;
+  createdAt: number;
+  acknowledgedAt?: number;
+  resolvedAt?: number;
+  pauses: Pause[];
+  /** The interval the service was down; only unplanned `down` outages are downtime. */
+  outage?: {
+    start: number;
+    end?: number;
+    planned?: boolean;
+    impact?: 'down' | 'degraded';
+  };
+  url?: string;
+}
+
+/** A named business calendar from `sla.calendars` (resolved). */
+export interface CalendarConfig {
+  timezone: string;
+  hours: WeeklyHours;
+  /** `YYYY-MM-DD` whole days off. */
+  holidays: string[];
+  /** `YYYY-MM-DD` make-up working days; they keep Monday's (the standard day's) hours. */
+  workdays: string[];
+}
+
+/** The `sla:` app-config section (SPEC §3), as the engine needs it. */
+export interface SlaConfig {
+  defaultTimezone: string;
+  calendars: Record<string, CalendarConfig>;
+  /** Tier templates: annotation keys without the prefix → values. */
+  tiers: Record<string, Record<string, string>>;
+}
+
+/** When SLA clocks run (annotation `service-hours`). */
+export type ServiceHours =
+  | { kind: '24x7'; spec: '24x7' }
+  | { kind: 'weekly'; spec: string; hours: WeeklyHours }
+  | {
+      kind: 'calendar';
+      spec: string;
+      /** Name in `sla.calendars`. */
+      calendar: string;
+      /** Snapshot of the calendar when the terms were read, so old versions keep old holidays. */
+      timezone: string;
+      hours: WeeklyHours;
+      holidays: string[];
+      workdays: string[];
+    };
+
+/** A per-priority time target. */
+export interface TimeTarget {
+  targetMs: number;
+  /** Share of incidents that must meet the target, in percent (default 100). */
+  percentile: number;
+}
+
+/** Targets keyed by priority; absent priorities have no target. */
+export type PriorityTargets = Partial<Record<Priority, TimeTarget>>;
+
+/** Effective SLA terms of an entity. Plain JSON; see `serializeTerms`. */
+export interface SlaTerms {
+  tier?: string;
+  serviceHours: ServiceHours;
+  /** IANA zone for inline hours, maintenance windows and period boundaries. */
+  timezone: string;
+  /** One service day (`d`): the standard working day's hours; 24 h for 24x7. */
+  serviceDayMs: number;
+  /** Availability target in percent, e.g. 99.9. */
+  availability?: number;
+  responseTime?: PriorityTargets;
+  resolutionTime?: PriorityTargets;
+  maxIncidents?: Partial<Record<Priority | 'all', number>>;
+  maxOutageMs?: number;
+  minMtbfMs?: number;
+  period: PeriodKind;
+  report: PeriodKind;
+  maintenance?: { spec: string; hours: WeeklyHours };
+  customer?: string;
+  agreement?: string;
+  /** `YYYY-MM-DD`. */
+  reviewBy?: string;
+  sources?: string[];
+  priorityMap?: Record<string, Priority>;
+}
