@@ -426,3 +426,35 @@ describe('clock cases', () => {
     expect(empty.dueAt(0, MIN)).toBeUndefined();
   });
 });
+
+describe('versioned calendars', () => {
+  it('terms snapshot a named calendar, so old terms keep old holidays', () => {
+    const z = 'Asia/Shanghai';
+    const before = specConfig();
+    const after = readSlaConfig({
+      calendars: {
+        'cn-workdays': {
+          timezone: z,
+          hours: { 'mon-fri': '09:00-12:00,13:30-18:00' },
+          holidays: ['2026-10-01', '2026-10-02', '2026-10-05'],
+        },
+      },
+    }).config;
+    const annotations = {
+      'servicelevel.io/service-hours': 'calendar:cn-workdays',
+      'servicelevel.io/availability': '99%',
+    };
+    const oldTerms = parseSlaAnnotations(annotations, before).terms!;
+    const newTerms = parseSlaAnnotations(annotations, after).terms!;
+    const monday = [
+      at('2026-10-05T00:00', z),
+      at('2026-10-06T00:00', z),
+    ] as const;
+    expect(
+      createBusinessCalendar(oldTerms, after).businessTime(...monday),
+    ).toBe(7.5 * H);
+    expect(
+      createBusinessCalendar(newTerms, after).businessTime(...monday),
+    ).toBe(0);
+  });
+});

@@ -163,6 +163,8 @@ class WeeklyCalendar extends CumulativeCalendar {
   private cumAfter = new Float64Array(0);
   /** bucket[j] = index of the last interval starting at or before (d0 + j) × DAY (UTC), or -1. */
   private bucket = new Int32Array(0);
+  private memoT = NaN;
+  private memoV = 0;
 
   constructor(
     readonly zone: string,
@@ -257,6 +259,7 @@ class WeeklyCalendar extends CumulativeCalendar {
       bucket[j] = k;
     }
     this.bucket = bucket;
+    this.memoT = NaN;
   }
 
   protected ensure(t: number): void {
@@ -302,6 +305,15 @@ class WeeklyCalendar extends CumulativeCalendar {
   }
 
   protected cumAt(t: number): number {
+    // Clocks ask for the same start instant several times in a row.
+    if (t === this.memoT) return this.memoV;
+    const v = this.cumAtUncached(t);
+    this.memoT = t;
+    this.memoV = v;
+    return v;
+  }
+
+  private cumAtUncached(t: number): number {
     const k = this.lastStartAtOrBefore(t);
     if (k < 0) return 0;
     const e = this.ends[k];

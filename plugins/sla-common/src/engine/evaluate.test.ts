@@ -361,6 +361,30 @@ describe('counts, MTTR, MTBF and achievement', () => {
     expect(r.achievementRate).toBe(80);
   });
 
+  it('forecasts fault counts in a running period by elapsed time', () => {
+    const terms = termsOf({
+      'servicelevel.io/timezone': 'UTC',
+      'servicelevel.io/max-incidents': 'all=4',
+    });
+    // 3 incidents in the first 10 days of a 30-day month → forecast 9 > 4.
+    const incidents = [1, 2, 3].map(d =>
+      inc({ createdAt: Date.UTC(2026, 3, d) }),
+    );
+    const r = evaluate(terms, incidents, '2026-04', Date.UTC(2026, 3, 11));
+    expect(r.complete).toBe(false);
+    expect(r.objectives[0]).toMatchObject({
+      objective: 'max-incidents:all',
+      status: 'at-risk',
+    });
+    const calm = evaluate(
+      terms,
+      incidents.slice(0, 1),
+      '2026-04',
+      Date.UTC(2026, 3, 11),
+    );
+    expect(calm.objectives[0].status).toBe('running');
+  });
+
   it('min-mtbf with no failures is met and has no MTBF', () => {
     const terms = termsOf({
       'servicelevel.io/min-mtbf': '15d',
