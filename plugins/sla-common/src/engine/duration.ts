@@ -73,3 +73,18 @@ export function formatDuration(
   }
   return out;
 }
+
+/**
+ * A measured duration for people: whole seconds (rounded down), so `1h40m24s` rather than
+ * `1h40m24s695ms`. Exact values stay in the numeric fields; targets use
+ * {@link formatDuration}.
+ */
+export function formatElapsed(
+  ms: number,
+  serviceDayMs: number = DAY_MS,
+): string {
+  if (!(ms > 0)) return '0';
+  return ms < 1000
+    ? '0s'
+    : formatDuration(Math.floor(ms / 1000) * 1000, serviceDayMs);
+}

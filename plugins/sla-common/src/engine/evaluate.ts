@@ -1,7 +1,7 @@
 import type { BusinessCalendar } from './calendar';
 import { createWeeklyCalendar } from './calendar';
 import { ClockResult, evaluateIncidentClocks } from './clocks';
-import { formatDuration } from './duration';
+import { formatDuration, formatElapsed } from './duration';
 import { PRIORITIES, Incident, Priority, SlaTerms, TimeTarget } from './types';
 import type { WeeklyHours } from './weekly';
 
@@ -395,7 +395,7 @@ export function evaluatePeriod(input: EvaluatePeriodInput): PeriodResult {
     objectives.push({
       objective: 'max-outage',
       target: { display: formatDuration(max, day), value: max },
-      actual: { display: formatDuration(longestMs, day), value: longestMs },
+      actual: { display: formatElapsed(longestMs, day), value: longestMs },
       status,
       committed: true,
     });
@@ -421,7 +421,7 @@ export function evaluatePeriod(input: EvaluatePeriodInput): PeriodResult {
       actual:
         mtbfMs === undefined
           ? { display: 'no failures' }
-          : { display: formatDuration(Math.round(mtbfMs), day), value: mtbfMs },
+          : { display: formatElapsed(mtbfMs, day), value: mtbfMs },
       status,
       committed: true,
     });
@@ -492,7 +492,7 @@ function timeObjective(
     actual = {
       display: `${t.met}/${t.counted} met (${pct3(
         share,
-      )}), worst ${formatDuration(t.worst, day)}`,
+      )}), worst ${formatElapsed(t.worst, day)}`,
       value: share,
     };
   }

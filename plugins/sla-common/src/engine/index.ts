@@ -35,7 +35,7 @@ export {
   mapPriority,
 } from './terms';
 export type { AnnotationProblem } from './terms';
-export { parseDuration, formatDuration } from './duration';
+export { parseDuration, formatDuration, formatElapsed } from './duration';
 export { WEEKDAYS, parseWeeklyHours, formatWeeklyHours } from './weekly';
 export type { Weekday, WeeklyHours } from './weekly';
 export { isValidTimeZone } from './time';
