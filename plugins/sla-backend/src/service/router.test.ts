@@ -220,14 +220,26 @@ describe('sla router', () => {
         .set('Authorization', user())
         .send({
           incidents: [
-            { ...WORKED_EXAMPLE, entityRef: 'component:default/ghost' },
+            {
+              ...WORKED_EXAMPLE,
+              id: 'INC0010666',
+              entityRef: 'component:default/ghost',
+            },
+            WORKED_EXAMPLE,
           ],
         });
       expect(res.status).toBe(200);
       expect(res.body).toEqual({
-        inserted: 1,
+        inserted: 2,
         updated: 0,
         unknownEntities: ['component:default/ghost'],
+      });
+
+      const unknown = await request(server)
+        .get('/api/sla/incidents/unknown-entities')
+        .set('Authorization', user());
+      expect(unknown.body).toEqual({
+        items: [{ entityRef: 'component:default/ghost', count: 1 }],
       });
     });
 

@@ -172,6 +172,16 @@ export async function createRouter(
     res.json({ sources: await syncStates.list() });
   });
 
+  // Incidents whose entity the catalog does not list: kept, and listed here to be fixed.
+  router.get('/incidents/unknown-entities', async (req, res) => {
+    await authorize(req, slaReadPermission);
+    const known = new Set(
+      (await entities.listEntities()).map(e => e.entityRef),
+    );
+    const counts = await incidents.countByEntity();
+    res.json({ items: counts.filter(c => !known.has(c.entityRef)) });
+  });
+
   router.post('/snapshots/recompute', async (req, res) => {
     const credentials = await authorize(req, slaSnapshotRecomputePermission);
     const body = req.body as { period?: unknown; entityRef?: unknown };
