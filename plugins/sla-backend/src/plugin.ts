@@ -16,6 +16,11 @@ import {
 import { CatalogSync } from './service/CatalogSync';
 import { ComplianceService } from './service/ComplianceService';
 import { createRouter } from './service/router';
+import {
+  IncidentProvider,
+  slaIncidentProvidersExtensionPoint,
+} from '@servicelevel/plugin-sla-node';
+import { createBuiltInProviders, ProviderSync } from './providers';
 
 const DEFAULT_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
   frequency: { minutes: 5 },
@@ -39,6 +44,13 @@ const SNAPSHOT_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
 export const slaPlugin = createBackendPlugin({
   pluginId: 'sla',
   register(env) {
+    // Providers added by backend modules; the built-in ones are added from config at init.
+    const addedProviders: IncidentProvider[] = [];
+    env.registerExtensionPoint(slaIncidentProvidersExtensionPoint, {
+      addProvider(provider) {
+        addedProviders.push(provider);
+      },
+    });
     env.registerInit({
       deps: {
         auditor: coreServices.auditor,
@@ -109,6 +121,23 @@ export const slaPlugin = createBackendPlugin({
           fn: async () => {
             const written = await compliance.snapshotClosedPeriods(Date.now());
             logger.info(`SLA snapshots: ${written} closed periods published`);
+          },
+        });
+
+        const providerSync = new ProviderSync({
+          providers: [...createBuiltInProviders(config), ...addedProviders],
+          incidents,
+          syncStates,
+          entities,
+          terms,
+          logger,
+        });
+        await scheduler.scheduleTask({
+          id: 'sla-provider-sync',
+          scope: 'global',
+          ...schedule,
+          fn: async abortSignal => {
+            await providerSync.run(abortSignal);
           },
         });
 

@@ -1,0 +1,261 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import { Incident, PRIORITIES } from '@servicelevel/plugin-sla-common';
+import type {
+  IncidentProvider,
+  LinkedEntity,
+} from '@servicelevel/plugin-sla-node';
+import type {
+  EntityStore,
+  IncidentStore,
+  SyncState,
+  SyncStateStore,
+  TermsStore,
+} from '../database/types';
+
+/** How far before the last checkpoint each run re-reads, so late writes are not missed. */
+export const DEFAULT_OVERLAP_MS = 60 * 60_000;
+/** How far back the very first run of an account reads. */
+export const DEFAULT_INITIAL_LOOKBACK_MS = 90 * 24 * 60 * 60_000;
+
+export interface ProviderSyncOptions {
+  providers: IncidentProvider[];
+  incidents: IncidentStore;
+  syncStates: SyncStateStore;
+  entities: EntityStore;
+  terms: TermsStore;
+  logger: LoggerService;
+  overlapMs?: number;
+  initialLookbackMs?: number;
+  now?: () => number;
+}
+
+/** The outcome of one provider account in one run. */
+export interface ProviderRunResult {
+  provider: string;
+  account: string;
+  /** Incidents committed by this run (new or updated). */
+  written: number;
+  skipped: number;
+  error?: string;
+}
+
+/** The stored cursor: everything before `checkpoint` (epoch ms) is committed. */
+interface Cursor {
+  checkpoint: number;
+}
+
+function readCursor(text: string | undefined): Cursor | undefined {
+  if (!text) return undefined;
+  try {
+    const parsed = JSON.parse(text);
+    return typeof parsed?.checkpoint === 'number' ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Why an incident from a provider cannot be stored, or undefined when it can. */
+function invalidReason(incident: Incident, source: string): string | undefined {
+  if (incident.source !== source)
+    return `source is "${incident.source}", expected "${source}"`;
+  if (typeof incident.id !== 'string' || incident.id === '')
+    return 'id is missing';
+  if (typeof incident.entityRef !== 'string' || incident.entityRef === '')
+    return 'entityRef is missing';
+  if (typeof incident.title !== 'string') return 'title is missing';
+  if (!PRIORITIES.includes(incident.priority))
+    return `priority is ${JSON.stringify(incident.priority)}`;
+  for (const key of ['createdAt', 'acknowledgedAt', 'resolvedAt'] as const) {
+    const v = incident[key];
+    if ((key === 'createdAt' || v !== undefined) && !Number.isFinite(v))
+      return `${key} is not a timestamp`;
+  }
+  if (!Array.isArray(incident.pauses)) return 'pauses is not a list';
+  return undefined;
+}
+
+/**
+ * The sync engine shared by every incident provider. For each provider × account it reads
+ * the committed checkpoint, asks the provider for everything changed since (checkpoint −
+ * overlap), commits each page with upsertIncidents (idempotent by (source, id)) and only
+ * then moves the cursor. A failing account records its error and the others carry on.
+ */
+export class ProviderSync {
+  private readonly providers: IncidentProvider[];
+  private readonly overlapMs: number;
+  private readonly initialLookbackMs: number;
+  private readonly now: () => number;
+
+  constructor(private readonly options: ProviderSyncOptions) {
+    const ids = new Set<string>();
+    for (const p of options.providers) {
+      if (ids.has(p.id)) {
+        throw new Error(`Two incident providers have the id "${p.id}"`);
+      }
+      ids.add(p.id);
+    }
+    this.providers = options.providers;
+    this.overlapMs = options.overlapMs ?? DEFAULT_OVERLAP_MS;
+    this.initialLookbackMs =
+      options.initialLookbackMs ?? DEFAULT_INITIAL_LOOKBACK_MS;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Runs every account of every provider once, one after the other. */
+  async run(signal?: AbortSignal): Promise<ProviderRunResult[]> {
+    const results: ProviderRunResult[] = [];
+    if (this.providers.length === 0) return results;
+    const entities = await this.linkedEntities();
+    for (const provider of this.providers) {
+      let accounts: string[];
+      try {
+        accounts = provider.accounts();
+      } catch (e) {
+        this.options.logger.error(
+          `Incident provider ${provider.id} failed to list its accounts: ${e}`,
+        );
+        continue;
+      }
+      for (const account of accounts) {
+        if (signal?.aborted) return results;
+        results.push(
+          await this.runAccount(
+            provider,
+            account,
+            entities,
+            signal ?? new AbortController().signal,
+          ),
+        );
+      }
+    }
+    return results;
+  }
+
+  private async linkedEntities(): Promise<LinkedEntity[]> {
+    const [entities, latest] = await Promise.all([
+      this.options.entities.listEntities(),
+      this.options.terms.listLatest(),
+    ]);
+    const priorityMaps = new Map(
+      latest.map(v => [v.entityRef, v.terms.priorityMap]),
+    );
+    return entities.map(e => {
+      const linked: LinkedEntity = {
+        entityRef: e.entityRef,
+        annotations: e.annotations,
+      };
+      const priorityMap = priorityMaps.get(e.entityRef);
+      if (priorityMap) linked.priorityMap = priorityMap;
+      return linked;
+    });
+  }
+
+  private async runAccount(
+    provider: IncidentProvider,
+    account: string,
+    entities: LinkedEntity[],
+    signal: AbortSignal,
+  ): Promise<ProviderRunResult> {
+    const { incidents, syncStates } = this.options;
+    const logger = this.options.logger.child({
+      provider: provider.id,
+      account,
+    });
+    const result: ProviderRunResult = {
+      provider: provider.id,
+      account,
+      written: 0,
+      skipped: 0,
+    };
+    const startedAt = this.now();
+    let previous: SyncState | undefined;
+    let cursor: string | undefined;
+    let firstSkip: string | undefined;
+    try {
+      previous = await syncStates.get(provider.id, account);
+      cursor = previous?.cursor;
+      const committed = readCursor(cursor)?.checkpoint;
+      const since =
+        committed !== undefined
+          ? committed - this.overlapMs
+          : startedAt - this.initialLookbackMs;
+
+      for await (const page of provider.sync({
+        account,
+        since,
+        until: startedAt,
+        entities,
+        signal,
+        logger,
+      })) {
+        const valid: Incident[] = [];
+        for (const incident of page.incidents) {
+          const reason = invalidReason(incident, provider.id);
+          if (reason) {
+            logger.warn(`Skipping incident ${incident.id}: ${reason}`);
+            result.skipped++;
+            firstSkip ??= `${incident.id}: ${reason}`;
+          } else {
+            valid.push(incident);
+          }
+        }
+        result.skipped += page.skipped;
+        firstSkip ??= page.skipReason;
+        if (valid.length > 0) {
+          await incidents.upsertIncidents(valid, { now: this.now() });
+          result.written += valid.length;
+        }
+        // Only after the commit above: a crash before this line re-reads the page.
+        if (
+          page.checkpoint !== undefined &&
+          page.checkpoint > (readCursor(cursor)?.checkpoint ?? -Infinity)
+        ) {
+          cursor = JSON.stringify({
+            checkpoint: Math.min(page.checkpoint, startedAt),
+          });
+          await syncStates.put({
+            ...previous,
+            provider: provider.id,
+            account,
+            cursor,
+          });
+        }
+      }
+
+      cursor = JSON.stringify({ checkpoint: startedAt });
+      await syncStates.put({
+        provider: provider.id,
+        account,
+        cursor,
+        lastSyncAt: startedAt,
+        lastSuccessAt: startedAt,
+        lastCount: result.written,
+        ...(result.skipped > 0 && {
+          lastError: `Skipped ${result.skipped} malformed record(s), first: ${firstSkip}`,
+        }),
+      });
+      logger.info(
+        `Incident sync ${provider.id}/${account}: ${result.written} incidents, ${result.skipped} skipped`,
+      );
+    } catch (e) {
+      result.error = e instanceof Error ? e.message : String(e);
+      logger.error(
+        `Incident sync ${provider.id}/${account} failed after ${result.written} incidents: ${result.error}`,
+      );
+      try {
+        await syncStates.put({
+          provider: provider.id,
+          account,
+          cursor,
+          lastSyncAt: startedAt,
+          lastSuccessAt: previous?.lastSuccessAt,
+          lastCount: result.written,
+          lastError: result.error,
+        });
+      } catch (stateError) {
+        logger.error(`Could not record the sync state: ${stateError}`);
+      }
+    }
+    return result;
+  }
+}

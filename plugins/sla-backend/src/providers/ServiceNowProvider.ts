@@ -1,0 +1,292 @@
+import type { Config } from '@backstage/config';
+import type { Incident } from '@servicelevel/plugin-sla-common';
+import {
+  createHttpClient,
+  HttpClient,
+  HttpError,
+  IncidentPage,
+  IncidentProvider,
+  IncidentProviderSyncContext,
+  LinkedEntity,
+} from '@servicelevel/plugin-sla-node';
+import {
+  isRecord,
+  linkedBy,
+  mapRecords,
+  MalformedRecordError,
+  optionalInstant,
+  optionalString,
+  ProviderOptions,
+  readAccounts,
+  recordLabel,
+  requireInstant,
+  requireString,
+  resolvePriority,
+  trimBaseUrl,
+} from './common';
+
+export const SERVICENOW_ENTITY_ANNOTATION = 'servicenow.com/entity-id';
+
+const PAGE_LIMIT = 100;
+const FIELDS = [
+  'sys_id',
+  'number',
+  'short_description',
+  'priority',
+  'opened_at',
+  'resolved_at',
+  'closed_at',
+  'sys_updated_on',
+];
+/** ServiceNow priorities 1 (Critical) … 5 (Planning); 5 has no P5 so it joins P4. */
+const DEFAULT_PRIORITIES = {
+  '1': 'P1',
+  '2': 'P2',
+  '3': 'P3',
+  '4': 'P4',
+  '5': 'P4',
+} as const;
+
+/** `yyyy-MM-dd HH:mm:ss`, UTC (the Table API's value format with sysparm_display_value=false). */
+export function parseServiceNowTime(value: unknown): number | undefined {
+  if (typeof value !== 'string') return undefined;
+  const m = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/.exec(
+    value.trim(),
+  );
+  if (!m) return undefined;
+  return Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]);
+}
+
+function formatServiceNowTime(ms: number): [string, string] {
+  const iso = new Date(ms).toISOString();
+  return [iso.slice(0, 10), iso.slice(11, 19)];
+}
+
+export interface ServiceNowAccount {
+  id: string;
+  baseUrl: string;
+  authorization: string;
+  /** Incident reference fields matched against `servicenow.com/entity-id`. */
+  entityIdFields: string[];
+  /** Read the response time from task_sla; off when the instance does not expose it. */
+  responseSla: boolean;
+  /** Encoded query picking the response SLA among an incident's task_sla rows. */
+  responseSlaQuery: string;
+}
+
+/**
+ * ServiceNow Table API: `incident` rows whose business service or CI is the entity's
+ * `servicenow.com/entity-id`, changed since the window start, paged by the `Link` header.
+ */
+export class ServiceNowProvider implements IncidentProvider {
+  readonly id = 'servicenow';
+
+  static fromConfig(
+    config: Config,
+    options: ProviderOptions = {},
+  ): ServiceNowProvider | undefined {
+    const accounts = readAccounts(config, 'servicenow', c =>
+      c.has('baseUrl'),
+    ).map(({ id, config: c }): ServiceNowAccount => {
+      const token = c.getOptionalString('token');
+      const authorization = token
+        ? `Bearer ${token}`
+        : `Basic ${Buffer.from(
+            `${c.getString('username')}:${c.getString('password')}`,
+          ).toString('base64')}`;
+      return {
+        id,
+        baseUrl: trimBaseUrl(c.getString('baseUrl')),
+        authorization,
+        entityIdFields: c.getOptionalStringArray('entityIdFields') ?? [
+          'business_service',
+          'cmdb_ci',
+        ],
+        responseSla: c.getOptionalBoolean('responseSla') ?? true,
+        responseSlaQuery:
+          c.getOptionalString('responseSlaQuery') ?? 'sla.target=response',
+      };
+    });
+    return accounts.length
+      ? new ServiceNowProvider(accounts, options)
+      : undefined;
+  }
+
+  constructor(
+    private readonly accountList: ServiceNowAccount[],
+    private readonly options: ProviderOptions = {},
+  ) {}
+
+  accounts(): string[] {
+    return this.accountList.map(a => a.id);
+  }
+
+  async *sync(ctx: IncidentProviderSyncContext): AsyncIterable<IncidentPage> {
+    const account = this.accountList.find(a => a.id === ctx.account);
+    if (!account) throw new Error(`Unknown ServiceNow account ${ctx.account}`);
+    const http = createHttpClient({
+      ...this.options.http,
+      headers: { Authorization: account.authorization },
+    });
+    const state = { responseSla: account.responseSla };
+    for (const { entity, values } of linkedBy(
+      ctx.entities,
+      SERVICENOW_ENTITY_ANNOTATION,
+    )) {
+      for (const ciId of values) {
+        yield* this.syncEntity(http, account, state, ctx, entity, ciId);
+      }
+    }
+  }
+
+  private async *syncEntity(
+    http: HttpClient,
+    account: ServiceNowAccount,
+    state: { responseSla: boolean },
+    ctx: IncidentProviderSyncContext,
+    entity: LinkedEntity,
+    ciId: string,
+  ): AsyncIterable<IncidentPage> {
+    if (!/^[\w.-]+$/.test(ciId)) {
+      throw new Error(
+        `${entity.entityRef}: ${SERVICENOW_ENTITY_ANNOTATION} "${ciId}" is not a sys_id`,
+      );
+    }
+    const [sinceDate, sinceTime] = formatServiceNowTime(ctx.since);
+    // ^OR binds tighter than ^: (service OR ci) AND updated since AND opened before until.
+    const query = [
+      account.entityIdFields.map(f => `${f}=${ciId}`).join('^OR'),
+      `sys_updated_on>=javascript:gs.dateGenerate('${sinceDate}','${sinceTime}')`,
+      'ORDERBYsys_updated_on',
+    ].join('^');
+    const params = new URLSearchParams({
+      sysparm_query: query,
+      sysparm_fields: FIELDS.join(','),
+      sysparm_display_value: 'false',
+      sysparm_exclude_reference_link: 'true',
+      sysparm_limit: String(PAGE_LIMIT),
+    });
+    let url:
+      | string
+      | undefined = `${account.baseUrl}/api/now/table/incident?${params}`;
+    while (url) {
+      const res = await http.getJson(url, { signal: ctx.signal });
+      if (!isRecord(res.body) || !Array.isArray(res.body.result)) {
+        throw new Error(`Unexpected response from ${url}: no "result" list`);
+      }
+      const rows = res.body.result as unknown[];
+      const page = mapRecords(
+        rows,
+        row => this.toIncident(row, entity),
+        ctx.logger,
+        row => `ServiceNow incident ${recordLabel(row, 'number', 'sys_id')}`,
+      );
+      if (state.responseSla) {
+        for (const incident of page.incidents) {
+          const ack = await this.responseTime(
+            http,
+            account,
+            state,
+            ctx,
+            incident.id,
+          );
+          if (ack !== undefined) incident.acknowledgedAt = ack;
+          if (!state.responseSla) break;
+        }
+      }
+      yield page;
+      // Only the Link header ends the listing: pages may be short (ACLs filter rows).
+      url = nextLink(res.headers.get('link'), account.baseUrl);
+    }
+  }
+
+  private toIncident(row: unknown, entity: LinkedEntity): Incident {
+    if (!isRecord(row)) throw new MalformedRecordError('not an object');
+    const sysId = requireString(row.sys_id, 'sys_id');
+    const number = optionalString(row.number, 'number');
+    const description = optionalString(
+      row.short_description,
+      'short_description',
+    );
+    const incident: Incident = {
+      source: this.id,
+      id: sysId,
+      entityRef: entity.entityRef,
+      title: [number, description].filter(Boolean).join(': ') || sysId,
+      priority: resolvePriority(
+        [optionalString(row.priority, 'priority')],
+        entity.priorityMap,
+        DEFAULT_PRIORITIES,
+      ),
+      createdAt: requireInstant(
+        row.opened_at,
+        'opened_at',
+        parseServiceNowTime,
+      ),
+      pauses: [],
+    };
+    const resolvedAt =
+      optionalInstant(row.resolved_at, 'resolved_at', parseServiceNowTime) ??
+      optionalInstant(row.closed_at, 'closed_at', parseServiceNowTime);
+    if (resolvedAt !== undefined) incident.resolvedAt = resolvedAt;
+    return incident;
+  }
+
+  /**
+   * End of the first completed response SLA of an incident in task_sla. When the instance
+   * refuses the table (403/404), response times are skipped for the rest of the run.
+   */
+  private async responseTime(
+    http: HttpClient,
+    account: ServiceNowAccount,
+    state: { responseSla: boolean },
+    ctx: IncidentProviderSyncContext,
+    sysId: string,
+  ): Promise<number | undefined> {
+    const params = new URLSearchParams({
+      sysparm_query: `task=${sysId}^${account.responseSlaQuery}^ORDERBYstart_time`,
+      sysparm_fields: 'sys_id,stage,start_time,end_time',
+      sysparm_display_value: 'false',
+      sysparm_exclude_reference_link: 'true',
+    });
+    const url = `${account.baseUrl}/api/now/table/task_sla?${params}`;
+    let body: unknown;
+    try {
+      body = (await http.getJson(url, { signal: ctx.signal })).body;
+    } catch (e) {
+      if (e instanceof HttpError && (e.status === 403 || e.status === 404)) {
+        ctx.logger.warn(
+          `ServiceNow task_sla is not readable (HTTP ${e.status}); response times are left empty`,
+        );
+        state.responseSla = false;
+        return undefined;
+      }
+      throw e;
+    }
+    if (!isRecord(body) || !Array.isArray(body.result)) return undefined;
+    for (const row of body.result as unknown[]) {
+      if (!isRecord(row) || row.stage === 'cancelled') continue;
+      const end = parseServiceNowTime(row.end_time);
+      if (end !== undefined) return end;
+    }
+    return undefined;
+  }
+}
+
+/** The `rel="next"` target of a Link header, only on the configured instance. */
+function nextLink(header: string | null, baseUrl: string): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(/,(?=\s*<)/)) {
+    const m = /<([^>]+)>\s*;(.*)/.exec(part.trim());
+    if (m && /rel="?next"?/.test(m[2])) {
+      const next = new URL(m[1], baseUrl);
+      if (next.origin !== new URL(baseUrl).origin) {
+        throw new Error(
+          `ServiceNow sent a next link to another host: ${next.origin}`,
+        );
+      }
+      return next.toString();
+    }
+  }
+  return undefined;
+}

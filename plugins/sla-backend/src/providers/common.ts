@@ -1,0 +1,215 @@
+import type { Config } from '@backstage/config';
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import type { Incident, Priority } from '@servicelevel/plugin-sla-common';
+import type {
+  HttpClientOptions,
+  LinkedEntity,
+} from '@servicelevel/plugin-sla-node';
+
+/** Options every built-in provider accepts besides its config (tests inject fast retries). */
+export interface ProviderOptions {
+  http?: Partial<HttpClientOptions>;
+}
+
+/** A record that cannot become an incident; it is logged, counted and skipped. */
+export class MalformedRecordError extends Error {}
+
+const ISO =
+  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})$/;
+
+/**
+ * ISO 8601 instant with a zone, as vendors write it: `Z`, `+00:00` (PagerDuty, Opsgenie) or
+ * `+0000` without a colon (Jira). Epoch ms, or undefined when not such a string.
+ */
+export function parseIsoInstant(value: unknown): number | undefined {
+  if (typeof value !== 'string') return undefined;
+  const m = ISO.exec(value.trim());
+  if (!m) return undefined;
+  const [, y, mo, d, h, mi, s, frac, zone] = m;
+  const ms = frac ? Math.floor(Number(`0.${frac}`) * 1000) : 0;
+  let t = Date.UTC(+y, +mo - 1, +d, +h, +mi, s ? +s : 0, ms);
+  if (zone !== 'Z') {
+    const sign = zone[0] === '-' ? -1 : 1;
+    const digits = zone.slice(1).replace(':', '');
+    t -= sign * (+digits.slice(0, 2) * 60 + +digits.slice(2)) * 60_000;
+  }
+  return Number.isNaN(t) ? undefined : t;
+}
+
+/** Like parseIsoInstant, but a present, unparseable value is a malformed record. */
+export function requireInstant(
+  value: unknown,
+  field: string,
+  parse: (v: unknown) => number | undefined = parseIsoInstant,
+): number {
+  const t = parse(value);
+  if (t === undefined) {
+    throw new MalformedRecordError(
+      `${field} is ${JSON.stringify(value)}, expected a timestamp`,
+    );
+  }
+  return t;
+}
+
+/** Optional timestamp: absent/empty/null → undefined; present but unparseable → malformed. */
+export function optionalInstant(
+  value: unknown,
+  field: string,
+  parse: (v: unknown) => number | undefined = parseIsoInstant,
+): number | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  return requireInstant(value, field, parse);
+}
+
+/**
+ * A source priority label to P1–P4: the entity's `priority-map` first (each candidate in
+ * order, case-insensitive), then the provider's defaults, then `P1`…`P4` as written.
+ */
+export function resolvePriority(
+  candidates: Array<string | undefined>,
+  priorityMap: Record<string, Priority> | undefined,
+  defaults: Record<string, Priority>,
+): Priority {
+  const labels = candidates.filter(
+    (c): c is string => typeof c === 'string' && c !== '',
+  );
+  const lookup = (map: Record<string, Priority>, label: string) => {
+    const lower = label.toLowerCase();
+    const key = Object.keys(map).find(k => k.toLowerCase() === lower);
+    return key === undefined ? undefined : map[key];
+  };
+  for (const label of labels) {
+    const p = priorityMap && lookup(priorityMap, label);
+    if (p) return p;
+  }
+  for (const label of labels) {
+    const p = lookup(defaults, label);
+    if (p) return p;
+    const m = /^p([1-4])$/i.exec(label.trim());
+    if (m) return `P${m[1]}` as Priority;
+  }
+  throw new MalformedRecordError(
+    `priority ${labels.map(l => JSON.stringify(l)).join(' / ') || '(none)'} ` +
+      'is not mapped; add it to servicelevel.io/priority-map',
+  );
+}
+
+/**
+ * Maps vendor records one by one: a record that throws is logged with its reason, counted
+ * and left out, and the rest of the page still goes through.
+ */
+export function mapRecords<T>(
+  records: readonly T[],
+  map: (record: T) => Incident | undefined,
+  logger: LoggerService,
+  describe: (record: T) => string,
+): { incidents: Incident[]; skipped: number; skipReason?: string } {
+  const incidents: Incident[] = [];
+  let skipped = 0;
+  let skipReason: string | undefined;
+  for (const record of records) {
+    try {
+      const incident = map(record);
+      if (incident) incidents.push(incident);
+    } catch (e) {
+      const reason = `${describe(record)}: ${(e as Error).message}`;
+      logger.warn(`Skipping malformed record ${reason}`);
+      skipped++;
+      skipReason ??= reason;
+    }
+  }
+  return { incidents, skipped, skipReason };
+}
+
+/** A label for a record in logs, from whatever id it has. */
+export function recordLabel(record: unknown, ...keys: string[]): string {
+  if (typeof record === 'object' && record !== null) {
+    for (const key of keys) {
+      const v = (record as Record<string, unknown>)[key];
+      if (typeof v === 'string' || typeof v === 'number') return String(v);
+    }
+  }
+  return '(no id)';
+}
+
+export function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Text of a field that may be absent; non-strings are malformed. */
+export function optionalString(v: unknown, field: string): string | undefined {
+  if (v === undefined || v === null || v === '') return undefined;
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number') return String(v);
+  throw new MalformedRecordError(
+    `${field} is ${JSON.stringify(v)}, expected text`,
+  );
+}
+
+export function requireString(v: unknown, field: string): string {
+  const s = optionalString(v, field);
+  if (s === undefined) throw new MalformedRecordError(`${field} is missing`);
+  return s;
+}
+
+/** The entities carrying `annotation`, with its value split on commas. */
+export function linkedBy(
+  entities: LinkedEntity[],
+  annotation: string,
+): Array<{ entity: LinkedEntity; values: string[] }> {
+  const out = [];
+  for (const entity of entities) {
+    const raw = entity.annotations[annotation];
+    if (!raw) continue;
+    const values = raw
+      .split(',')
+      .map(v => v.trim())
+      .filter(Boolean);
+    if (values.length) out.push({ entity, values });
+  }
+  return out;
+}
+
+/** An account: its id and its config block. */
+export interface AccountConfig {
+  id: string;
+  config: Config;
+}
+
+/**
+ * `sla.providers.<vendor>` as a list of accounts (`[{ id: main, … }]`), a single account
+ * (`{ token: … }`, id `default`), or a map of id → account (`{ main: { token: … } }`).
+ */
+export function readAccounts(
+  config: Config,
+  vendor: string,
+  isAccount: (c: Config) => boolean,
+): AccountConfig[] {
+  const key = `sla.providers.${vendor}`;
+  if (!config.has(key)) return [];
+  let accounts: AccountConfig[];
+  if (Array.isArray(config.getOptional(key))) {
+    accounts = config.getConfigArray(key).map((c, i) => ({
+      id: c.getOptionalString('id') ?? (i === 0 ? 'default' : String(i)),
+      config: c,
+    }));
+  } else {
+    const block = config.getConfig(key);
+    accounts = isAccount(block)
+      ? [{ id: block.getOptionalString('id') ?? 'default', config: block }]
+      : block.keys().map(id => ({ id, config: block.getConfig(id) }));
+  }
+  const seen = new Set<string>();
+  for (const a of accounts) {
+    if (seen.has(a.id)) {
+      throw new Error(`${key}: account id "${a.id}" is used twice`);
+    }
+    seen.add(a.id);
+  }
+  return accounts;
+}
+
+/** Removes a trailing slash so paths can be appended. */
+export function trimBaseUrl(url: string): string {
+  return url.replace(/\/+$/, '');
+}
