@@ -32,6 +32,19 @@ export interface Config {
         | ServiceNowAccountConfig
         | ServiceNowAccountConfig[]
         | { [account: string]: ServiceNowAccountConfig };
+      jira?:
+        | JiraAccountConfig
+        | JiraAccountConfig[]
+        | { [account: string]: JiraAccountConfig };
+      /** Opsgenie's APIs end in April 2027 (Atlassian); this block goes away with them. */
+      opsgenie?:
+        | OpsgenieAccountConfig
+        | OpsgenieAccountConfig[]
+        | { [account: string]: OpsgenieAccountConfig };
+      prometheus?:
+        | PrometheusAccountConfig
+        | PrometheusAccountConfig[]
+        | { [account: string]: PrometheusAccountConfig };
     };
   };
 }
@@ -71,4 +84,67 @@ interface ServiceNowAccountConfig {
   responseSla?: boolean;
   /** Encoded query selecting the response SLA rows in task_sla (default `sla.target=response`). */
   responseSlaQuery?: string;
+}
+
+interface JiraAccountConfig {
+  id?: string;
+  /** Jira Service Management Cloud site, e.g. https://acme.atlassian.net */
+  baseUrl: string;
+  /** With `token` (an Atlassian API token) for Basic authentication. */
+  email?: string;
+  /**
+   * Atlassian API token (with `email`), or an OAuth 2.0 bearer token (without `email`).
+   * @visibility secret
+   */
+  token: string;
+  /** Read first response and resolution from /rest/servicedeskapi/request/{key}/sla (default true). */
+  requestSla?: boolean;
+  /** Name of the SLA metric giving the first response (default "Time to first response"). */
+  firstResponseSla?: string;
+  /** Name of the SLA metric giving the resolution (default "Time to resolution"). */
+  resolutionSla?: string;
+}
+
+/**
+ * Opsgenie. Atlassian ends Opsgenie's APIs in April 2027; remove with OpsgenieProvider.ts.
+ */
+interface OpsgenieAccountConfig {
+  id?: string;
+  /**
+   * API key of an Opsgenie API integration (sent as `GenieKey`).
+   * @visibility secret
+   */
+  token: string;
+  /** Default https://api.opsgenie.com; https://api.eu.opsgenie.com for the EU instance. */
+  baseUrl?: string;
+  /** What becomes an SLA incident: `incidents` (default, GET /v1/incidents) or `alerts` (GET /v2/alerts). */
+  records?: 'incidents' | 'alerts';
+  /** Days before now re-read each run to see late acknowledgements and closings (default 7). */
+  lookbackDays?: number;
+}
+
+interface PrometheusAccountConfig {
+  /** Account id; also matched against the `prometheus.io/account` annotation. */
+  id?: string;
+  /** e.g. https://prometheus.acme.com (the API is under /api/v1). */
+  baseUrl: string;
+  /**
+   * Bearer token, e.g. for a managed Prometheus or a proxy.
+   * @visibility secret
+   */
+  token?: string;
+  /** Basic authentication user. */
+  username?: string;
+  /**
+   * @visibility secret
+   */
+  password?: string;
+  /** query_range step in whole seconds (default 60): the outage resolution. */
+  stepSeconds?: number;
+  /** Priority of every outage incident (default P2). */
+  defaultPriority?: 'P1' | 'P2' | 'P3' | 'P4';
+  /** Metric for an annotation that is only a label selector: `up` (default) or `probe_success`. */
+  labelMetric?: string;
+  /** How far back an outage running at the start of a sync window is traced to its start (default 7). */
+  maxOutageLookbackDays?: number;
 }

@@ -12,6 +12,9 @@ describe('createBuiltInProviders', () => {
               { id: 'eu', token: 'b', baseUrl: 'https://api.eu.pagerduty.com' },
             ],
             servicenow: { baseUrl: 'https://acme.service-now.com', token: 't' },
+            jira: { baseUrl: 'https://acme.atlassian.net', token: 'j' },
+            opsgenie: { main: { token: 'o' } },
+            prometheus: [{ id: 'prom', baseUrl: 'https://prom.acme.com' }],
           },
         },
       }),
@@ -20,6 +23,9 @@ describe('createBuiltInProviders', () => {
     expect(providers.map(p => [p.id, p.accounts()])).toEqual([
       ['pagerduty', ['us', 'eu']],
       ['servicenow', ['default']],
+      ['jira', ['default']],
+      ['opsgenie', ['main']],
+      ['prometheus', ['prom']],
     ]);
   });
 
