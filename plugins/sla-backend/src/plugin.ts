@@ -21,6 +21,7 @@ import {
   slaIncidentProvidersExtensionPoint,
 } from '@servicelevel/plugin-sla-node';
 import { createBuiltInProviders, ProviderSync } from './providers';
+import { setupReportAndImprove } from './reports/setup';
 
 const DEFAULT_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
   frequency: { minutes: 5 },
@@ -64,6 +65,7 @@ export const slaPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         scheduler: coreServices.scheduler,
+        userInfo: coreServices.userInfo,
       },
       async init(deps) {
         const { config, database, logger, scheduler } = deps;
@@ -152,6 +154,10 @@ export const slaPlugin = createBackendPlugin({
             syncStates,
             compliance,
           }),
+        );
+        // Improvement plans, period reports and agreement confirmations (issue 7).
+        deps.httpRouter.use(
+          await setupReportAndImprove({ ...deps, entities, terms, compliance }),
         );
         deps.httpRouter.addAuthPolicy({
           path: '/health',

@@ -1,0 +1,149 @@
+import {
+  AuditorService,
+  HttpAuthService,
+  PermissionsService,
+  UserInfoService,
+} from '@backstage/backend-plugin-api';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { InputError, NotAllowedError } from '@backstage/errors';
+import { slaReadPermission } from '@servicelevel/plugin-sla-common';
+import express, { Request } from 'express';
+import Router from 'express-promise-router';
+import { createAuthorize, principalName } from '../service/authorize';
+import { ownershipRefsOf } from '../plans/access';
+import type { ComplianceService } from '../service/ComplianceService';
+import type { ConfirmationStore } from './DatabaseConfirmationStore';
+import { confirmationState, reviewState } from './status';
+
+export interface ConfirmationsRouterOptions {
+  httpAuth: HttpAuthService;
+  permissions: PermissionsService;
+  userInfo: UserInfoService;
+  auditor: AuditorService;
+  compliance: ComplianceService;
+  confirmations: ConfirmationStore;
+  now?: () => number;
+}
+
+/**
+ * Agreement confirmation: `GET` the confirmation state and review flag of an entity's terms,
+ * `POST` a confirmation of a terms version. Only the entity's owners and the customer's
+ * representatives (members of the customer entity) may confirm.
+ */
+export function createConfirmationsRouter(
+  options: ConfirmationsRouterOptions,
+): express.Router {
+  const { auditor, compliance, confirmations, userInfo } = options;
+  const now = options.now ?? (() => Date.now());
+  const authorize = createAuthorize(options);
+  const router = Router();
+  router.use(express.json());
+
+  router.get(
+    '/entities/:kind/:namespace/:name/confirmation',
+    async (req, res) => {
+      await authorize(req, slaReadPermission);
+      const { entity, latest } = await compliance.loadEntity(refOf(req));
+      const list = await confirmations.list(entity.entityRef);
+      const { state, latest: last } = confirmationState(latest.version, list);
+      res.json({
+        entityRef: entity.entityRef,
+        termsVersion: latest.version,
+        state,
+        ...(last ? { lastConfirmation: last } : {}),
+        confirmations: list,
+        review: reviewState(
+          latest.terms.reviewBy,
+          now(),
+          latest.terms.timezone,
+        ),
+      });
+    },
+  );
+
+  router.post(
+    '/entities/:kind/:namespace/:name/confirmation',
+    async (req, res) => {
+      const credentials = await authorize(req, slaReadPermission);
+      const { entity, latest, versions } = await compliance.loadEntity(
+        refOf(req),
+      );
+      const body = req.body as Record<string, unknown> | undefined;
+      const problems: string[] = [];
+      const version = body?.termsVersion;
+      if (typeof version !== 'number' || !Number.isInteger(version)) {
+        problems.push(
+          `termsVersion: required, the version being confirmed (latest is ${latest.version})`,
+        );
+      } else if (!versions.some(v => v.version === version)) {
+        problems.push(
+          `termsVersion: ${entity.entityRef} has no version ${version}`,
+        );
+      } else if (version !== latest.version) {
+        problems.push(
+          `termsVersion: version ${version} is no longer in force; the current terms are version ${latest.version}`,
+        );
+      }
+      const comment = body?.comment;
+      if (
+        comment !== undefined &&
+        comment !== null &&
+        (typeof comment !== 'string' || comment.length > 2000)
+      ) {
+        problems.push('comment: expected a string of at most 2000 characters');
+      }
+      if (problems.length > 0) throw new InputError(problems.join('\n'));
+
+      const refs = await ownershipRefsOf(userInfo, credentials);
+      const owner = entity.ownerRef?.toLocaleLowerCase('en-US');
+      const customer = latest.terms.customer?.toLocaleLowerCase('en-US');
+      let role: 'owner' | 'customer';
+      if (owner && refs.includes(owner)) role = 'owner';
+      else if (customer && refs.includes(customer)) role = 'customer';
+      else {
+        throw new NotAllowedError(
+          `Only members of the owner (${owner ?? 'none'}) or of the customer (${
+            customer ?? 'none'
+          }) of ${entity.entityRef} can confirm its SLA`,
+        );
+      }
+      const by = principalName(credentials);
+      const event = await auditor.createEvent({
+        eventId: 'agreement-confirm',
+        request: req,
+        severityLevel: 'medium',
+        meta: {
+          entityRef: entity.entityRef,
+          termsVersion: version as number,
+          by,
+          role,
+        },
+      });
+      try {
+        const text = typeof comment === 'string' ? comment.trim() : '';
+        const stored = await confirmations.add({
+          entityRef: entity.entityRef,
+          termsVersion: version as number,
+          by,
+          role,
+          at: now(),
+          ...(text ? { comment: text } : {}),
+        });
+        await event.success({ meta: { confirmationId: stored.id } });
+        res.status(201).json(stored);
+      } catch (error) {
+        await event.fail({ error: error as Error });
+        throw error;
+      }
+    },
+  );
+
+  return router;
+}
+
+function refOf(req: Request): string {
+  const { kind, namespace, name } = req.params;
+  return stringifyEntityRef({ kind, namespace, name }).toLocaleLowerCase(
+    'en-US',
+  );
+}

@@ -1,0 +1,387 @@
+import request from 'supertest';
+import { as, CAD, GIS, startBackend } from './__testUtils__/testBackend';
+
+jest.setTimeout(60_000);
+
+const NEW_PLAN = {
+  entityRef: CAD,
+  title: 'Faster P1 response',
+  description: 'P1 response breached in September',
+  origin: { type: 'breach', objective: 'response-time:P1', period: '2026-09' },
+  owner: 'group:default/dispatch-platform',
+  targetDate: '2099-12-31',
+  actions: [
+    { title: 'Second on-call engineer', assignee: 'user:default/olivia' },
+  ],
+};
+
+type Server = Awaited<ReturnType<typeof startBackend>>['server'];
+
+async function createPlan(
+  server: Server,
+  body: Record<string, unknown> = NEW_PLAN,
+  user: Parameters<typeof as>[0] = 'olivia',
+) {
+  const res = await request(server)
+    .post('/api/sla/plans')
+    .set('Authorization', as(user))
+    .send(body);
+  expect(res.status).toBe(201);
+  return res.body;
+}
+
+describe('plans routes', () => {
+  describe('POST /plans', () => {
+    it('creates a proposed plan, with history, and audits it', async () => {
+      const { server, audits } = await startBackend();
+      const plan = await createPlan(server);
+
+      expect(plan).toMatchObject({
+        entityRef: CAD,
+        status: 'proposed',
+        owner: 'group:default/dispatch-platform',
+        addresses: [{ objective: 'response-time:P1', period: '2026-09' }],
+        createdBy: 'user:default/olivia',
+        overdue: false,
+        actions: [{ title: 'Second on-call engineer', done: false }],
+      });
+      expect(audits).toContainEqual({
+        eventId: 'plan-create',
+        outcome: 'success',
+      });
+
+      const read = await request(server)
+        .get(`/api/sla/plans/${plan.id}`)
+        .set('Authorization', as('nick'));
+      expect(read.status).toBe(200);
+      expect(read.body.history).toEqual([
+        expect.objectContaining({
+          seq: 1,
+          kind: 'created',
+          by: 'user:default/olivia',
+        }),
+      ]);
+    });
+
+    it('answers 400 naming the field', async () => {
+      const { server } = await startBackend();
+      const res = await request(server)
+        .post('/api/sla/plans')
+        .set('Authorization', as('olivia'))
+        .send({ ...NEW_PLAN, targetDate: '31/12/2026' });
+      expect(res.status).toBe(400);
+      expect(res.body.error.name).toBe('InputError');
+      expect(res.body.error.message).toBe(
+        'targetDate: "31/12/2026" — expected a date YYYY-MM-DD',
+      );
+    });
+
+    it('answers 400 for an entity without an SLA, even to a manager', async () => {
+      const { server } = await startBackend();
+      const res = await request(server)
+        .post('/api/sla/plans')
+        .set('Authorization', as('mona'))
+        .send({ ...NEW_PLAN, entityRef: 'component:default/unknown' });
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toContain('entityRef:');
+    });
+
+    it.each([
+      ['olivia (owner of cad-core)', 'olivia'],
+      ['mona (manager)', 'mona'],
+    ] as const)('permission matrix: %s → 201', async (_label, user) => {
+      const { server, audits } = await startBackend();
+      const res = await request(server)
+        .post('/api/sla/plans')
+        .set('Authorization', as(user))
+        .send(NEW_PLAN);
+      expect(res.status).toBe(201);
+      expect(res.body.createdBy).toBe(`user:default/${user}`);
+      expect(audits).toEqual([{ eventId: 'plan-create', outcome: 'success' }]);
+    });
+
+    it.each([
+      ['nick (owns another entity only)', 'nick'],
+      ['carl (customer, not owner)', 'carl'],
+    ] as const)('permission matrix: %s → 403', async (_label, user) => {
+      const { server, audits } = await startBackend();
+      const res = await request(server)
+        .post('/api/sla/plans')
+        .set('Authorization', as(user))
+        .send(NEW_PLAN);
+      expect(res.status).toBe(403);
+      expect(res.body.error.name).toBe('NotAllowedError');
+      expect(audits).toEqual([]);
+      const list = await request(server)
+        .get('/api/sla/plans')
+        .set('Authorization', as(user));
+      expect(list.body.items).toEqual([]);
+    });
+
+    it('answers 401 anonymously and 403 when the policy denies reading', async () => {
+      const { server } = await startBackend();
+      expect(
+        (await request(server).post('/api/sla/plans').send(NEW_PLAN)).status,
+      ).toBe(401);
+      const denied = await startBackend({ denyAll: true });
+      const res = await request(denied.server)
+        .post('/api/sla/plans')
+        .set('Authorization', as('olivia'))
+        .send(NEW_PLAN);
+      expect(res.status).toBe(403);
+    });
+  });
+
+  describe('GET /plans', () => {
+    it('filters by entity, owner, status and overdue', async () => {
+      const { server } = await startBackend();
+      const a = await createPlan(server);
+      const b = await createPlan(
+        server,
+        {
+          ...NEW_PLAN,
+          entityRef: GIS,
+          owner: 'group:default/field-ops',
+          targetDate: '2026-01-31',
+          origin: { type: 'survey', score: 2, scale: 5 },
+        },
+        'nick',
+      );
+      const list = async (query: string) => {
+        const res = await request(server)
+          .get(`/api/sla/plans${query}`)
+          .set('Authorization', as('carl'));
+        expect(res.status).toBe(200);
+        return res.body.items.map((p: { id: string }) => p.id);
+      };
+      expect((await list('')).sort()).toEqual([a.id, b.id].sort());
+      expect(await list(`?entity=${encodeURIComponent(GIS)}`)).toEqual([b.id]);
+      expect(await list('?owner=group:default/dispatch-platform')).toEqual([
+        a.id,
+      ]);
+      expect(await list('?overdue=true')).toEqual([b.id]);
+      expect(await list('?overdue=false')).toEqual([a.id]);
+      expect((await list('?status=proposed,approved')).sort()).toEqual(
+        [a.id, b.id].sort(),
+      );
+      expect(await list('?status=done')).toEqual([]);
+    });
+
+    it('answers 400 naming the filter', async () => {
+      const { server } = await startBackend();
+      const status = await request(server)
+        .get('/api/sla/plans?status=finished')
+        .set('Authorization', as('olivia'));
+      expect(status.status).toBe(400);
+      expect(status.body.error.message).toContain('status: "finished"');
+      const overdue = await request(server)
+        .get('/api/sla/plans?overdue=yes')
+        .set('Authorization', as('olivia'));
+      expect(overdue.status).toBe(400);
+      expect(overdue.body.error.message).toBe(
+        'overdue: "yes" — expected true or false',
+      );
+    });
+
+    it('answers 401 and 403', async () => {
+      const { server } = await startBackend();
+      expect((await request(server).get('/api/sla/plans')).status).toBe(401);
+      const denied = await startBackend({ denyAll: true });
+      expect(
+        (
+          await request(denied.server)
+            .get('/api/sla/plans')
+            .set('Authorization', as('mona'))
+        ).status,
+      ).toBe(403);
+    });
+  });
+
+  describe('GET /plans/{id}', () => {
+    it('answers 404 for an unknown id, 401 and 403', async () => {
+      const { server } = await startBackend();
+      const res = await request(server)
+        .get('/api/sla/plans/does-not-exist')
+        .set('Authorization', as('olivia'));
+      expect(res.status).toBe(404);
+      expect((await request(server).get('/api/sla/plans/x')).status).toBe(401);
+      const denied = await startBackend({ denyAll: true });
+      expect(
+        (
+          await request(denied.server)
+            .get('/api/sla/plans/x')
+            .set('Authorization', as('olivia'))
+        ).status,
+      ).toBe(403);
+    });
+  });
+
+  describe('PATCH /plans/{id}', () => {
+    it('tracks a plan to done: approve, start, finish an action, done — each change in the history', async () => {
+      const { server, audits } = await startBackend();
+      const plan = await createPlan(server);
+      const patch = (
+        body: Record<string, unknown>,
+        user: Parameters<typeof as>[0] = 'olivia',
+      ) =>
+        request(server)
+          .patch(`/api/sla/plans/${plan.id}`)
+          .set('Authorization', as(user))
+          .send(body);
+
+      expect((await patch({ status: 'approved' }, 'mona')).status).toBe(200);
+      expect((await patch({ status: 'in-progress' })).status).toBe(200);
+      const actionId = plan.actions[0].id;
+      const done = await patch({
+        actions: [{ ...plan.actions[0], done: true }],
+      });
+      expect(done.status).toBe(200);
+      expect(done.body.actions[0]).toMatchObject({
+        id: actionId,
+        done: true,
+        doneAt: expect.any(Number),
+      });
+      const finished = await patch({ status: 'done' });
+      expect(finished.body.status).toBe('done');
+
+      const history = (
+        await request(server)
+          .get(`/api/sla/plans/${plan.id}`)
+          .set('Authorization', as('carl'))
+      ).body.history;
+      expect(
+        history.map((h: { by: string; changes: unknown[] }) => [
+          h.by,
+          h.changes,
+        ]),
+      ).toEqual([
+        ['user:default/olivia', []],
+        [
+          'user:default/mona',
+          [{ field: 'status', from: 'proposed', to: 'approved' }],
+        ],
+        [
+          'user:default/olivia',
+          [{ field: 'status', from: 'approved', to: 'in-progress' }],
+        ],
+        [
+          'user:default/olivia',
+          [{ field: `actions[${actionId}].done`, from: false, to: true }],
+        ],
+        [
+          'user:default/olivia',
+          [{ field: 'status', from: 'in-progress', to: 'done' }],
+        ],
+      ]);
+      expect(audits.filter(a => a.eventId === 'plan-update')).toHaveLength(4);
+    });
+
+    it('answers 400 for a transition that skips a step, naming status', async () => {
+      const { server } = await startBackend();
+      const plan = await createPlan(server);
+      const res = await request(server)
+        .patch(`/api/sla/plans/${plan.id}`)
+        .set('Authorization', as('olivia'))
+        .send({ status: 'done' });
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toBe(
+        'status: cannot go from proposed to done; allowed: approved, dropped',
+      );
+    });
+
+    it.each([
+      ['olivia', 200],
+      ['mona', 200],
+      ['nick', 403],
+      ['carl', 403],
+    ] as const)('permission matrix: %s → %s', async (user, status) => {
+      const { server } = await startBackend();
+      const plan = await createPlan(server);
+      const res = await request(server)
+        .patch(`/api/sla/plans/${plan.id}`)
+        .set('Authorization', as(user))
+        .send({ title: 'Renamed' });
+      expect(res.status).toBe(status);
+      const after = await request(server)
+        .get(`/api/sla/plans/${plan.id}`)
+        .set('Authorization', as('carl'));
+      expect(after.body.title).toBe(
+        status === 200 ? 'Renamed' : 'Faster P1 response',
+      );
+    });
+
+    it('answers 401, 403 when denied, and 404 for an unknown plan', async () => {
+      const { server } = await startBackend();
+      const plan = await createPlan(server);
+      expect(
+        (
+          await request(server)
+            .patch(`/api/sla/plans/${plan.id}`)
+            .send({ title: 'x' })
+        ).status,
+      ).toBe(401);
+      expect(
+        (
+          await request(server)
+            .patch('/api/sla/plans/nope')
+            .set('Authorization', as('mona'))
+            .send({ title: 'x' })
+        ).status,
+      ).toBe(404);
+      const denied = await startBackend({ denyAll: true });
+      expect(
+        (
+          await request(denied.server)
+            .patch('/api/sla/plans/nope')
+            .set('Authorization', as('olivia'))
+            .send({})
+        ).status,
+      ).toBe(403);
+    });
+  });
+
+  describe('DELETE /plans/{id}', () => {
+    it.each([
+      ['olivia', 204],
+      ['mona', 204],
+      ['nick', 403],
+      ['carl', 403],
+    ] as const)('permission matrix: %s → %s', async (user, status) => {
+      const { server, audits } = await startBackend();
+      const plan = await createPlan(server);
+      const res = await request(server)
+        .delete(`/api/sla/plans/${plan.id}`)
+        .set('Authorization', as(user));
+      expect(res.status).toBe(status);
+      const after = await request(server)
+        .get(`/api/sla/plans/${plan.id}`)
+        .set('Authorization', as('olivia'));
+      expect(after.status).toBe(status === 204 ? 404 : 200);
+      expect(audits.filter(a => a.eventId === 'plan-delete')).toEqual(
+        status === 204 ? [{ eventId: 'plan-delete', outcome: 'success' }] : [],
+      );
+    });
+
+    it('answers 401, 403 when denied, and 404 for an unknown plan', async () => {
+      const { server } = await startBackend();
+      expect((await request(server).delete('/api/sla/plans/x')).status).toBe(
+        401,
+      );
+      expect(
+        (
+          await request(server)
+            .delete('/api/sla/plans/x')
+            .set('Authorization', as('mona'))
+        ).status,
+      ).toBe(404);
+      const denied = await startBackend({ denyAll: true });
+      expect(
+        (
+          await request(denied.server)
+            .delete('/api/sla/plans/x')
+            .set('Authorization', as('mona'))
+        ).status,
+      ).toBe(403);
+    });
+  });
+});

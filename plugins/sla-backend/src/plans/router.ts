@@ -1,0 +1,222 @@
+import {
+  AuditorService,
+  HttpAuthService,
+  PermissionsService,
+  UserInfoService,
+} from '@backstage/backend-plugin-api';
+import { InputError, NotFoundError } from '@backstage/errors';
+import { slaReadPermission } from '@servicelevel/plugin-sla-common';
+import express, { Request } from 'express';
+import Router from 'express-promise-router';
+import { randomUUID } from 'crypto';
+import { EntityStore } from '../database/types';
+import { createAuthorize } from '../service/authorize';
+import { createEntityWriteAccess } from './access';
+import {
+  applyPlanPatch,
+  isPlanOverdue,
+  normalizeEntityRef,
+  overdueActions,
+  readNewPlan,
+} from './planInput';
+import { Plan, PlanStatus, PlanStore, PLAN_STATUSES } from './types';
+
+export interface PlansRouterOptions {
+  httpAuth: HttpAuthService;
+  permissions: PermissionsService;
+  userInfo: UserInfoService;
+  auditor: AuditorService;
+  entities: EntityStore;
+  plans: PlanStore;
+  /** The clock; tests pin it. */
+  now?: () => number;
+}
+
+/** A plan as the API serves it: the stored plan plus what is derived from the clock. */
+export type PlanView = Plan & { overdue: boolean; overdueActions: string[] };
+
+export function toPlanView(plan: Plan, now: number): PlanView {
+  return {
+    ...plan,
+    overdue: isPlanOverdue(plan, now),
+    overdueActions: overdueActions(plan, now),
+  };
+}
+
+/**
+ * `GET/POST /plans`, `GET/PATCH/DELETE /plans/{id}`. Reading needs sla.read; writing needs
+ * ownership of the plan's entity or sla.plan.manage. Every write is audited.
+ */
+export function createPlansRouter(options: PlansRouterOptions): express.Router {
+  const { auditor, entities, plans } = options;
+  const now = options.now ?? (() => Date.now());
+  const authorize = createAuthorize(options);
+  const writeAccess = createEntityWriteAccess({ ...options, authorize });
+  const router = Router();
+  router.use(express.json({ limit: '1mb' }));
+
+  router.get('/plans', async (req, res) => {
+    await authorize(req, slaReadPermission);
+    const problems: string[] = [];
+    const entity = queryParam(req, 'entity');
+    const owner = queryParam(req, 'owner');
+    const status = queryParam(req, 'status');
+    const overdue = queryParam(req, 'overdue');
+    const entityRef =
+      entity === undefined
+        ? undefined
+        : normalizeEntityRef(entity, 'entity', problems, 'component');
+    const ownerRef =
+      owner === undefined
+        ? undefined
+        : normalizeEntityRef(owner, 'owner', problems, 'group');
+    let statuses: PlanStatus[] | undefined;
+    if (status !== undefined) {
+      statuses = status.split(',').map(s => s.trim()) as PlanStatus[];
+      const bad = statuses.filter(s => !PLAN_STATUSES.includes(s));
+      if (bad.length > 0) {
+        problems.push(
+          `status: "${bad.join(
+            ',',
+          )}" — expected one or more (comma-separated) of ${PLAN_STATUSES.join(
+            ', ',
+          )}`,
+        );
+      }
+    }
+    if (overdue !== undefined && overdue !== 'true' && overdue !== 'false') {
+      problems.push(`overdue: "${overdue}" — expected true or false`);
+    }
+    if (problems.length > 0) throw new InputError(problems.join('\n'));
+    const t = now();
+    const items = (
+      await plans.list({ entityRef, owner: ownerRef, status: statuses })
+    )
+      .map(p => toPlanView(p, t))
+      .filter(p => overdue === undefined || p.overdue === (overdue === 'true'));
+    res.json({ items });
+  });
+
+  router.post('/plans', async (req, res) => {
+    await authorize(req, slaReadPermission);
+    const t = now();
+    // Validated before the ownership check, which needs a valid entity ref.
+    const plan = readNewPlan(req.body, { id: randomUUID(), by: '', now: t });
+    const entity = await entities.getEntity(plan.entityRef);
+    const writer = await writeAccess(req, plan.entityRef);
+    if (!entity || entity.removedAt !== undefined) {
+      throw new InputError(
+        `entityRef: ${plan.entityRef} is not an entity with an SLA in the catalog`,
+      );
+    }
+    const event = await auditor.createEvent({
+      eventId: 'plan-create',
+      request: req,
+      severityLevel: 'medium',
+      meta: { entityRef: plan.entityRef, by: writer.by, via: writer.via },
+    });
+    try {
+      const created = await plans.create(
+        { ...plan, createdBy: writer.by },
+        writer.by,
+      );
+      await event.success({ meta: { planId: created.id } });
+      res.status(201).json(toPlanView(created, t));
+    } catch (error) {
+      await event.fail({ error: error as Error });
+      throw error;
+    }
+  });
+
+  router.get('/plans/:id', async (req, res) => {
+    await authorize(req, slaReadPermission);
+    const plan = await plans.get(req.params.id);
+    if (!plan) throw new NotFoundError(`No plan with id ${req.params.id}`);
+    res.json({
+      ...toPlanView(plan, now()),
+      history: await plans.history(plan.id),
+    });
+  });
+
+  router.patch('/plans/:id', async (req, res) => {
+    const existing = await findPlan(req);
+    const writer = await writeAccess(req, existing.entityRef);
+    const t = now();
+    // Validated up front so a bad body is a 400 and never an audit failure of a write.
+    applyPlanPatch(existing, req.body, t);
+    const event = await auditor.createEvent({
+      eventId: 'plan-update',
+      request: req,
+      severityLevel: 'medium',
+      meta: {
+        planId: existing.id,
+        entityRef: existing.entityRef,
+        by: writer.by,
+        via: writer.via,
+      },
+    });
+    try {
+      let changed: string[] = [];
+      const updated = await plans.update(
+        existing.id,
+        current => {
+          const r = applyPlanPatch(current, req.body, t);
+          changed = r.changes.map(c => c.field);
+          return r;
+        },
+        { by: writer.by, at: t },
+      );
+      if (!updated) throw new NotFoundError(`No plan with id ${existing.id}`);
+      await event.success({ meta: { changed } });
+      res.json(toPlanView(updated, t));
+    } catch (error) {
+      await event.fail({ error: error as Error });
+      throw error;
+    }
+  });
+
+  router.delete('/plans/:id', async (req, res) => {
+    const existing = await findPlan(req);
+    const writer = await writeAccess(req, existing.entityRef);
+    const event = await auditor.createEvent({
+      eventId: 'plan-delete',
+      request: req,
+      severityLevel: 'medium',
+      meta: {
+        planId: existing.id,
+        entityRef: existing.entityRef,
+        by: writer.by,
+        via: writer.via,
+      },
+    });
+    try {
+      if (!(await plans.delete(existing.id, { by: writer.by, at: now() }))) {
+        throw new NotFoundError(`No plan with id ${existing.id}`);
+      }
+      await event.success();
+      res.status(204).end();
+    } catch (error) {
+      await event.fail({ error: error as Error });
+      throw error;
+    }
+  });
+
+  /** The plan of `:id`; 404 only after the caller proved read access, so ids do not leak. */
+  async function findPlan(req: Request): Promise<Plan> {
+    await authorize(req, slaReadPermission);
+    const plan = await plans.get(req.params.id);
+    if (!plan) throw new NotFoundError(`No plan with id ${req.params.id}`);
+    return plan;
+  }
+
+  return router;
+}
+
+function queryParam(req: Request, name: string): string | undefined {
+  const v = req.query[name];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string') {
+    throw new InputError(`${name}: expected a single value`);
+  }
+  return v;
+}

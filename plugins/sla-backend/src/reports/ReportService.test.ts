@@ -1,0 +1,486 @@
+import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
+import {
+  Incident,
+  parseSlaAnnotations,
+  readSlaConfig,
+  serializeTerms,
+} from '@servicelevel/plugin-sla-common';
+import {
+  DatabaseEntityStore,
+  DatabaseIncidentStore,
+  DatabaseSnapshotStore,
+  DatabaseTermsStore,
+} from '../database';
+import { DatabaseConfirmationStore } from '../confirmations/DatabaseConfirmationStore';
+import { DatabasePlanStore } from '../plans/DatabasePlanStore';
+import { ComplianceService } from '../service/ComplianceService';
+import { DatabaseReportStore } from './DatabaseReportStore';
+import { ReportService } from './ReportService';
+
+jest.setTimeout(60_000);
+
+const CAD = 'component:default/cad-core';
+const BILLING = 'component:default/billing';
+const CUSTOMER = 'group:default/dispatch-center';
+const at = (iso: string) => Date.parse(iso);
+/** Early October: September 2026 is closed. */
+const NOW = at('2026-10-05T00:00:00Z');
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+
+const CAD_ANNOTATIONS = {
+  'servicelevel.io/service-hours': '24x7',
+  'servicelevel.io/timezone': 'UTC',
+  'servicelevel.io/availability': '99.9%',
+  'servicelevel.io/response-time': 'P1=15m P2=30m',
+  'servicelevel.io/resolution-time': 'P1=4h P2=8h',
+  'servicelevel.io/maintenance': 'Sun 02:00-04:00',
+  'servicelevel.io/customer': CUSTOMER,
+  'servicelevel.io/agreement': 'TFDL-SLA-2026-07',
+};
+const BILLING_ANNOTATIONS = {
+  'servicelevel.io/timezone': 'UTC',
+  'servicelevel.io/availability': '99%',
+  'servicelevel.io/customer': CUSTOMER,
+};
+
+/**
+ * September 2026 (30 days × 24 h = 720 h agreed service time; Sundays are 6, 13, 20, 27):
+ * - INC-1 P1 Thu 3rd: ack 10 min (≤ 15m met), resolved 3 h (≤ 4h met), down 60 min;
+ * - INC-2 P1 Thu 10th: ack 30 min (> 15m breached), resolved 6 h (> 4h breached), down 30 min;
+ * - INC-3 P2 Sun 13th: ack 20 min (met), resolved 4 h (met), down 01:00–03:00 of which
+ *   02:00–03:00 is in the Sunday maintenance window → 60 min downtime;
+ * - INC-4 P3: no P3 targets; counted as an incident only.
+ */
+const INCIDENTS: Incident[] = [
+  {
+    source: 'api',
+    id: 'INC-1',
+    entityRef: CAD,
+    title: 'Dispatch consoles frozen',
+    priority: 'P1',
+    createdAt: at('2026-09-03T10:00:00Z'),
+    acknowledgedAt: at('2026-09-03T10:10:00Z'),
+    resolvedAt: at('2026-09-03T13:00:00Z'),
+    pauses: [],
+    outage: {
+      start: at('2026-09-03T10:00:00Z'),
+      end: at('2026-09-03T11:00:00Z'),
+    },
+  },
+  {
+    source: 'api',
+    id: 'INC-2',
+    entityRef: CAD,
+    title: 'Radio gateway down',
+    priority: 'P1',
+    createdAt: at('2026-09-10T08:00:00Z'),
+    acknowledgedAt: at('2026-09-10T08:30:00Z'),
+    resolvedAt: at('2026-09-10T14:00:00Z'),
+    pauses: [],
+    outage: {
+      start: at('2026-09-10T08:00:00Z'),
+      end: at('2026-09-10T08:30:00Z'),
+    },
+  },
+  {
+    source: 'api',
+    id: 'INC-3',
+    entityRef: CAD,
+    title: 'Map tiles missing',
+    priority: 'P2',
+    createdAt: at('2026-09-13T01:00:00Z'),
+    acknowledgedAt: at('2026-09-13T01:20:00Z'),
+    resolvedAt: at('2026-09-13T05:00:00Z'),
+    pauses: [],
+    outage: {
+      start: at('2026-09-13T01:00:00Z'),
+      end: at('2026-09-13T03:00:00Z'),
+    },
+  },
+  {
+    source: 'api',
+    id: 'INC-4',
+    entityRef: CAD,
+    title: 'Typo in a status page',
+    priority: 'P3',
+    createdAt: at('2026-09-20T09:00:00Z'),
+    resolvedAt: at('2026-09-21T09:00:00Z'),
+    pauses: [],
+  },
+];
+
+describe('ReportService', () => {
+  const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
+
+  async function setup(databaseId: TestDatabaseId) {
+    const knex = await databases.init(databaseId);
+    const database = knex;
+    const incidents = await DatabaseIncidentStore.create({ database });
+    const terms = await DatabaseTermsStore.create({ database });
+    const entities = await DatabaseEntityStore.create({ database });
+    const snapshots = await DatabaseSnapshotStore.create({ database });
+    const plans = await DatabasePlanStore.create({ database });
+    const confirmations = await DatabaseConfirmationStore.create({ database });
+    const reports = await DatabaseReportStore.create({ database });
+    const { config: slaConfig } = readSlaConfig({ defaultTimezone: 'UTC' });
+
+    const seenAt = at('2026-08-01T00:00:00Z');
+    await entities.syncEntities(
+      [
+        {
+          entityRef: CAD,
+          kind: 'component',
+          namespace: 'default',
+          name: 'cad-core',
+          title: 'CAD core',
+          ownerRef: 'group:default/dispatch-platform',
+          annotations: CAD_ANNOTATIONS,
+          lastSeenAt: seenAt,
+        },
+        {
+          entityRef: BILLING,
+          kind: 'component',
+          namespace: 'default',
+          name: 'billing',
+          ownerRef: 'group:default/finance',
+          annotations: BILLING_ANNOTATIONS,
+          lastSeenAt: seenAt,
+        },
+      ],
+      seenAt,
+    );
+    for (const [entityRef, annotations] of [
+      [CAD, CAD_ANNOTATIONS],
+      [BILLING, BILLING_ANNOTATIONS],
+    ] as const) {
+      const { terms: parsed, problems } = parseSlaAnnotations(
+        annotations,
+        slaConfig,
+      );
+      expect(problems).toEqual([]);
+      await terms.recordTerms({
+        entityRef,
+        terms: parsed!,
+        problems,
+        fingerprint: serializeTerms(parsed!),
+        seenAt,
+      });
+    }
+    await incidents.upsertIncidents(INCIDENTS, { now: seenAt });
+    await plans.create(
+      {
+        id: 'plan-1',
+        entityRef: CAD,
+        title: 'Faster P1 response',
+        description: '',
+        origin: {
+          type: 'breach',
+          objective: 'response-time:P1',
+          period: '2026-08',
+        },
+        addresses: [],
+        owner: 'group:default/dispatch-platform',
+        targetDate: '2026-12-31',
+        status: 'in-progress',
+        actions: [
+          {
+            id: 'a-old',
+            title: 'Page the duty manager on P1',
+            done: true,
+            createdAt: at('2026-08-20T00:00:00Z'),
+            doneAt: at('2026-09-25T08:00:00Z'),
+          },
+          {
+            id: 'a-new',
+            title: 'Second on-call engineer',
+            assignee: 'user:default/olivia',
+            dueDate: '2026-10-31',
+            done: false,
+            createdAt: at('2026-09-15T08:00:00Z'),
+          },
+          {
+            id: 'a-later',
+            title: 'Quarterly drill',
+            done: false,
+            createdAt: at('2026-10-02T08:00:00Z'),
+          },
+        ],
+        createdAt: at('2026-08-20T00:00:00Z'),
+        createdBy: 'user:default/olivia',
+        updatedAt: at('2026-10-02T08:00:00Z'),
+      },
+      'user:default/olivia',
+    );
+    await confirmations.add({
+      entityRef: CAD,
+      termsVersion: 1,
+      by: 'user:default/carl',
+      role: 'customer',
+      at: at('2026-08-02T09:00:00Z'),
+      comment: 'Signed at the yearly review',
+    });
+    const compliance = new ComplianceService({
+      incidents,
+      terms,
+      entities,
+      snapshots,
+      slaConfig,
+    });
+    const service = new ReportService({
+      compliance,
+      entities,
+      terms,
+      plans,
+      confirmations,
+      reports,
+    });
+    return { knex, service, reports, incidents, plans };
+  }
+
+  describe.each(databases.eachSupportedId())('%p', databaseId => {
+    it('traces every number of the September report to the incidents, plans and terms', async () => {
+      const { knex, service } = await setup(databaseId);
+      const report = await service.report(
+        { subjectKind: 'entity', subjectRef: CAD },
+        '2026-09',
+        NOW,
+      );
+      const [s] = report.model.services;
+
+      expect(s).toMatchObject({
+        entityRef: CAD,
+        agreement: 'TFDL-SLA-2026-07',
+        customer: CUSTOMER,
+        ownerRef: 'group:default/dispatch-platform',
+        serviceHours: '24x7',
+        termsVersion: 1,
+        provisional: false,
+        confirmation: {
+          termsVersion: 1,
+          by: 'user:default/carl',
+          role: 'customer',
+          coversTermsInForce: true,
+        },
+      });
+      // Availability: 720 h agreed; downtime 60 + 30 + 60 min; maintenance 4 Sundays × 2 h.
+      expect(s.availability).toEqual({
+        targetPercent: 99.9,
+        achievedPercent: ((720 * HOUR - 150 * MIN) / (720 * HOUR)) * 100,
+        agreedServiceTimeMs: 720 * HOUR,
+        downtimeMs: 150 * MIN,
+        maintenanceMs: 8 * HOUR,
+        maintenanceWindows: 'Sun 02:00-04:00',
+        budgetMs: 0.001 * 720 * HOUR,
+        budgetRemainingMs: 0.001 * 720 * HOUR - 150 * MIN,
+        outages: 3,
+        longestOutageMs: 60 * MIN,
+      });
+      expect(s.objectives.map(o => [o.objective, o.status])).toEqual([
+        ['availability', 'breached'],
+        ['response-time:P1', 'breached'],
+        ['response-time:P2', 'met'],
+        ['resolution-time:P1', 'breached'],
+        ['resolution-time:P2', 'met'],
+      ]);
+      expect([s.met, s.committed, s.achievementRate]).toEqual([2, 5, 40]);
+      expect(s.incidentsByPriority).toEqual([
+        {
+          priority: 'P1',
+          incidents: 2,
+          responseBreaches: 1,
+          resolutionBreaches: 1,
+        },
+        {
+          priority: 'P2',
+          incidents: 1,
+          responseBreaches: 0,
+          resolutionBreaches: 0,
+        },
+        {
+          priority: 'P3',
+          incidents: 1,
+          responseBreaches: 0,
+          resolutionBreaches: 0,
+        },
+        {
+          priority: 'P4',
+          incidents: 0,
+          responseBreaches: 0,
+          resolutionBreaches: 0,
+        },
+      ]);
+      expect(s.breaches).toEqual([
+        {
+          source: 'api',
+          id: 'INC-2',
+          title: 'Radio gateway down',
+          priority: 'P1',
+          clock: 'response',
+          elapsedMs: 30 * MIN,
+          targetMs: 15 * MIN,
+        },
+        {
+          source: 'api',
+          id: 'INC-2',
+          title: 'Radio gateway down',
+          priority: 'P1',
+          clock: 'resolution',
+          elapsedMs: 6 * HOUR,
+          targetMs: 4 * HOUR,
+        },
+      ]);
+      // Opened in September: a-new; closed in September: a-old. a-later is October's.
+      expect(s.actions.map(a => [a.event, a.action])).toEqual([
+        ['opened', 'Second on-call engineer'],
+        ['closed', 'Page the duty manager on P1'],
+      ]);
+
+      // The same figures, as the customer reads them.
+      expect(report.markdown).toContain('| Downtime (unplanned) | 2h30m |');
+      expect(report.markdown).toContain(
+        '| Planned maintenance in service time | 8h (Sun 02:00-04:00) |',
+      );
+      expect(report.markdown).toContain(
+        '| Error budget remaining | -1h46m48s |',
+      );
+      expect(report.markdown).toContain('| Achieved | 99.652% |');
+      expect(report.markdown).toContain('| P1 | 2 | 1 | 1 |');
+      expect(report.markdown).toContain(
+        '| api/INC-2 | P1 | Radio gateway down | resolution | 6h | 4h |',
+      );
+      expect(report.markdown).toContain(
+        'Achievement rate: 40.00% (2 of 5 objectives met)',
+      );
+      expect(report.markdown).toContain('| Agreement | TFDL-SLA-2026-07 |');
+      expect(report.markdown).toContain('| Terms version | 1 |');
+      expect(report.markdown).toContain(
+        '| Confirmation | version 1 confirmed by user:default/carl (customer) on 2026-08-02 09:00 |',
+      );
+      expect(report.csv).toContain(
+        'availability,component:default/cad-core,downtime_ms,,9000000,,\r\n',
+      );
+      expect(report.csv).toContain(
+        'availability,component:default/cad-core,maintenance_ms,,28800000,,Sun 02:00-04:00\r\n',
+      );
+      expect(report.csv).toContain(
+        'breach,component:default/cad-core,api/INC-2,900000,1800000,response-breached,P1 Radio gateway down\r\n',
+      );
+      expect(report.html).toContain('<td>Radio gateway down</td>');
+      await knex.destroy();
+    });
+
+    it('covers every service of a customer and sums achievement over sums', async () => {
+      const { knex, service } = await setup(databaseId);
+      const report = await service.report(
+        { subjectKind: 'customer', subjectRef: CUSTOMER },
+        '2026-09',
+        NOW,
+      );
+      expect(
+        report.model.services.map(s => [s.entityRef, s.met, s.committed]),
+      ).toEqual([
+        [BILLING, 1, 1],
+        [CAD, 2, 5],
+      ]);
+      expect(report.model.total).toEqual({
+        met: 3,
+        committed: 6,
+        achievementRate: 50,
+      });
+      expect(report.markdown).toContain(
+        '# Service report for customer group:default/dispatch-center',
+      );
+      expect(report.markdown).toContain(
+        '- SLA achievement rate: 50.00% (3 of 6 objectives met)',
+      );
+      await knex.destroy();
+    });
+
+    it('stores a closed period immutably; only regeneration replaces it, with a new revision', async () => {
+      const { knex, service, incidents } = await setup(databaseId);
+      const subject = { subjectKind: 'entity' as const, subjectRef: CAD };
+
+      expect(await service.generateDue(NOW)).toBe(3); // cad-core, billing, the customer
+      expect(await service.generateDue(NOW)).toBe(0);
+      const first = await service.report(subject, '2026-09', NOW + HOUR);
+      expect(first).toMatchObject({
+        stored: true,
+        generatedBy: 'scheduler',
+        revision: 1,
+        generatedAt: NOW,
+      });
+
+      // A late incident for September changes nothing already published…
+      await incidents.upsertIncidents([
+        {
+          source: 'api',
+          id: 'INC-LATE',
+          entityRef: CAD,
+          title: 'Late report of slow search',
+          priority: 'P2',
+          createdAt: at('2026-09-28T10:00:00Z'),
+          acknowledgedAt: at('2026-09-28T12:00:00Z'),
+          resolvedAt: at('2026-09-28T13:00:00Z'),
+          pauses: [],
+        },
+      ]);
+      const again = await service.report(subject, '2026-09', NOW + 2 * HOUR);
+      expect(again.markdown).toBe(first.markdown);
+      expect(again.csv).toBe(first.csv);
+      expect(again.html).toBe(first.html);
+
+      // …until someone regenerates it on purpose: then the 2 h response breaches P2's 30m.
+      const regenerated = await service.regenerate(
+        subject,
+        '2026-09',
+        NOW + 3 * HOUR,
+        'user:default/mona',
+      );
+      expect(regenerated).toMatchObject({
+        revision: 2,
+        generatedBy: 'user:default/mona',
+        generatedAt: NOW + 3 * HOUR,
+      });
+      const [s] = regenerated.model.services;
+      expect(s.incidentsByPriority[1]).toEqual({
+        priority: 'P2',
+        incidents: 2,
+        responseBreaches: 1,
+        resolutionBreaches: 0,
+      });
+      expect([s.met, s.committed]).toEqual([1, 5]);
+      expect(regenerated.markdown).toContain(
+        '| api/INC-LATE | P2 | Late report of slow search | response | 2h | 30m |',
+      );
+      expect(
+        (await service.report(subject, '2026-09', NOW + 4 * HOUR)).revision,
+      ).toBe(2);
+      await knex.destroy();
+    });
+
+    it('renders an open period live and never stores it', async () => {
+      const { knex, service, reports } = await setup(databaseId);
+      const report = await service.report(
+        { subjectKind: 'entity', subjectRef: CAD },
+        '2026-10',
+        NOW,
+      );
+      expect(report.stored).toBe(false);
+      expect(report.model.services[0].provisional).toBe(true);
+      expect(report.markdown).toContain(
+        '> Provisional: the period is still open.',
+      );
+      expect(await reports.list('entity', CAD)).toEqual([]);
+      await expect(
+        service.regenerate(
+          { subjectKind: 'entity', subjectRef: CAD },
+          '2026-10',
+          NOW,
+          'x',
+        ),
+      ).rejects.toThrow('period: 2026-10 is still open');
+      await knex.destroy();
+    });
+  });
+});

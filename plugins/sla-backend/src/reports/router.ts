@@ -1,0 +1,201 @@
+import {
+  AuditorService,
+  HttpAuthService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { InputError } from '@backstage/errors';
+import {
+  slaReadPermission,
+  slaSnapshotRecomputePermission,
+} from '@servicelevel/plugin-sla-common';
+import express, { Request, Response } from 'express';
+import Router from 'express-promise-router';
+import { createAuthorize, principalName } from '../service/authorize';
+import { normalizeEntityRef } from '../plans/planInput';
+import { REPORT_CONTENT_TYPES, REPORT_FORMATS, ReportFormat } from './render';
+import type { ReportStore } from './DatabaseReportStore';
+import { ReportService, ReportSubject, ServedReport } from './ReportService';
+
+export interface ReportsRouterOptions {
+  httpAuth: HttpAuthService;
+  permissions: PermissionsService;
+  auditor: AuditorService;
+  reports: ReportStore;
+  reportService: ReportService;
+  now?: () => number;
+}
+
+/**
+ * Period service reports: download per entity or per customer, list stored ones, and the
+ * deliberate (audited) regeneration.
+ */
+export function createReportsRouter(
+  options: ReportsRouterOptions,
+): express.Router {
+  const { auditor, reports, reportService } = options;
+  const now = options.now ?? (() => Date.now());
+  const authorize = createAuthorize(options);
+  const router = Router();
+  router.use(express.json());
+
+  router.get('/entities/:kind/:namespace/:name/report', async (req, res) => {
+    await authorize(req, slaReadPermission);
+    const { period, format } = reportQuery(req);
+    const subject: ReportSubject = {
+      subjectKind: 'entity',
+      subjectRef: refOf(req),
+    };
+    send(res, await reportService.report(subject, period, now()), format);
+  });
+
+  router.get('/entities/:kind/:namespace/:name/reports', async (req, res) => {
+    await authorize(req, slaReadPermission);
+    res.json({ items: await reports.list('entity', refOf(req)) });
+  });
+
+  router.get('/customers/:kind/:namespace/:name/report', async (req, res) => {
+    await authorize(req, slaReadPermission);
+    const { period, format } = reportQuery(req);
+    const subject: ReportSubject = {
+      subjectKind: 'customer',
+      subjectRef: refOf(req),
+    };
+    send(res, await reportService.report(subject, period, now()), format);
+  });
+
+  router.get('/customers/:kind/:namespace/:name/reports', async (req, res) => {
+    await authorize(req, slaReadPermission);
+    const customerRef = refOf(req);
+    res.json({
+      services: await reportService.customerServices(customerRef),
+      items: await reports.list('customer', customerRef),
+    });
+  });
+
+  router.post('/reports/regenerate', async (req, res) => {
+    const credentials = await authorize(req, slaSnapshotRecomputePermission);
+    const body = req.body as Record<string, unknown> | undefined;
+    const problems: string[] = [];
+    const subjectKind = body?.subjectKind;
+    if (subjectKind !== 'entity' && subjectKind !== 'customer') {
+      problems.push(
+        `subjectKind: "${String(subjectKind)}" — expected entity or customer`,
+      );
+    }
+    const subjectRef = normalizeEntityRef(
+      body?.subjectRef,
+      'subjectRef',
+      problems,
+      subjectKind === 'customer' ? 'group' : 'component',
+    );
+    const period = body?.period;
+    if (typeof period !== 'string' || period.trim() === '') {
+      problems.push('period: required, e.g. 2026-03, 2026-Q1 or 2026');
+    }
+    if (problems.length > 0) throw new InputError(problems.join('\n'));
+    const kind = subjectKind as ReportSubject['subjectKind'];
+    const key = (period as string).trim();
+    const by = principalName(credentials);
+    const event = await auditor.createEvent({
+      eventId: 'report-regenerate',
+      request: req,
+      severityLevel: 'high',
+      meta: { subjectKind: kind, subjectRef, period: key, by },
+    });
+    try {
+      const report = await reportService.regenerate(
+        { subjectKind: kind, subjectRef: subjectRef! },
+        key,
+        now(),
+        by,
+      );
+      const { model, csv, markdown, html, ...summary } = report;
+      await event.success({ meta: { revision: report.revision } });
+      res.json(summary);
+    } catch (error) {
+      await event.fail({ error: error as Error });
+      throw error;
+    }
+  });
+
+  return router;
+}
+
+function refOf(req: Request): string {
+  const { kind, namespace, name } = req.params;
+  return stringifyEntityRef({ kind, namespace, name }).toLocaleLowerCase(
+    'en-US',
+  );
+}
+
+function reportQuery(req: Request): {
+  period: string;
+  format: ReportFormat | 'json';
+} {
+  const { period, format = 'html' } = req.query;
+  const problems: string[] = [];
+  if (typeof period !== 'string' || period.trim() === '') {
+    problems.push('period: required, e.g. 2026-03, 2026-Q1 or 2026');
+  }
+  if (
+    typeof format !== 'string' ||
+    (format !== 'json' && !REPORT_FORMATS.includes(format as ReportFormat))
+  ) {
+    problems.push(
+      `format: "${String(format)}" — expected one of ${REPORT_FORMATS.join(
+        ', ',
+      )} or json`,
+    );
+  }
+  if (problems.length > 0) throw new InputError(problems.join('\n'));
+  return {
+    period: (period as string).trim(),
+    format: format as ReportFormat | 'json',
+  };
+}
+
+function fileName(report: ServedReport, ext: string): string {
+  const name = report.subjectRef.replace(/[^a-z0-9._-]+/gi, '-');
+  return `sla-report-${name}-${report.periodKey}.${ext}`;
+}
+
+function send(
+  res: Response,
+  report: ServedReport,
+  format: ReportFormat | 'json',
+) {
+  res.setHeader('X-SLA-Report-Stored', String(report.stored));
+  res.setHeader(
+    'X-SLA-Report-Generated-At',
+    new Date(report.generatedAt).toISOString(),
+  );
+  if (report.revision !== undefined) {
+    res.setHeader('X-SLA-Report-Revision', String(report.revision));
+  }
+  if (format === 'json') {
+    const { csv, markdown, html, ...rest } = report;
+    res.json(rest);
+    return;
+  }
+  const body = { csv: report.csv, md: report.markdown, html: report.html }[
+    format
+  ];
+  res.setHeader('Content-Type', REPORT_CONTENT_TYPES[format]);
+  // The HTML page opens in the browser to be printed; CSV and Markdown download as files.
+  res.setHeader(
+    'Content-Disposition',
+    `${format === 'html' ? 'inline' : 'attachment'}; filename="${fileName(
+      report,
+      format,
+    )}"`,
+  );
+  if (format === 'html') {
+    // A stored document with no scripts: forbid any, and any external loads.
+    res.setHeader(
+      'Content-Security-Policy',
+      "default-src 'none'; style-src 'unsafe-inline'; img-src data:",
+    );
+  }
+  res.send(body);
+}
