@@ -20,6 +20,14 @@ export interface Config {
       initialDelay?: { [unit: string]: number } | string;
     };
     /**
+     * Owner notifications (objective breached or at risk, review due or overdue, plan action
+     * overdue), sent through @backstage/plugin-notifications-node. See docs/configuration.md.
+     */
+    notifications?: {
+      /** Send them (default true). Without the notifications backend, sends fail and are retried. */
+      enabled?: boolean;
+    };
+    /**
      * Incident providers. Each vendor takes one account, a list of accounts with an `id`,
      * or a map of account id → account. See docs/providers.md.
      */

@@ -1,9 +1,18 @@
 import { createApp } from '@backstage/frontend-defaults';
 import catalogPlugin from '@backstage/plugin-catalog/alpha';
 import orgPlugin from '@backstage/plugin-org/alpha';
+import userSettingsPlugin from '@backstage/plugin-user-settings/alpha';
 import slaPlugin from '@servicelevel/plugin-sla-frontend/alpha';
+import { languageModule } from './modules/language';
 import { navModule } from './modules/nav';
 
 export default createApp({
-  features: [catalogPlugin, orgPlugin, slaPlugin, navModule],
+  features: [
+    catalogPlugin,
+    orgPlugin,
+    userSettingsPlugin,
+    slaPlugin,
+    navModule,
+    languageModule,
+  ],
 });

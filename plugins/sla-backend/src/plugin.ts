@@ -22,6 +22,8 @@ import {
 } from '@servicelevel/plugin-sla-node';
 import { createBuiltInProviders, ProviderSync } from './providers';
 import { setupReportAndImprove } from './reports/setup';
+import { notificationService } from '@backstage/plugin-notifications-node';
+import { setupSlaNotifications } from './notifications/setup';
 
 const DEFAULT_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
   frequency: { minutes: 5 },
@@ -62,6 +64,8 @@ export const slaPlugin = createBackendPlugin({
         httpAuth: coreServices.httpAuth,
         httpRouter: coreServices.httpRouter,
         logger: coreServices.logger,
+        // Always resolves (default factory); see notifications/setup.ts.
+        notifications: notificationService,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         scheduler: coreServices.scheduler,
@@ -159,6 +163,14 @@ export const slaPlugin = createBackendPlugin({
         deps.httpRouter.use(
           await setupReportAndImprove({ ...deps, entities, terms, compliance }),
         );
+        // Owner notifications: breach, at risk, review due, action overdue (issue 7).
+        await setupSlaNotifications({
+          ...deps,
+          entities,
+          terms,
+          compliance,
+          defaultTimezone: slaConfig.defaultTimezone,
+        });
         deps.httpRouter.addAuthPolicy({
           path: '/health',
           allow: 'unauthenticated',

@@ -2,6 +2,7 @@ import {
   createApiFactory,
   createComponentExtension,
   createPlugin,
+  createRoutableExtension,
   createRouteRef,
   discoveryApiRef,
   fetchApiRef,
@@ -10,8 +11,13 @@ import { Entity } from '@backstage/catalog-model';
 import { hasSlaAnnotations } from '@servicelevel/plugin-sla-common';
 import { slaApiRef, SlaClient } from './api';
 
-/** @public */
+/** The `/sla` organisation page. @public */
 export const rootRouteRef = createRouteRef({ id: 'sla' });
+
+/** The SLA tab of an entity page. @public */
+export const entityContentRouteRef = createRouteRef({
+  id: 'sla:entity-content',
+});
 
 /**
  * The SLA plugin for the legacy frontend system. The new frontend system uses
@@ -20,7 +26,7 @@ export const rootRouteRef = createRouteRef({ id: 'sla' });
  */
 export const slaPlugin = createPlugin({
   id: 'sla',
-  routes: { root: rootRouteRef },
+  routes: { root: rootRouteRef, entityContent: entityContentRouteRef },
   apis: [
     createApiFactory({
       api: slaApiRef,
@@ -42,6 +48,32 @@ export const EntitySlaCard = slaPlugin.provide(
       lazy: () =>
         import('./components/EntitySlaCard').then(m => m.EntitySlaCard),
     },
+  }),
+);
+
+/**
+ * The SLA tab of an entity page: `<EntityLayout.Route path="/sla" title="SLA">`.
+ * The card links to `<entity page>/sla`.
+ * @public
+ */
+export const EntitySlaContent = slaPlugin.provide(
+  createRoutableExtension({
+    name: 'EntitySlaContent',
+    component: () =>
+      import('./components/EntitySlaContent').then(m => m.EntitySlaContent),
+    mountPoint: entityContentRouteRef,
+  }),
+);
+
+/**
+ * The organisation page: achievement, service catalog and incident sources.
+ * @public
+ */
+export const SlaPage = slaPlugin.provide(
+  createRoutableExtension({
+    name: 'SlaPage',
+    component: () => import('./components/SlaPage').then(m => m.SlaPage),
+    mountPoint: rootRouteRef,
   }),
 );
 

@@ -57,9 +57,9 @@ describe('openapi.yaml', () => {
     // Sub-routers are mounted without a prefix, so their paths are complete.
     const routers = [
       router,
-      createPlansRouter(unused),
-      createReportsRouter(unused),
-      createConfirmationsRouter(unused),
+      createPlansRouter(unused as never),
+      createReportsRouter(unused as never),
+      createConfirmationsRouter(unused as never),
     ];
     const served = routers
       .flatMap(r => routesOf((r as unknown as { stack: Layer[] }).stack))

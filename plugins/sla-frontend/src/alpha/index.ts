@@ -1,1 +1,11 @@
-export { default, slaApi, slaEntityCard } from './plugin';
+export {
+  default,
+  slaApi,
+  slaEntityCard,
+  slaEntityContent,
+  slaPage,
+  slaOverviewSubPage,
+  slaCatalogSubPage,
+  slaSourcesSubPage,
+  slaRootRouteRef,
+} from './plugin';

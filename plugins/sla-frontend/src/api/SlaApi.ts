@@ -1,14 +1,39 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import { CompoundEntityRef } from '@backstage/catalog-model';
-import { EntityCompliance } from './types';
+import {
+  CatalogListing,
+  EntityHistory,
+  EntityPeriodResult,
+  EntityTerms,
+  Overview,
+  OverviewGroupBy,
+  PeriodSelector,
+  SourcesStatus,
+} from './types';
 
-/** @public */
+/** The sla-backend HTTP API (SPEC §6). @public */
 export interface SlaApi {
-  /** One entity's SLA result for a period (`2026-03`, `2026-Q1`, `2026`); default the current one. */
+  /** One entity's result for a period (`2026-03`, `2026-Q1`, `2026`, or from/to); default the current one. */
   getEntityCompliance(
     entity: CompoundEntityRef,
-    options?: { period?: string },
-  ): Promise<EntityCompliance>;
+    options?: PeriodSelector,
+  ): Promise<EntityPeriodResult>;
+  /** The last `periods` periods of the entity's own length, oldest first. */
+  getEntityHistory(
+    entity: CompoundEntityRef,
+    options?: { periods?: number },
+  ): Promise<EntityHistory>;
+  /** The entity's annotations and every version of its effective terms. */
+  getEntityTerms(entity: CompoundEntityRef): Promise<EntityTerms>;
+  /** Organisation-wide rollup; without a period, the current month. */
+  getOverview(options?: {
+    period?: string;
+    groupBy?: OverviewGroupBy;
+  }): Promise<Overview>;
+  /** The published service catalog. */
+  getCatalog(): Promise<CatalogListing>;
+  /** Sync state of every incident source. */
+  getSources(): Promise<SourcesStatus>;
 }
 
 /** @public */

@@ -2,9 +2,18 @@ import { CompoundEntityRef } from '@backstage/catalog-model';
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import { SlaApi } from './SlaApi';
-import { EntityCompliance } from './types';
+import {
+  CatalogListing,
+  EntityHistory,
+  EntityPeriodResult,
+  EntityTerms,
+  Overview,
+  OverviewGroupBy,
+  PeriodSelector,
+  SourcesStatus,
+} from './types';
 
-/** Talks to the sla-backend plugin at `/api/sla`. */
+/** Talks to the sla-backend plugin at `/api/sla`. @public */
 export class SlaClient implements SlaApi {
   private readonly discoveryApi: DiscoveryApi;
   private readonly fetchApi: FetchApi;
@@ -16,16 +25,49 @@ export class SlaClient implements SlaApi {
 
   async getEntityCompliance(
     entity: CompoundEntityRef,
-    options?: { period?: string },
-  ): Promise<EntityCompliance> {
+    options?: PeriodSelector,
+  ): Promise<EntityPeriodResult> {
     const query = new URLSearchParams();
-    if (options?.period) {
+    if (options && 'from' in options) {
+      query.set('from', options.from);
+      query.set('to', options.to);
+    } else if (options?.period) {
       query.set('period', options.period);
     }
-    return this.request<EntityCompliance>(
-      `${entityPath(entity)}/compliance`,
-      query,
-    );
+    return this.request(`${entityPath(entity)}/compliance`, query);
+  }
+
+  async getEntityHistory(
+    entity: CompoundEntityRef,
+    options?: { periods?: number },
+  ): Promise<EntityHistory> {
+    const query = new URLSearchParams();
+    if (options?.periods !== undefined) {
+      query.set('periods', String(options.periods));
+    }
+    return this.request(`${entityPath(entity)}/history`, query);
+  }
+
+  async getEntityTerms(entity: CompoundEntityRef): Promise<EntityTerms> {
+    return this.request(`${entityPath(entity)}/terms`);
+  }
+
+  async getOverview(options?: {
+    period?: string;
+    groupBy?: OverviewGroupBy;
+  }): Promise<Overview> {
+    const query = new URLSearchParams();
+    if (options?.period) query.set('period', options.period);
+    if (options?.groupBy) query.set('groupBy', options.groupBy);
+    return this.request('/overview', query);
+  }
+
+  async getCatalog(): Promise<CatalogListing> {
+    return this.request('/catalog');
+  }
+
+  async getSources(): Promise<SourcesStatus> {
+    return this.request('/sources');
   }
 
   private async request<T>(path: string, query?: URLSearchParams): Promise<T> {

@@ -1,31 +1,163 @@
-/** Status of one SLA objective in one period (SPEC §5.7). */
-export type ObjectiveStatus =
-  | 'met'
-  | 'breached'
-  | 'at-risk'
-  | 'running'
-  | 'no-data';
+/*
+ * Response envelopes of the sla-backend HTTP API (SPEC §6). The result shapes inside them
+ * are sla-common's, so the frontend and the backend cannot drift apart silently.
+ * Instants are epoch milliseconds.
+ */
+import type {
+  AnnotationProblem,
+  Period,
+  PeriodKind,
+  PeriodResult,
+  SlaTerms,
+} from '@servicelevel/plugin-sla-common';
 
-/** One objective's result, as the compliance endpoint returns it. */
-export interface ObjectiveResult {
-  objective: string;
-  target: string;
-  actual?: string;
-  status: ObjectiveStatus;
-}
+export type {
+  AnnotationProblem,
+  AvailabilityResult,
+  ClockResult,
+  ClockStatus,
+  IncidentRow,
+  ObjectiveId,
+  ObjectiveResult,
+  ObjectiveStatus,
+  Period,
+  PeriodResult,
+  Priority,
+  SlaTerms,
+} from '@servicelevel/plugin-sla-common';
 
-/** A problem found in the entity's SLA annotations. */
-export interface AnnotationProblem {
-  key: string;
-  value: string;
-  expected: string;
-  message: string;
-}
-
-/** `GET /entities/{kind}/{namespace}/{name}/compliance` */
-export interface EntityCompliance {
+/** `GET /entities/{kind}/{namespace}/{name}/compliance` — one entity, one period. */
+export interface EntityPeriodResult {
   entityRef: string;
-  period: { key: string; start: string; end: string };
-  objectives: ObjectiveResult[];
+  title?: string;
+  period: Period;
+  /** live: computed now (open period, custom range); snapshot: the stored, immutable result. */
+  source: 'live' | 'snapshot';
+  termsVersion: number;
+  /** No terms version was seen before the period ended; the earliest one is applied. */
+  termsBackdated: boolean;
+  terms: SlaTerms;
+  /** The terms in canonical annotation form (key without prefix → value). */
+  termsAsWritten: Record<string, string>;
+  result: PeriodResult;
+}
+
+/** `GET /entities/{kind}/{namespace}/{name}/history?periods=N`, oldest first, last one open. */
+export interface EntityHistory {
+  entityRef: string;
+  periods: EntityPeriodResult[];
+}
+
+/** One stored version of an entity's effective terms (SPEC §5.8). */
+export interface TermsVersion {
+  entityRef: string;
+  version: number;
+  terms: SlaTerms;
+  problems: AnnotationProblem[];
+  /** When these terms were first seen (epoch ms). */
+  seenAt: number;
+  fingerprint: string;
+}
+
+/** `GET /entities/{kind}/{namespace}/{name}/terms` */
+export interface EntityTerms {
+  entityRef: string;
+  /** The entity's annotations as last read from the catalog. */
+  annotations: Record<string, string>;
+  /** Oldest first. */
+  versions: TermsVersion[];
+}
+
+/** Grouping dimension of the overview. */
+export type OverviewGroupBy = 'owner' | 'system' | 'domain';
+
+/** An achievement tally: a sum over sums (SPEC §5.7). */
+export interface AchievementTally {
+  met: number;
+  committed: number;
+  /** Percent; absent when nothing is committed ("n/a"). */
+  rate?: number;
+}
+
+/** One service's line in the overview. */
+export interface ServiceSummary {
+  entityRef: string;
+  title?: string;
+  ownerRef?: string;
+  systemRef?: string;
+  domainRef?: string;
+  period: string;
+  met: number;
+  committed: number;
+  rate?: number;
+  breached: string[];
+  atRisk: string[];
+  availability?: number;
+  provisional: boolean;
+}
+
+/** One group of the overview. */
+export interface OverviewGroup extends AchievementTally {
+  /** The owner / system / domain entity ref, or `(none)`. */
+  key: string;
+  /** Entity refs of the group's services. */
+  services: string[];
+  /** Breached objectives in the group. */
+  breached: number;
+}
+
+/** `GET /overview?period=&groupBy=` */
+export interface Overview {
+  groupBy: OverviewGroupBy;
+  total: AchievementTally & { services: number };
+  groups: OverviewGroup[];
+  /** Up to ten services with the lowest achievement rate. */
+  worst: ServiceSummary[];
+  services: ServiceSummary[];
+}
+
+/** One line of the published service catalog. */
+export interface CatalogItem {
+  entityRef: string;
+  title?: string;
+  ownerRef?: string;
+  systemRef?: string;
+  domainRef?: string;
+  tier?: string;
+  customer?: string;
+  agreement?: string;
+  /** `YYYY-MM-DD` */
+  reviewBy?: string;
+  reviewOverdue: boolean;
+  serviceHours: string;
+  timezone: string;
+  period: PeriodKind;
+  /** Commitments in annotation form (key without prefix → value). */
+  commitments: Record<string, string>;
+  termsVersion: number;
   problems: AnnotationProblem[];
 }
+
+/** `GET /catalog` */
+export interface CatalogListing {
+  items: CatalogItem[];
+}
+
+/** Sync state of one incident source account. Instants are epoch ms. */
+export interface SourceState {
+  provider: string;
+  account: string;
+  cursor?: string;
+  lastSyncAt?: number;
+  lastSuccessAt?: number;
+  lastError?: string;
+  lastCount?: number;
+}
+
+/** `GET /sources` */
+export interface SourcesStatus {
+  sources: SourceState[];
+}
+
+/** How a caller names a period: a key (`2026-03`, `2026-Q1`, `2026`) or a from/to range. */
+export type PeriodSelector = { period?: string } | { from: string; to: string };

@@ -1,100 +1,177 @@
-import { Entity } from '@backstage/catalog-model';
-import { EntityProvider } from '@backstage/plugin-catalog-react';
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
-import { screen } from '@testing-library/react';
-import { SlaApi, slaApiRef } from '../../api';
-import { EntitySlaCard } from './EntitySlaCard';
+import { screen, within } from '@testing-library/react';
+import {
+  history,
+  NOW,
+  periodResult,
+  slaEntity,
+  termsHistory,
+} from '../../__testUtils__/fixtures';
+import { renderSla } from '../../__testUtils__/render';
+import { EntitySlaCard, nextBreach } from './EntitySlaCard';
 
-function entity(annotations: Record<string, string>): Entity {
-  return {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Component',
-    metadata: { name: 'cad-core', namespace: 'default', annotations },
-    spec: {
-      type: 'service',
-      owner: 'dispatch-platform',
-      lifecycle: 'production',
-    },
-  };
-}
-
-function renderCard(api: Partial<SlaApi>, e: Entity) {
-  return renderInTestApp(
-    <TestApiProvider apis={[[slaApiRef, api]]}>
-      <EntityProvider entity={e}>
-        <EntitySlaCard />
-      </EntityProvider>
-    </TestApiProvider>,
-  );
-}
+// material-table and recharts render slowly under jsdom when suites run in parallel.
+jest.setTimeout(30_000);
 
 describe('EntitySlaCard', () => {
-  it('asks for annotations when the entity has no SLA, without calling the API', async () => {
+  beforeEach(() => {
+    jest.spyOn(Date, 'now').mockReturnValue(NOW);
+  });
+  afterEach(() => jest.restoreAllMocks());
+
+  const data = {
+    getEntityCompliance: jest.fn(async () => periodResult()),
+    getEntityHistory: jest.fn(async () => history),
+    getEntityTerms: jest.fn(async () => termsHistory),
+  };
+
+  it('asks for annotations with copy-ready YAML when the entity has no SLA, without calling the API', async () => {
     const getEntityCompliance = jest.fn();
-    await renderCard({ getEntityCompliance }, entity({}));
+    await renderSla(<EntitySlaCard />, { getEntityCompliance }, slaEntity({}));
 
     expect(screen.getByText(/Missing Annotation/i)).toBeInTheDocument();
-    expect(screen.getAllByText(/servicelevel.io\/tier/).length).toBeGreaterThan(
-      0,
+    // The snippet is syntax-highlighted, so its text is split over many elements.
+    expect(document.body.textContent).toContain(
+      'servicelevel.io/response-time: P1=15m P2=30m P3=4h P4=1d',
     );
     expect(getEntityCompliance).not.toHaveBeenCalled();
   });
 
-  it('shows progress while the result loads', async () => {
-    const getEntityCompliance = jest.fn(() => new Promise<never>(() => {}));
-    await renderCard(
-      { getEntityCompliance },
-      entity({ 'servicelevel.io/tier': 'gold' }),
+  it('shows each objective with a text status, availability against target and the budget left', async () => {
+    await renderSla(<EntitySlaCard />, data, slaEntity());
+
+    const objectives = await screen.findByTestId('sla-objectives');
+    expect(within(objectives).getByText('Availability')).toBeInTheDocument();
+    expect(
+      within(objectives).getByText('Response time P1'),
+    ).toBeInTheDocument();
+    expect(
+      within(objectives).getByText('Incidents (all priorities)'),
+    ).toBeInTheDocument();
+    expect(within(objectives).getByText('Running')).toBeInTheDocument();
+    expect(within(objectives).getByText('Breached')).toBeInTheDocument();
+    expect(within(objectives).getByText('Met')).toBeInTheDocument();
+
+    expect(
+      screen.getByText('Availability 99.986% (target 99.95%)'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('Error budget left: 17m 36s of 21m 36s'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('progressbar', { name: /Error budget left/ }),
+    ).toHaveAttribute(
+      'aria-valuenow',
+      String(Math.round((1_056_000 / 1_296_000) * 100)),
+    );
+  });
+
+  it('shows incidents by priority, the next breach in the entity zone, and the agreement flagged overdue', async () => {
+    await renderSla(<EntitySlaCard />, data, slaEntity());
+
+    const faults = await screen.findByTestId('sla-faults');
+    expect(within(faults).getByText('P1: 1')).toBeInTheDocument();
+    expect(within(faults).getByText('P3: 1')).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        'Next breach due 2026-11-20 12:30 (Asia/Shanghai) (resolution, P1 Service unavailable for all dispatchers)',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('Times in Asia/Shanghai · period still open'),
+    ).toBeInTheDocument();
+    expect(screen.getByText('Agreement TFDL-SLA-2026-07')).toBeInTheDocument();
+    expect(
+      screen.getByText('Review overdue since 2026-10-31'),
+    ).toBeInTheDocument();
+    expect(screen.getByText('View SLA details').closest('a')).toHaveAttribute(
+      'href',
+      '/catalog/default/component/cad-core/sla',
+    );
+    expect(await screen.findByTestId('sla-trend')).toBeInTheDocument();
+    expect(data.getEntityHistory).toHaveBeenCalledWith(
+      { kind: 'Component', namespace: 'default', name: 'cad-core' },
+      { periods: 6 },
+    );
+  });
+
+  it('lists annotation problems with key and expected form, and still shows the rest', async () => {
+    const withProblem = {
+      ...termsHistory,
+      versions: [
+        {
+          ...termsHistory.versions[1],
+          problems: [
+            {
+              key: 'servicelevel.io/response-time',
+              value: 'P1=15 minutes',
+              expected: '<priority>=<duration>[@<percent>] …, e.g. P1=15m@95%',
+              message:
+                'servicelevel.io/response-time: "P1=15 minutes" — expected …',
+            },
+          ],
+        },
+      ],
+    };
+    await renderSla(
+      <EntitySlaCard />,
+      { ...data, getEntityTerms: async () => withProblem },
+      slaEntity(),
     );
 
-    expect(screen.getByTestId('progress')).toBeInTheDocument();
-    expect(getEntityCompliance).toHaveBeenCalledWith({
-      kind: 'Component',
-      namespace: 'default',
-      name: 'cad-core',
-    });
+    const problems = await screen.findByTestId('sla-problems');
+    expect(
+      within(problems).getByText('servicelevel.io/response-time'),
+    ).toBeInTheDocument();
+    expect(within(problems).getByText('"P1=15 minutes"')).toBeInTheDocument();
+    expect(
+      within(problems).getByText(/expected: <priority>=<duration>/),
+    ).toBeInTheDocument();
+    expect(await screen.findByTestId('sla-objectives')).toBeInTheDocument();
   });
 
   it('shows the error when the API fails, never an empty card', async () => {
-    const getEntityCompliance = jest.fn(async () => {
-      throw new Error('backend unreachable');
-    });
-    await renderCard(
-      { getEntityCompliance },
-      entity({ 'servicelevel.io/tier': 'gold' }),
+    await renderSla(
+      <EntitySlaCard />,
+      {
+        ...data,
+        getEntityCompliance: async () => {
+          throw new Error('backend unreachable');
+        },
+      },
+      slaEntity(),
     );
 
     expect(
       await screen.findByText('Error: backend unreachable'),
     ).toBeInTheDocument();
+    expect(screen.queryByTestId('sla-objectives')).not.toBeInTheDocument();
   });
 
-  it('lists each objective with its status', async () => {
-    const getEntityCompliance = jest.fn(async () => ({
-      entityRef: 'component:default/cad-core',
-      period: { key: '2026-11', start: '', end: '' },
-      problems: [],
-      objectives: [
-        {
-          objective: 'availability',
-          target: '99.95%',
-          actual: '99.97%',
-          status: 'met' as const,
+  it('shows a history failure in the trend section while the rest of the card works', async () => {
+    await renderSla(
+      <EntitySlaCard />,
+      {
+        ...data,
+        getEntityHistory: async () => {
+          throw new Error('history timed out');
         },
-        {
-          objective: 'response-time:P1',
-          target: '5m',
-          status: 'breached' as const,
-        },
-      ],
-    }));
-    await renderCard(
-      { getEntityCompliance },
-      entity({ 'servicelevel.io/tier': 'gold' }),
+      },
+      slaEntity(),
     );
 
-    expect(await screen.findByText('availability')).toBeInTheDocument();
-    expect(screen.getByText('Met')).toBeInTheDocument();
-    expect(screen.getByText('Breached')).toBeInTheDocument();
+    expect(
+      await screen.findByText('Error: history timed out'),
+    ).toBeInTheDocument();
+    expect(await screen.findByTestId('sla-objectives')).toBeInTheDocument();
+  });
+});
+
+describe('nextBreach', () => {
+  it('picks the earliest due time among running clocks only', () => {
+    const rows = periodResult().result.incidents;
+    const due = nextBreach(rows);
+    expect(due?.clock).toBe('resolution');
+    expect(due?.incident.id).toBe('Q1CAD-0050');
+    expect(nextBreach([rows[1]])).toBeUndefined();
   });
 });

@@ -1,0 +1,157 @@
+import { Knex } from 'knex';
+import {
+  chunk,
+  connectStore,
+  DatabaseStoreOptions,
+  toNumber,
+  toOptionalNumber,
+} from '../database/client';
+
+const TABLE = 'sla_notification_events';
+
+/** What an owner is notified of. */
+export type SlaEventKind =
+  | 'breach'
+  | 'at-risk'
+  | 'review-due'
+  | 'review-overdue'
+  | 'action-overdue';
+
+/** One event as recorded: claimed by a scheduler run, then sent. */
+export interface NotificationEventRecord {
+  key: string;
+  kind: SlaEventKind;
+  entityRef: string;
+  recipients: string[];
+  claimedAt: number;
+  /** Unset while the event is only claimed (being sent, or the sender died). */
+  sentAt?: number;
+}
+
+export interface NotificationEventStore {
+  /**
+   * Claims an event for sending. True only for the one caller that inserted the row, or that
+   * took over a claim left unsent since before `staleBefore` (a sender that died mid-send).
+   * Every other caller, on any replica, gets false and must not send.
+   */
+  claim(
+    event: Pick<
+      NotificationEventRecord,
+      'key' | 'kind' | 'entityRef' | 'recipients'
+    >,
+    now: number,
+    staleBefore: number,
+  ): Promise<boolean>;
+  /** Records that the claimed event was sent. */
+  markSent(key: string, at: number): Promise<void>;
+  /** Gives up an unsent claim so that the event is tried again. A sent event stays sent. */
+  release(key: string): Promise<void>;
+  /** The keys among `keys` already sent. */
+  sentKeys(keys: string[]): Promise<Set<string>>;
+  get(key: string): Promise<NotificationEventRecord | undefined>;
+}
+
+/** A row of sla_notification_events as the drivers return it. */
+export type RawNotificationEventRow = {
+  event_key: string;
+  kind: string;
+  entity_ref: string;
+  /** JSON of string[]. */
+  recipients: string;
+  claimed_at: number | string;
+  sent_at: number | string | null;
+};
+
+function fromRow(row: RawNotificationEventRow): NotificationEventRecord {
+  const record: NotificationEventRecord = {
+    key: row.event_key,
+    kind: row.kind as SlaEventKind,
+    entityRef: row.entity_ref,
+    recipients: JSON.parse(row.recipients),
+    claimedAt: toNumber(row.claimed_at),
+  };
+  const sentAt = toOptionalNumber(row.sent_at);
+  if (sentAt !== undefined) record.sentAt = sentAt;
+  return record;
+}
+
+/** Keys per IN (…) list, well under SQLite's 999 bound variables. */
+const KEYS_PER_QUERY = 500;
+
+/** The de-duplication record of owner notifications. */
+export class DatabaseNotificationEventStore implements NotificationEventStore {
+  static async create(
+    options: DatabaseStoreOptions,
+  ): Promise<DatabaseNotificationEventStore> {
+    return new DatabaseNotificationEventStore(await connectStore(options));
+  }
+
+  private constructor(private readonly db: Knex) {}
+
+  async claim(
+    event: Pick<
+      NotificationEventRecord,
+      'key' | 'kind' | 'entityRef' | 'recipients'
+    >,
+    now: number,
+    staleBefore: number,
+  ): Promise<boolean> {
+    // With DO NOTHING, RETURNING yields no row when another run inserted the key first.
+    const inserted = await this.db<RawNotificationEventRow>(TABLE)
+      .insert({
+        event_key: event.key,
+        kind: event.kind,
+        entity_ref: event.entityRef,
+        recipients: JSON.stringify(event.recipients),
+        claimed_at: now,
+        sent_at: null,
+      })
+      .onConflict('event_key')
+      .ignore()
+      .returning('event_key');
+    if (inserted.length > 0) return true;
+    // A conditional update is atomic on both engines: of two runs taking over the same stale
+    // claim, only one sees an affected row.
+    const taken = await this.db<RawNotificationEventRow>(TABLE)
+      .where('event_key', event.key)
+      .whereNull('sent_at')
+      .where('claimed_at', '<', staleBefore)
+      .update({
+        claimed_at: now,
+        recipients: JSON.stringify(event.recipients),
+      });
+    return taken > 0;
+  }
+
+  async markSent(key: string, at: number): Promise<void> {
+    await this.db<RawNotificationEventRow>(TABLE)
+      .where('event_key', key)
+      .update({ sent_at: at });
+  }
+
+  async release(key: string): Promise<void> {
+    await this.db<RawNotificationEventRow>(TABLE)
+      .where('event_key', key)
+      .whereNull('sent_at')
+      .delete();
+  }
+
+  async sentKeys(keys: string[]): Promise<Set<string>> {
+    const sent = new Set<string>();
+    for (const part of chunk([...new Set(keys)], KEYS_PER_QUERY)) {
+      const rows = await this.db<RawNotificationEventRow>(TABLE)
+        .whereIn('event_key', part)
+        .whereNotNull('sent_at')
+        .select('event_key');
+      for (const row of rows) sent.add(row.event_key);
+    }
+    return sent;
+  }
+
+  async get(key: string): Promise<NotificationEventRecord | undefined> {
+    const row = await this.db<RawNotificationEventRow>(TABLE)
+      .where('event_key', key)
+      .first();
+    return row ? fromRow(row) : undefined;
+  }
+}

@@ -1,0 +1,332 @@
+import { Entity } from '@backstage/catalog-model';
+import type {
+  CatalogListing,
+  EntityHistory,
+  EntityPeriodResult,
+  EntityTerms,
+  IncidentRow,
+  Overview,
+  SlaTerms,
+  SourcesStatus,
+} from '../api/types';
+
+/** 2026-11-20 10:00 +08:00. */
+export const NOW = Date.parse('2026-11-20T02:00:00Z');
+
+export function slaEntity(
+  annotations: Record<string, string> = {
+    'servicelevel.io/tier': 'gold',
+  },
+): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: { name: 'cad-core', namespace: 'default', annotations },
+    spec: {
+      type: 'service',
+      owner: 'dispatch-platform',
+      lifecycle: 'production',
+    },
+  };
+}
+
+export const terms: SlaTerms = {
+  tier: 'gold',
+  serviceHours: { kind: '24x7', spec: '24x7' },
+  timezone: 'Asia/Shanghai',
+  serviceDayMs: 86_400_000,
+  availability: 99.95,
+  responseTime: { P1: { targetMs: 300_000, percentile: 100 } },
+  period: 'monthly',
+  report: 'monthly',
+  agreement: 'TFDL-SLA-2026-07',
+  reviewBy: '2026-10-31',
+};
+
+const clock = (
+  over: Partial<IncidentRow['response']>,
+): IncidentRow['response'] => ({
+  elapsedMs: 0,
+  status: 'no-target',
+  ...over,
+});
+
+export const incidents: IncidentRow[] = [
+  {
+    source: 'pagerduty',
+    id: 'Q1CAD-0050',
+    title: 'Service unavailable for all dispatchers',
+    priority: 'P1',
+    url: 'https://example.pagerduty.com/incidents/Q1CAD-0050',
+    createdAt: Date.parse('2026-11-03T04:51:00Z'),
+    acknowledgedAt: Date.parse('2026-11-03T05:09:00Z'),
+    response: clock({
+      elapsedMs: 18 * 60_000,
+      targetMs: 300_000,
+      status: 'breached',
+    }),
+    resolution: clock({
+      elapsedMs: 90 * 60_000,
+      targetMs: 2 * 3_600_000,
+      status: 'running',
+      // 2026-11-20 12:30 in Shanghai
+      dueAt: Date.parse('2026-11-20T04:30:00Z'),
+    }),
+    countedForResponse: true,
+    countedForResolution: false,
+    createdInPeriod: true,
+    downtimeMs: 240_000,
+  },
+  {
+    source: 'api',
+    id: 'desk-7',
+    title: 'Slow search results',
+    priority: 'P3',
+    createdAt: Date.parse('2026-11-05T01:00:00Z'),
+    acknowledgedAt: Date.parse('2026-11-05T01:17:00Z'),
+    resolvedAt: Date.parse('2026-11-05T10:00:00Z'),
+    response: clock({
+      elapsedMs: 17 * 60_000,
+      targetMs: 3_600_000,
+      status: 'met',
+    }),
+    resolution: clock({
+      elapsedMs: 9 * 3_600_000,
+      targetMs: 86_400_000,
+      status: 'met',
+    }),
+    countedForResponse: true,
+    countedForResolution: true,
+    createdInPeriod: true,
+    downtimeMs: 0,
+  },
+];
+
+export function periodResult(
+  key = '2026-11',
+  over: Partial<EntityPeriodResult['result']> = {},
+): EntityPeriodResult {
+  return {
+    entityRef: 'component:default/cad-core',
+    title: 'CAD core',
+    period: {
+      key,
+      start: Date.parse('2026-10-31T16:00:00Z'),
+      end: Date.parse('2026-11-30T16:00:00Z'),
+      granularity: 'month',
+    },
+    source: 'live',
+    termsVersion: 2,
+    termsBackdated: false,
+    terms,
+    termsAsWritten: {
+      'servicelevel.io/tier': 'gold',
+      'servicelevel.io/availability': '99.95%',
+      'servicelevel.io/response-time': 'P1=5m',
+    },
+    result: {
+      period: { key, start: 0, end: 1 },
+      complete: false,
+      evaluatedAt: NOW,
+      availability: {
+        astMs: 30 * 86_400_000,
+        elapsedAstMs: 20 * 86_400_000,
+        downtimeMs: 240_000,
+        availability: 99.986,
+        target: 99.95,
+        budgetMs: 1_296_000,
+        budgetRemainingMs: 1_056_000,
+        provisional: false,
+        status: 'running',
+      },
+      objectives: [
+        {
+          objective: 'availability',
+          target: { display: '99.95%', value: 99.95 },
+          actual: { display: '99.986%', value: 99.986 },
+          status: 'running',
+          committed: true,
+        },
+        {
+          objective: 'response-time:P1',
+          target: { display: '5m', value: 300_000 },
+          actual: { display: '0/1 met (0%), worst 18m', value: 0 },
+          status: 'breached',
+          committed: true,
+        },
+        {
+          objective: 'max-incidents:all',
+          target: { display: '≤ 10', value: 10 },
+          actual: { display: '2', value: 2 },
+          status: 'met',
+          committed: true,
+        },
+      ],
+      incidents,
+      faults: { P1: 1, P2: 0, P3: 1, P4: 0, all: 2 },
+      outages: {
+        count: 1,
+        longestMs: 240_000,
+        mttrMs: 240_000,
+        mtbfMs: 1_727_760_000,
+      },
+      met: 1,
+      committed: 3,
+      achievementRate: 33.333,
+      ...over,
+    },
+  };
+}
+
+export const history: EntityHistory = {
+  entityRef: 'component:default/cad-core',
+  periods: ['2026-09', '2026-10', '2026-11'].map((k, i) =>
+    periodResult(k, {
+      met: i + 1,
+      committed: 3,
+      achievementRate: ((i + 1) / 3) * 100,
+    }),
+  ),
+};
+
+export const termsHistory: EntityTerms = {
+  entityRef: 'component:default/cad-core',
+  annotations: { 'servicelevel.io/tier': 'gold' },
+  versions: [
+    {
+      entityRef: 'component:default/cad-core',
+      version: 1,
+      terms,
+      problems: [],
+      seenAt: Date.parse('2026-01-05T02:00:00Z'),
+      fingerprint: 'a',
+    },
+    {
+      entityRef: 'component:default/cad-core',
+      version: 2,
+      terms,
+      problems: [],
+      seenAt: Date.parse('2026-07-01T02:00:00Z'),
+      fingerprint: 'b',
+    },
+  ],
+};
+
+export const overview: Overview = {
+  groupBy: 'owner',
+  total: { met: 7, committed: 10, rate: 70, services: 3 },
+  groups: [
+    {
+      key: 'group:default/dispatch-platform',
+      met: 4,
+      committed: 6,
+      rate: 66.666,
+      services: ['component:default/cad-core', 'component:default/call-intake'],
+      breached: 2,
+    },
+    {
+      key: 'group:default/web-team',
+      met: 3,
+      committed: 4,
+      rate: 75,
+      services: ['component:default/citizen-portal'],
+      breached: 1,
+    },
+  ],
+  worst: [],
+  services: [
+    {
+      entityRef: 'component:default/cad-core',
+      ownerRef: 'group:default/dispatch-platform',
+      period: '2026-10',
+      met: 1,
+      committed: 3,
+      rate: 33.333,
+      breached: ['response-time:P1', 'resolution-time:P1'],
+      atRisk: [],
+      availability: 99.9,
+      provisional: false,
+    },
+    {
+      entityRef: 'component:default/call-intake',
+      ownerRef: 'group:default/dispatch-platform',
+      period: '2026-10',
+      met: 3,
+      committed: 3,
+      rate: 100,
+      breached: [],
+      atRisk: [],
+      availability: 100,
+      provisional: false,
+    },
+    {
+      entityRef: 'component:default/citizen-portal',
+      ownerRef: 'group:default/web-team',
+      period: '2026-10',
+      met: 3,
+      committed: 4,
+      rate: 75,
+      breached: ['max-outage'],
+      atRisk: [],
+      availability: 99.5,
+      provisional: false,
+    },
+  ],
+};
+overview.worst = [overview.services[0], overview.services[2]];
+
+export const catalog: CatalogListing = {
+  items: [
+    {
+      entityRef: 'component:default/cad-core',
+      ownerRef: 'group:default/dispatch-platform',
+      tier: 'gold',
+      customer: 'group:default/dispatch-center',
+      agreement: 'TFDL-SLA-2026-07',
+      reviewBy: '2020-01-06',
+      reviewOverdue: true,
+      serviceHours: '24x7',
+      timezone: 'Asia/Shanghai',
+      period: 'monthly',
+      commitments: {
+        'servicelevel.io/tier': 'gold',
+        'servicelevel.io/availability': '99.95%',
+        'servicelevel.io/response-time': 'P1=5m P2=15m',
+      },
+      termsVersion: 1,
+      problems: [],
+    },
+    {
+      entityRef: 'component:default/gis-routing',
+      ownerRef: 'group:default/field-ops',
+      tier: 'silver',
+      serviceHours: 'calendar:cn-workdays',
+      timezone: 'Asia/Shanghai',
+      period: 'monthly',
+      reviewOverdue: false,
+      commitments: { 'servicelevel.io/availability': '99.9%' },
+      termsVersion: 1,
+      problems: [],
+    },
+  ],
+};
+
+export const sources: SourcesStatus = {
+  sources: [
+    {
+      provider: 'pagerduty',
+      account: 'default',
+      lastSyncAt: Date.parse('2026-11-20T01:55:00Z'),
+      lastSuccessAt: Date.parse('2026-11-20T01:55:00Z'),
+      lastCount: 12,
+    },
+    {
+      provider: 'servicenow',
+      account: 'prod',
+      lastSyncAt: Date.parse('2026-11-20T01:55:00Z'),
+      lastSuccessAt: Date.parse('2026-11-19T01:55:00Z'),
+      lastError: '401 Unauthorized from https://example.service-now.com',
+      lastCount: 0,
+    },
+  ],
+};

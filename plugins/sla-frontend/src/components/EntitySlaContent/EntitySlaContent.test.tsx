@@ -1,0 +1,160 @@
+import { fireEvent, screen, within } from '@testing-library/react';
+import {
+  history,
+  NOW,
+  periodResult,
+  slaEntity,
+  termsHistory,
+} from '../../__testUtils__/fixtures';
+import { renderSla } from '../../__testUtils__/render';
+import { chartPoints, EntitySlaContent } from './EntitySlaContent';
+
+// material-table and recharts render slowly under jsdom when suites run in parallel.
+jest.setTimeout(30_000);
+
+describe('EntitySlaContent', () => {
+  beforeEach(() => {
+    jest.spyOn(Date, 'now').mockReturnValue(NOW);
+  });
+  afterEach(() => jest.restoreAllMocks());
+
+  const api = () => ({
+    getEntityCompliance: jest.fn(async (_e: unknown, o?: { period?: string }) =>
+      periodResult(o && 'period' in o && o.period ? o.period : '2026-11'),
+    ),
+    getEntityHistory: jest.fn(async () => history),
+    getEntityTerms: jest.fn(async () => termsHistory),
+  });
+
+  it('shows objectives, incidents with service-time clocks and source links, and the terms with their versions', async () => {
+    await renderSla(<EntitySlaContent />, api(), slaEntity());
+
+    expect(
+      await screen.findByText(
+        /Period 2026-11 · live · 1 of 3 objectives met \(33.333%\)/,
+      ),
+    ).toBeInTheDocument();
+    expect(screen.getAllByText('Response time P1').length).toBeGreaterThan(0);
+
+    const link = screen.getByText(/Open in pagerduty: Q1CAD-0050/).closest('a');
+    expect(link).toHaveAttribute(
+      'href',
+      'https://example.pagerduty.com/incidents/Q1CAD-0050',
+    );
+    expect(screen.getByText('api: desk-7')).toBeInTheDocument();
+    expect(screen.getByText('18m of 5m')).toBeInTheDocument();
+    expect(screen.getByText('9h of 24h')).toBeInTheDocument();
+    expect(screen.getByText('2026-11-03 12:51')).toBeInTheDocument();
+    expect(screen.getByText('Created (Asia/Shanghai)')).toBeInTheDocument();
+
+    const terms = screen.getByTestId('sla-terms');
+    expect(
+      within(terms).getByText('servicelevel.io/response-time'),
+    ).toBeInTheDocument();
+    expect(within(terms).getByText('P1=5m')).toBeInTheDocument();
+    expect(
+      await screen.findByText(
+        'Version 2: changed on 2026-07-01 10:00 (Asia/Shanghai) by a catalog update',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        'Version 1: first seen on 2026-01-05 10:00 (Asia/Shanghai)',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('heading', { name: 'Improvement plans' }),
+    ).toBeInTheDocument();
+  });
+
+  it('switches the period and asks the API for it', async () => {
+    const a = api();
+    await renderSla(<EntitySlaContent />, a, slaEntity());
+    await screen.findByText(/Period 2026-11 ·/);
+
+    fireEvent.mouseDown(
+      within(screen.getByTestId('sla-period')).getByRole('button'),
+    );
+    fireEvent.click(await screen.findByRole('option', { name: '2026-10' }));
+
+    expect(await screen.findByText(/Period 2026-10 ·/)).toBeInTheDocument();
+    expect(a.getEntityCompliance).toHaveBeenLastCalledWith(
+      { kind: 'Component', namespace: 'default', name: 'cad-core' },
+      { period: '2026-10' },
+    );
+  });
+
+  it('switches to quarters', async () => {
+    const a = api();
+    await renderSla(<EntitySlaContent />, a, slaEntity());
+    await screen.findByText(/Period 2026-11 ·/);
+
+    fireEvent.mouseDown(
+      within(screen.getByTestId('sla-granularity')).getByRole('button'),
+    );
+    fireEvent.click(await screen.findByRole('option', { name: 'Quarter' }));
+
+    expect(await screen.findByText(/Period 2026-Q4 ·/)).toBeInTheDocument();
+    expect(a.getEntityCompliance).toHaveBeenLastCalledWith(expect.anything(), {
+      period: '2026-Q4',
+    });
+  });
+
+  it('says so when the period has no incidents', async () => {
+    await renderSla(
+      <EntitySlaContent />,
+      {
+        ...api(),
+        getEntityCompliance: async () =>
+          periodResult('2026-11', { incidents: [] }),
+      },
+      slaEntity(),
+    );
+    expect(
+      await screen.findByText('No incidents in this period.'),
+    ).toBeInTheDocument();
+  });
+
+  it('shows API errors of the period and of the history separately', async () => {
+    await renderSla(
+      <EntitySlaContent />,
+      {
+        ...api(),
+        getEntityCompliance: async () => {
+          throw new Error('period: "2026-13" is not a period');
+        },
+        getEntityHistory: async () => {
+          throw new Error('history unavailable');
+        },
+      },
+      slaEntity(),
+    );
+    expect(
+      await screen.findByText('Error: period: "2026-13" is not a period'),
+    ).toBeInTheDocument();
+    expect(
+      await screen.findByText('Error: history unavailable'),
+    ).toBeInTheDocument();
+  });
+
+  it('asks for annotations on an entity without an SLA', async () => {
+    const a = api();
+    await renderSla(<EntitySlaContent />, a, slaEntity({}));
+    expect(screen.getByText(/Missing Annotation/i)).toBeInTheDocument();
+    expect(a.getEntityCompliance).not.toHaveBeenCalled();
+  });
+});
+
+describe('chartPoints', () => {
+  it('gives availability, target and the share of the error budget used per period', () => {
+    const points = chartPoints(history);
+    expect(points.map(p => p.key)).toEqual(['2026-09', '2026-10', '2026-11']);
+    // 240 000 ms down of a 1 296 000 ms budget
+    expect(points[0]).toEqual({
+      key: '2026-09',
+      availability: 99.986,
+      target: 99.95,
+      budgetUsed: 18.5,
+    });
+  });
+});

@@ -1,0 +1,503 @@
+import { useState } from 'react';
+import { getCompoundEntityRef } from '@backstage/catalog-model';
+import {
+  InfoCard,
+  Link,
+  Progress,
+  ResponseErrorPanel,
+  Table,
+  TableColumn,
+} from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
+import {
+  MissingAnnotationEmptyState,
+  useEntity,
+} from '@backstage/plugin-catalog-react';
+import {
+  hasSlaAnnotations,
+  SLA_ANNOTATION_PREFIX,
+  SLA_ANNOTATIONS,
+} from '@servicelevel/plugin-sla-common';
+import Box from '@material-ui/core/Box';
+import FormControl from '@material-ui/core/FormControl';
+import Grid from '@material-ui/core/Grid';
+import InputLabel from '@material-ui/core/InputLabel';
+import List from '@material-ui/core/List';
+import ListItem from '@material-ui/core/ListItem';
+import ListItemText from '@material-ui/core/ListItemText';
+import MenuItem from '@material-ui/core/MenuItem';
+import Select from '@material-ui/core/Select';
+import Typography from '@material-ui/core/Typography';
+import Alert from '@material-ui/lab/Alert';
+import useAsync from 'react-use/esm/useAsync';
+import {
+  Bar,
+  CartesianGrid,
+  ComposedChart,
+  Legend,
+  Line,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
+import { slaApiRef } from '../../api';
+import {
+  ClockResult,
+  EntityHistory,
+  EntityPeriodResult,
+  EntityTerms,
+  IncidentRow,
+  ObjectiveResult,
+} from '../../api/types';
+import { slaTranslationRef } from '../../translation';
+import {
+  formatDuration,
+  formatInstant,
+  formatPercent,
+  granularityOfKey,
+  OKABE_ITO,
+  recentPeriodKeys,
+  StatusChip,
+  useObjectiveLabel,
+} from '../common';
+
+type Granularity = 'month' | 'quarter' | 'year';
+const HOW_MANY: Record<Granularity, number> = {
+  month: 24,
+  quarter: 8,
+  year: 3,
+};
+
+/** Availability and error-budget use per period, for the chart. */
+export function chartPoints(history: EntityHistory) {
+  return history.periods.map(p => {
+    const a = p.result.availability;
+    const used =
+      a.budgetMs && a.budgetMs > 0
+        ? Math.round((a.downtimeMs / a.budgetMs) * 1000) / 10
+        : undefined;
+    return {
+      key: p.period.key,
+      availability: a.availability,
+      target: a.target,
+      budgetUsed: used,
+    };
+  });
+}
+
+const ClockCell = ({ clock }: { clock: ClockResult }) => {
+  const { t } = useTranslationRef(slaTranslationRef);
+  return (
+    <Box display="flex" alignItems="center" style={{ gap: 8 }}>
+      <StatusChip status={clock.status} />
+      <span>
+        {clock.targetMs !== undefined
+          ? t('tab.elapsedOf', {
+              elapsed: formatDuration(clock.elapsedMs),
+              target: formatDuration(clock.targetMs),
+            })
+          : formatDuration(clock.elapsedMs)}
+      </span>
+    </Box>
+  );
+};
+
+const HistoryChart = ({ history }: { history: EntityHistory }) => {
+  const { t } = useTranslationRef(slaTranslationRef);
+  const data = chartPoints(history);
+  const values = data
+    .flatMap(d => [d.availability, d.target])
+    .filter((v): v is number => v !== undefined);
+  const low = values.length ? Math.floor(Math.min(...values) * 10) / 10 : 99;
+  return (
+    <Box height={300} data-testid="sla-history-chart">
+      <ResponsiveContainer width="100%" height="100%">
+        <ComposedChart
+          data={data}
+          margin={{ top: 8, right: 16, left: 0, bottom: 0 }}
+        >
+          <CartesianGrid strokeDasharray="3 3" />
+          <XAxis dataKey="key" />
+          <YAxis
+            yAxisId="pct"
+            domain={[Math.min(low, 99), 100]}
+            allowDataOverflow
+          />
+          <YAxis yAxisId="budget" orientation="right" domain={[0, 'auto']} />
+          <Tooltip />
+          <Legend />
+          <Bar
+            yAxisId="budget"
+            dataKey="budgetUsed"
+            name={t('tab.chartBudgetUsed')}
+            fill={OKABE_ITO.orange}
+            isAnimationActive={false}
+          />
+          <Line
+            yAxisId="pct"
+            dataKey="availability"
+            name={t('tab.chartAvailability')}
+            stroke={OKABE_ITO.blue}
+            strokeWidth={2}
+            isAnimationActive={false}
+          />
+          <Line
+            yAxisId="pct"
+            dataKey="target"
+            name={t('tab.chartTarget')}
+            stroke={OKABE_ITO.vermillion}
+            strokeDasharray="6 3"
+            dot={false}
+            isAnimationActive={false}
+          />
+        </ComposedChart>
+      </ResponsiveContainer>
+    </Box>
+  );
+};
+
+const TermsSection = ({
+  value,
+  terms,
+  termsError,
+}: {
+  value: EntityPeriodResult;
+  terms?: EntityTerms;
+  termsError?: Error;
+}) => {
+  const { t } = useTranslationRef(slaTranslationRef);
+  const zone = value.terms.timezone;
+  const entries = Object.entries(value.termsAsWritten);
+  return (
+    <InfoCard
+      title={t('tab.terms')}
+      subheader={t('tab.termsVersion', { version: String(value.termsVersion) })}
+    >
+      {value.termsBackdated && (
+        <Alert severity="info">{t('tab.termsBackdated')}</Alert>
+      )}
+      <Box component="dl" data-testid="sla-terms" m={0}>
+        {entries.map(([k, v]) => (
+          <Box key={k} display="flex" style={{ gap: 8 }} py={0.25}>
+            <Typography
+              component="dt"
+              variant="body2"
+              style={{
+                fontFamily: 'monospace',
+                minWidth: 0,
+                flex: '0 0 45%',
+                overflowWrap: 'anywhere',
+              }}
+            >
+              {k.startsWith(SLA_ANNOTATION_PREFIX)
+                ? k
+                : `${SLA_ANNOTATION_PREFIX}${k}`}
+            </Typography>
+            <Typography
+              component="dd"
+              variant="body2"
+              style={{
+                fontFamily: 'monospace',
+                margin: 0,
+                overflowWrap: 'anywhere',
+              }}
+            >
+              {v}
+            </Typography>
+          </Box>
+        ))}
+      </Box>
+      <Typography variant="subtitle2">{t('tab.versions')}</Typography>
+      {termsError && <ResponseErrorPanel error={termsError} />}
+      {!terms && !termsError && <Progress />}
+      {terms && (
+        <List dense data-testid="sla-versions">
+          {[...terms.versions].reverse().map(v => (
+            <ListItem key={v.version} disableGutters>
+              <ListItemText
+                primaryTypographyProps={{ style: { overflowWrap: 'anywhere' } }}
+                primary={
+                  v.version === 1
+                    ? t('tab.versionFirst', {
+                        version: String(v.version),
+                        date: `${formatInstant(v.seenAt, zone)} (${zone})`,
+                      })
+                    : t('tab.versionChanged', {
+                        version: String(v.version),
+                        date: `${formatInstant(v.seenAt, zone)} (${zone})`,
+                      })
+                }
+                secondary={
+                  v.problems.length > 0
+                    ? v.problems.map(p => p.message).join('; ')
+                    : undefined
+                }
+              />
+            </ListItem>
+          ))}
+        </List>
+      )}
+    </InfoCard>
+  );
+};
+
+const PeriodView = ({ value }: { value: EntityPeriodResult }) => {
+  const { t } = useTranslationRef(slaTranslationRef);
+  const objectiveLabel = useObjectiveLabel();
+  const zone = value.terms.timezone;
+  const { outages } = value.result;
+
+  const objectiveColumns: TableColumn<ObjectiveResult>[] = [
+    { title: t('common.objective'), render: o => objectiveLabel(o.objective) },
+    { title: t('common.target'), render: o => o.target.display },
+    { title: t('common.actual'), render: o => o.actual.display },
+    {
+      title: t('common.status'),
+      render: o => <StatusChip status={o.status} />,
+    },
+  ];
+
+  const incidentColumns: TableColumn<IncidentRow>[] = [
+    {
+      title: t('tab.incidentId'),
+      render: i => (
+        <>
+          <Typography variant="body2">{i.title}</Typography>
+          <Typography variant="caption" color="textSecondary">
+            {i.url ? (
+              <Link to={i.url} target="_blank" rel="noopener noreferrer">
+                {t('tab.openSource', { source: i.source })}: {i.id}
+              </Link>
+            ) : (
+              `${i.source}: ${i.id}`
+            )}
+          </Typography>
+        </>
+      ),
+    },
+    { title: t('tab.priority'), field: 'priority' },
+    {
+      title: `${t('tab.created')} (${zone})`,
+      render: i => formatInstant(i.createdAt, zone),
+    },
+    { title: t('tab.response'), render: i => <ClockCell clock={i.response} /> },
+    {
+      title: t('tab.resolution'),
+      render: i => <ClockCell clock={i.resolution} />,
+    },
+  ];
+
+  return (
+    <Grid container spacing={2}>
+      <Grid item xs={12}>
+        <Table<ObjectiveResult>
+          title={t('tab.objectives')}
+          subtitle={`${t('common.period')} ${value.period.key} · ${
+            value.source === 'snapshot'
+              ? t('common.snapshot')
+              : t('common.live')
+          } · ${t('common.achievementValue', {
+            met: String(value.result.met),
+            committed: String(value.result.committed),
+          })}${
+            value.result.achievementRate !== undefined
+              ? ` (${formatPercent(value.result.achievementRate)})`
+              : ''
+          }`}
+          options={{ paging: false, search: false, padding: 'dense' }}
+          columns={objectiveColumns}
+          data={value.result.objectives}
+        />
+        <Typography variant="body2" style={{ marginTop: 8 }}>
+          {t('tab.faults', {
+            outages: String(outages.count),
+            longest: formatDuration(outages.longestMs),
+            mttr: formatDuration(outages.mttrMs),
+            mtbf: formatDuration(outages.mtbfMs),
+          })}
+          {value.result.availability.provisional
+            ? ` · ${t('common.provisional')}`
+            : ''}
+        </Typography>
+      </Grid>
+      <Grid item xs={12}>
+        <Table<IncidentRow>
+          title={t('tab.incidents')}
+          subtitle={t('common.timesIn', { zone })}
+          options={{
+            paging: value.result.incidents.length > 20,
+            pageSize: 20,
+            search: true,
+            padding: 'dense',
+          }}
+          columns={incidentColumns}
+          data={value.result.incidents}
+          emptyContent={
+            <Box p={2}>
+              <Typography>{t('tab.noIncidents')}</Typography>
+            </Box>
+          }
+        />
+      </Grid>
+    </Grid>
+  );
+};
+
+/** The SLA tab of an entity: one period in depth, its history and the terms behind it. */
+export const EntitySlaContent = () => {
+  const { entity } = useEntity();
+  const slaApi = useApi(slaApiRef);
+  const { t } = useTranslationRef(slaTranslationRef);
+  const available = hasSlaAnnotations(entity.metadata.annotations);
+  const ref = getCompoundEntityRef(entity);
+  const refKey = `${ref.kind}:${ref.namespace}/${ref.name}`;
+  const [period, setPeriod] = useState<string | undefined>(undefined);
+
+  const compliance = useAsync(
+    async () =>
+      available ? slaApi.getEntityCompliance(ref, { period }) : undefined,
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [slaApi, refKey, available, period],
+  );
+  const history = useAsync(
+    async () =>
+      available ? slaApi.getEntityHistory(ref, { periods: 12 }) : undefined,
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [slaApi, refKey, available],
+  );
+  const terms = useAsync(
+    async () => (available ? slaApi.getEntityTerms(ref) : undefined),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [slaApi, refKey, available],
+  );
+
+  if (!available) {
+    return (
+      <MissingAnnotationEmptyState
+        annotation={[SLA_ANNOTATIONS.tier, SLA_ANNOTATIONS.availability]}
+        readMoreUrl="https://github.com/servicelevel/backstage-sla#annotations"
+      />
+    );
+  }
+
+  const value = compliance.value;
+  // The zone of the entity decides which period is "current"; the first answer tells it.
+  const zone =
+    value?.terms.timezone ?? history.value?.periods[0]?.terms.timezone;
+  // While a newly picked period loads, the pickers already show it.
+  const shownKey = period ?? value?.period.key;
+  const shownGranularity = shownKey ? granularityOfKey(shownKey) : 'custom';
+  const granularity: Granularity =
+    shownGranularity === 'custom' ? 'month' : shownGranularity;
+  const keys = zone
+    ? recentPeriodKeys(granularity, zone, HOW_MANY[granularity])
+    : [];
+  if (shownKey && !keys.includes(shownKey)) keys.unshift(shownKey);
+
+  return (
+    <Grid container spacing={2}>
+      <Grid item xs={12}>
+        <Box
+          display="flex"
+          alignItems="center"
+          style={{ gap: 16 }}
+          flexWrap="wrap"
+        >
+          <FormControl
+            variant="outlined"
+            size="small"
+            style={{ minWidth: 140 }}
+          >
+            <InputLabel id="sla-granularity">{t('tab.granularity')}</InputLabel>
+            <Select
+              labelId="sla-granularity"
+              label={t('tab.granularity')}
+              value={granularity}
+              disabled={!zone}
+              data-testid="sla-granularity"
+              onChange={e => {
+                const g = e.target.value as Granularity;
+                if (zone) setPeriod(recentPeriodKeys(g, zone, 1)[0]);
+              }}
+            >
+              <MenuItem value="month">{t('tab.month')}</MenuItem>
+              <MenuItem value="quarter">{t('tab.quarter')}</MenuItem>
+              <MenuItem value="year">{t('tab.year')}</MenuItem>
+            </Select>
+          </FormControl>
+          <FormControl
+            variant="outlined"
+            size="small"
+            style={{ minWidth: 140 }}
+          >
+            <InputLabel id="sla-period">{t('common.period')}</InputLabel>
+            <Select
+              labelId="sla-period"
+              label={t('common.period')}
+              value={shownKey ?? ''}
+              disabled={!zone}
+              data-testid="sla-period"
+              onChange={e => setPeriod(e.target.value as string)}
+            >
+              {keys.map(k => (
+                <MenuItem key={k} value={k}>
+                  {k}
+                </MenuItem>
+              ))}
+            </Select>
+          </FormControl>
+          {zone && (
+            <Typography variant="body2" color="textSecondary">
+              {t('common.timesIn', { zone })}
+            </Typography>
+          )}
+        </Box>
+      </Grid>
+
+      {compliance.loading && (
+        <Grid item xs={12}>
+          <Progress />
+        </Grid>
+      )}
+      {compliance.error && (
+        <Grid item xs={12}>
+          <ResponseErrorPanel error={compliance.error} />
+        </Grid>
+      )}
+      {value && !compliance.loading && (
+        <Grid item xs={12}>
+          <PeriodView value={value} />
+        </Grid>
+      )}
+
+      <Grid item xs={12} lg={7}>
+        <InfoCard title={t('tab.chartTitle')}>
+          {history.loading && <Progress />}
+          {history.error && <ResponseErrorPanel error={history.error} />}
+          {history.value && <HistoryChart history={history.value} />}
+        </InfoCard>
+      </Grid>
+      <Grid item xs={12} lg={5}>
+        {value && (
+          <TermsSection
+            value={value}
+            terms={terms.value}
+            termsError={terms.error}
+          />
+        )}
+      </Grid>
+
+      {/* Report downloads (GET /entities/{…}/report) are wired by the reports work in
+          src/components/Reports/; this tab leaves that section to it. */}
+      <Grid item xs={12}>
+        <Typography variant="h5" component="h2">
+          {t('tab.plans')}
+        </Typography>
+        {/* TODO(plans): the improvement-plans work renders <EntityPlansSection /> from
+            src/components/ImprovementPlans/ here. Nothing is rendered until then. */}
+      </Grid>
+    </Grid>
+  );
+};

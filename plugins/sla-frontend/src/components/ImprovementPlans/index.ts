@@ -1,0 +1,11 @@
+export { EntityPlansSection } from './EntityPlansSection';
+export type { EntityPlansSectionProps } from './EntityPlansSection';
+export { PlansBoard } from './PlansBoard';
+export { CreatePlanFromBreachButton } from './CreatePlanFromBreachButton';
+export type { CreatePlanFromBreachButtonProps } from './CreatePlanFromBreachButton';
+export { OverduePlansNotice } from './OverduePlansNotice';
+export { PlanDialog } from './PlanDialog';
+export type { PlanDialogProps } from './PlanDialog';
+export { PlanDetailsDialog } from './PlanDetailsDialog';
+export type { PlanDetailsDialogProps } from './PlanDetailsDialog';
+export { usePlansReportsApi } from './usePlansReportsApi';

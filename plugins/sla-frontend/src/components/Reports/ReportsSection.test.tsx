@@ -1,0 +1,132 @@
+import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { fireEvent, screen, waitFor } from '@testing-library/react';
+import { plansReportsApiRef } from '../../api/PlansReportsClient';
+import { previousMonth, ReportsSection } from './ReportsSection';
+import { AgreementConfirmationPanel } from './AgreementConfirmationPanel';
+
+describe('ReportsSection', () => {
+  const createObjectURL = jest.fn(() => 'blob:report');
+  beforeAll(() => {
+    Object.assign(URL, { createObjectURL, revokeObjectURL: jest.fn() });
+  });
+
+  it('lists published reports and downloads one as CSV with its file name', async () => {
+    const listReports = jest.fn(async () => ({
+      items: [
+        {
+          subjectKind: 'entity' as const,
+          subjectRef: 'component:default/cad-core',
+          periodKey: '2026-09',
+          generatedAt: Date.UTC(2026, 9, 1),
+          generatedBy: 'scheduler',
+          revision: 1,
+        },
+      ],
+    }));
+    const getReport = jest.fn(async () => ({
+      fileName: 'sla-report-component-default-cad-core-2026-09.csv',
+      contentType: 'text/csv',
+      text: 'section,entity_ref\r\n',
+    }));
+    const click = jest
+      .spyOn(HTMLAnchorElement.prototype, 'click')
+      .mockImplementation(() => {});
+    await renderInTestApp(
+      <TestApiProvider
+        apis={[[plansReportsApiRef, { listReports, getReport }]]}
+      >
+        <ReportsSection
+          subject="entity"
+          subjectRef="component:default/cad-core"
+        />
+      </TestApiProvider>,
+    );
+
+    expect(await screen.findByText('scheduler')).toBeInTheDocument();
+    fireEvent.click(screen.getByLabelText('CSV 2026-09'));
+    await waitFor(() => expect(click).toHaveBeenCalled());
+    expect(getReport).toHaveBeenCalledWith(
+      'entity',
+      { kind: 'component', namespace: 'default', name: 'cad-core' },
+      '2026-09',
+      'csv',
+    );
+    expect(createObjectURL).toHaveBeenCalled();
+    click.mockRestore();
+  });
+
+  it('validates the period before downloading any other period', async () => {
+    const getReport = jest.fn();
+    await renderInTestApp(
+      <TestApiProvider
+        apis={[
+          [
+            plansReportsApiRef,
+            { listReports: async () => ({ items: [] }), getReport },
+          ],
+        ]}
+      >
+        <ReportsSection
+          subject="customer"
+          subjectRef="group:default/dispatch-center"
+        />
+      </TestApiProvider>,
+    );
+    expect(screen.getByLabelText('Period')).toHaveValue(previousMonth());
+    fireEvent.change(screen.getByLabelText('Period'), {
+      target: { value: 'September' },
+    });
+    fireEvent.click(screen.getByText('Markdown'));
+    expect(
+      await screen.findByText('A period such as 2026-09, 2026-Q3 or 2026'),
+    ).toBeInTheDocument();
+    expect(getReport).not.toHaveBeenCalled();
+  });
+});
+
+describe('AgreementConfirmationPanel', () => {
+  it('flags an overdue review and a terms change since the last confirmation', async () => {
+    const getConfirmation = jest.fn(async () => ({
+      entityRef: 'component:default/cad-core',
+      termsVersion: 3,
+      state: 'changed-since-confirmation' as const,
+      lastConfirmation: {
+        id: 1,
+        entityRef: 'component:default/cad-core',
+        termsVersion: 2,
+        by: 'user:default/carl',
+        role: 'customer' as const,
+        at: Date.UTC(2026, 7, 2),
+      },
+      confirmations: [],
+      review: {
+        state: 'overdue' as const,
+        reviewBy: '2026-01-06',
+        daysLeft: -10,
+      },
+    }));
+    const confirmAgreement = jest.fn(async () => ({} as never));
+    await renderInTestApp(
+      <TestApiProvider
+        apis={[[plansReportsApiRef, { getConfirmation, confirmAgreement }]]}
+      >
+        <AgreementConfirmationPanel entityRef="component:default/cad-core" />
+      </TestApiProvider>,
+    );
+    expect(
+      await screen.findByText('Agreement review overdue since 2026-01-06'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(/Changed since last confirmation/),
+    ).toBeInTheDocument();
+    fireEvent.click(screen.getByText('Confirm terms version 3'));
+    fireEvent.click(screen.getByText('Confirm'));
+    await waitFor(() =>
+      expect(confirmAgreement).toHaveBeenCalledWith(
+        { kind: 'component', namespace: 'default', name: 'cad-core' },
+        3,
+        undefined,
+      ),
+    );
+  });
+});

@@ -1,0 +1,233 @@
+import { fireEvent, screen, within } from '@testing-library/react';
+import { catalog, NOW, overview, sources } from '../../__testUtils__/fixtures';
+import { renderSla } from '../../__testUtils__/render';
+import { CatalogTab } from './CatalogTab';
+import { OverviewTab } from './OverviewTab';
+import { previousKey, startedSubPeriods } from './periods';
+import { isFailing, SourcesTab } from './SourcesTab';
+import { Overview } from '../../api/types';
+
+// material-table renders slowly under jsdom.
+jest.setTimeout(30_000);
+
+beforeEach(() => {
+  jest.spyOn(Date, 'now').mockReturnValue(NOW);
+});
+afterEach(() => jest.restoreAllMocks());
+
+describe('OverviewTab', () => {
+  const prev: Overview = {
+    ...overview,
+    total: { ...overview.total, met: 5, rate: 50 },
+  };
+  const getOverview = jest.fn(async (o?: { period?: string }) =>
+    o?.period === '2026-09' ? prev : overview,
+  );
+
+  it('shows the rate as a big number with its trend, the breakdown, and drills from a group to its services', async () => {
+    await renderSla(<OverviewTab />, {
+      getOverview,
+      getCatalog: async () => catalog,
+    });
+
+    // pick October 2026, a closed month
+    fireEvent.mouseDown(
+      within(screen.getByTestId('sla-sub')).getByRole('button'),
+    );
+    fireEvent.click(await screen.findByRole('option', { name: '2026-10' }));
+
+    expect(await screen.findByTestId('sla-rate')).toHaveTextContent('70%');
+    expect(screen.getByText('7 of 10 objectives met')).toBeInTheDocument();
+    expect(
+      await screen.findByText(/▲ \+20 points vs 2026-09/),
+    ).toBeInTheDocument();
+    expect(getOverview).toHaveBeenCalledWith({
+      period: '2026-10',
+      groupBy: 'owner',
+    });
+
+    expect(screen.getByText('By Owner')).toBeInTheDocument();
+    const drill = screen.getAllByTestId('sla-drill');
+    expect(drill[0]).toHaveTextContent('2 services');
+    fireEvent.click(drill[0]);
+
+    expect(
+      await screen.findByText('Services of group:default/dispatch-platform'),
+    ).toBeInTheDocument();
+    const table =
+      screen
+        .getByText('Services of group:default/dispatch-platform')
+        .closest('table') ?? document.body;
+    expect(
+      within(table as HTMLElement).getAllByText('call-intake').length,
+    ).toBeGreaterThan(0);
+    expect(
+      within(table as HTMLElement).queryByText('citizen-portal'),
+    ).not.toBeInTheDocument();
+  });
+
+  it('draws the heatmap from one overview per month and lists agreements due for review', async () => {
+    await renderSla(<OverviewTab />, {
+      getOverview,
+      getCatalog: async () => catalog,
+    });
+    const heat = await screen.findByTestId('sla-heatmap');
+    // January … November 2026 (November is open)
+    expect(within(heat).getAllByRole('columnheader')).toHaveLength(12);
+    expect(getOverview).toHaveBeenCalledWith({
+      period: '2026-01',
+      groupBy: 'owner',
+    });
+    expect(within(heat).getAllByText('33.333%').length).toBe(10);
+    expect(within(heat).getAllByText('33.333%*').length).toBe(1);
+    expect(
+      await screen.findByText(/Review overdue since 2020-01-06/),
+    ).toBeInTheDocument();
+    // The open year is the sum over its 10 closed months
+    expect(
+      screen.getByText('Year to date: sum over 10 closed months'),
+    ).toBeInTheDocument();
+    expect(screen.getByText('70 of 100 objectives met')).toBeInTheDocument();
+  });
+
+  it('says when no service has an SLA', async () => {
+    const empty: Overview = {
+      groupBy: 'owner',
+      total: { met: 0, committed: 0, services: 0 },
+      groups: [],
+      worst: [],
+      services: [],
+    };
+    await renderSla(<OverviewTab />, {
+      getOverview: async () => empty,
+      getCatalog: async () => ({ items: [] }),
+    });
+    expect(
+      await screen.findByText('No service has an SLA yet.'),
+    ).toBeInTheDocument();
+  });
+
+  it('shows the API error', async () => {
+    await renderSla(<OverviewTab />, {
+      getOverview: async () => {
+        throw new Error(
+          'groupBy: "team" — expected one of owner, system, domain',
+        );
+      },
+      getCatalog: async () => catalog,
+    });
+    expect(
+      (await screen.findAllByText(/expected one of owner, system, domain/))
+        .length,
+    ).toBeGreaterThan(0);
+  });
+});
+
+describe('CatalogTab', () => {
+  it('lists every service with tier, customer, hours and commitments, and searches them', async () => {
+    await renderSla(<CatalogTab />, { getCatalog: async () => catalog });
+    expect(await screen.findByText('availability: 99.95%')).toBeInTheDocument();
+    expect(screen.getByText('response-time: P1=5m P2=15m')).toBeInTheDocument();
+    expect(screen.getByText('24x7 (Asia/Shanghai)')).toBeInTheDocument();
+    expect(
+      screen.getByText('Review overdue since 2020-01-06'),
+    ).toBeInTheDocument();
+    expect(screen.getByText('gis-routing')).toBeInTheDocument();
+
+    fireEvent.change(screen.getByLabelText('Search'), {
+      target: { value: 'silver' },
+    });
+    expect(screen.queryByText('cad-core')).not.toBeInTheDocument();
+    expect(screen.getByText('gis-routing')).toBeInTheDocument();
+    expect(screen.getByText('1 / 2')).toBeInTheDocument();
+  });
+
+  it('says when no service has an SLA', async () => {
+    await renderSla(<CatalogTab />, {
+      getCatalog: async () => ({ items: [] }),
+    });
+    expect(
+      await screen.findByText('No service has an SLA yet.'),
+    ).toBeInTheDocument();
+  });
+
+  it('shows the API error', async () => {
+    await renderSla(<CatalogTab />, {
+      getCatalog: async () => {
+        throw new Error('forbidden');
+      },
+    });
+    expect(await screen.findByText('Error: forbidden')).toBeInTheDocument();
+  });
+});
+
+describe('SourcesTab', () => {
+  it('shows last sync, lag, errors and health per source', async () => {
+    await renderSla(<SourcesTab />, { getSources: async () => sources });
+    expect(await screen.findByText('pagerduty')).toBeInTheDocument();
+    expect(screen.getByText('OK')).toBeInTheDocument();
+    expect(screen.getByText('Failing')).toBeInTheDocument();
+    expect(
+      screen.getByText('401 Unauthorized from https://example.service-now.com'),
+    ).toBeInTheDocument();
+    // NOW is 2026-11-20T02:00Z; pagerduty succeeded 5 minutes earlier
+    expect(screen.getByText('5m')).toBeInTheDocument();
+    expect(screen.getByText('24h 5m')).toBeInTheDocument();
+  });
+
+  it('says when nothing has synced', async () => {
+    await renderSla(<SourcesTab />, {
+      getSources: async () => ({ sources: [] }),
+    });
+    expect(
+      await screen.findByText(/No incident source has synced yet/),
+    ).toBeInTheDocument();
+  });
+
+  it('shows the API error', async () => {
+    await renderSla(<SourcesTab />, {
+      getSources: async () => {
+        throw new Error('boom');
+      },
+    });
+    expect(await screen.findByText('Error: boom')).toBeInTheDocument();
+  });
+
+  it('treats a sync newer than the last success as failing', () => {
+    expect(
+      isFailing({
+        provider: 'x',
+        account: 'a',
+        lastSyncAt: 2,
+        lastSuccessAt: 1,
+      }),
+    ).toBe(true);
+    expect(
+      isFailing({
+        provider: 'x',
+        account: 'a',
+        lastSyncAt: 2,
+        lastSuccessAt: 2,
+      }),
+    ).toBe(false);
+  });
+});
+
+describe('periods', () => {
+  it('steps back across year boundaries', () => {
+    expect(previousKey('2026-01')).toBe('2025-12');
+    expect(previousKey('2026-Q1')).toBe('2025-Q4');
+    expect(previousKey('2026')).toBe('2025');
+  });
+  it('offers only started sub-periods', () => {
+    expect(startedSubPeriods(2026, { year: 2026, month: 4 })).toEqual([
+      'year',
+      'Q1',
+      'Q2',
+      '01',
+      '02',
+      '03',
+      '04',
+    ]);
+  });
+});

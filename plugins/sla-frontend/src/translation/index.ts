@@ -1,0 +1,1 @@
+export { slaTranslationRef } from './ref';
