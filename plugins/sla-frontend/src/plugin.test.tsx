@@ -6,7 +6,8 @@ import {
 import { screen } from '@testing-library/react';
 import { Route, Routes } from 'react-router-dom';
 import { slaApiRef } from './api';
-import { mockSlaApi } from './__testUtils__/render';
+import { mockPlansReportsApi, mockSlaApi } from './__testUtils__/render';
+import { plansReportsApiRef } from './api/PlansReportsClient';
 import {
   NOW,
   history,
@@ -26,11 +27,12 @@ describe('sla plugin (legacy frontend system)', () => {
   beforeEach(() => jest.spyOn(Date, 'now').mockReturnValue(NOW));
   afterEach(() => jest.restoreAllMocks());
 
-  it('exports the plugin with its routes and an API factory', () => {
+  it('exports the plugin with its routes and API factories', () => {
     expect(slaPlugin.getId()).toBe('sla');
     expect(slaPlugin.routes.root).toBe(rootRouteRef);
     expect([...slaPlugin.getApis()].map(f => f.api.id)).toEqual([
       'plugin.sla.service',
+      'plugin.sla.plans-reports',
     ]);
   });
 
@@ -45,6 +47,7 @@ describe('sla plugin (legacy frontend system)', () => {
     await renderInTestApp(
       <TestApiProvider
         apis={[
+          [plansReportsApiRef, mockPlansReportsApi()],
           [
             slaApiRef,
             mockSlaApi({
@@ -68,6 +71,7 @@ describe('sla plugin (legacy frontend system)', () => {
     await renderInTestApp(
       <TestApiProvider
         apis={[
+          [plansReportsApiRef, mockPlansReportsApi()],
           [
             slaApiRef,
             mockSlaApi({

@@ -10,6 +10,10 @@ import {
 import { Entity } from '@backstage/catalog-model';
 import { hasSlaAnnotations } from '@servicelevel/plugin-sla-common';
 import { slaApiRef, SlaClient } from './api';
+import {
+  plansReportsApiRef,
+  PlansReportsClient,
+} from './api/PlansReportsClient';
 
 /** The `/sla` organisation page. @public */
 export const rootRouteRef = createRouteRef({ id: 'sla' });
@@ -33,6 +37,12 @@ export const slaPlugin = createPlugin({
       deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
       factory: ({ discoveryApi, fetchApi }) =>
         new SlaClient({ discoveryApi, fetchApi }),
+    }),
+    createApiFactory({
+      api: plansReportsApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) =>
+        new PlansReportsClient({ discoveryApi, fetchApi }),
     }),
   ],
 });

@@ -1,11 +1,13 @@
 export {
   default,
   slaApi,
+  slaPlansReportsApi,
   slaEntityCard,
   slaEntityContent,
   slaPage,
   slaOverviewSubPage,
   slaCatalogSubPage,
+  slaPlansSubPage,
   slaSourcesSubPage,
   slaRootRouteRef,
 } from './plugin';

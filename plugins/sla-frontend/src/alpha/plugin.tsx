@@ -14,6 +14,10 @@ import {
 } from '@backstage/plugin-catalog-react/alpha';
 import AssessmentIcon from '@material-ui/icons/Assessment';
 import { slaApiRef, SlaClient } from '../api';
+import {
+  plansReportsApiRef,
+  PlansReportsClient,
+} from '../api/PlansReportsClient';
 import { isSlaAvailable } from '../plugin';
 import { slaTranslationRef } from '../translation';
 
@@ -28,6 +32,18 @@ export const slaApi = ApiBlueprint.make({
       deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
       factory: ({ discoveryApi, fetchApi }) =>
         new SlaClient({ discoveryApi, fetchApi }),
+    }),
+});
+
+/** Improvement plans, period reports and agreement confirmations. @alpha */
+export const slaPlansReportsApi = ApiBlueprint.make({
+  name: 'plans-reports',
+  params: defineParams =>
+    defineParams({
+      api: plansReportsApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) =>
+        new PlansReportsClient({ discoveryApi, fetchApi }),
     }),
 });
 
@@ -95,6 +111,21 @@ export const slaCatalogSubPage = SubPageBlueprint.make({
   },
 });
 
+/** Improvement plans board and customer reports. @alpha */
+export const slaPlansSubPage = SubPageBlueprint.make({
+  name: 'plans',
+  params: {
+    path: 'plans',
+    title: slaTranslationRef('page.plansTab'),
+    loader: () =>
+      import('../components/SlaPage').then(m => (
+        <Content>
+          <m.PlansTab />
+        </Content>
+      )),
+  },
+});
+
 /** @alpha */
 export const slaSourcesSubPage = SubPageBlueprint.make({
   name: 'sources',
@@ -121,11 +152,13 @@ export default createFrontendPlugin({
   routes: { root: slaRootRouteRef },
   extensions: [
     slaApi,
+    slaPlansReportsApi,
     slaEntityCard,
     slaEntityContent,
     slaPage,
     slaOverviewSubPage,
     slaCatalogSubPage,
+    slaPlansSubPage,
     slaSourcesSubPage,
   ],
 });

@@ -113,6 +113,8 @@ export const slaTranslationRef = createTranslationRef({
       overviewTab: 'Achievement',
       catalogTab: 'Service catalog',
       sourcesTab: 'Incident sources',
+      plansTab: 'Plans & reports',
+      customerReports: 'Customer reports',
       year: 'Year',
       periodOfYear: 'Period',
       wholeYear: 'Whole year',

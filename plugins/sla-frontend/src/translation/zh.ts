@@ -94,6 +94,8 @@ const zh = {
   'page.overviewTab': '达成情况',
   'page.catalogTab': '服务目录',
   'page.sourcesTab': '事件来源',
+  'page.plansTab': '改进计划与报告',
+  'page.customerReports': '客户报告',
   'page.year': '年份',
   'page.periodOfYear': '周期',
   'page.wholeYear': '全年',

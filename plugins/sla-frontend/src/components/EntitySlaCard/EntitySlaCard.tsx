@@ -43,6 +43,7 @@ import {
   IncidentRow,
 } from '../../api/types';
 import { slaTranslationRef } from '../../translation';
+import { OverduePlansNotice } from '../ImprovementPlans';
 import {
   formatDuration,
   formatInstant,
@@ -332,6 +333,7 @@ const CardBody = ({
             {t('card.reviewSoon', { date: value.terms.reviewBy })}
           </Alert>
         )}
+        <OverduePlansNotice entityRef={value.entityRef} />
       </Box>
     </>
   );

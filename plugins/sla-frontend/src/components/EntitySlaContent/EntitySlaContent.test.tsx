@@ -62,9 +62,7 @@ describe('EntitySlaContent', () => {
         'Version 1: first seen on 2026-01-05 10:00 (Asia/Shanghai)',
       ),
     ).toBeInTheDocument();
-    expect(
-      screen.getByRole('heading', { name: 'Improvement plans' }),
-    ).toBeInTheDocument();
+    expect(await screen.findByText('Improvement plans')).toBeInTheDocument();
   });
 
   it('switches the period and asks the API for it', async () => {

@@ -1,5 +1,9 @@
 import { useState } from 'react';
-import { getCompoundEntityRef } from '@backstage/catalog-model';
+import {
+  getCompoundEntityRef,
+  RELATION_OWNED_BY,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import {
   InfoCard,
   Link,
@@ -52,6 +56,11 @@ import {
   ObjectiveResult,
 } from '../../api/types';
 import { slaTranslationRef } from '../../translation';
+import {
+  CreatePlanFromBreachButton,
+  EntityPlansSection,
+} from '../ImprovementPlans';
+import { AgreementConfirmationPanel, ReportsSection } from '../Reports';
 import {
   formatDuration,
   formatInstant,
@@ -243,7 +252,13 @@ const TermsSection = ({
   );
 };
 
-const PeriodView = ({ value }: { value: EntityPeriodResult }) => {
+const PeriodView = ({
+  value,
+  ownerRef,
+}: {
+  value: EntityPeriodResult;
+  ownerRef?: string;
+}) => {
   const { t } = useTranslationRef(slaTranslationRef);
   const objectiveLabel = useObjectiveLabel();
   const zone = value.terms.timezone;
@@ -256,6 +271,19 @@ const PeriodView = ({ value }: { value: EntityPeriodResult }) => {
     {
       title: t('common.status'),
       render: o => <StatusChip status={o.status} />,
+    },
+    {
+      title: '',
+      // From a breach straight to an improvement plan, its origin filled in.
+      render: o =>
+        o.status === 'breached' ? (
+          <CreatePlanFromBreachButton
+            entityRef={value.entityRef}
+            objective={o.objective}
+            period={value.period.key}
+            ownerRef={ownerRef}
+          />
+        ) : null,
     },
   ];
 
@@ -353,6 +381,10 @@ export const EntitySlaContent = () => {
   const available = hasSlaAnnotations(entity.metadata.annotations);
   const ref = getCompoundEntityRef(entity);
   const refKey = `${ref.kind}:${ref.namespace}/${ref.name}`;
+  const entityRef = stringifyEntityRef(entity);
+  const ownerRef = entity.relations?.find(
+    r => r.type === RELATION_OWNED_BY,
+  )?.targetRef;
   const [period, setPeriod] = useState<string | undefined>(undefined);
 
   const compliance = useAsync(
@@ -468,7 +500,7 @@ export const EntitySlaContent = () => {
       )}
       {value && !compliance.loading && (
         <Grid item xs={12}>
-          <PeriodView value={value} />
+          <PeriodView value={value} ownerRef={ownerRef} />
         </Grid>
       )}
 
@@ -489,14 +521,14 @@ export const EntitySlaContent = () => {
         )}
       </Grid>
 
-      {/* Report downloads (GET /entities/{…}/report) are wired by the reports work in
-          src/components/Reports/; this tab leaves that section to it. */}
+      <Grid item xs={12} lg={6}>
+        <AgreementConfirmationPanel entityRef={entityRef} />
+      </Grid>
+      <Grid item xs={12} lg={6}>
+        <ReportsSection subject="entity" subjectRef={entityRef} />
+      </Grid>
       <Grid item xs={12}>
-        <Typography variant="h5" component="h2">
-          {t('tab.plans')}
-        </Typography>
-        {/* TODO(plans): the improvement-plans work renders <EntityPlansSection /> from
-            src/components/ImprovementPlans/ here. Nothing is rendered until then. */}
+        <EntityPlansSection entityRef={entityRef} ownerRef={ownerRef} />
       </Grid>
     </Grid>
   );

@@ -3,6 +3,7 @@ import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import { slaTranslationRef } from '../../translation';
 import { CatalogTab } from './CatalogTab';
 import { OverviewTab } from './OverviewTab';
+import { PlansTab } from './PlansTab';
 import { SourcesTab } from './SourcesTab';
 
 /**
@@ -20,6 +21,9 @@ export const SlaPage = () => {
         </TabbedLayout.Route>
         <TabbedLayout.Route path="/catalog" title={t('page.catalogTab')}>
           <CatalogTab />
+        </TabbedLayout.Route>
+        <TabbedLayout.Route path="/plans" title={t('page.plansTab')}>
+          <PlansTab />
         </TabbedLayout.Route>
         <TabbedLayout.Route path="/sources" title={t('page.sourcesTab')}>
           <SourcesTab />
