@@ -385,6 +385,28 @@ describe('counts, MTTR, MTBF and achievement', () => {
     expect(calm.objectives[0].status).toBe('running');
   });
 
+  it('an open period commits only decided objectives: running and at-risk are not yet missed', () => {
+    const terms = termsOf({
+      'servicelevel.io/timezone': 'UTC',
+      'servicelevel.io/max-incidents': 'P1=0 all=10',
+      'servicelevel.io/availability': '99%',
+    });
+    const incidents = [inc({ createdAt: Date.UTC(2026, 3, 2), priority: 'P1' })];
+    const r = evaluate(terms, incidents, '2026-04', Date.UTC(2026, 3, 11));
+    const statuses = Object.fromEntries(
+      r.objectives.map(o => [o.objective, o.status]),
+    );
+    expect(statuses).toEqual({
+      availability: 'running',
+      'max-incidents:P1': 'breached',
+      'max-incidents:all': 'running',
+    });
+    expect(r).toMatchObject({ met: 0, committed: 1, achievementRate: 0 });
+
+    const closed = evaluate(terms, incidents, '2026-04', Date.UTC(2026, 5, 1));
+    expect(closed).toMatchObject({ met: 2, committed: 3 });
+  });
+
   it('min-mtbf with no failures is met and has no MTBF', () => {
     const terms = termsOf({
       'servicelevel.io/min-mtbf': '15d',

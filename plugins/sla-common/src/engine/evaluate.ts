@@ -91,7 +91,10 @@ export interface PeriodResult {
     mttrMs?: number;
     mtbfMs?: number;
   };
-  /** Objectives met / committed (no-data objectives are not counted as committed). */
+  /**
+   * Objectives met / committed. Committed counts decided objectives only: no-data is left
+   * out, and in an open period so are running and at-risk ones.
+   */
   met: number;
   committed: number;
   /** met / committed × 100; undefined when nothing is committed. */
@@ -428,8 +431,11 @@ export function evaluatePeriod(input: EvaluatePeriodInput): PeriodResult {
   }
 
   const met = objectives.filter(o => o.status === 'met').length;
+  // Only decided objectives count: in a closed period that is all but no-data; in an open
+  // one, running and at-risk objectives are not yet decided, so "so far" reads met/decided
+  // instead of counting every on-track objective as missed.
   const committed = objectives.filter(
-    o => o.committed && o.status !== 'no-data',
+    o => o.committed && (o.status === 'met' || o.status === 'breached'),
   ).length;
   const result: PeriodResult = {
     period: { key: period.key, start, end },
