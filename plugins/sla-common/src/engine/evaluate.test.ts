@@ -391,7 +391,9 @@ describe('counts, MTTR, MTBF and achievement', () => {
       'servicelevel.io/max-incidents': 'P1=0 all=10',
       'servicelevel.io/availability': '99%',
     });
-    const incidents = [inc({ createdAt: Date.UTC(2026, 3, 2), priority: 'P1' })];
+    const incidents = [
+      inc({ createdAt: Date.UTC(2026, 3, 2), priority: 'P1' }),
+    ];
     const r = evaluate(terms, incidents, '2026-04', Date.UTC(2026, 3, 11));
     const statuses = Object.fromEntries(
       r.objectives.map(o => [o.objective, o.status]),

@@ -2,7 +2,14 @@ import type { BusinessCalendar } from './calendar';
 import { createWeeklyCalendar } from './calendar';
 import { ClockResult, evaluateIncidentClocks } from './clocks';
 import { formatDuration, formatElapsed } from './duration';
-import { PRIORITIES, Incident, Priority, SlaTerms, TimeTarget } from './types';
+import {
+  PRIORITIES,
+  Incident,
+  Pause,
+  Priority,
+  SlaTerms,
+  TimeTarget,
+} from './types';
 import type { WeeklyHours } from './weekly';
 
 /** Status of an objective in a period (SPEC §5.7); `running` = open period, on track. */
@@ -62,6 +69,8 @@ export interface IncidentRow {
   createdAt: number;
   acknowledgedAt?: number;
   resolvedAt?: number;
+  /** When the clock was stopped (e.g. waiting for the customer), as recorded. */
+  pauses: Pause[];
   response: ClockResult;
   resolution: ClockResult;
   /** The response clock counts toward this period's objectives. */
@@ -340,6 +349,7 @@ export function evaluatePeriod(input: EvaluatePeriodInput): PeriodResult {
       createdAt: inc.createdAt,
       acknowledgedAt: inc.acknowledgedAt,
       resolvedAt: inc.resolvedAt,
+      pauses: inc.pauses,
       response: clocks.response,
       resolution: clocks.resolution,
       countedForResponse: cr,

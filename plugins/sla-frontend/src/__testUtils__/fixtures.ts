@@ -58,6 +58,7 @@ export const incidents: IncidentRow[] = [
     title: 'Service unavailable for all dispatchers',
     priority: 'P1',
     url: 'https://example.pagerduty.com/incidents/Q1CAD-0050',
+    pauses: [],
     createdAt: Date.parse('2026-11-03T04:51:00Z'),
     acknowledgedAt: Date.parse('2026-11-03T05:09:00Z'),
     response: clock({
@@ -82,6 +83,13 @@ export const incidents: IncidentRow[] = [
     id: 'desk-7',
     title: 'Slow search results',
     priority: 'P3',
+    // Waiting for the customer overnight, 18:00–09:00 Shanghai time.
+    pauses: [
+      {
+        start: Date.parse('2026-11-03T18:00:00+08:00'),
+        end: Date.parse('2026-11-04T09:00:00+08:00'),
+      },
+    ],
     createdAt: Date.parse('2026-11-05T01:00:00Z'),
     acknowledgedAt: Date.parse('2026-11-05T01:17:00Z'),
     resolvedAt: Date.parse('2026-11-05T10:00:00Z'),

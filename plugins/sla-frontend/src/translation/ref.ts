@@ -91,7 +91,6 @@ export const slaTranslationRef = createTranslationRef({
       response: 'Response',
       resolution: 'Resolution',
       pauses: 'Paused',
-      pausesUnknown: 'not reported by the API',
       source: 'Source',
       openSource: 'Open in {{source}}',
       elapsedOf: '{{elapsed}} of {{target}}',

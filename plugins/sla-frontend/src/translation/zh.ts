@@ -76,7 +76,6 @@ const zh = {
   'tab.response': '响应',
   'tab.resolution': '解决',
   'tab.pauses': '暂停',
-  'tab.pausesUnknown': '接口未提供',
   'tab.source': '来源',
   'tab.openSource': '在 {{source}} 中打开',
   'tab.elapsedOf': '{{elapsed}} / {{target}}',

@@ -46,6 +46,11 @@ describe('EntitySlaContent', () => {
     expect(screen.getByText('9h of 24h')).toBeInTheDocument();
     expect(screen.getByText('2026-11-03 12:51')).toBeInTheDocument();
     expect(screen.getByText('Created (Asia/Shanghai)')).toBeInTheDocument();
+    // The overnight pause, in the entity's zone.
+    expect(screen.getByText('Paused (Asia/Shanghai)')).toBeInTheDocument();
+    expect(
+      screen.getByText('2026-11-03 18:00 – 2026-11-04 09:00'),
+    ).toBeInTheDocument();
 
     const terms = screen.getByTestId('sla-terms');
     expect(

@@ -315,6 +315,18 @@ const PeriodView = ({
       title: t('tab.resolution'),
       render: i => <ClockCell clock={i.resolution} />,
     },
+    {
+      title: `${t('tab.pauses')} (${zone})`,
+      render: i =>
+        i.pauses.length === 0
+          ? '—'
+          : i.pauses.map(p => (
+              <Typography variant="body2" key={p.start}>
+                {formatInstant(p.start, zone)} –{' '}
+                {p.end !== undefined ? formatInstant(p.end, zone) : '…'}
+              </Typography>
+            )),
+    },
   ];
 
   return (
