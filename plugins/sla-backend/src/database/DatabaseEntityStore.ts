@@ -84,7 +84,13 @@ export class DatabaseEntityStore implements EntityStore {
     return new DatabaseEntityStore(await connectStore(options));
   }
 
+  private changeCount = 0;
+
   private constructor(private readonly db: Knex) {}
+
+  changes(): number {
+    return this.changeCount;
+  }
 
   /**
    * An empty list marks every entity removed: callers must not pass [] when the catalog
@@ -100,6 +106,7 @@ export class DatabaseEntityStore implements EntityStore {
     ];
     const present = new Set(rows.map(r => r.entity_ref));
 
+    this.changeCount++;
     await this.db.transaction(async tx => {
       for (const batch of chunk(rows, rowsPerStatement(COLUMN_COUNT))) {
         await tx<RawEntityRow>(TABLE)
@@ -122,6 +129,7 @@ export class DatabaseEntityStore implements EntityStore {
           .update({ removed_at: now });
       }
     });
+    this.changeCount++;
   }
 
   async listEntities(): Promise<SlaEntity[]> {

@@ -1,6 +1,12 @@
 import type { PeriodResult } from '@servicelevel/plugin-sla-common';
 import { Knex } from 'knex';
-import { chunk, connectStore, DatabaseStoreOptions, toNumber } from './client';
+import {
+  chunk,
+  connectStore,
+  DatabaseStoreOptions,
+  rowsPerStatement,
+  toNumber,
+} from './client';
 import type { Snapshot, SnapshotStore } from './types';
 
 const TABLE = 'sla_snapshots';
@@ -18,6 +24,7 @@ export type RawSnapshotRow = {
   recomputed_by: string | null;
 };
 
+const COLUMN_COUNT = 8;
 /** Entity refs per IN list, leaving room for the period keys under 999 variables. */
 const REFS_PER_QUERY = 500;
 
@@ -68,6 +75,24 @@ export class DatabaseSnapshotStore implements SnapshotStore {
       .ignore()
       .returning('period_key');
     return inserted.length > 0;
+  }
+
+  async insertAllIfAbsent(snapshots: Snapshot[]): Promise<number> {
+    if (snapshots.length === 0) {
+      return 0;
+    }
+    return this.db.transaction(async tx => {
+      let stored = 0;
+      for (const batch of chunk(snapshots, rowsPerStatement(COLUMN_COUNT))) {
+        const inserted = await tx<RawSnapshotRow>(TABLE)
+          .insert(batch.map(toRow))
+          .onConflict(['entity_ref', 'period_key'])
+          .ignore()
+          .returning('period_key');
+        stored += inserted.length;
+      }
+      return stored;
+    });
   }
 
   async replace(snapshot: Snapshot): Promise<void> {

@@ -42,7 +42,13 @@ export class DatabaseTermsStore implements TermsStore {
     return new DatabaseTermsStore(await connectStore(options));
   }
 
+  private changeCount = 0;
+
   private constructor(private readonly db: Knex) {}
+
+  changes(): number {
+    return this.changeCount;
+  }
 
   async recordTerms(input: {
     entityRef: string;
@@ -52,9 +58,14 @@ export class DatabaseTermsStore implements TermsStore {
     seenAt: number;
   }): Promise<TermsVersion> {
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      const before = this.changeCount;
       const recorded = await this.db.transaction(tx =>
         this.tryRecordTerms(tx, input),
       );
+      if (this.changeCount !== before) {
+        // Counted again after the commit: a read that overlapped the write is not kept.
+        this.changeCount++;
+      }
       if (recorded) {
         return recorded;
       }
@@ -83,6 +94,7 @@ export class DatabaseTermsStore implements TermsStore {
 
     if (latest && latest.fingerprint === input.fingerprint) {
       if (latest.problems !== problems) {
+        this.changeCount++;
         await tx<RawTermsVersionRow>(TABLE)
           .where({ entity_ref: latest.entity_ref, version: latest.version })
           .update({ problems });
@@ -98,6 +110,7 @@ export class DatabaseTermsStore implements TermsStore {
       fingerprint: input.fingerprint,
       seen_at: input.seenAt,
     };
+    this.changeCount++;
     const inserted = await tx<RawTermsVersionRow>(TABLE)
       .insert(row)
       .onConflict(['entity_ref', 'version'])

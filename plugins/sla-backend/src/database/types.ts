@@ -27,6 +27,15 @@ export interface IncidentStore {
   ): Promise<{ inserted: number; updated: number }>;
 
   /**
+   * The same upsert for batches that arrive one after another (a streamed import), all in
+   * ONE transaction: if any batch fails, none is stored. Batches must not repeat an identity.
+   */
+  upsertIncidentBatches(
+    batches: AsyncIterable<Incident[]>,
+    options?: { now?: number },
+  ): Promise<{ inserted: number; updated: number }>;
+
+  /**
    * Incidents of one entity that can matter for [from, to): created before `to`, and not
    * finished before `from` (resolved_at null or ≥ from, or acknowledged_at ≥ from, or outage
    * open or ending ≥ from). Sorted by createdAt.
@@ -49,6 +58,12 @@ export interface IncidentStore {
 
   /** Distinct entity refs that have incidents, with counts (for "incidents of unknown entities"). */
   countByEntity(): Promise<Array<{ entityRef: string; count: number }>>;
+
+  /**
+   * How many writes went through this store instance in this process so far. Callers use it
+   * to drop cached results; writes by other processes are not seen here.
+   */
+  changes?(): number;
 }
 
 /** One version of an entity's effective terms (SPEC §5.8). */
@@ -84,6 +99,12 @@ export interface TermsStore {
 
   /** Latest version of every entity (one query). */
   listLatest(): Promise<TermsVersion[]>;
+
+  /**
+   * How many writes went through this store instance in this process so far. Callers use it
+   * to drop cached results; writes by other processes are not seen here.
+   */
+  changes?(): number;
 }
 
 /** A catalog entity that carries SLA annotations, as last read from the catalog. */
@@ -117,6 +138,12 @@ export interface EntityStore {
   /** Entities currently in the catalog (removedAt unset), sorted by entityRef. */
   listEntities(): Promise<SlaEntity[]>;
   getEntity(entityRef: string): Promise<SlaEntity | undefined>;
+
+  /**
+   * How many writes went through this store instance in this process so far. Callers use it
+   * to drop cached results; writes by other processes are not seen here.
+   */
+  changes?(): number;
 }
 
 /** An immutable result of a closed period. */
@@ -136,6 +163,11 @@ export interface Snapshot {
 export interface SnapshotStore {
   /** Stores a snapshot only when none exists for (entityRef, periodKey). Returns true if stored. */
   insertIfAbsent(snapshot: Snapshot): Promise<boolean>;
+  /**
+   * insertIfAbsent for many snapshots in one transaction (each stored only when none exists
+   * for its entityRef and periodKey). Returns how many were stored.
+   */
+  insertAllIfAbsent(snapshots: Snapshot[]): Promise<number>;
   /** Overwrites (explicit, audited recompute). */
   replace(snapshot: Snapshot): Promise<void>;
   get(entityRef: string, periodKey: string): Promise<Snapshot | undefined>;

@@ -10,6 +10,7 @@ import {
   PeriodResult,
   periodContaining,
   periodFromRange,
+  periodsOf,
   previousPeriods,
   resolvePeriod,
   SlaConfig,
@@ -22,9 +23,29 @@ import {
   SlaEntity,
   Snapshot,
   SnapshotStore,
+  StoredIncident,
   TermsStore,
   TermsVersion,
 } from '../database/types';
+
+const DEFAULT_CACHE_MAX_AGE_MS = 10_000;
+/** Cached results kept at most (one per entity and query, one per overview query). */
+const MAX_CACHE_ENTRIES = 10_000;
+
+/** Distinct terms kept shared; an organisation has far fewer distinct terms than services. */
+const MAX_INTERNED_TERMS = 5_000;
+
+const termsAsWrittenCache = new WeakMap<SlaTerms, Record<string, string>>();
+
+/** formatSlaTerms, once per (interned) terms object. */
+export function termsAsWrittenOf(terms: SlaTerms): Record<string, string> {
+  let written = termsAsWrittenCache.get(terms);
+  if (!written) {
+    written = formatSlaTerms(terms);
+    termsAsWrittenCache.set(terms, written);
+  }
+  return written;
+}
 
 /** How a caller names a period: a key (`2026-03`, `2026-Q1`, `2026`) or a range. */
 export type PeriodQuery =
@@ -84,6 +105,15 @@ export function resolvePeriodQuery(
  * ranges are computed live. The arithmetic itself is sla-common's.
  */
 export class ComplianceService {
+  private readonly cache = new Map<
+    string,
+    { at: number; validUntil: number; stamp: string; value: Promise<unknown> }
+  >();
+  private readonly internedTerms = new Map<string, SlaTerms>();
+  /** Snapshot rewrites made here (explicit recompute). */
+  private recomputes = 0;
+  private readonly cacheMaxAgeMs: number;
+
   constructor(
     private readonly deps: {
       incidents: IncidentStore;
@@ -91,8 +121,113 @@ export class ComplianceService {
       entities: EntityStore;
       snapshots: SnapshotStore;
       slaConfig: SlaConfig;
+      /**
+       * How long a computed result may be served again (default 10 s; 0 turns caching off).
+       * Any write through this process's stores drops the cache at once; the age bounds how
+       * stale a running clock, or a write made by another replica, can look.
+       */
+      cacheMaxAgeMs?: number;
     },
-  ) {}
+  ) {
+    this.cacheMaxAgeMs = deps.cacheMaxAgeMs ?? DEFAULT_CACHE_MAX_AGE_MS;
+  }
+
+  /** Versions of one entity, their terms interned. */
+  private async listVersions(entityRef: string): Promise<TermsVersion[]> {
+    return (await this.deps.terms.listVersions(entityRef)).map(v =>
+      this.intern(v),
+    );
+  }
+
+  /**
+   * Equal terms share one object. The engine keys its per-terms caches (maintenance
+   * calendars and their computed days) on object identity, and every read parses terms
+   * afresh, so without this each entity and request would rebuild them (measured: 70 % of a
+   * full recompute went to luxon zone offsets of rebuilt maintenance calendars).
+   */
+  private intern(version: TermsVersion): TermsVersion {
+    const key = JSON.stringify(version.terms);
+    const known = this.internedTerms.get(key);
+    if (known) {
+      return known === version.terms ? version : { ...version, terms: known };
+    }
+    if (this.internedTerms.size >= MAX_INTERNED_TERMS) {
+      this.internedTerms.delete(this.internedTerms.keys().next().value!);
+    }
+    this.internedTerms.set(key, version.terms);
+    return version;
+  }
+
+  /** Changes whenever incidents, terms, entities or snapshots are written in this process. */
+  private stamp(): string {
+    const { incidents, terms, entities } = this.deps;
+    return `${incidents.changes?.() ?? 0}:${terms.changes?.() ?? 0}:${
+      entities.changes?.() ?? 0
+    }:${this.recomputes}`;
+  }
+
+  /**
+   * Serves `compute()` from the cache while nothing was written, it is younger than the
+   * maximum age, and no period it covers has ended since (an open period that closes is
+   * read from its snapshot instead). Concurrent callers share one computation.
+   */
+  private cached<T extends EntityPeriodResult | EntityPeriodResult[]>(
+    key: string,
+    now: number,
+    compute: () => Promise<T>,
+  ): Promise<T> {
+    return this.cachedValue(key, now, compute, value => {
+      let until = Infinity;
+      for (const r of Array.isArray(value) ? value : [value]) {
+        if (r.period.end > now) until = Math.min(until, r.period.end);
+      }
+      return until;
+    });
+  }
+
+  /**
+   * A view derived from stored data only (no running clock), e.g. the serialized service
+   * catalog, cached like results: dropped on any write in this process, at most
+   * `cacheMaxAgeMs` old.
+   */
+  cachedView<T>(key: string, now: number, build: () => Promise<T>): Promise<T> {
+    return this.cachedValue(`view\u0000${key}`, now, build, () => Infinity);
+  }
+
+  private cachedValue<T>(
+    key: string,
+    now: number,
+    compute: () => Promise<T>,
+    validUntilOf: (value: T) => number,
+  ): Promise<T> {
+    if (this.cacheMaxAgeMs <= 0) return compute();
+    const stamp = this.stamp();
+    const hit = this.cache.get(key);
+    if (hit && hit.stamp === stamp && now >= hit.at && now < hit.validUntil) {
+      return hit.value as Promise<T>;
+    }
+    const entry = {
+      at: now,
+      validUntil: now + this.cacheMaxAgeMs,
+      stamp,
+      value: compute() as Promise<unknown>,
+    };
+    if (this.cache.size >= MAX_CACHE_ENTRIES) {
+      // Oldest first: a Map iterates in insertion order.
+      this.cache.delete(this.cache.keys().next().value!);
+    }
+    this.cache.delete(key);
+    this.cache.set(key, entry);
+    entry.value.then(
+      value => {
+        entry.validUntil = Math.min(entry.validUntil, validUntilOf(value as T));
+      },
+      () => {
+        if (this.cache.get(key) === entry) this.cache.delete(key);
+      },
+    );
+    return entry.value as Promise<T>;
+  }
 
   calendarFor(terms: SlaTerms): BusinessCalendar {
     return createBusinessCalendar(terms, this.deps.slaConfig);
@@ -105,9 +240,7 @@ export class ComplianceService {
     latest: TermsVersion;
   }> {
     const entity = await this.deps.entities.getEntity(entityRef);
-    const versions = entity
-      ? await this.deps.terms.listVersions(entityRef)
-      : [];
+    const versions = entity ? await this.listVersions(entityRef) : [];
     if (!entity || entity.removedAt !== undefined || versions.length === 0) {
       throw new NotFoundError(
         `No SLA is known for ${entityRef}: it is not in the catalog or carries no servicelevel.io/ annotations`,
@@ -121,9 +254,15 @@ export class ComplianceService {
     query: PeriodQuery,
     now: number,
   ): Promise<EntityPeriodResult> {
-    const { entity, versions, latest } = await this.loadEntity(entityRef);
-    const period = resolvePeriodQuery(query, latest.terms, now);
-    return this.evaluate(entity, versions, period, now);
+    return this.cached(
+      `entity\u0000${entityRef}\u0000${JSON.stringify(query)}`,
+      now,
+      async () => {
+        const { entity, versions, latest } = await this.loadEntity(entityRef);
+        const period = resolvePeriodQuery(query, latest.terms, now);
+        return this.evaluate(entity, versions, period, now);
+      },
+    );
   }
 
   /** The last `count` periods of the entity's own period length, oldest first (the last is open). */
@@ -148,29 +287,206 @@ export class ComplianceService {
 
   /**
    * Results of many entities for one period query, each period resolved in the entity's own zone.
-   * Snapshots and incidents are read in bulk.
+   * Snapshots and incidents are read in bulk: one snapshot query per 500 entities and one
+   * incident query per distinct period (entities in the same zone share one), instead of
+   * queries per entity. The results are those `entityCompliance` gives for each entity.
    */
   async evaluateMany(
     query: PeriodQuery,
     now: number,
     granularity?: Exclude<Period['granularity'], 'custom'>,
   ): Promise<EntityPeriodResult[]> {
-    const entities = await this.deps.entities.listEntities();
-    const latestByRef = new Map(
-      (await this.deps.terms.listLatest()).map(v => [v.entityRef, v]),
+    return this.cached(
+      `many\u0000${JSON.stringify(query)}\u0000${granularity ?? ''}`,
+      now,
+      () => this.evaluateManyUncached(query, now, granularity),
     );
-    const withTerms = entities.filter(e => latestByRef.has(e.entityRef));
-    const results: EntityPeriodResult[] = [];
-    for (const entity of withTerms) {
-      const latest = latestByRef.get(entity.entityRef)!;
+  }
+
+  private async evaluateManyUncached(
+    query: PeriodQuery,
+    now: number,
+    granularity?: Exclude<Period['granularity'], 'custom'>,
+  ): Promise<EntityPeriodResult[]> {
+    const entities = await this.deps.entities.listEntities();
+    const latestByRef = await this.listLatestTerms();
+    const items: Array<{
+      entity: SlaEntity;
+      versions: TermsVersion[];
+      period: Period;
+      closed: boolean;
+    }> = [];
+    for (const entity of entities) {
+      const latest = latestByRef.get(entity.entityRef);
+      if (!latest) continue;
       const period = resolvePeriodQuery(query, latest.terms, now, granularity);
       const versions =
         latest.version === 1
           ? [latest]
-          : await this.deps.terms.listVersions(entity.entityRef);
-      results.push(await this.evaluate(entity, versions, period, now));
+          : await this.listVersions(entity.entityRef);
+      const closed = period.granularity !== 'custom' && period.end <= now;
+      items.push({ entity, versions, period, closed });
     }
-    return results;
+
+    const closedItems = items.filter(i => i.closed);
+    const snapshots = new Map<string, Snapshot>();
+    if (closedItems.length > 0) {
+      for (const s of await this.deps.snapshots.list({
+        entityRefs: closedItems.map(i => i.entity.entityRef),
+        periodKeys: [...new Set(closedItems.map(i => i.period.key))],
+      })) {
+        snapshots.set(snapshotKey(s.entityRef, s.periodKey), s);
+      }
+    }
+
+    // Incidents of everything without a snapshot, one bulk query per distinct period.
+    const toCompute = items.filter(
+      i =>
+        !i.closed ||
+        !snapshots.has(snapshotKey(i.entity.entityRef, i.period.key)),
+    );
+    const byPeriod = new Map<string, typeof toCompute>();
+    for (const item of toCompute) {
+      const k = `${item.period.start}:${item.period.end}`;
+      byPeriod.set(k, [...(byPeriod.get(k) ?? []), item]);
+    }
+    const computed = new Map<SlaEntity, EntityPeriodResult>();
+    for (const group of byPeriod.values()) {
+      const { start, end } = group[0].period;
+      const incidents = await this.deps.incidents.listForEntities(
+        group.map(i => i.entity.entityRef),
+        start,
+        end,
+      );
+      for (const item of group) {
+        computed.set(
+          item.entity,
+          this.computeWith(
+            item.entity,
+            item.versions,
+            item.period,
+            now,
+            incidents.get(item.entity.entityRef) ?? [],
+          ),
+        );
+      }
+    }
+
+    // Closed periods read for the first time are published, all in one transaction, and
+    // then read back: a snapshot another writer stored first wins, as in `publish`.
+    const unpublished = items.filter(
+      i =>
+        i.closed &&
+        !snapshots.has(snapshotKey(i.entity.entityRef, i.period.key)),
+    );
+    if (unpublished.length > 0) {
+      await this.deps.snapshots.insertAllIfAbsent(
+        unpublished.map(i => toSnapshot(computed.get(i.entity)!, now)),
+      );
+      for (const s of await this.deps.snapshots.list({
+        entityRefs: unpublished.map(i => i.entity.entityRef),
+        periodKeys: [...new Set(unpublished.map(i => i.period.key))],
+      })) {
+        snapshots.set(snapshotKey(s.entityRef, s.periodKey), s);
+      }
+    }
+
+    return items.map(({ entity, versions, period, closed }) => {
+      const snapshot = snapshots.get(snapshotKey(entity.entityRef, period.key));
+      return closed && snapshot
+        ? fromSnapshot(entity, versions, snapshot)
+        : computed.get(entity)!;
+    });
+  }
+
+  /**
+   * Evaluates every entity over every period of its own length that overlaps [from, to),
+   * live (snapshots are neither read nor written), and hands each result to `onResult` as it
+   * is computed. Entities are read in batches of `batchSize` with one incident query per batch
+   * covering all their periods, the next batch read while the current one is evaluated, so
+   * memory holds two batches of incidents and no results.
+   * Returns how many (entity, period) results were produced.
+   */
+  async evaluateAll(options: {
+    from: number;
+    to: number;
+    now: number;
+    batchSize?: number;
+    onResult: (result: EntityPeriodResult) => void | Promise<void>;
+  }): Promise<number> {
+    const { from, to, now, onResult } = options;
+    const batchSize = options.batchSize ?? 50;
+    const entities = await this.deps.entities.listEntities();
+    const latestByRef = await this.listLatestTerms();
+    const withTerms = entities.filter(e => latestByRef.has(e.entityRef));
+
+    /** Starts reading one batch; the next batch is read while this one is evaluated. */
+    const read = async (offset: number) => {
+      const batch = [];
+      for (const entity of withTerms.slice(offset, offset + batchSize)) {
+        const latest = latestByRef.get(entity.entityRef)!;
+        const versions =
+          latest.version === 1
+            ? [latest]
+            : await this.listVersions(entity.entityRef);
+        const periods = periodsOf(
+          granularityOf(latest.terms.period),
+          latest.terms.timezone,
+          from,
+          to,
+        );
+        if (periods.length > 0) batch.push({ entity, versions, periods });
+      }
+      if (batch.length === 0) {
+        return { batch, incidents: new Map<string, StoredIncident[]>() };
+      }
+      const start = Math.min(...batch.map(i => i.periods[0].start));
+      const end = Math.max(
+        ...batch.map(i => i.periods[i.periods.length - 1].end),
+      );
+      const incidents = await this.deps.incidents.listForEntities(
+        batch.map(i => i.entity.entityRef),
+        start,
+        end,
+      );
+      return { batch, incidents };
+    };
+
+    let count = 0;
+    let next = withTerms.length > 0 ? read(0) : undefined;
+    for (let offset = 0; next; offset += batchSize) {
+      const { batch, incidents } = await next;
+      next =
+        offset + batchSize < withTerms.length
+          ? read(offset + batchSize)
+          : undefined;
+      // Rejections of the read ahead surface when it is awaited; keep Node from calling it unhandled meanwhile.
+      next?.catch(() => {});
+      for (const { entity, versions, periods } of batch) {
+        const all = incidents.get(entity.entityRef) ?? [];
+        for (const period of periods) {
+          // The same rows listForEntity(ref, period.start, period.end) returns, in the same order.
+          const relevant = all.filter(i =>
+            relevantTo(i, period.start, period.end),
+          );
+          await onResult(
+            this.computeWith(entity, versions, period, now, relevant),
+          );
+          count++;
+        }
+      }
+    }
+    return count;
+  }
+
+  /** The latest terms version of every entity that has one, by entity ref (one query). */
+  async listLatestTerms(): Promise<Map<string, TermsVersion>> {
+    return new Map(
+      (await this.deps.terms.listLatest()).map(v => [
+        v.entityRef,
+        this.intern(v),
+      ]),
+    );
   }
 
   /**
@@ -184,7 +500,7 @@ export class ComplianceService {
     let written = 0;
     const entities = await this.deps.entities.listEntities();
     for (const entity of entities) {
-      const versions = await this.deps.terms.listVersions(entity.entityRef);
+      const versions = await this.listVersions(entity.entityRef);
       if (versions.length === 0) continue;
       const latest = versions[versions.length - 1];
       const periods = previousPeriods(
@@ -221,10 +537,12 @@ export class ComplianceService {
     const period = resolvePeriodQuery(query, latest.terms, now);
     const computed = await this.compute(entity, versions, period, now);
     if (period.granularity !== 'custom' && period.end <= now) {
+      this.recomputes++;
       await this.deps.snapshots.replace({
         ...toSnapshot(computed, now),
         recomputedBy,
       });
+      this.recomputes++;
       return { ...computed, source: 'snapshot' };
     }
     return computed;
@@ -253,15 +571,24 @@ export class ComplianceService {
     }
     const computed = await this.compute(entity, versions, period, now);
     if (closed) {
-      // The first read of a closed period publishes it; later reads never change it.
-      await this.deps.snapshots.insertIfAbsent(toSnapshot(computed, now));
-      const stored = await this.deps.snapshots.get(
-        entity.entityRef,
-        period.key,
-      );
-      return stored ? fromSnapshot(entity, versions, stored) : computed;
+      return this.publish(entity, versions, computed, now);
     }
     return computed;
+  }
+
+  /** The first read of a closed period publishes it; later reads never change it. */
+  private async publish(
+    entity: SlaEntity,
+    versions: TermsVersion[],
+    computed: EntityPeriodResult,
+    now: number,
+  ): Promise<EntityPeriodResult> {
+    await this.deps.snapshots.insertIfAbsent(toSnapshot(computed, now));
+    const stored = await this.deps.snapshots.get(
+      entity.entityRef,
+      computed.period.key,
+    );
+    return stored ? fromSnapshot(entity, versions, stored) : computed;
   }
 
   private async compute(
@@ -270,13 +597,23 @@ export class ComplianceService {
     period: Period,
     now: number,
   ): Promise<EntityPeriodResult> {
-    const inForce = termsInForce(versions, period.end);
-    const version = inForce ?? versions[0];
     const incidents = await this.deps.incidents.listForEntity(
       entity.entityRef,
       period.start,
       period.end,
     );
+    return this.computeWith(entity, versions, period, now, incidents);
+  }
+
+  private computeWith(
+    entity: SlaEntity,
+    versions: TermsVersion[],
+    period: Period,
+    now: number,
+    incidents: StoredIncident[],
+  ): EntityPeriodResult {
+    const inForce = termsInForce(versions, period.end);
+    const version = inForce ?? versions[0];
     const result = evaluatePeriod({
       terms: version.terms,
       calendar: this.calendarFor(version.terms),
@@ -292,10 +629,29 @@ export class ComplianceService {
       termsVersion: version.version,
       termsBackdated: inForce === undefined,
       terms: version.terms,
-      termsAsWritten: formatSlaTerms(version.terms),
+      termsAsWritten: termsAsWrittenOf(version.terms),
       result,
     };
   }
+}
+
+function snapshotKey(entityRef: string, periodKey: string): string {
+  return `${entityRef}\u0000${periodKey}`;
+}
+
+/**
+ * The filter of IncidentStore.listForEntity, in memory: created before `to` and not finished
+ * before `from`.
+ */
+function relevantTo(i: StoredIncident, from: number, to: number): boolean {
+  return (
+    i.createdAt < to &&
+    (i.resolvedAt === undefined ||
+      i.resolvedAt >= from ||
+      (i.acknowledgedAt !== undefined && i.acknowledgedAt >= from) ||
+      (i.outage !== undefined &&
+        (i.outage.end === undefined || i.outage.end >= from)))
+  );
 }
 
 function toSnapshot(r: EntityPeriodResult, now: number): Snapshot {
@@ -330,7 +686,7 @@ function fromSnapshot(
     termsVersion: s.termsVersion,
     termsBackdated: version.seenAt >= s.periodEnd,
     terms: version.terms,
-    termsAsWritten: formatSlaTerms(version.terms),
+    termsAsWritten: termsAsWrittenOf(version.terms),
     result: s.result,
   };
 }

@@ -85,10 +85,28 @@ function rowToRaw(row: Record<string, string>): Record<string, unknown> {
   return raw;
 }
 
+/** The spooled incidents, read back in chunks. */
+async function* spooledChunks(spoolPath: string): AsyncIterable<Incident[]> {
+  let chunk: Incident[] = [];
+  const lines = readline.createInterface({
+    input: fs.createReadStream(spoolPath),
+    crlfDelay: Infinity,
+  });
+  for await (const line of lines) {
+    if (!line) continue;
+    chunk.push(JSON.parse(line) as Incident);
+    if (chunk.length >= CHUNK) {
+      yield chunk;
+      chunk = [];
+    }
+  }
+  if (chunk.length > 0) yield chunk;
+}
+
 /**
  * Imports a CSV body as a stream. Rows are validated as they arrive and spooled to a temp
  * file, so a 100 MB upload never sits in memory; only when every row is valid are they
- * written, in chunks, through the same idempotent upsert as `POST /incidents`. Any bad row
+ * written, in chunks, through the same idempotent upsert as `POST /incidents`, in one transaction. Any bad row
  * means nothing is stored, and the error names each row number (1 = first data row).
  */
 export async function importIncidentCsv(
@@ -186,25 +204,12 @@ export async function importIncidentCsv(
       );
     }
 
-    let inserted = 0;
-    let updated = 0;
-    let chunk: Incident[] = [];
-    const flush = async () => {
-      const r = await store.upsertIncidents(chunk, { now });
-      inserted += r.inserted;
-      updated += r.updated;
-      chunk = [];
-    };
-    const lines = readline.createInterface({
-      input: fs.createReadStream(spoolPath),
-      crlfDelay: Infinity,
-    });
-    for await (const line of lines) {
-      if (!line) continue;
-      chunk.push(JSON.parse(line) as Incident);
-      if (chunk.length >= CHUNK) await flush();
-    }
-    if (chunk.length > 0) await flush();
+    // Written in ONE transaction: a failure in a late chunk (e.g. the database refusing a
+    // value) leaves nothing of the earlier ones behind.
+    const { inserted, updated } = await store.upsertIncidentBatches(
+      spooledChunks(spoolPath),
+      { now },
+    );
     return { rows, inserted, updated, entityRefs: [...entityRefs] };
   } finally {
     await fs.promises.rm(dir, { recursive: true, force: true });

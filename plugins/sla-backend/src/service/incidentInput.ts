@@ -48,15 +48,28 @@ export function readInstant(value: unknown): number | string {
   return Number.isNaN(t) ? `"${value}" is not a valid date-time` : t;
 }
 
+/** The longest entity ref stored (sla_incidents.entity_ref is varchar(255)). */
+const MAX_ENTITY_REF = 255;
+
+/**
+ * PostgreSQL cannot store U+0000 in text; SQLite would. Rejected everywhere, so that both
+ * engines store the same incidents and a NUL is a 400 rather than a database error.
+ */
+function hasNul(value: unknown): boolean {
+  return typeof value === 'string' && value.includes('\u0000');
+}
+
 /** Normalises an entity ref; the kind defaults to Component and the namespace to default. */
 export function readEntityRef(value: unknown): string | undefined {
-  if (typeof value !== 'string' || value.trim() === '') return undefined;
+  if (typeof value !== 'string' || value.trim() === '' || hasNul(value))
+    return undefined;
   try {
     const ref: CompoundEntityRef = parseEntityRef(value.trim(), {
       defaultKind: 'component',
       defaultNamespace: 'default',
     });
-    return stringifyEntityRef(ref).toLocaleLowerCase('en-US');
+    const normalized = stringifyEntityRef(ref).toLocaleLowerCase('en-US');
+    return normalized.length > MAX_ENTITY_REF ? undefined : normalized;
   } catch {
     return undefined;
   }
@@ -90,21 +103,22 @@ export function readIncident(
     typeof raw.id === 'string' || typeof raw.id === 'number'
       ? String(raw.id).trim()
       : '';
-  if (id === '' || id.length > 255) {
+  if (id === '' || id.length > 255 || hasNul(id)) {
     bad(
       'id',
-      'required: the incident id in its source, at most 255 characters',
+      'required: the incident id in its source, at most 255 characters, no NUL',
     );
   }
   const entityRef = readEntityRef(raw.entityRef);
   if (!entityRef) {
     bad(
       'entityRef',
-      'required: an entity ref, e.g. component:default/cad-core',
+      `required: an entity ref of at most ${MAX_ENTITY_REF} characters, e.g. component:default/cad-core`,
     );
   }
   const title = typeof raw.title === 'string' ? raw.title.trim() : '';
   if (title === '') bad('title', 'required: a non-empty string');
+  else if (hasNul(title)) bad('title', 'contains a NUL character (U+0000)');
   const priority =
     typeof raw.priority === 'string' && PRIORITY.test(raw.priority.trim())
       ? (raw.priority.trim().toUpperCase() as Priority)
@@ -190,7 +204,11 @@ export function readIncident(
 
   let url: string | undefined;
   if (raw.url !== undefined && raw.url !== null) {
-    if (typeof raw.url !== 'string' || !/^https?:\/\//.test(raw.url)) {
+    if (
+      typeof raw.url !== 'string' ||
+      !/^https?:\/\//.test(raw.url) ||
+      hasNul(raw.url)
+    ) {
       bad('url', 'expected an http(s) URL');
     } else {
       url = raw.url;

@@ -1,9 +1,10 @@
-import {
-  achievementRate,
-  formatSlaTerms,
-} from '@servicelevel/plugin-sla-common';
+import { achievementRate } from '@servicelevel/plugin-sla-common';
 import { EntityStore, SlaEntity } from '../database/types';
-import { ComplianceService, EntityPeriodResult } from './ComplianceService';
+import {
+  ComplianceService,
+  EntityPeriodResult,
+  termsAsWrittenOf,
+} from './ComplianceService';
 
 export const GROUP_BY = ['owner', 'system', 'domain'] as const;
 export type GroupBy = (typeof GROUP_BY)[number];
@@ -97,6 +98,49 @@ export function buildOverview(
   };
 }
 
+const overviewJsonCache = new WeakMap<
+  EntityPeriodResult[],
+  Map<GroupBy, Promise<string>>
+>();
+
+/**
+ * buildOverview serialized, once per (results, groupBy): evaluateMany returns the same
+ * results array while its cache holds, and a new one after any write, so the body of
+ * 2,000 services is not rebuilt and re-serialized for every request.
+ */
+export function overviewJson(
+  results: EntityPeriodResult[],
+  groupBy: GroupBy,
+  listEntities: () => Promise<SlaEntity[]>,
+): Promise<string> {
+  let byGroup = overviewJsonCache.get(results);
+  if (!byGroup) {
+    byGroup = new Map();
+    overviewJsonCache.set(results, byGroup);
+  }
+  let json = byGroup.get(groupBy);
+  if (!json) {
+    json = listEntities().then(entities =>
+      JSON.stringify(buildOverview(results, groupBy, entities)),
+    );
+    byGroup.set(groupBy, json);
+    json.catch(() => byGroup!.delete(groupBy));
+  }
+  return json;
+}
+
+/** buildCatalogListing serialized, cached by the compliance service (dropped on writes). */
+export function catalogListingJson(
+  entities: EntityStore,
+  compliance: ComplianceService,
+  now: number,
+): Promise<string> {
+  const today = new Date(now).toISOString().slice(0, 10);
+  return compliance.cachedView(`catalog\u0000${today}`, now, async () =>
+    JSON.stringify(await buildCatalogListing(entities, compliance, now)),
+  );
+}
+
 /** The published service catalog: every service with an SLA and its commitments. */
 export async function buildCatalogListing(
   entities: EntityStore,
@@ -105,14 +149,11 @@ export async function buildCatalogListing(
 ) {
   const items = [];
   const today = new Date(now).toISOString().slice(0, 10);
+  // Two queries for the whole catalog; an entity without effective terms is left out.
+  const latestByRef = await compliance.listLatestTerms();
   for (const entity of await entities.listEntities()) {
-    let loaded;
-    try {
-      loaded = await compliance.loadEntity(entity.entityRef);
-    } catch {
-      continue; // in the catalog but without effective terms
-    }
-    const { latest } = loaded;
+    const latest = latestByRef.get(entity.entityRef);
+    if (!latest) continue;
     const terms = latest.terms;
     items.push({
       entityRef: entity.entityRef,
@@ -128,7 +169,7 @@ export async function buildCatalogListing(
       serviceHours: terms.serviceHours.spec,
       timezone: terms.timezone,
       period: terms.period,
-      commitments: formatSlaTerms(terms),
+      commitments: termsAsWrittenOf(terms),
       termsVersion: latest.version,
       problems: latest.problems,
     });

@@ -1,0 +1,741 @@
+/* eslint-disable no-console */
+/**
+ * Organisation-size benchmark of the SLA backend (issue 8). Prints one table.
+ *
+ *   yarn bench -- [--services 2000] [--groups 40] [--incidents 1000000]
+ *                 [--db sqlite|pg|both] [--duration 10] [--pg postgresql://postgres@127.0.0.1:5432]
+ *
+ * Per database it: loads terms versions and entities straight into the stores; pushes the
+ * incidents through POST /incidents of an in-process backend in batches of 1,000; times a
+ * bare SELECT of the incident rows of the year against a full live recompute of every
+ * service × every period of the year (ComplianceService.evaluateAll, streamed in batches of
+ * entities) and samples RSS meanwhile; then measures API latency with autocannon
+ * (20 connections, loopback) in a child process.
+ */
+import { fork } from 'child_process';
+import os from 'os';
+import path from 'path';
+import fs from 'fs';
+import knexFactory, { Knex } from 'knex';
+import {
+  coreServices,
+  createServiceFactory,
+  SchedulerService,
+} from '@backstage/backend-plugin-api';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  parseSlaAnnotations,
+  readSlaConfig,
+  serializeTerms,
+} from '@servicelevel/plugin-sla-common';
+import { slaPlugin } from '../src/plugin';
+import {
+  DatabaseEntityStore,
+  DatabaseIncidentStore,
+  DatabaseSnapshotStore,
+  DatabaseTermsStore,
+} from '../src/database';
+import { ComplianceService } from '../src/service/ComplianceService';
+
+// ---------------------------------------------------------------- arguments
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
+}
+const SERVICES = Number(arg('services', '2000'));
+const GROUPS = Number(arg('groups', '40'));
+const INCIDENTS = Number(arg('incidents', '1000000'));
+const DB = arg('db', 'both');
+const DURATION = Number(arg('duration', '10'));
+const PG = arg('pg', 'postgresql://postgres@127.0.0.1:5432');
+/** --latency off skips the autocannon runs (e.g. to profile ingestion and recompute). */
+const LATENCY = arg('latency', 'on') !== 'off';
+/** --explain prints the plan of one open-month listForEntity query (PostgreSQL: EXPLAIN ANALYZE). */
+const EXPLAIN = process.argv.includes('--explain');
+const HEAP_MB = arg('recompute-heap', '');
+const BATCH = 1000;
+const CONNECTIONS = 20;
+
+// ---------------------------------------------------------------- data
+
+let seed = 42;
+function rand(): number {
+  // mulberry32: deterministic, so runs are comparable
+  seed = (seed + 0x6d2b79f5) | 0;
+  let t = seed;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+}
+
+const SLA = {
+  defaultTimezone: 'UTC',
+  calendars: {
+    'cn-workdays': {
+      timezone: 'Asia/Shanghai',
+      hours: { 'mon-fri': '09:00-12:00,13:30-18:00' },
+      holidays: [
+        '2026-01-01',
+        '2026-02-16',
+        '2026-02-17',
+        '2026-02-18',
+        '2026-02-19',
+        '2026-02-20',
+        '2026-05-01',
+        '2026-10-01',
+        '2026-10-02',
+        '2026-10-05',
+        '2026-10-06',
+        '2026-10-07',
+      ],
+      workdays: ['2026-02-14', '2026-02-28', '2026-09-27', '2026-10-10'],
+    },
+  },
+  tiers: {
+    gold: {
+      'service-hours': '24x7',
+      availability: '99.95%',
+      'response-time': 'P1=5m P2=15m P3=1h P4=4h',
+      'resolution-time': 'P1=2h P2=4h P3=1d P4=3d',
+    },
+  },
+};
+const { config: slaConfig } = readSlaConfig(SLA);
+
+const OBJECTIVES = {
+  'servicelevel.io/availability': '99.9%',
+  'servicelevel.io/response-time': 'P1=15m P2=30m@95% P3=4h P4=1d',
+  'servicelevel.io/resolution-time': 'P1=4h P2=8h P3=3d P4=5d',
+  'servicelevel.io/max-incidents': 'P1=2 all=60',
+  'servicelevel.io/max-outage': '2h',
+  'servicelevel.io/min-mtbf': '5d',
+  'servicelevel.io/maintenance': 'Sun 02:00-04:00',
+};
+/** 24x7 UTC; split shift with holidays (Asia/Shanghai); office hours in a DST zone; a gold tier, quarterly, in another DST zone. */
+const VARIANTS: Array<Record<string, string>> = [
+  { ...OBJECTIVES, 'servicelevel.io/service-hours': '24x7' },
+  { ...OBJECTIVES, 'servicelevel.io/service-hours': 'calendar:cn-workdays' },
+  {
+    ...OBJECTIVES,
+    'servicelevel.io/service-hours': 'Mon-Fri 08:00-20:00',
+    'servicelevel.io/timezone': 'America/New_York',
+  },
+  {
+    'servicelevel.io/tier': 'gold',
+    'servicelevel.io/timezone': 'Europe/Berlin',
+    'servicelevel.io/period': 'quarterly',
+  },
+];
+
+const NOW = Date.now();
+const d = new Date(NOW);
+/** 12 months: the 11 closed months before the current one, and the current one. */
+const FROM = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - 11, 1);
+const monthKey = (t: number) => new Date(t).toISOString().slice(0, 7);
+const CLOSED_MONTH = monthKey(
+  Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - 1, 15),
+);
+const OPEN_MONTH = monthKey(NOW);
+const ref = (s: number) => `component:default/svc-${s}`;
+
+async function loadCatalog(knex: Knex) {
+  const terms = await DatabaseTermsStore.create({ database: knex });
+  const entities = await DatabaseEntityStore.create({ database: knex });
+  const rows = [];
+  for (let s = 0; s < SERVICES; s++) {
+    const annotations = VARIANTS[s % VARIANTS.length];
+    rows.push({
+      entityRef: ref(s),
+      kind: 'component',
+      namespace: 'default',
+      name: `svc-${s}`,
+      title: `Service ${s}`,
+      ownerRef: `group:default/team-${s % GROUPS}`,
+      systemRef: `system:default/sys-${s % (GROUPS * 2)}`,
+      domainRef: `domain:default/dom-${s % 5}`,
+      annotations,
+      lastSeenAt: FROM,
+    });
+    const v1 = parseSlaAnnotations(annotations, slaConfig).terms!;
+    await terms.recordTerms({
+      entityRef: ref(s),
+      terms: v1,
+      problems: [],
+      fingerprint: serializeTerms(v1),
+      seenAt: FROM - 86_400_000,
+    });
+    // One service in ten renegotiated its terms mid-year: periods keep the terms in force.
+    if (s % 10 === 0) {
+      const v2 = parseSlaAnnotations(
+        { ...annotations, 'servicelevel.io/availability': '99.5%' },
+        slaConfig,
+      ).terms!;
+      await terms.recordTerms({
+        entityRef: ref(s),
+        terms: v2,
+        problems: [],
+        fingerprint: serializeTerms(v2),
+        seenAt: Math.floor(FROM + (NOW - FROM) / 2),
+      });
+    }
+  }
+  await entities.syncEntities(rows, FROM);
+}
+
+const PRIOS = ['P1', 'P2', 'P2', 'P3', 'P3', 'P3', 'P4', 'P4', 'P4', 'P4'];
+
+/** Incident k of INCIDENTS, in arrival (creation) order over the 12 months. */
+function incident(k: number) {
+  const span = NOW - 3_600_000 - FROM;
+  const createdAt = FROM + Math.floor(((k + rand()) / INCIDENTS) * span);
+  const s = Math.floor(rand() * SERVICES);
+  const r = rand();
+  const inc: Record<string, unknown> = {
+    source: r < 0.8 ? 'webhook' : 'api',
+    id: `INC${k}`,
+    entityRef: ref(s),
+    title:
+      k % 97 === 0 ? `<b>DB</b> '; DROP TABLE x; -- ${k}` : `Incident ${k}`,
+    priority: PRIOS[Math.floor(rand() * PRIOS.length)],
+    createdAt,
+  };
+  const ack = createdAt + Math.floor(rand() * 7_200_000);
+  if (r < 0.97 && ack < NOW) inc.acknowledgedAt = ack;
+  const res = createdAt + Math.floor(rand() * rand() * 5 * 86_400_000);
+  const resolved = r < 0.95 && res < NOW;
+  if (resolved) inc.resolvedAt = res;
+  if (rand() < 0.1) {
+    const ps = createdAt + Math.floor(rand() * 3_600_000);
+    const pe = ps + Math.floor(rand() * 86_400_000);
+    inc.pauses = [pe < NOW ? { start: ps, end: pe } : { start: ps }];
+  }
+  if (rand() < 0.2) {
+    const oe = createdAt + Math.floor(rand() * 7_200_000);
+    inc.outage = {
+      start: createdAt,
+      ...(resolved || oe < NOW - 86_400_000 ? { end: oe } : {}),
+      planned: rand() < 0.1,
+    };
+  }
+  return inc;
+}
+
+// ---------------------------------------------------------------- measuring
+
+let peakRss = 0;
+function sampleRss() {
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+}
+
+const noScheduler = createServiceFactory({
+  service: coreServices.scheduler,
+  deps: {},
+  factory: () =>
+    ({
+      // Catalog sync, snapshots and provider sync stay off: the bench drives every step.
+      scheduleTask: async () => {},
+      triggerTask: async () => {},
+      getScheduledTasks: async () => [],
+      createScheduledTaskRunner: () => ({ run: async () => {} }),
+    } as unknown as SchedulerService),
+});
+
+type RecomputeFigures = {
+  selects: number[];
+  recomputes: number[];
+  floor: number;
+  recomputeMs: number;
+  rows: number;
+  results: number;
+  met: number;
+  committed: number;
+  rssBefore: number;
+  peakRss: number;
+};
+
+/** SELECT, recompute, SELECT, recompute on an existing database; the best of each. */
+async function measureRecompute(knex: Knex): Promise<RecomputeFigures> {
+  const compliance = new ComplianceService({
+    incidents: await DatabaseIncidentStore.create({ database: knex }),
+    terms: await DatabaseTermsStore.create({ database: knex }),
+    entities: await DatabaseEntityStore.create({ database: knex }),
+    snapshots: await DatabaseSnapshotStore.create({ database: knex }),
+    slaConfig,
+  });
+  const refs = Array.from({ length: SERVICES }, (_, s) => ref(s));
+  // The widest window evaluateAll reads: the zones of the mix reach ±14 h around FROM.
+  const selFrom = FROM - 86_400_000;
+  const selTo = NOW + 92 * 86_400_000;
+  const bareSelect = async () => {
+    const t = performance.now();
+    let n = 0;
+    for (let i = 0; i < refs.length; i += 100) {
+      const got = await knex('sla_incidents')
+        .whereIn('entity_ref', refs.slice(i, i + 100))
+        .where('created_at', '<', selTo)
+        .andWhere(q =>
+          q
+            .whereNull('resolved_at')
+            .orWhere('resolved_at', '>=', selFrom)
+            .orWhere('acknowledged_at', '>=', selFrom)
+            .orWhere(o =>
+              o
+                .whereNotNull('outage_start')
+                .andWhere(e =>
+                  e
+                    .whereNull('outage_end')
+                    .orWhere('outage_end', '>=', selFrom),
+                ),
+            ),
+        )
+        // The store's ORDER BY (listForEntities), so that only the mapping and the
+        // evaluation separate the two figures.
+        .orderBy(['entity_ref', 'created_at', 'source', 'incident_id']);
+      n += got.length;
+    }
+    return { ms: performance.now() - t, n };
+  };
+  const rssBefore = process.memoryUsage().rss;
+  const timer = setInterval(sampleRss, 20);
+  const selects: number[] = [];
+  const recomputes: number[] = [];
+  let rows = 0;
+  const tally = { results: 0, met: 0, committed: 0 };
+  const onResult = (r: { result: { met: number; committed: number } }) => {
+    tally.results++;
+    tally.met += r.result.met;
+    tally.committed += r.result.committed;
+    if (tally.results % 200 === 0) sampleRss();
+  };
+  for (let round = 0; round < 2; round++) {
+    const sel = await bareSelect();
+    selects.push(sel.ms);
+    rows = sel.n;
+    Object.assign(tally, { results: 0, met: 0, committed: 0 });
+    const t0 = performance.now();
+    await compliance.evaluateAll({
+      // A day in, so that zones west of UTC do not pull in the month before.
+      from: FROM + 86_400_000,
+      to: NOW,
+      now: NOW,
+      onResult,
+    });
+    recomputes.push(performance.now() - t0);
+  }
+  clearInterval(timer);
+  sampleRss();
+  return {
+    selects,
+    recomputes,
+    floor: Math.min(...selects),
+    recomputeMs: Math.min(...recomputes),
+    rows,
+    ...tally,
+    rssBefore,
+    // The kernel's high-water mark, not only the samples.
+    peakRss: Math.max(peakRss, process.resourceUsage().maxRSS * 1024),
+  };
+}
+
+async function openDatabase(kind: 'sqlite' | 'pg') {
+  if (kind === 'sqlite') {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sla-bench-'));
+    const knex = knexFactory({
+      client: 'better-sqlite3',
+      connection: { filename: path.join(dir, 'sla.sqlite') },
+      useNullAsDefault: true,
+    });
+    return {
+      knex,
+      connection: path.join(dir, 'sla.sqlite'),
+      drop: async () => {
+        await knex.destroy();
+        fs.rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  }
+  const name = `sla_bench_${process.pid}`;
+  const admin = knexFactory({
+    client: 'pg',
+    connection: `${PG}/postgres`,
+  });
+  await admin.raw(`DROP DATABASE IF EXISTS ${name}`);
+  await admin.raw(`CREATE DATABASE ${name}`);
+  const knex = knexFactory({ client: 'pg', connection: `${PG}/${name}` });
+  return {
+    knex,
+    connection: `${PG}/${name}`,
+    drop: async () => {
+      await knex.destroy();
+      await admin.raw(`DROP DATABASE IF EXISTS ${name}`);
+      await admin.destroy();
+    },
+  };
+}
+
+function latency(base: string, paths: string[]) {
+  return new Promise<{
+    requests: number;
+    non2xx: number;
+    p50: number;
+    p95: number;
+    p99: number;
+  }>((resolve, reject) => {
+    const child = fork(path.join(__dirname, 'load.ts'), [], {
+      execArgv: [
+        '-r',
+        require.resolve('@backstage/cli/config/nodeTransform.cjs'),
+      ],
+      stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+    });
+    child.send({
+      base,
+      paths,
+      connections: CONNECTIONS,
+      duration: DURATION,
+      header: mockCredentials.user.header(),
+    });
+    let out = '';
+    child.stdout!.on('data', c => (out += c));
+    child.on('exit', code =>
+      code === 0
+        ? resolve(JSON.parse(out.trim().split('\n').pop()!))
+        : reject(new Error(`load generator exited ${code}`)),
+    );
+  });
+}
+
+type Row = { metric: string; goal: string; values: Record<string, string> };
+const rows: Row[] = [];
+function put(metric: string, goal: string, db: string, value: string) {
+  let row = rows.find(r => r.metric === metric);
+  if (!row) {
+    row = { metric, goal, values: {} };
+    rows.push(row);
+  }
+  row.values[db] = value;
+}
+const fmt = (n: number, digits = 0) =>
+  n.toLocaleString('en-US', {
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  });
+
+async function benchOne(kind: 'sqlite' | 'pg') {
+  const log = (m: string) =>
+    console.error(`[${kind}] ${m} (load ${os.loadavg()[0].toFixed(2)})`);
+  const { knex, connection, drop } = await openDatabase(kind);
+  try {
+    const { server } = await startTestBackend({
+      features: [
+        slaPlugin,
+        mockServices.rootConfig.factory({ data: { sla: SLA } }),
+        mockServices.rootLogger.factory({ level: 'error' }),
+        mockServices.database.factory({ knex }),
+        mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
+        mockServices.httpAuth.factory(),
+        noScheduler,
+        catalogServiceMock.factory({ entities: [] }),
+      ],
+    });
+    const port = (server.address() as { port: number }).port;
+    const base = `http://127.0.0.1:${port}/api/sla`;
+    log(`backend on ${base}`);
+
+    await loadCatalog(knex);
+    log(`${SERVICES} services, terms and entities stored`);
+
+    // Ingestion through POST /incidents, one batch of 1,000 at a time.
+    seed = 42;
+    let httpMs = 0;
+    const loadAvg: number[] = [];
+    for (let k = 0; k < INCIDENTS; k += BATCH) {
+      const batch = [];
+      for (let j = k; j < Math.min(INCIDENTS, k + BATCH); j++)
+        batch.push(incident(j));
+      const body = JSON.stringify({ incidents: batch });
+      const t = performance.now();
+      const res = await fetch(`${base}/incidents`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          authorization: mockCredentials.user.header(),
+        },
+        body,
+      });
+      const text = await res.text();
+      httpMs += performance.now() - t;
+      if (res.status !== 200)
+        throw new Error(`POST /incidents ${res.status}: ${text}`);
+      if (k % 100_000 === 0) {
+        loadAvg.push(os.loadavg()[0]);
+        log(`ingested ${k}`);
+      }
+    }
+    put(
+      'Ingestion, POST /incidents ×1,000 (incidents/s)',
+      '—',
+      kind,
+      fmt(INCIDENTS / (httpMs / 1000)),
+    );
+    const [{ count }] = await knex('sla_incidents').count({ count: '*' });
+    put('Incidents stored', `${fmt(INCIDENTS)}`, kind, fmt(Number(count)));
+    if (kind === 'pg') await knex.raw('ANALYZE');
+
+    // Full recompute against a bare SELECT of the same rows.
+    const compliance = new ComplianceService({
+      incidents: await DatabaseIncidentStore.create({ database: knex }),
+      terms: await DatabaseTermsStore.create({ database: knex }),
+      entities: await DatabaseEntityStore.create({ database: knex }),
+      snapshots: await DatabaseSnapshotStore.create({ database: knex }),
+      slaConfig,
+    });
+    const refs = Array.from({ length: SERVICES }, (_, s) => ref(s));
+    // In a fresh process on the same database: its peak RSS is the recompute's own, not
+    // that of a backend that just parsed a million incidents.
+    const m = await new Promise<RecomputeFigures>((resolve, reject) => {
+      const child = fork(
+        __filename,
+        [...process.argv.slice(2), '--recompute-of', kind, connection],
+        {
+          // --recompute-heap MB caps V8's old space: shows whether the peak RSS is working set
+          // or heap headroom that V8 takes because nothing asks for it back.
+          execArgv: HEAP_MB
+            ? [...process.execArgv, `--max-old-space-size=${HEAP_MB}`]
+            : process.execArgv,
+          stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+        },
+      );
+      let out = '';
+      child.stdout!.on('data', c => (out += c));
+      child.on('exit', code =>
+        code === 0
+          ? resolve(JSON.parse(out.trim().split('\n').pop()!))
+          : reject(new Error(`recompute of ${kind} exited ${code}`)),
+      );
+    });
+    const { floor, recomputeMs, results, met, committed, rows: n } = m;
+    log(
+      `SELECT ${fmt(m.selects[0])} / ${fmt(m.selects[1])} ms; recompute ${fmt(
+        m.recomputes[0],
+      )} / ${fmt(m.recomputes[1])} ms; peak RSS ${fmt(m.peakRss / 1048576)} MB`,
+    );
+    put(
+      'Bare SELECT of the year’s rows (ms, best of 2)',
+      '—',
+      kind,
+      `${fmt(floor)} (${fmt(n)} rows)`,
+    );
+    put(
+      'Full recompute, services × periods (ms, best of 2)',
+      '—',
+      kind,
+      `${fmt(recomputeMs)} (${fmt(results)} results, ${met}/${committed} met)`,
+    );
+    put(
+      'Recompute ÷ bare SELECT',
+      '≤ 2×',
+      kind,
+      `${fmt(recomputeMs / floor, 1)}×`,
+    );
+    put(
+      'Peak RSS of the recompute process (MB)',
+      '< 600',
+      kind,
+      `${fmt(m.peakRss / 1048576)} (at start ${fmt(m.rssBefore / 1048576)})`,
+    );
+
+    if (EXPLAIN) {
+      const monthStart = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+      const monthEnd = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
+      const query = knex('sla_incidents')
+        .where('entity_ref', ref(1))
+        .where('created_at', '<', monthEnd)
+        .andWhere(q =>
+          q
+            .whereNull('resolved_at')
+            .orWhere('resolved_at', '>=', monthStart)
+            .orWhere('acknowledged_at', '>=', monthStart)
+            .orWhere(o =>
+              o
+                .whereNotNull('outage_start')
+                .andWhere(e =>
+                  e
+                    .whereNull('outage_end')
+                    .orWhere('outage_end', '>=', monthStart),
+                ),
+            ),
+        )
+        .orderBy(['created_at', 'source', 'incident_id'])
+        .toQuery();
+      const plan = await knex.raw(
+        kind === 'pg'
+          ? `EXPLAIN (ANALYZE, BUFFERS) ${query}`
+          : `EXPLAIN QUERY PLAN ${query}`,
+      );
+      console.error(`[${kind}] plan of the open-month listForEntity query:`);
+      console.error(
+        (kind === 'pg' ? plan.rows : plan)
+          .map((r: Record<string, unknown>) =>
+            String(r['QUERY PLAN'] ?? r.detail),
+          )
+          .join('\n'),
+      );
+    }
+    if (!LATENCY) return;
+    // First overview of a closed month publishes every snapshot (one per service).
+    // Called in-process, not over HTTP: under load it can outlast the HTTP timeouts.
+    const t = performance.now();
+    const published = await compliance.evaluateMany(
+      { kind: 'key', key: CLOSED_MONTH },
+      Date.now(),
+    );
+    put(
+      `First read of closed ${CLOSED_MONTH} for all services, publishes snapshots (ms)`,
+      '—',
+      kind,
+      `${fmt(performance.now() - t)} (${fmt(published.length)} snapshots)`,
+    );
+
+    const targets: Array<[string, string, string[]]> = [
+      [
+        `Compliance, closed period ${CLOSED_MONTH}`,
+        '≤ 50',
+        refs.map(
+          (_, s) =>
+            `/api/sla/entities/component/default/svc-${s}/compliance?period=${CLOSED_MONTH}`,
+        ),
+      ],
+      [
+        `Compliance, open period ${OPEN_MONTH}`,
+        '≤ 50',
+        refs.map(
+          (_, s) =>
+            `/api/sla/entities/component/default/svc-${s}/compliance?period=${OPEN_MONTH}`,
+        ),
+      ],
+      [
+        'Overview groupBy=owner (current month)',
+        '≤ 150',
+        ['/api/sla/overview?groupBy=owner'],
+      ],
+      ['Catalog', '—', ['/api/sla/catalog']],
+    ];
+    for (const [name, goal, paths] of targets) {
+      const before = os.loadavg()[0];
+      const r = await latency(`http://127.0.0.1:${port}`, paths);
+      log(`${name}: ${JSON.stringify(r)}`);
+      put(
+        `${name}: p50 / p95 / p99 ms (req, non-2xx)`,
+        goal === '—' ? '—' : `p95 ${goal}`,
+        kind,
+        `${r.p50} / ${r.p95} / ${r.p99} (${fmt(r.requests)}, ${
+          r.non2xx
+        }) load ${before.toFixed(1)}`,
+      );
+    }
+    await server.close?.();
+  } finally {
+    await drop();
+  }
+}
+
+async function main() {
+  const dbs: Array<'sqlite' | 'pg'> =
+    DB === 'both' ? ['sqlite', 'pg'] : [DB as 'sqlite' | 'pg'];
+  console.error(
+    `SLA backend bench: ${fmt(SERVICES)} services in ${GROUPS} groups, ${fmt(
+      INCIDENTS,
+    )} incidents from ${new Date(FROM).toISOString().slice(0, 10)} to now; ${
+      os.cpus().length
+    } cores, ${fmt(os.totalmem() / 2 ** 30)} GiB; load ${os
+      .loadavg()
+      .map(l => l.toFixed(2))
+      .join(' ')}`,
+  );
+  const recomputeOf = process.argv.indexOf('--recompute-of');
+  if (recomputeOf >= 0) {
+    const [dbKind, conn] = process.argv.slice(recomputeOf + 1);
+    const knex =
+      dbKind === 'pg'
+        ? knexFactory({ client: 'pg', connection: conn })
+        : knexFactory({
+            client: 'better-sqlite3',
+            connection: { filename: conn },
+            useNullAsDefault: true,
+          });
+    const figures = await measureRecompute(knex);
+    await knex.destroy();
+    console.log(JSON.stringify(figures));
+    process.exit(0);
+  }
+  if (process.argv.includes('--child')) {
+    // One database per process, so that RSS and heap are that database's alone.
+    await benchOne(dbs[0]);
+    console.log(JSON.stringify(rows));
+    process.exit(0);
+  }
+  for (const db of dbs) {
+    const childRows = await new Promise<Row[]>((resolve, reject) => {
+      const args = process.argv
+        .slice(2)
+        .filter((a, i, all) => a !== '--db' && all[i - 1] !== '--db');
+      const child = fork(__filename, [...args, '--db', db, '--child'], {
+        execArgv: process.execArgv,
+        stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+      });
+      let out = '';
+      child.stdout!.on('data', c => (out += c));
+      child.on('exit', code =>
+        code === 0
+          ? resolve(JSON.parse(out.trim().split('\n').pop()!))
+          : reject(new Error(`bench of ${db} exited ${code}`)),
+      );
+    });
+    for (const r of childRows) {
+      for (const [k, v] of Object.entries(r.values))
+        put(r.metric, r.goal, k, v);
+    }
+  }
+
+  const header = [
+    'Metric',
+    'Goal',
+    ...dbs.map(d2 => (d2 === 'pg' ? 'PostgreSQL' : 'SQLite')),
+  ];
+  const table = rows.map(r => [
+    r.metric,
+    r.goal,
+    ...dbs.map(d2 => r.values[d2] ?? ''),
+  ]);
+  const widths = header.map((h, i) =>
+    Math.max(h.length, ...table.map(r => r[i].length)),
+  );
+  const line = (cells: string[]) =>
+    `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+  console.log(
+    `\n${fmt(SERVICES)} services / ${GROUPS} groups / ${fmt(
+      INCIDENTS,
+    )} incidents, ${os.cpus().length} cores, ${fmt(
+      os.totalmem() / 2 ** 30,
+    )} GiB, ${new Date().toISOString()}, load at end ${os
+      .loadavg()[0]
+      .toFixed(2)}\n`,
+  );
+  console.log(line(header));
+  console.log(line(widths.map(w => '-'.repeat(w))));
+  for (const r of table) console.log(line(r));
+  process.exit(0);
+}
+
+main().catch(e => {
+  console.error(e);
+  process.exit(1);
+});

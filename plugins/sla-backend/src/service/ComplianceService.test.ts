@@ -1,0 +1,282 @@
+import { TestDatabases } from '@backstage/backend-test-utils';
+import {
+  Incident,
+  parseSlaAnnotations,
+  readSlaConfig,
+  serializeTerms,
+} from '@servicelevel/plugin-sla-common';
+import { Knex } from 'knex';
+import {
+  DatabaseEntityStore,
+  DatabaseIncidentStore,
+  DatabaseSnapshotStore,
+  DatabaseTermsStore,
+} from '../database';
+import { ComplianceService, EntityPeriodResult } from './ComplianceService';
+
+/**
+ * The bulk paths written for organisation size (evaluateMany, evaluateAll, the result cache)
+ * must give exactly what the one-entity path gives (issue 8).
+ */
+
+const { config: slaConfig } = readSlaConfig({
+  calendars: {
+    'cn-workdays': {
+      timezone: 'Asia/Shanghai',
+      hours: { 'mon-fri': '09:00-12:00,13:30-18:00' },
+      holidays: ['2026-10-01', '2026-10-02'],
+      workdays: ['2026-09-20'],
+    },
+  },
+  tiers: { gold: { availability: '99.95%', 'response-time': 'P1=5m P2=15m' } },
+});
+
+const OBJECTIVES = {
+  'servicelevel.io/availability': '99.9%',
+  'servicelevel.io/response-time': 'P1=15m P2=30m@95% P3=4h P4=1d',
+  'servicelevel.io/resolution-time': 'P1=4h P2=8h P3=3d P4=5d',
+  'servicelevel.io/max-outage': '2h',
+  'servicelevel.io/maintenance': 'Sun 02:00-04:00',
+};
+const ANNOTATIONS: Array<Record<string, string>> = [
+  { ...OBJECTIVES },
+  { ...OBJECTIVES, 'servicelevel.io/service-hours': 'calendar:cn-workdays' },
+  {
+    ...OBJECTIVES,
+    'servicelevel.io/service-hours': 'Mon-Fri 08:00-20:00',
+    'servicelevel.io/timezone': 'America/New_York',
+  },
+  {
+    'servicelevel.io/tier': 'gold',
+    'servicelevel.io/timezone': 'Europe/Berlin',
+    'servicelevel.io/period': 'quarterly',
+  },
+  { ...OBJECTIVES, 'servicelevel.io/timezone': 'Asia/Kolkata' },
+];
+const NOW = Date.UTC(2026, 10, 25, 12);
+const FROM = Date.UTC(2026, 0, 1);
+const ref = (i: number) => `component:default/svc-${i}`;
+
+let seed = 3;
+function rand(): number {
+  seed = (seed + 0x6d2b79f5) | 0;
+  let t = seed;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+}
+
+function incidents(count: number): Incident[] {
+  const out: Incident[] = [];
+  for (let k = 0; k < count; k++) {
+    const createdAt = FROM + Math.floor(rand() * (NOW - FROM - 3_600_000));
+    const i: Incident = {
+      source: 'webhook',
+      id: `I${k}`,
+      entityRef: ref(Math.floor(rand() * ANNOTATIONS.length)),
+      title: `incident ${k}`,
+      priority: (['P1', 'P2', 'P3', 'P4'] as const)[Math.floor(rand() * 4)],
+      createdAt,
+      pauses: [],
+    };
+    if (rand() < 0.9) i.acknowledgedAt = createdAt + rand() * 7_200_000;
+    // Long ones cross month ends; some stay open.
+    const resolvedAt =
+      createdAt + Math.floor(rand() * rand() * 20 * 86_400_000);
+    if (rand() < 0.9 && resolvedAt < NOW) i.resolvedAt = resolvedAt;
+    if (i.acknowledgedAt) i.acknowledgedAt = Math.floor(i.acknowledgedAt);
+    if (i.acknowledgedAt !== undefined && i.acknowledgedAt > NOW)
+      delete i.acknowledgedAt;
+    if (rand() < 0.1) {
+      const start = createdAt + Math.floor(rand() * 3_600_000);
+      i.pauses.push({ start, end: start + Math.floor(rand() * 86_400_000) });
+    }
+    if (rand() < 0.3) {
+      const end = createdAt + Math.floor(rand() * 3 * 86_400_000);
+      i.outage =
+        end < NOW && rand() < 0.9
+          ? { start: createdAt, end, planned: rand() < 0.1 }
+          : { start: createdAt };
+    }
+    out.push(i);
+  }
+  return out;
+}
+
+/** Results compared as the API serves them. */
+const json = (r: unknown) => JSON.parse(JSON.stringify(r));
+
+const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
+
+describe.each(databases.eachSupportedId())(
+  'ComplianceService bulk paths, %p',
+  databaseId => {
+    let knex: Knex;
+    let stores: {
+      incidents: DatabaseIncidentStore;
+      terms: DatabaseTermsStore;
+      entities: DatabaseEntityStore;
+      snapshots: DatabaseSnapshotStore;
+    };
+    const service = (cacheMaxAgeMs?: number) =>
+      new ComplianceService({ ...stores, slaConfig, cacheMaxAgeMs });
+
+    beforeAll(async () => {
+      knex = await databases.init(databaseId);
+      stores = {
+        incidents: await DatabaseIncidentStore.create({ database: knex }),
+        terms: await DatabaseTermsStore.create({ database: knex }),
+        entities: await DatabaseEntityStore.create({ database: knex }),
+        snapshots: await DatabaseSnapshotStore.create({ database: knex }),
+      };
+      await stores.entities.syncEntities(
+        ANNOTATIONS.map((annotations, i) => ({
+          entityRef: ref(i),
+          kind: 'component',
+          namespace: 'default',
+          name: `svc-${i}`,
+          ownerRef: `group:default/team-${i % 2}`,
+          annotations,
+          lastSeenAt: FROM,
+        })),
+        FROM,
+      );
+      for (const [i, annotations] of ANNOTATIONS.entries()) {
+        const versions = [annotations];
+        // The first service renegotiated in June: older periods keep version 1.
+        if (i === 0) {
+          versions.push({
+            ...annotations,
+            'servicelevel.io/availability': '99.5%',
+          });
+        }
+        for (const [v, a] of versions.entries()) {
+          const terms = parseSlaAnnotations(a, slaConfig).terms!;
+          await stores.terms.recordTerms({
+            entityRef: ref(i),
+            terms,
+            problems: [],
+            fingerprint: serializeTerms(terms),
+            seenAt: v === 0 ? FROM - 86_400_000 : Date.UTC(2026, 5, 10),
+          });
+        }
+      }
+      await stores.incidents.upsertIncidents(incidents(600), { now: FROM });
+    });
+
+    it.each([
+      ['the open month', { kind: 'current' as const }],
+      [
+        'a custom range',
+        { kind: 'range' as const, from: '2026-02-10', to: '2026-05-03' },
+      ],
+      ['a closed month', { kind: 'key' as const, key: '2026-03' }],
+      ['a closed quarter', { kind: 'key' as const, key: '2026-Q3' }],
+    ])(
+      'evaluateMany over %s equals entityCompliance of each entity',
+      async (_n, query) => {
+        await knex('sla_snapshots').delete();
+        const one = service(0);
+        const single = [];
+        for (let i = 0; i < ANNOTATIONS.length; i++) {
+          single.push(await one.entityCompliance(ref(i), query, NOW));
+        }
+        // Published by the one-entity path: the bulk path must publish the same, afresh.
+        const publishedOneByOne = await knex('sla_snapshots')
+          .select('entity_ref', 'period_key', 'result', 'terms_version')
+          .orderBy(['entity_ref', 'period_key']);
+        await knex('sla_snapshots').delete();
+        const many = await service(0).evaluateMany(query, NOW);
+        expect(json(many)).toEqual(json(single));
+        expect(
+          await knex('sla_snapshots')
+            .select('entity_ref', 'period_key', 'result', 'terms_version')
+            .orderBy(['entity_ref', 'period_key']),
+        ).toEqual(publishedOneByOne);
+      },
+    );
+
+    it('evaluateAll gives every period of the year exactly as the one-entity path computes it', async () => {
+      await knex('sla_snapshots').delete();
+      const all: EntityPeriodResult[] = [];
+      const count = await service(0).evaluateAll({
+        from: FROM,
+        to: NOW,
+        now: NOW,
+        batchSize: 2,
+        onResult: r => {
+          all.push(r);
+        },
+      });
+      // 3 monthly services × 11 months, the New York one × 12 (its December 2025 overlaps
+      // January 1 UTC), the quarterly one × 4 quarters.
+      expect(count).toBe(3 * 11 + 12 + 4);
+      expect(all).toHaveLength(count);
+      const one = service(0);
+      for (const r of all) {
+        const expected = await one.entityCompliance(
+          r.entityRef,
+          {
+            kind: 'range',
+            from: new Date(r.period.start).toISOString(),
+            to: new Date(r.period.end).toISOString(),
+          },
+          NOW,
+        );
+        // Equal but for the period's name (a month key here, a from..to range there).
+        const { period: _a, ...computed } = r.result;
+        const { period: _b, ...oneByOne } = expected.result;
+        expect(json(computed)).toEqual(json(oneByOne));
+        expect(expected.result.period.start).toBe(r.period.start);
+        expect(r.termsVersion).toBe(expected.termsVersion);
+      }
+      // Version 2 of the first service applies from the period in force after June 10.
+      expect(
+        all
+          .filter(r => r.entityRef === ref(0))
+          .map(r => `${r.period.key}:${r.termsVersion}`),
+      ).toEqual([
+        ...['01', '02', '03', '04', '05'].map(m => `2026-${m}:1`),
+        ...['06', '07', '08', '09', '10', '11'].map(m => `2026-${m}:2`),
+      ]);
+    });
+
+    it('serves cached results until a write through the stores, then recomputes', async () => {
+      const cached = service(60_000);
+      const query = { kind: 'current' as const };
+      const first = await cached.entityCompliance(ref(1), query, NOW);
+      expect(await cached.entityCompliance(ref(1), query, NOW + 1000)).toBe(
+        first,
+      );
+      const overview = await cached.evaluateMany(query, NOW);
+      expect(await cached.evaluateMany(query, NOW + 1000)).toBe(overview);
+
+      await stores.incidents.upsertIncidents(
+        [
+          {
+            source: 'webhook',
+            id: 'late',
+            entityRef: ref(1),
+            title: 'arrived after the first read',
+            priority: 'P1',
+            createdAt: NOW - 3_600_000,
+            pauses: [],
+          },
+        ],
+        { now: NOW },
+      );
+      const after = await cached.entityCompliance(ref(1), query, NOW + 2000);
+      expect(after).not.toBe(first);
+      expect(after.result.incidents.map(i => i.id)).toContain('late');
+      expect(
+        (await cached.evaluateMany(query, NOW + 2000))
+          .find(r => r.entityRef === ref(1))!
+          .result.incidents.map(i => i.id),
+      ).toContain('late');
+      // And never beyond the maximum age, even without writes.
+      expect(
+        await cached.entityCompliance(ref(1), query, NOW + 2000 + 60_000),
+      ).not.toBe(after);
+    });
+  },
+);

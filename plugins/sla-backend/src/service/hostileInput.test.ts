@@ -1,0 +1,569 @@
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+  TestDatabases,
+} from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import fs from 'fs';
+import { Knex } from 'knex';
+import path from 'path';
+import request from 'supertest';
+import { parse } from 'yaml';
+import { DatabaseIncidentStore } from '../database';
+import { slaPlugin } from '../plugin';
+
+/**
+ * Hostile input on every write route (issue 8): malformed, oversized and type-confused
+ * payloads, SQL metacharacters and markup. Every answer is a 4xx (or a 2xx for input that is
+ * valid however odd it looks), never a 5xx, and a rejected request leaves the tables exactly
+ * as they were. Runs on SQLite and on PostgreSQL, whose limits differ (NUL bytes,
+ * varchar lengths).
+ */
+
+const CONFIG = {
+  sla: {
+    tiers: {
+      gold: {
+        'service-hours': '24x7',
+        availability: '99.95%',
+        'response-time': 'P1=5m P2=15m P3=1h P4=4h',
+      },
+    },
+  },
+};
+
+const ENTITIES: Entity[] = [
+  {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: {
+      name: 'cad-core',
+      namespace: 'default',
+      annotations: { 'servicelevel.io/tier': 'gold' },
+    },
+    spec: { type: 'service', owner: 'group:default/ops' },
+    relations: [{ type: 'ownedBy', targetRef: 'group:default/ops' }],
+  },
+];
+
+const VALID = {
+  source: 'webhook',
+  id: 'INC-1',
+  entityRef: 'component:default/cad-core',
+  title: 'Console freeze',
+  priority: 'P1',
+  createdAt: '2026-09-02T01:00:00Z',
+  acknowledgedAt: '2026-09-02T01:04:00Z',
+  resolvedAt: '2026-09-02T02:00:00Z',
+};
+
+const user = () => mockCredentials.user.header();
+
+const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
+
+async function startBackend(knex: Knex) {
+  const { server } = await startTestBackend({
+    features: [
+      slaPlugin,
+      mockServices.rootConfig.factory({ data: CONFIG }),
+      mockServices.database.factory({ knex }),
+      mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
+      mockServices.scheduler.factory(),
+      mockServices.httpAuth.factory({
+        defaultCredentials: mockCredentials.none(),
+      }),
+      catalogServiceMock.factory({ entities: ENTITIES }),
+    ],
+  });
+  for (let i = 0; i < 50; i++) {
+    const res = await request(server)
+      .get('/api/sla/catalog')
+      .set('Authorization', user());
+    if (res.status === 200 && res.body.items.length === 1) break;
+    await new Promise(r => setTimeout(r, 100));
+  }
+  return server;
+}
+
+/** Everything a write route may touch, in a stable order. */
+async function tables(knex: Knex) {
+  const incidents = await knex('sla_incidents').orderBy([
+    'source',
+    'incident_id',
+  ]);
+  const snapshots = await knex('sla_snapshots').orderBy([
+    'entity_ref',
+    'period_key',
+  ]);
+  return JSON.stringify({ incidents, snapshots });
+}
+
+const long = (n: number) => 'x'.repeat(n);
+
+/** Bodies for POST /incidents that must be refused with a 4xx. */
+const BAD_BATCHES: Array<[string, unknown]> = [
+  ['null', null],
+  ['an array', [VALID]],
+  ['a string', 'incidents'],
+  ['a number', 42],
+  ['no incidents key', { items: [VALID] }],
+  ['incidents: null', { incidents: null }],
+  ['incidents: object', { incidents: { 0: VALID } }],
+  ['incidents: string', { incidents: 'INC-1' }],
+  ['incidents: []', { incidents: [] }],
+  ['incidents: [null]', { incidents: [null] }],
+  ['incidents: [[]]', { incidents: [[VALID]] }],
+  [
+    'a good and a bad incident',
+    { incidents: [VALID, { ...VALID, id: 'INC-2', priority: 'P9' }] },
+  ],
+  ['title: number', { incidents: [{ ...VALID, title: 42 }] }],
+  ['title: object', { incidents: [{ ...VALID, title: { $gt: '' } }] }],
+  ['title: array', { incidents: [{ ...VALID, title: ['a', 'b'] }] }],
+  ['title: whitespace', { incidents: [{ ...VALID, title: ' \n\t ' }] }],
+  ['title with NUL', { incidents: [{ ...VALID, title: 'a\u0000b' }] }],
+  ['id with NUL', { incidents: [{ ...VALID, id: 'INC\u00001' }] }],
+  ['id: object', { incidents: [{ ...VALID, id: { toString: 'x' } }] }],
+  ['id: boolean', { incidents: [{ ...VALID, id: true }] }],
+  ['id: 256 characters', { incidents: [{ ...VALID, id: long(256) }] }],
+  [
+    'source: SQL',
+    { incidents: [{ ...VALID, source: "x'; DROP TABLE sla_incidents; --" }] },
+  ],
+  ['source: 65 characters', { incidents: [{ ...VALID, source: long(65) }] }],
+  ['source: number', { incidents: [{ ...VALID, source: 7 }] }],
+  [
+    'entityRef: 300 characters',
+    { incidents: [{ ...VALID, entityRef: `component:default/${long(300)}` }] },
+  ],
+  [
+    'entityRef with NUL',
+    { incidents: [{ ...VALID, entityRef: 'component:default/a\u0000b' }] },
+  ],
+  [
+    'entityRef: malformed',
+    { incidents: [{ ...VALID, entityRef: 'component:default/' }] },
+  ],
+  [
+    'entityRef: array',
+    { incidents: [{ ...VALID, entityRef: ['component:default/cad-core'] }] },
+  ],
+  ['priority: array', { incidents: [{ ...VALID, priority: ['P1'] }] }],
+  ['priority: SQL', { incidents: [{ ...VALID, priority: "P1' OR '1'='1" }] }],
+  ['createdAt: missing', { incidents: [{ ...VALID, createdAt: undefined }] }],
+  ['createdAt: object', { incidents: [{ ...VALID, createdAt: { $date: 1 } }] }],
+  ['createdAt: 1e308', { incidents: [{ ...VALID, createdAt: 1e308 }] }],
+  ['createdAt: negative', { incidents: [{ ...VALID, createdAt: -1 }] }],
+  ['createdAt: fraction', { incidents: [{ ...VALID, createdAt: 1.5 }] }],
+  [
+    'createdAt: no zone',
+    { incidents: [{ ...VALID, createdAt: '2026-09-02T01:00:00' }] },
+  ],
+  [
+    'createdAt: month 13',
+    { incidents: [{ ...VALID, createdAt: '2026-13-02T01:00:00Z' }] },
+  ],
+  ['createdAt: Infinity', { incidents: [{ ...VALID, createdAt: 'Infinity' }] }],
+  [
+    'createdAt: year 275760+',
+    { incidents: [{ ...VALID, createdAt: '9999-12-31T23:59:59+23:59' }] },
+  ],
+  [
+    'resolvedAt before createdAt',
+    { incidents: [{ ...VALID, resolvedAt: '2026-09-01T00:00:00Z' }] },
+  ],
+  [
+    'pauses: object',
+    { incidents: [{ ...VALID, pauses: { start: VALID.createdAt } }] },
+  ],
+  [
+    'pauses: [string]',
+    { incidents: [{ ...VALID, pauses: ['2026-09-02T01:10:00Z'] }] },
+  ],
+  [
+    'pauses: end before start',
+    {
+      incidents: [
+        {
+          ...VALID,
+          pauses: [
+            { start: '2026-09-02T01:20:00Z', end: '2026-09-02T01:10:00Z' },
+          ],
+        },
+      ],
+    },
+  ],
+  ['outage: string', { incidents: [{ ...VALID, outage: 'down' }] }],
+  [
+    'outage.planned: string',
+    {
+      incidents: [
+        { ...VALID, outage: { start: VALID.createdAt, planned: 'yes' } },
+      ],
+    },
+  ],
+  [
+    'outage.impact: SQL',
+    {
+      incidents: [
+        { ...VALID, outage: { start: VALID.createdAt, impact: "down'--" } },
+      ],
+    },
+  ],
+  [
+    'url: javascript: scheme',
+    { incidents: [{ ...VALID, url: ['javascript', 'alert(1)'].join(':') }] },
+  ],
+  [
+    'url with NUL',
+    { incidents: [{ ...VALID, url: 'https://x.example/\u0000' }] },
+  ],
+  ['same (source, id) twice', { incidents: [VALID, VALID] }],
+  [
+    '5,001 incidents',
+    {
+      incidents: Array.from({ length: 5001 }, (_, i) => ({
+        ...VALID,
+        id: `N${i}`,
+      })),
+    },
+  ],
+  [
+    'deeply nested',
+    {
+      incidents: [
+        {
+          ...VALID,
+          title: JSON.parse(`${'['.repeat(2000)}${']'.repeat(2000)}`),
+        },
+      ],
+    },
+  ],
+];
+
+/** Valid however odd they look: stored verbatim, never interpreted. */
+const ODD_BUT_VALID: Array<[string, Record<string, unknown>]> = [
+  ['SQL in title', { title: "'; DROP TABLE sla_incidents; --" }],
+  ['SQL in id', { id: "1' OR '1'='1" }],
+  [
+    'script in title',
+    { title: '<script>alert("x")</script><img src=x onerror=alert(1)>' },
+  ],
+  ['unicode in title', { title: 'Störung 故障 🔥 \u202e' }],
+  ['a 1 MB title', { title: long(1_000_000) }],
+  [
+    '__proto__ key',
+    JSON.parse('{"__proto__": {"polluted": true}, "title": "proto"}'),
+  ],
+];
+
+/** CSV bodies for POST /incidents/import that must be refused with a 4xx. */
+const HEADER =
+  'source,id,entityRef,title,priority,createdAt,acknowledgedAt,resolvedAt,pauses';
+const ROW = (
+  id: string,
+  title = 'Console freeze',
+  entityRef = 'component:default/cad-core',
+) => `csv,${id},${entityRef},${title},P1,2026-09-02T01:00:00Z,,,`;
+const BAD_CSVS: Array<[string, string | Buffer]> = [
+  ['empty', ''],
+  ['header only', `${HEADER}\n`],
+  ['binary', Buffer.from([0, 159, 146, 150, 255, 0, 1, 2, 3])],
+  ['JSON instead of CSV', JSON.stringify({ incidents: [VALID] })],
+  ['unknown column', `${HEADER},evil\n${ROW('C-1')},x\n`],
+  ['duplicate column', `source,source,id\nx,y,z\n`],
+  ['too many cells', `${HEADER}\n${ROW('C-1')},extra\n`],
+  ['too few cells', `${HEADER}\ncsv,C-1\n`],
+  [
+    'unbalanced quote',
+    `${HEADER}\ncsv,C-1,component:default/cad-core,"Console freeze,P1,2026-09-02T01:00:00Z,,,\n`,
+  ],
+  ['NUL in title', `${HEADER}\n${ROW('C-1', 'a\u0000b')}\n`],
+  [
+    'bad pauses',
+    `${HEADER}\ncsv,C-1,component:default/cad-core,t,P1,2026-09-02T01:00:00Z,,,yesterday/today\n`,
+  ],
+  [
+    'SQL in priority',
+    `${HEADER}\ncsv,C-1,component:default/cad-core,t,P1'; DROP TABLE x;--,2026-09-02T01:00:00Z,,,\n`,
+  ],
+  [
+    'a bad row after 1,200 good ones (second chunk)',
+    `${HEADER}\n${Array.from({ length: 1500 }, (_, i) =>
+      i === 1200
+        ? ROW(`C-${i}`, 't', `component:default/${long(300)}`)
+        : ROW(`C-${i}`),
+    ).join('\n')}\n`,
+  ],
+  ['repeated id', `${HEADER}\n${ROW('C-1')}\n${ROW('C-1')}\n`],
+];
+
+/** Bodies for POST /snapshots/recompute that must be refused with a 4xx. */
+const BAD_RECOMPUTES: Array<[string, unknown]> = [
+  ['no body', undefined],
+  ['null', null],
+  ['an array', ['2026-09']],
+  ['period missing', { entityRef: 'component:default/cad-core' }],
+  ['period: number', { period: 202609 }],
+  ['period: object', { period: { $ne: null } }],
+  ['period: blank', { period: '   ' }],
+  ['period: month 13', { period: '2026-13' }],
+  ['period: Q9', { period: '2026-Q9' }],
+  ['period: SQL', { period: "2026-09'; DROP TABLE sla_snapshots; --" }],
+  ['period: script', { period: '<script>alert(1)</script>' }],
+  ['period: 100 kB', { period: long(100_000) }],
+  ['period: year 99999', { period: '99999' }],
+  ['entityRef: number', { period: '2026-09', entityRef: 1 }],
+  [
+    'entityRef: unknown',
+    { period: '2026-09', entityRef: 'component:default/ghost' },
+  ],
+  [
+    'entityRef: SQL',
+    { period: '2026-09', entityRef: "component:default/x' OR '1'='1" },
+  ],
+  ['entityRef: 100 kB', { period: '2026-09', entityRef: long(100_000) }],
+];
+
+describe.each(databases.eachSupportedId())('hostile input, %p', databaseId => {
+  let knex: Knex;
+  let server: Awaited<ReturnType<typeof startBackend>>;
+
+  beforeAll(async () => {
+    knex = await databases.init(databaseId);
+    server = await startBackend(knex);
+    // A known state: one incident and one published snapshot.
+    const seeded = await request(server)
+      .post('/api/sla/incidents')
+      .set('Authorization', user())
+      .send({ incidents: [VALID] });
+    if (seeded.status !== 200) throw new Error(`seeding: ${seeded.status}`);
+    const published = await request(server)
+      .post('/api/sla/snapshots/recompute')
+      .set('Authorization', user())
+      .send({ period: '2026-09' });
+    if (published.status !== 200) {
+      throw new Error(`publishing: ${published.status}`);
+    }
+  });
+
+  it.each(BAD_BATCHES)(
+    'POST /incidents refuses %s with a 4xx and writes nothing',
+    async (_name, body) => {
+      const before = await tables(knex);
+      const res = await request(server)
+        .post('/api/sla/incidents')
+        .set('Authorization', user())
+        .set('Content-Type', 'application/json')
+        .send(JSON.stringify(body) ?? '');
+      expect(res.status).toBeGreaterThanOrEqual(400);
+      expect(res.status).toBeLessThan(500);
+      expect(await tables(knex)).toBe(before);
+    },
+  );
+
+  it.each([
+    ['broken JSON', '{"incidents": [{"source": "webhook",'],
+    ['JSON with a BOM and garbage', '\ufeff{]'],
+    ['a 21 MB body', `{"incidents": ["${long(21 * 1024 * 1024)}"]}`],
+  ])(
+    'POST /incidents refuses %s with a 4xx and writes nothing',
+    async (_name, raw) => {
+      const before = await tables(knex);
+      const res = await request(server)
+        .post('/api/sla/incidents')
+        .set('Authorization', user())
+        .set('Content-Type', 'application/json')
+        .send(raw);
+      expect(res.status).toBeGreaterThanOrEqual(400);
+      expect(res.status).toBeLessThan(500);
+      expect(await tables(knex)).toBe(before);
+    },
+  );
+
+  it.each(ODD_BUT_VALID)(
+    'POST /incidents stores %s verbatim',
+    async (name, fields) => {
+      const incident = { ...VALID, id: `ODD-${name}`, ...fields };
+      const res = await request(server)
+        .post('/api/sla/incidents')
+        .set('Authorization', user())
+        .set('Content-Type', 'application/json')
+        .send(JSON.stringify({ incidents: [incident] }));
+      expect(res.status).toBe(200);
+      const row = await knex('sla_incidents')
+        .where({ source: 'webhook', incident_id: String(incident.id) })
+        .first();
+      expect(row.title).toBe(String(incident.title).trim());
+      expect(row).not.toHaveProperty('polluted');
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+      // The tables are all still there.
+      expect(
+        Number((await knex('sla_incidents').count({ n: '*' }))[0].n),
+      ).toBeGreaterThan(1);
+    },
+  );
+
+  it.each(BAD_CSVS)(
+    'POST /incidents/import refuses %s with a 4xx and writes nothing',
+    async (_name, body) => {
+      const before = await tables(knex);
+      const res = await request(server)
+        .post('/api/sla/incidents/import')
+        .set('Authorization', user())
+        .set('Content-Type', 'text/csv')
+        .send(body);
+      expect(res.status).toBeGreaterThanOrEqual(400);
+      expect(res.status).toBeLessThan(500);
+      expect(await tables(knex)).toBe(before);
+    },
+  );
+
+  it('POST /incidents/import stores markup and formula-looking titles verbatim', async () => {
+    const res = await request(server)
+      .post('/api/sla/incidents/import')
+      .set('Authorization', user())
+      .set('Content-Type', 'text/csv')
+      .send(
+        `${HEADER}\ncsv,F-1,component:default/cad-core,"=cmd|' /C calc'!A0 <b>x</b>; DROP TABLE t;--",P1,2026-09-02T01:00:00Z,,,\n`,
+      );
+    expect(res.status).toBe(200);
+    const row = await knex('sla_incidents')
+      .where({ source: 'csv', incident_id: 'F-1' })
+      .first();
+    expect(row.title).toBe("=cmd|' /C calc'!A0 <b>x</b>; DROP TABLE t;--");
+  });
+
+  it('a streamed import that fails in a later chunk leaves none of the earlier chunks', async () => {
+    const store = await DatabaseIncidentStore.create({ database: knex });
+    const before = await tables(knex);
+    async function* batches() {
+      yield Array.from({ length: 1000 }, (_, i) => ({
+        source: 'csv',
+        id: `T-${i}`,
+        entityRef: 'component:default/cad-core',
+        title: 'first chunk',
+        priority: 'P3' as const,
+        createdAt: Date.UTC(2026, 8, 2),
+        pauses: [],
+      }));
+      throw new Error('connection lost in the second chunk');
+    }
+    await expect(store.upsertIncidentBatches(batches())).rejects.toThrow(
+      'connection lost in the second chunk',
+    );
+    expect(await tables(knex)).toBe(before);
+  });
+
+  it.each(BAD_RECOMPUTES)(
+    'POST /snapshots/recompute refuses %s with a 4xx and writes nothing',
+    async (_name, body) => {
+      const before = await tables(knex);
+      let req = request(server)
+        .post('/api/sla/snapshots/recompute')
+        .set('Authorization', user());
+      if (body !== undefined) {
+        req = req
+          .set('Content-Type', 'application/json')
+          .send(JSON.stringify(body));
+      }
+      const res = await req;
+      expect(res.status).toBeGreaterThanOrEqual(400);
+      expect(res.status).toBeLessThan(500);
+      expect(await tables(knex)).toBe(before);
+    },
+  );
+});
+
+type OpenApi = {
+  paths: Record<
+    string,
+    Record<string, { security?: unknown[]; parameters?: unknown[] }>
+  >;
+};
+
+/** Every documented route, read from openapi.yaml so that new routes are covered as they are added. */
+const ROUTES = Object.entries(
+  (
+    parse(
+      fs.readFileSync(path.join(__dirname, '../schema/openapi.yaml'), 'utf8'),
+    ) as OpenApi
+  ).paths,
+).flatMap(([route, ops]) =>
+  Object.entries(ops)
+    .filter(([method]) =>
+      ['get', 'post', 'put', 'patch', 'delete'].includes(method),
+    )
+    .map(([method, op]) => ({
+      method: method as 'get' | 'post' | 'put' | 'patch' | 'delete',
+      route,
+      url: `/api/sla${route
+        .replace('{kind}', 'component')
+        .replace('{namespace}', 'default')
+        .replace('{name}', 'cad-core')
+        .replace(/\{[^}]+\}/g, 'some-id')}`,
+      open: Array.isArray(op.security) && op.security.length === 0,
+    })),
+);
+
+describe('credentials and permissions on every documented route', () => {
+  let server: Awaited<ReturnType<typeof startTestBackend>>['server'];
+
+  beforeAll(async () => {
+    ({ server } = await startTestBackend({
+      features: [
+        slaPlugin,
+        mockServices.rootConfig.factory({ data: CONFIG }),
+        mockServices.database.factory(),
+        mockServices.permissions.factory({ result: AuthorizeResult.DENY }),
+        mockServices.scheduler.factory(),
+        mockServices.httpAuth.factory({
+          defaultCredentials: mockCredentials.none(),
+        }),
+        catalogServiceMock.factory({ entities: ENTITIES }),
+      ],
+    }));
+  });
+
+  it('reads a route table from openapi.yaml', () => {
+    expect(ROUTES.map(r => `${r.method.toUpperCase()} ${r.route}`)).toEqual(
+      expect.arrayContaining([
+        'POST /incidents',
+        'POST /incidents/import',
+        'POST /snapshots/recompute',
+        'GET /overview',
+        'GET /catalog',
+      ]),
+    );
+  });
+
+  it.each(ROUTES.filter(r => !r.open))(
+    '$method $route answers 401 without credentials',
+    async ({ method, url }) => {
+      const res = await request(server)[method](url).send({});
+      expect(res.status).toBe(401);
+    },
+  );
+
+  it.each(ROUTES.filter(r => !r.open))(
+    '$method $route answers 403 to a user the policy denies',
+    async ({ method, url }) => {
+      const res = await request(server)
+        [method](url)
+        .set('Authorization', user())
+        .send({});
+      expect(res.status).toBe(403);
+    },
+  );
+
+  it.each(ROUTES.filter(r => r.open))(
+    '$method $route is open, as documented',
+    async ({ method, url }) => {
+      const res = await request(server)[method](url);
+      expect(res.status).toBe(200);
+    },
+  );
+});
