@@ -164,6 +164,38 @@ describe.each(databases.eachSupportedId())(
         ]);
       });
 
+      it('lets concurrent writers of the same incidents in different orders all succeed', async () => {
+        const { knex, store } = await setup();
+        const ids = Array.from({ length: 1000 }, (_, i) => `INC-${i}`);
+        let seed = 7;
+        const random = () => {
+          seed = (seed * 48271) % 2147483647;
+          return seed / 2147483647;
+        };
+        // Random orders per writer and round: before rows were sorted, PostgreSQL found
+        // deadlocks in about one request of four here.
+        for (let round = 0; round < 4; round++) {
+          const writers = [0, 1, 2].map(w =>
+            store.upsertIncidents(
+              ids
+                .map(id => ({ id, key: random() }))
+                .sort((a, b) => a.key - b.key)
+                .map(({ id }) =>
+                  incident(id, { title: `round ${round} writer ${w}` }),
+                ),
+            ),
+          );
+          const results = await Promise.all(writers);
+          // Each writer accounts for all its rows; which writer "inserted" a row is only
+          // exact without concurrent writers of the same incidents.
+          expect(results.map(r => r.inserted + r.updated)).toEqual([
+            1000, 1000, 1000,
+          ]);
+        }
+        const [{ count }] = await knex('sla_incidents').count({ count: '*' });
+        expect(Number(count)).toBe(1000);
+      });
+
       it('accepts an empty batch', async () => {
         const { store } = await setup();
         await expect(store.upsertIncidents([])).resolves.toEqual({

@@ -112,6 +112,10 @@ function identity(source: string, id: string): string {
  * One INSERT … ON CONFLICT may not touch a row twice (PostgreSQL), so the last copy of a
  * repeated (source, id) wins, as it would if the copies were sent one after the other.
  */
+/**
+ * One row per identity (the last wins), sorted by identity: concurrent writers then lock
+ * rows in the same order, so overlapping batches wait for each other instead of deadlocking.
+ */
 function uniqueRows(incidents: Incident[], now: number): RawIncidentRow[] {
   const byIdentity = new Map<string, RawIncidentRow>();
   for (const incident of incidents) {
@@ -120,8 +124,18 @@ function uniqueRows(incidents: Incident[], now: number): RawIncidentRow[] {
       toRow(incident, now),
     );
   }
-  return [...byIdentity.values()];
+  return [...byIdentity.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : Number(a > b)))
+    .map(([, row]) => row);
 }
+
+/** PostgreSQL's deadlock and serialization failures: the transaction may simply be retried. */
+function isRetryableConflict(error: unknown): boolean {
+  const code = (error as { code?: unknown })?.code;
+  return code === '40P01' || code === '40001';
+}
+
+const WRITE_ATTEMPTS = 4;
 
 /** Incidents in sla_incidents, identified by (source, incident_id). */
 export class DatabaseIncidentStore implements IncidentStore {
@@ -151,7 +165,20 @@ export class DatabaseIncidentStore implements IncidentStore {
     // Counted before and after: a read that overlaps the write is never cached as current.
     this.changeCount++;
     try {
-      return await this.db.transaction(tx => this.writeRows(tx, rows));
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await this.db.transaction(tx => this.writeRows(tx, rows));
+        } catch (error) {
+          // Sorted rows rule out deadlocks between batches of this store, but other writers
+          // (another version, manual SQL) may still collide; the rolled-back batch is redone.
+          if (attempt >= WRITE_ATTEMPTS || !isRetryableConflict(error)) {
+            throw error;
+          }
+          await new Promise(r =>
+            setTimeout(r, 20 * attempt * (1 + Math.random())),
+          );
+        }
+      }
     } finally {
       this.changeCount++;
     }
