@@ -108,13 +108,28 @@ describe('createHttpClient', () => {
     expect(calls).toHaveLength(1);
   });
 
-  it('reports a body that is not JSON, without retrying', async () => {
-    const { http, calls } = client([new Response('{"incidents": [')]);
+  it('asks again when a 200 body is cut off, like any transient fault', async () => {
+    const { http, calls } = client([
+      new Response('{"incidents": ['),
+      json({ incidents: [] }),
+    ]);
+
+    await expect(http.getJson('https://x.test/e')).resolves.toMatchObject({
+      body: { incidents: [] },
+    });
+    expect(calls).toHaveLength(2);
+  });
+
+  it('reports a body that stays malformed once the retries are spent', async () => {
+    const { http, calls } = client(
+      Array.from({ length: 10 }, () => new Response('{"incidents": [')),
+    );
 
     await expect(http.getJson('https://x.test/e')).rejects.toThrow(
       /Malformed JSON from https:\/\/x.test\/e/,
     );
-    expect(calls).toHaveLength(1);
+    expect(calls.length).toBeGreaterThan(1);
+    expect(calls.length).toBeLessThan(10);
   });
 
   it('waits before the next request when the quota is used up', async () => {

@@ -270,20 +270,32 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
     url: string,
     init: RequestInit = {},
   ): Promise<HttpJsonResponse<T>> {
-    const res = await request(url, {
-      ...init,
-      headers: {
-        Accept: 'application/json',
-        ...(init.headers as Record<string, string>),
-      },
-    });
-    try {
-      return { ...res, body: JSON.parse(res.body) as T };
-    } catch (e) {
-      throw new HttpError(
-        `Malformed JSON from ${url}: ${(e as Error).message}`,
-        { url, status: res.status, cause: e },
-      );
+    for (let attempt = 0; ; attempt++) {
+      const res = await request(url, {
+        ...init,
+        headers: {
+          Accept: 'application/json',
+          ...(init.headers as Record<string, string>),
+        },
+      });
+      try {
+        return { ...res, body: JSON.parse(res.body) as T };
+      } catch (e) {
+        // A 200 whose body was cut off in transit is as transient as a 500: ask again. A
+        // body that stays malformed fails once the retries are spent.
+        const message = `Malformed JSON from ${url}: ${(e as Error).message}`;
+        if (attempt >= maxRetries) {
+          throw new HttpError(message, { url, status: res.status, cause: e });
+        }
+        const delayMs = backoff(attempt);
+        options.onRetry?.({
+          url,
+          attempt: attempt + 1,
+          delayMs,
+          reason: message,
+        });
+        await sleep(delayMs, init.signal ?? undefined);
+      }
     }
   }
 
