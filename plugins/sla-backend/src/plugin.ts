@@ -85,13 +85,6 @@ export const slaPlugin = createBackendPlugin({
         const entities = await DatabaseEntityStore.create({ database });
         const snapshots = await DatabaseSnapshotStore.create({ database });
         const syncStates = await DatabaseSyncStateStore.create({ database });
-        const compliance = new ComplianceService({
-          incidents,
-          terms,
-          entities,
-          snapshots,
-          slaConfig,
-        });
         const catalogSync = new CatalogSync({
           catalog: deps.catalog,
           auth: deps.auth,
@@ -99,6 +92,15 @@ export const slaPlugin = createBackendPlugin({
           terms,
           slaConfig,
           logger,
+        });
+        const compliance = new ComplianceService({
+          incidents,
+          terms,
+          entities,
+          snapshots,
+          slaConfig,
+          // A just-registered entity gets its SLA at once, not at the next scheduled sync.
+          readMissingEntity: ref => catalogSync.syncEntity(ref),
         });
 
         deps.permissionsRegistry.addPermissions(slaPermissions);

@@ -132,6 +132,15 @@ export class DatabaseEntityStore implements EntityStore {
     this.changeCount++;
   }
 
+  async upsertEntity(entity: Omit<SlaEntity, 'removedAt'>): Promise<void> {
+    this.changeCount++;
+    await this.db<RawEntityRow>(TABLE)
+      .insert(toRow(entity))
+      .onConflict('entity_ref')
+      .merge();
+    this.changeCount++;
+  }
+
   async listEntities(): Promise<SlaEntity[]> {
     const rows = await this.db<RawEntityRow>(TABLE)
       .whereNull('removed_at')

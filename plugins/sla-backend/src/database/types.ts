@@ -127,6 +127,8 @@ export interface SlaEntity {
 }
 
 export interface EntityStore {
+  /** Records one entity as present (clears removedAt), leaving every other entity as it is. */
+  upsertEntity(entity: Omit<SlaEntity, 'removedAt'>): Promise<void>;
   /**
    * Replaces the set of known SLA entities with `entities` in one transaction: upserts each,
    * and marks entities not in the list as removed (removedAt = now). Never deletes.

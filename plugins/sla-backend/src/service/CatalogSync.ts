@@ -1,13 +1,19 @@
-import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
+import {
+  AuthService,
+  BackstageCredentials,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
 import {
   Entity,
   RELATION_OWNED_BY,
+  parseEntityRef,
   RELATION_PART_OF,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
 import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
+  hasSlaAnnotations,
   parseSlaAnnotations,
   serializeTerms,
   SLA_ANNOTATIONS,
@@ -15,7 +21,7 @@ import {
   SLA_ANNOTATION_PREFIX,
   SlaConfig,
 } from '@servicelevel/plugin-sla-common';
-import { EntityStore, TermsStore } from '../database/types';
+import { EntityStore, SlaEntity, TermsStore } from '../database/types';
 
 /**
  * Reads every entity with SLA annotations from the catalog (with the plugin's own
@@ -37,14 +43,55 @@ export class CatalogSync {
   async run(
     now: number = Date.now(),
   ): Promise<{ entities: number; newVersions: number }> {
-    const { catalog, auth, logger } = this.deps;
-    const credentials = await auth.getOwnServiceCredentials();
+    const credentials = await this.deps.auth.getOwnServiceCredentials();
     const filter = [
       SLA_ANNOTATIONS.tier,
       ...SLA_OBJECTIVE_KEYS.map(k => SLA_ANNOTATION_PREFIX + k),
     ].map(key => ({ [`metadata.annotations.${key}`]: CATALOG_FILTER_EXISTS }));
-    const { items } = await catalog.getEntities({ filter }, { credentials });
+    const { items } = await this.deps.catalog.getEntities(
+      { filter },
+      { credentials },
+    );
+    const { rows, newVersions } = await this.record(items, credentials, now);
+    await this.deps.entities.syncEntities(rows, now);
+    return { entities: items.length, newVersions };
+  }
 
+  /**
+   * Reads one entity right away, for a request about an entity the scheduled sync has not
+   * seen yet (just registered, or the backend just started). Returns whether it has an SLA.
+   */
+  async syncEntity(
+    entityRef: string,
+    now: number = Date.now(),
+  ): Promise<boolean> {
+    try {
+      parseEntityRef(entityRef);
+    } catch {
+      return false; // not a ref at all: nothing to ask the catalog
+    }
+    if (entityRef.length > 255) {
+      return false; // longer than any ref the stores accept
+    }
+    const credentials = await this.deps.auth.getOwnServiceCredentials();
+    const entity = await this.deps.catalog.getEntityByRef(entityRef, {
+      credentials,
+    });
+    if (!entity || !hasSlaAnnotations(entity.metadata.annotations)) {
+      return false;
+    }
+    const { rows } = await this.record([entity], credentials, now);
+    await this.deps.entities.upsertEntity(rows[0]);
+    return true;
+  }
+
+  /** Stores a terms version for each entity whose effective terms changed; returns the rows. */
+  private async record(
+    items: Entity[],
+    credentials: BackstageCredentials,
+    now: number,
+  ) {
+    const { catalog, logger } = this.deps;
     const systemRefs = new Set<string>();
     for (const e of items) {
       const system = relationTarget(e, RELATION_PART_OF, 'system');
@@ -64,7 +111,7 @@ export class CatalogSync {
     }
 
     let newVersions = 0;
-    const rows = [];
+    const rows: Omit<SlaEntity, 'removedAt'>[] = [];
     for (const e of items) {
       const entityRef = stringifyEntityRef(e);
       const annotations = e.metadata.annotations ?? {};
@@ -101,8 +148,7 @@ export class CatalogSync {
         );
       }
     }
-    await this.deps.entities.syncEntities(rows, now);
-    return { entities: items.length, newVersions };
+    return { rows, newVersions };
   }
 }
 

@@ -122,6 +122,11 @@ export class ComplianceService {
       snapshots: SnapshotStore;
       slaConfig: SlaConfig;
       /**
+       * Reads an entity the stores do not know yet straight from the catalog (the scheduled
+       * sync may not have seen it); resolves true when it now has an SLA.
+       */
+      readMissingEntity?: (entityRef: string) => Promise<boolean>;
+      /**
        * How long a computed result may be served again (default 10 s; 0 turns caching off).
        * Any write through this process's stores drops the cache at once; the age bounds how
        * stale a running clock, or a write made by another replica, can look.
@@ -239,7 +244,10 @@ export class ComplianceService {
     versions: TermsVersion[];
     latest: TermsVersion;
   }> {
-    const entity = await this.deps.entities.getEntity(entityRef);
+    let entity = await this.deps.entities.getEntity(entityRef);
+    if (!entity && (await this.deps.readMissingEntity?.(entityRef))) {
+      entity = await this.deps.entities.getEntity(entityRef);
+    }
     const versions = entity ? await this.listVersions(entityRef) : [];
     if (!entity || entity.removedAt !== undefined || versions.length === 0) {
       throw new NotFoundError(

@@ -436,6 +436,28 @@ describe('sla router', () => {
       expect(res.body.error.message).toMatch(/^period: /);
     });
 
+    it('reads an entity the scheduled catalog sync has not seen yet straight from the catalog', async () => {
+      const { server } = await startTestBackend({
+        features: [
+          slaPlugin,
+          mockServices.rootConfig.factory({ data: CONFIG }),
+          mockServices.database.factory(),
+          mockServices.scheduler.factory({ skipTaskRunOnStartup: true }),
+          catalogServiceMock.factory({ entities: ENTITIES }),
+        ],
+      });
+      const catalogBefore = await request(server)
+        .get('/api/sla/catalog')
+        .set('Authorization', user());
+      expect(catalogBefore.body.items).toEqual([]);
+
+      const res = await request(server)
+        .get('/api/sla/entities/component/default/cad-core/compliance')
+        .set('Authorization', user());
+      expect(res.status).toBe(200);
+      expect(res.body.terms.tier).toBe('gold');
+    });
+
     it('answers 404 for an entity without an SLA', async () => {
       const server = await startBackend();
       const res = await request(server)
