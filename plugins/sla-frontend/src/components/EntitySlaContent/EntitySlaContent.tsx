@@ -255,9 +255,11 @@ const TermsSection = ({
 const PeriodView = ({
   value,
   ownerRef,
+  onPlanCreated,
 }: {
   value: EntityPeriodResult;
   ownerRef?: string;
+  onPlanCreated?: () => void;
 }) => {
   const { t } = useTranslationRef(slaTranslationRef);
   const objectiveLabel = useObjectiveLabel();
@@ -282,6 +284,7 @@ const PeriodView = ({
             objective={o.objective}
             period={value.period.key}
             ownerRef={ownerRef}
+            onCreated={onPlanCreated}
           />
         ) : null,
     },
@@ -398,6 +401,8 @@ export const EntitySlaContent = () => {
     r => r.type === RELATION_OWNED_BY,
   )?.targetRef;
   const [period, setPeriod] = useState<string | undefined>(undefined);
+  // Bumped when a plan is created from a breach, so the plans section below reloads.
+  const [plansVersion, setPlansVersion] = useState(0);
 
   const compliance = useAsync(
     async () =>
@@ -512,7 +517,11 @@ export const EntitySlaContent = () => {
       )}
       {value && !compliance.loading && (
         <Grid item xs={12}>
-          <PeriodView value={value} ownerRef={ownerRef} />
+          <PeriodView
+            value={value}
+            ownerRef={ownerRef}
+            onPlanCreated={() => setPlansVersion(v => v + 1)}
+          />
         </Grid>
       )}
 
@@ -540,7 +549,11 @@ export const EntitySlaContent = () => {
         <ReportsSection subject="entity" subjectRef={entityRef} />
       </Grid>
       <Grid item xs={12}>
-        <EntityPlansSection entityRef={entityRef} ownerRef={ownerRef} />
+        <EntityPlansSection
+          key={plansVersion}
+          entityRef={entityRef}
+          ownerRef={ownerRef}
+        />
       </Grid>
     </Grid>
   );
