@@ -7,3 +7,4 @@
 
 export * from './engine';
 export * from './permissions';
+export * from './plans';

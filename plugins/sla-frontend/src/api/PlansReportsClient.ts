@@ -5,80 +5,31 @@ import {
   FetchApi,
 } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
+import type {
+  Plan as SlaPlan,
+  PlanHistoryEntry,
+  PlanOrigin,
+  PlanStatus,
+} from '@servicelevel/plugin-sla-common';
 
 /** Types of the plans, reports and confirmation routes of sla-backend (issue 7). */
 
-/** @public */
-export type PlanStatus =
-  | 'proposed'
-  | 'approved'
-  | 'in-progress'
-  | 'done'
-  | 'dropped';
+export {
+  PLAN_STATUSES,
+  PLAN_TRANSITIONS,
+} from '@servicelevel/plugin-sla-common';
+export type {
+  PlanAction,
+  PlanHistoryEntry,
+  PlanOrigin,
+  PlanStatus,
+} from '@servicelevel/plugin-sla-common';
 
-/** @public */
-export const PLAN_STATUSES: readonly PlanStatus[] = [
-  'proposed',
-  'approved',
-  'in-progress',
-  'done',
-  'dropped',
-];
-
-/** Allowed next statuses, as the backend enforces them. @public */
-export const PLAN_TRANSITIONS: Record<PlanStatus, readonly PlanStatus[]> = {
-  proposed: ['approved', 'dropped'],
-  approved: ['in-progress', 'dropped'],
-  'in-progress': ['done', 'dropped'],
-  done: [],
-  dropped: [],
-};
-
-/** @public */
-export type PlanOrigin =
-  | { type: 'breach'; objective: string; period: string }
-  | { type: 'survey'; score: number; scale: number; note?: string }
-  | { type: 'review'; note?: string }
-  | { type: 'other'; note?: string };
-
-/** @public */
-export interface PlanAction {
-  id: string;
-  title: string;
-  assignee?: string;
-  dueDate?: string;
-  done: boolean;
-  createdAt: number;
-  doneAt?: number;
-}
-
-/** @public */
-export interface Plan {
-  id: string;
-  entityRef: string;
-  title: string;
-  description: string;
-  origin: PlanOrigin;
-  addresses: Array<{ objective: string; period: string }>;
-  owner: string;
-  targetDate: string;
-  status: PlanStatus;
-  actions: PlanAction[];
-  createdAt: number;
-  createdBy: string;
-  updatedAt: number;
+/** A plan as the API returns it, with whether it or its actions are overdue. @public */
+export type Plan = SlaPlan & {
   overdue: boolean;
   overdueActions: string[];
-}
-
-/** @public */
-export interface PlanHistoryEntry {
-  seq: number;
-  at: number;
-  by: string;
-  kind: 'created' | 'updated' | 'deleted';
-  changes: Array<{ field: string; from?: unknown; to?: unknown }>;
-}
+};
 
 /** An action as sent: existing actions keep their id. @public */
 export interface PlanActionInput {
