@@ -10,6 +10,7 @@ import {
   LinkedEntity,
 } from '@servicelevel/plugin-sla-node';
 import {
+  AccountsProvider,
   isRecord,
   linkedBy,
   mapRecords,
@@ -103,7 +104,10 @@ interface SlaTimes {
  * with `GET /rest/api/3/search/jql`, with first response and resolution read from the
  * request's SLA cycles (`/rest/servicedeskapi/request/{key}/sla`).
  */
-export class JiraServiceManagementProvider implements IncidentProvider {
+export class JiraServiceManagementProvider
+  extends AccountsProvider<JiraServiceManagementAccount>
+  implements IncidentProvider
+{
   readonly id = 'jira';
 
   static fromConfig(
@@ -135,18 +139,8 @@ export class JiraServiceManagementProvider implements IncidentProvider {
       : undefined;
   }
 
-  constructor(
-    private readonly accountList: JiraServiceManagementAccount[],
-    private readonly options: ProviderOptions = {},
-  ) {}
-
-  accounts(): string[] {
-    return this.accountList.map(a => a.id);
-  }
-
   async *sync(ctx: IncidentProviderSyncContext): AsyncIterable<IncidentPage> {
-    const account = this.accountList.find(a => a.id === ctx.account);
-    if (!account) throw new Error(`Unknown Jira account ${ctx.account}`);
+    const account = this.account(ctx.account);
     const http = createHttpClient({
       ...this.options.http,
       headers: { Authorization: account.authorization },

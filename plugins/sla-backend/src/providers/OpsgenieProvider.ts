@@ -15,6 +15,7 @@ import {
   LinkedEntity,
 } from '@servicelevel/plugin-sla-node';
 import {
+  AccountsProvider,
   isRecord,
   mapRecords,
   MalformedRecordError,
@@ -74,7 +75,10 @@ function afterCreation(
  * Opsgenie: incidents (`GET /v1/incidents`) or alerts (`GET /v2/alerts`) matching the
  * entity's `opsgenie.com/component-selector` query, following `paging.next`.
  */
-export class OpsgenieProvider implements IncidentProvider {
+export class OpsgenieProvider
+  extends AccountsProvider<OpsgenieAccount>
+  implements IncidentProvider
+{
   readonly id = 'opsgenie';
 
   static fromConfig(
@@ -105,18 +109,8 @@ export class OpsgenieProvider implements IncidentProvider {
       : undefined;
   }
 
-  constructor(
-    private readonly accountList: OpsgenieAccount[],
-    private readonly options: ProviderOptions = {},
-  ) {}
-
-  accounts(): string[] {
-    return this.accountList.map(a => a.id);
-  }
-
   async *sync(ctx: IncidentProviderSyncContext): AsyncIterable<IncidentPage> {
-    const account = this.accountList.find(a => a.id === ctx.account);
-    if (!account) throw new Error(`Unknown Opsgenie account ${ctx.account}`);
+    const account = this.account(ctx.account);
     const http = createHttpClient({
       ...this.options.http,
       headers: { Authorization: `GenieKey ${account.token}` },

@@ -9,6 +9,7 @@ import {
   LinkedEntity,
 } from '@servicelevel/plugin-sla-node';
 import {
+  AccountsProvider,
   isRecord,
   linkedBy,
   MalformedRecordError,
@@ -55,7 +56,10 @@ export interface PagerDutyAccount {
  * PagerDuty REST API v2: `GET /incidents` per linked service, and the first acknowledgement
  * from each incident's log entries.
  */
-export class PagerDutyProvider implements IncidentProvider {
+export class PagerDutyProvider
+  extends AccountsProvider<PagerDutyAccount>
+  implements IncidentProvider
+{
   readonly id = 'pagerduty';
 
   static fromConfig(
@@ -77,18 +81,8 @@ export class PagerDutyProvider implements IncidentProvider {
       : undefined;
   }
 
-  constructor(
-    private readonly accountList: PagerDutyAccount[],
-    private readonly options: ProviderOptions = {},
-  ) {}
-
-  accounts(): string[] {
-    return this.accountList.map(a => a.id);
-  }
-
   async *sync(ctx: IncidentProviderSyncContext): AsyncIterable<IncidentPage> {
-    const account = this.accountList.find(a => a.id === ctx.account);
-    if (!account) throw new Error(`Unknown PagerDuty account ${ctx.account}`);
+    const account = this.account(ctx.account);
     const http = createHttpClient({
       ...this.options.http,
       headers: {

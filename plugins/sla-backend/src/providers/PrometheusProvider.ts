@@ -12,7 +12,13 @@ import {
   IncidentProviderSyncContext,
   LinkedEntity,
 } from '@servicelevel/plugin-sla-node';
-import { isRecord, ProviderOptions, readAccounts, trimBaseUrl } from './common';
+import {
+  AccountsProvider,
+  isRecord,
+  ProviderOptions,
+  readAccounts,
+  trimBaseUrl,
+} from './common';
 
 /** A PromQL expression that is 1 while the service is up and 0 while it is down. */
 export const PROMETHEUS_QUERY_ANNOTATION = 'prometheus.io/availability-query';
@@ -48,7 +54,10 @@ interface Sample {
  * at most 11,000 points, turning stretches where it is 0 into outage incidents whose id is
  * the entity and the outage start, so a later run that sees the end updates the same one.
  */
-export class PrometheusProvider implements IncidentProvider {
+export class PrometheusProvider
+  extends AccountsProvider<PrometheusAccount>
+  implements IncidentProvider
+{
   readonly id = 'prometheus';
 
   static fromConfig(
@@ -97,18 +106,8 @@ export class PrometheusProvider implements IncidentProvider {
       : undefined;
   }
 
-  constructor(
-    private readonly accountList: PrometheusAccount[],
-    private readonly options: ProviderOptions = {},
-  ) {}
-
-  accounts(): string[] {
-    return this.accountList.map(a => a.id);
-  }
-
   async *sync(ctx: IncidentProviderSyncContext): AsyncIterable<IncidentPage> {
-    const account = this.accountList.find(a => a.id === ctx.account);
-    if (!account) throw new Error(`Unknown Prometheus account ${ctx.account}`);
+    const account = this.account(ctx.account);
     const http = createHttpClient({
       ...this.options.http,
       headers: account.authorization

@@ -10,6 +10,7 @@ import {
   LinkedEntity,
 } from '@servicelevel/plugin-sla-node';
 import {
+  AccountsProvider,
   isRecord,
   linkedBy,
   mapRecords,
@@ -78,7 +79,10 @@ export interface ServiceNowAccount {
  * ServiceNow Table API: `incident` rows whose business service or CI is the entity's
  * `servicenow.com/entity-id`, changed since the window start, paged by the `Link` header.
  */
-export class ServiceNowProvider implements IncidentProvider {
+export class ServiceNowProvider
+  extends AccountsProvider<ServiceNowAccount>
+  implements IncidentProvider
+{
   readonly id = 'servicenow';
 
   static fromConfig(
@@ -112,18 +116,8 @@ export class ServiceNowProvider implements IncidentProvider {
       : undefined;
   }
 
-  constructor(
-    private readonly accountList: ServiceNowAccount[],
-    private readonly options: ProviderOptions = {},
-  ) {}
-
-  accounts(): string[] {
-    return this.accountList.map(a => a.id);
-  }
-
   async *sync(ctx: IncidentProviderSyncContext): AsyncIterable<IncidentPage> {
-    const account = this.accountList.find(a => a.id === ctx.account);
-    if (!account) throw new Error(`Unknown ServiceNow account ${ctx.account}`);
+    const account = this.account(ctx.account);
     const http = createHttpClient({
       ...this.options.http,
       headers: { Authorization: account.authorization },

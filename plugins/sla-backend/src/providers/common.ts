@@ -11,6 +11,30 @@ export interface ProviderOptions {
   http?: Partial<HttpClientOptions>;
 }
 
+/**
+ * What every built-in provider shares: its configured accounts (several per vendor) and
+ * the options tests inject.
+ */
+export abstract class AccountsProvider<A extends { id: string }> {
+  abstract readonly id: string;
+
+  constructor(
+    protected readonly accountList: A[],
+    protected readonly options: ProviderOptions = {},
+  ) {}
+
+  accounts(): string[] {
+    return this.accountList.map(a => a.id);
+  }
+
+  /** The account a sync run is for; an id that is not configured is a programming error. */
+  protected account(id: string): A {
+    const account = this.accountList.find(a => a.id === id);
+    if (!account) throw new Error(`Unknown ${this.id} account ${id}`);
+    return account;
+  }
+}
+
 /** A record that cannot become an incident; it is logged, counted and skipped. */
 export class MalformedRecordError extends Error {}
 
