@@ -2,7 +2,11 @@
 // (service_ids[], since/until on created_at, sort_by=created_at:asc, limit/offset/more, the
 // 10,000 offset + limit ceiling) and GET /incidents/{id}/log_entries. Records are derived from
 // the fixture shapes in plugins/sla-backend/src/providers/__fixtures__ (ids and dates changed).
+// Also used by plugins/sla-backend/bench/sync.ts: `rate` adds a PagerDuty-like rate limit,
+// generateSpecs() builds a large deterministic incident set, and run as a forked child
+// process (IPC) it serves such a set out of the parent's event loop.
 import { createServer } from 'node:http';
+import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from './lib.mjs';
@@ -80,27 +84,85 @@ function logEntries(spec) {
 const sleep = ms => new Promise(r => setTimeout(r, ms));
 
 /**
+ * `count` deterministic incident specs spread over [from, to) across `services` services
+ * (ids P0000000…, services PSVC0000…): about 10 % still triggered (no log entries), 20 %
+ * acknowledged, 70 % acknowledged and resolved.
+ */
+export function generateSpecs({ count, services, from, to, seed = 42 }) {
+  let state = seed;
+  const rand = () => {
+    // mulberry32
+    state = (state + 0x6d2b79f5) | 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const prios = ['P1', 'P2', 'P2', 'P3', 'P3', 'P3', 'P4', 'P4', 'P4', 'P4'];
+  const specs = [];
+  const span = to - from;
+  for (let k = 0; k < count; k++) {
+    // Whole seconds, as PagerDuty's created_at has no milliseconds.
+    const createdAt =
+      Math.floor((from + ((k + rand()) / count) * span) / 1000) * 1000;
+    const spec = {
+      id: `P${String(k).padStart(7, '0')}`,
+      serviceId: `PSVC${String(k % services).padStart(4, '0')}`,
+      createdAt,
+      priority: prios[Math.floor(rand() * prios.length)],
+    };
+    const r = rand();
+    if (r >= 0.1) {
+      spec.ackAt = createdAt + 1000 * (1 + Math.floor(rand() * 7200));
+      if (r >= 0.3)
+        spec.resolvedAt = spec.ackAt + 1000 * Math.floor(rand() * 86_400);
+    }
+    specs.push(spec);
+  }
+  return specs;
+}
+
+/**
  * Starts the mock on a free loopback port. Options:
  *  - token: the expected API token
  *  - pageDelayMs: delay before each /incidents page (a slow vendor)
  *  - onIncidentsPage({ since, until, offset, serviceId }): called before a page is answered;
  *    may return a promise (e.g. to kill the backend at a chosen point)
- * Returns { url, add(specs), specs(), requests, close() }.
+ *  - rate: at most this many requests per wall-clock second (off by default); beyond it the
+ *    mock answers 429 with `Retry-After` and `ratelimit-reset` (whole seconds, rounded up, as
+ *    PagerDuty sends them) and `ratelimit-limit`/`ratelimit-remaining`; 2xx answers carry
+ *    the ratelimit-* headers too (`quotaOnSuccess: false`: without ratelimit-remaining, so
+ *    a client only learns of the limit from a 429).
+ *  - port: listen there instead of a free port
+ * Returns { url, add(specs), specs(), requests, stats, close() }; `stats` counts answers
+ * per kind (incidents, log_entries, throttled) and `requests` lists every non-429 request
+ * (`recordRequests: false` keeps only the counts).
  */
 export async function startMockPagerDuty(options = {}) {
   const token = options.token ?? 'resilience-pd-token';
   const bySpecId = new Map();
   let sorted = [];
   const requests = [];
+  const record =
+    options.recordRequests === false ? () => {} : r => requests.push(r);
+  const stats = { incidents: 0, log_entries: 0, throttled: 0 };
+  /** Per service, sorted like `sorted`; filled by add(). */
+  let byService = new Map();
   let number = 1000;
+  const rate = options.rate;
+  let window = -1;
+  let used = 0;
 
   const server = createServer(async (req, res) => {
     const url = new URL(req.url, 'http://127.0.0.1');
-    const send = (status, body) => {
+    let limitHeaders = {};
+    const send = (status, body, extra = {}) => {
       const text = JSON.stringify(body);
       res.writeHead(status, {
         'content-type': 'application/json',
         'content-length': Buffer.byteLength(text),
+        ...limitHeaders,
+        ...extra,
       });
       res.end(text);
     };
@@ -108,6 +170,36 @@ export async function startMockPagerDuty(options = {}) {
       if (req.headers.authorization !== `Token token=${token}`) {
         send(401, { error: { message: 'Unauthorized', code: 2006 } });
         return;
+      }
+      if (rate) {
+        const now = Date.now();
+        const w = Math.floor(now / 1000);
+        if (w !== window) {
+          window = w;
+          used = 0;
+        }
+        const reset = String(Math.ceil(((w + 1) * 1000 - now) / 1000));
+        limitHeaders = {
+          'ratelimit-limit': String(rate),
+          'ratelimit-reset': reset,
+        };
+        if (used >= rate) {
+          stats.throttled++;
+          send(
+            429,
+            {
+              error: {
+                message: 'Rate Limit Exceeded',
+                code: 2020,
+              },
+            },
+            { 'ratelimit-remaining': '0', 'retry-after': reset },
+          );
+          return;
+        }
+        used++;
+        if (options.quotaOnSuccess !== false)
+          limitHeaders['ratelimit-remaining'] = String(rate - used);
       }
       const limit = Math.min(Number(url.searchParams.get('limit') ?? 25), 100);
       const offset = Number(url.searchParams.get('offset') ?? 0);
@@ -125,7 +217,8 @@ export async function startMockPagerDuty(options = {}) {
           return;
         }
         const all = logEntries(spec);
-        requests.push({ at: Date.now(), kind: 'log_entries', id: spec.id });
+        stats.log_entries++;
+        record({ at: Date.now(), kind: 'log_entries', id: spec.id });
         send(200, {
           log_entries: all.slice(offset, offset + limit),
           limit,
@@ -150,10 +243,13 @@ export async function startMockPagerDuty(options = {}) {
         offset,
         serviceId: services.join(','),
       };
-      requests.push(info);
+      stats.incidents++;
+      record(info);
       if (options.onIncidentsPage) await options.onIncidentsPage(info);
       if (options.pageDelayMs) await sleep(options.pageDelayMs);
-      const matching = sorted.filter(
+      const pool =
+        services.length === 1 ? byService.get(services[0]) ?? [] : sorted;
+      const matching = pool.filter(
         s =>
           (services.length === 0 || services.includes(s.serviceId)) &&
           (Number.isNaN(since) || s.createdAt >= since) &&
@@ -172,17 +268,24 @@ export async function startMockPagerDuty(options = {}) {
       else res.destroy();
     }
   });
-  await new Promise(r => server.listen(0, '127.0.0.1', r));
+  await new Promise(r => server.listen(options.port ?? 0, '127.0.0.1', r));
   const { port } = server.address();
   return {
     url: `http://127.0.0.1:${port}`,
     token,
     requests,
+    stats,
     add(specs) {
       for (const s of specs) bySpecId.set(s.id, { ...s, number: number++ });
       sorted = [...bySpecId.values()].sort(
         (a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1),
       );
+      byService = new Map();
+      for (const s of sorted) {
+        const list = byService.get(s.serviceId);
+        if (list) list.push(s);
+        else byService.set(s.serviceId, [s]);
+      }
     },
     specs: () => [...bySpecId.values()],
     close: () =>
@@ -191,4 +294,24 @@ export async function startMockPagerDuty(options = {}) {
         server.close(() => r());
       }),
   };
+}
+
+// Forked with an IPC channel (bench/sync.ts): the parent sends { options, generate } and
+// gets { url, token }; then { stats: true } answers the counters and { close: true } exits.
+if (process.argv[1] === fileURLToPath(import.meta.url) && process.send) {
+  process.once('message', async ({ options, generate }) => {
+    const mock = await startMockPagerDuty({
+      ...options,
+      recordRequests: false,
+    });
+    if (generate) mock.add(generateSpecs(generate));
+    process.on('message', async m => {
+      if (m.stats) process.send({ stats: mock.stats });
+      if (m.close) {
+        await mock.close();
+        process.exit(0);
+      }
+    });
+    process.send({ url: mock.url, token: mock.token });
+  });
 }
