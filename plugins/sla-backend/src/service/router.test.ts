@@ -1,3 +1,4 @@
+/* eslint jest/expect-expect: ["error", { "assertFunctionNames": ["expect", "expectAuthEnforced"] }] */
 import {
   mockCredentials,
   mockServices,
@@ -133,6 +134,27 @@ async function startBackend(
 
 const user = () => mockCredentials.user.header();
 
+/** 401 without credentials, and 403 for a signed-in user the policy denies. */
+async function expectAuthEnforced(
+  method: 'get' | 'post',
+  path: string,
+  body?: { contentType?: string; data: string | object },
+) {
+  const server = await startBackend(AuthorizeResult.DENY);
+  const send = (req: request.Test) => {
+    if (!body) return req;
+    const typed = body.contentType
+      ? req.set('Content-Type', body.contentType)
+      : req;
+    return typed.send(body.data);
+  };
+  expect((await send(request(server)[method](path))).status).toBe(401);
+  expect(
+    (await send(request(server)[method](path).set('Authorization', user())))
+      .status,
+  ).toBe(403);
+}
+
 describe('sla router', () => {
   describe('POST /incidents', () => {
     it('stores a batch and reports what it wrote', async () => {
@@ -244,17 +266,9 @@ describe('sla router', () => {
     });
 
     it('answers 401 without credentials and 403 when the policy denies', async () => {
-      const server = await startBackend(AuthorizeResult.DENY);
-      const anonymous = await request(server)
-        .post('/api/sla/incidents')
-        .send({ incidents: [WORKED_EXAMPLE] });
-      expect(anonymous.status).toBe(401);
-
-      const denied = await request(server)
-        .post('/api/sla/incidents')
-        .set('Authorization', user())
-        .send({ incidents: [WORKED_EXAMPLE] });
-      expect(denied.status).toBe(403);
+      await expectAuthEnforced('post', '/api/sla/incidents', {
+        data: { incidents: [WORKED_EXAMPLE] },
+      });
     });
   });
 
@@ -314,17 +328,10 @@ describe('sla router', () => {
     });
 
     it('answers 401 without credentials and 403 when denied', async () => {
-      const server = await startBackend(AuthorizeResult.DENY);
-      expect(
-        (await request(server).post('/api/sla/incidents/import').send('x'))
-          .status,
-      ).toBe(401);
-      const denied = await request(server)
-        .post('/api/sla/incidents/import')
-        .set('Authorization', user())
-        .set('Content-Type', 'text/csv')
-        .send(`${header}\n`);
-      expect(denied.status).toBe(403);
+      await expectAuthEnforced('post', '/api/sla/incidents/import', {
+        contentType: 'text/csv',
+        data: `${header}\n`,
+      });
     });
   });
 
@@ -467,12 +474,10 @@ describe('sla router', () => {
     });
 
     it('answers 401 without credentials and 403 when denied', async () => {
-      const server = await startBackend(AuthorizeResult.DENY);
-      const path = '/api/sla/entities/component/default/cad-core/compliance';
-      expect((await request(server).get(path)).status).toBe(401);
-      expect(
-        (await request(server).get(path).set('Authorization', user())).status,
-      ).toBe(403);
+      await expectAuthEnforced(
+        'get',
+        '/api/sla/entities/component/default/cad-core/compliance',
+      );
     });
   });
 
@@ -552,15 +557,7 @@ describe('sla router', () => {
         .set('Authorization', user());
       expect(res.status).toBe(400);
       expect(res.body.error.message).toContain('groupBy');
-      expect((await request(server).get('/api/sla/overview')).status).toBe(401);
-      const denied = await startBackend(AuthorizeResult.DENY);
-      expect(
-        (
-          await request(denied)
-            .get('/api/sla/overview')
-            .set('Authorization', user())
-        ).status,
-      ).toBe(403);
+      await expectAuthEnforced('get', '/api/sla/overview');
     });
   });
 
@@ -584,15 +581,7 @@ describe('sla router', () => {
     });
 
     it('answers 401 and 403', async () => {
-      const server = await startBackend(AuthorizeResult.DENY);
-      expect((await request(server).get('/api/sla/catalog')).status).toBe(401);
-      expect(
-        (
-          await request(server)
-            .get('/api/sla/catalog')
-            .set('Authorization', user())
-        ).status,
-      ).toBe(403);
+      await expectAuthEnforced('get', '/api/sla/catalog');
     });
   });
 
@@ -605,22 +594,9 @@ describe('sla router', () => {
         .send({});
       expect(res.status).toBe(400);
       expect(res.body.error.message).toMatch(/^period: /);
-      expect(
-        (
-          await request(server)
-            .post('/api/sla/snapshots/recompute')
-            .send({ period: '2026-09' })
-        ).status,
-      ).toBe(401);
-      const denied = await startBackend(AuthorizeResult.DENY);
-      expect(
-        (
-          await request(denied)
-            .post('/api/sla/snapshots/recompute')
-            .set('Authorization', user())
-            .send({ period: '2026-09' })
-        ).status,
-      ).toBe(403);
+      await expectAuthEnforced('post', '/api/sla/snapshots/recompute', {
+        data: { period: '2026-09' },
+      });
     });
   });
 });
