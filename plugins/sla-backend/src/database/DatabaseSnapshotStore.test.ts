@@ -38,7 +38,7 @@ function result(
         target: { display: '99.9%', value: 99.9 },
         actual: { display: `${availability}%`, value: availability },
         status: 'met',
-        committed: true,
+        hasTarget: true,
       },
     ],
     incidents: [],

@@ -41,6 +41,22 @@ function toRow(snapshot: Snapshot): RawSnapshotRow {
   };
 }
 
+/**
+ * Snapshots published before the per-objective flag was renamed from `committed` to
+ * `hasTarget` are served under the new name; the figures themselves are untouched.
+ */
+function readStoredResult(json: string): PeriodResult {
+  const result = JSON.parse(json) as PeriodResult;
+  for (const objective of result.objectives) {
+    const legacy = objective as { committed?: boolean };
+    if (objective.hasTarget === undefined && legacy.committed !== undefined) {
+      objective.hasTarget = legacy.committed;
+      delete legacy.committed;
+    }
+  }
+  return result;
+}
+
 function fromRow(row: RawSnapshotRow): Snapshot {
   const snapshot: Snapshot = {
     entityRef: row.entity_ref,
@@ -48,7 +64,7 @@ function fromRow(row: RawSnapshotRow): Snapshot {
     periodStart: toNumber(row.period_start),
     periodEnd: toNumber(row.period_end),
     termsVersion: toNumber(row.terms_version),
-    result: JSON.parse(row.result) as PeriodResult,
+    result: readStoredResult(row.result),
     computedAt: toNumber(row.computed_at),
   };
   if (row.recomputed_by !== null) {

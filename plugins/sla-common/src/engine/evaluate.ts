@@ -37,8 +37,12 @@ export interface ObjectiveResult {
   /** Actual: display text and number (percent, ms or count) when there is one. */
   actual: { display: string; value?: number };
   status: ObjectiveStatus;
-  /** True for every objective with a target (all listed ones). */
-  committed: boolean;
+  /**
+   * The objective has a target in the terms in force: it is committed in SPEC's sense.
+   * Every listed objective has one, so this is always true; it is not the same as being
+   * counted in {@link PeriodResult.committed}, which also needs a decided status.
+   */
+  hasTarget: boolean;
 }
 
 /** The availability block of a period (SPEC §5.5). */
@@ -101,8 +105,10 @@ export interface PeriodResult {
     mtbfMs?: number;
   };
   /**
-   * Objectives met / committed. Committed counts decided objectives only: no-data is left
-   * out, and in an open period so are running and at-risk ones.
+   * Objectives met, and objectives counted: those with a target whose status is decided
+   * (met or breached). No-data is left out, and in an open period so are running and
+   * at-risk ones, so an open period reads "met of decided so far" (ENGINE.md, "Committed
+   * objectives"). This narrows SPEC §5.7, where committed means "has a target".
    */
   met: number;
   committed: number;
@@ -291,7 +297,7 @@ export function evaluatePeriod(input: EvaluatePeriodInput): PeriodResult {
               value: availability.availability,
             },
       status,
-      committed: true,
+      hasTarget: true,
     });
   }
 
@@ -395,7 +401,7 @@ export function evaluatePeriod(input: EvaluatePeriodInput): PeriodResult {
         target: { display: `≤ ${max}`, value: max },
         actual: { display: String(n), value: n },
         status,
-        committed: true,
+        hasTarget: true,
       });
     }
   }
@@ -410,7 +416,7 @@ export function evaluatePeriod(input: EvaluatePeriodInput): PeriodResult {
       target: { display: formatDuration(max, day), value: max },
       actual: { display: formatElapsed(longestMs, day), value: longestMs },
       status,
-      committed: true,
+      hasTarget: true,
     });
   }
   const mttrMs = outageCount > 0 ? downtimeMs / outageCount : undefined;
@@ -436,7 +442,7 @@ export function evaluatePeriod(input: EvaluatePeriodInput): PeriodResult {
           ? { display: 'no failures' }
           : { display: formatElapsed(mtbfMs, day), value: mtbfMs },
       status,
-      committed: true,
+      hasTarget: true,
     });
   }
 
@@ -445,7 +451,7 @@ export function evaluatePeriod(input: EvaluatePeriodInput): PeriodResult {
   // one, running and at-risk objectives are not yet decided, so "so far" reads met/decided
   // instead of counting every on-track objective as missed.
   const committed = objectives.filter(
-    o => o.committed && (o.status === 'met' || o.status === 'breached'),
+    o => o.hasTarget && (o.status === 'met' || o.status === 'breached'),
   ).length;
   const result: PeriodResult = {
     period: { key: period.key, start, end },
@@ -517,7 +523,7 @@ function timeObjective(
     target: { display, value: target.targetMs, percentile: pct },
     actual,
     status,
-    committed: true,
+    hasTarget: true,
   };
 }
 
