@@ -414,6 +414,10 @@ function fresh(
 const json = (r: unknown) => JSON.parse(JSON.stringify(r));
 const row = (r: PeriodResult, id: string) => r.incidents.find(i => i.id === id);
 
+// Creating and migrating a fresh PostgreSQL database alone can take longer than Jest's 5 s
+// default on a busy machine; every assertion here is on simulated time, none on speed.
+jest.setTimeout(120_000);
+
 const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
 
 describe.each(databases.eachSupportedId())(
