@@ -1,6 +1,11 @@
 import { createBusinessCalendar } from './calendar';
 import { readSlaConfig } from './config';
-import { achievementRate, evaluatePeriod, termsInForce } from './evaluate';
+import {
+  achievementRate,
+  evaluatePeriod,
+  percentOf,
+  termsInForce,
+} from './evaluate';
 import { periodFromRange, resolvePeriod } from './period';
 import { parseSlaAnnotations } from './terms';
 import type { Incident, SlaConfig, SlaTerms } from './types';
@@ -420,6 +425,46 @@ describe('counts, MTTR, MTBF and achievement', () => {
       objective: 'min-mtbf',
       status: 'met',
       actual: { display: 'no failures' },
+    });
+  });
+
+  it('min-mtbf with no failures is met also in a period with no agreed service time', () => {
+    const t = termsOf({
+      'servicelevel.io/service-hours': 'calendar:closed',
+      // A service day of a calendar with no hours is 0, so the target is given in hours.
+      'servicelevel.io/min-mtbf': '360h',
+    });
+    const r = evaluate(t, [], '2026-03');
+    expect(r.availability.astMs).toBe(0);
+    expect(r.objectives).toEqual([
+      expect.objectContaining({ objective: 'min-mtbf', status: 'met' }),
+    ]);
+    expect(r).toMatchObject({ met: 1, committed: 1, achievementRate: 100 });
+  });
+
+  it('gives percentages as the nearest double of the exact fraction (29 of 50 is 58)', () => {
+    expect(percentOf(29, 50)).toBe(58);
+    expect((29 / 50) * 100).not.toBe(58);
+    const t = termsOf({
+      'servicelevel.io/response-time': 'P3=1h@50%',
+      'servicelevel.io/timezone': 'UTC',
+    });
+    const incidents = Array.from({ length: 50 }, (_, i) => ({
+      source: 'api',
+      id: `i${i}`,
+      entityRef: 'component:default/x',
+      title: 't',
+      priority: 'P3' as const,
+      createdAt: Date.UTC(2026, 2, 2, 0, i),
+      // 29 of 50 acknowledged within the hour, 21 after two hours.
+      acknowledgedAt: Date.UTC(2026, 2, 2, i < 29 ? 0 : 2, i + 1),
+      resolvedAt: Date.UTC(2026, 2, 2, 3, i),
+    }));
+    const r = evaluate(t, incidents, '2026-03');
+    expect(r.objectives[0]).toMatchObject({
+      objective: 'response-time:P3',
+      status: 'met',
+      actual: { value: 58 },
     });
   });
 

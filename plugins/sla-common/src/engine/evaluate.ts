@@ -191,6 +191,15 @@ function scaled(pct: number): number {
   return Math.round(pct * 1e6);
 }
 
+/**
+ * part / whole as a percentage, with a single rounding: the double nearest the exact
+ * fraction (29 of 50 is 58, not 57.99999999999999 as (29 / 50) × 100 gives). Both
+ * operands are whole milliseconds or counts, so part × 100 is exact.
+ */
+export function percentOf(part: number, whole: number): number {
+  return (part * 100) / whole;
+}
+
 function pct3(x: number): string {
   return `${Math.floor(x * 1000 + 1e-9) / 1000}%`;
 }
@@ -260,7 +269,7 @@ export function evaluatePeriod(input: EvaluatePeriodInput): PeriodResult {
     status: 'no-target',
   };
   if (astMs > 0)
-    availability.availability = ((astMs - downtimeMs) / astMs) * 100;
+    availability.availability = percentOf(astMs - downtimeMs, astMs);
   const objectives: ObjectiveResult[] = [];
   if (terms.availability !== undefined) {
     const target = terms.availability;
@@ -425,7 +434,11 @@ export function evaluatePeriod(input: EvaluatePeriodInput): PeriodResult {
   if (terms.minMtbfMs !== undefined) {
     const min = terms.minMtbfMs;
     let status: ObjectiveStatus;
-    if (astMs <= 0) status = 'no-data';
+    // SPEC §5.6: with no failure MTBF is undefined and the objective is met, even in a
+    // period with no agreed service time (a month of holidays). Failures without any
+    // service time cannot be measured: no data.
+    if (outageCount === 0) status = complete ? 'met' : 'running';
+    else if (astMs <= 0) status = 'no-data';
     else if (mtbfMs !== undefined && mtbfMs < min) status = 'breached';
     else if (complete) status = 'met';
     else if (outageCount > 0 && elapsedAstMs > 0) {
@@ -467,7 +480,7 @@ export function evaluatePeriod(input: EvaluatePeriodInput): PeriodResult {
   };
   if (mttrMs !== undefined) result.outages.mttrMs = mttrMs;
   if (mtbfMs !== undefined) result.outages.mtbfMs = mtbfMs;
-  if (committed > 0) result.achievementRate = (met / committed) * 100;
+  if (committed > 0) result.achievementRate = percentOf(met, committed);
   return result;
 }
 
@@ -510,7 +523,7 @@ function timeObjective(
     if (complete) status = ok ? 'met' : 'breached';
     else if (!ok) status = pct === 100 ? 'breached' : 'at-risk';
     else status = t.openAtRisk ? 'at-risk' : 'running';
-    const share = (t.met / t.counted) * 100;
+    const share = percentOf(t.met, t.counted);
     actual = {
       display: `${t.met}/${t.counted} met (${pct3(
         share,
@@ -542,7 +555,7 @@ export function achievementRate(
     committed += r.committed;
   }
   return committed > 0
-    ? { met, committed, rate: (met / committed) * 100 }
+    ? { met, committed, rate: percentOf(met, committed) }
     : { met, committed };
 }
 

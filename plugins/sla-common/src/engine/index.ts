@@ -60,6 +60,7 @@ export type { ClockResult, ClockStatus, IncidentClocks } from './clocks';
 export {
   evaluatePeriod,
   achievementRate,
+  percentOf,
   termsInForce,
   incidentSourceCounts,
   DEFAULT_BUILTIN_SOURCES,
