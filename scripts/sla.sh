@@ -99,6 +99,11 @@ case "$cmd" in
     yarn tsc
     log "Lint"
     yarn backstage-cli repo lint
+    log "Format (prettier --check)"
+    yarn prettier --check .
+    # Reads the declarations tsc just wrote to dist-types; fails when a report.api.md is stale.
+    log "API reports (backstage-repo-tools api-reports --ci)"
+    yarn api-reports:check
     log "Unit and database tests"
     mkdir -p "$root/.cache"
     local_results="$root/.cache/jest-results.json"

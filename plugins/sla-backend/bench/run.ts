@@ -42,13 +42,15 @@ import {
   DatabaseTermsStore,
 } from '../src/database';
 import { ComplianceService } from '../src/service/ComplianceService';
+import {
+  CN_WORKDAYS_2026,
+  GOLD_TIER,
+  seededRandom,
+} from '../src/__testUtils__/slaConfig';
+import { arg } from './args';
 
 // ---------------------------------------------------------------- arguments
 
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
-}
 const SERVICES = Number(arg('services', '2000'));
 const GROUPS = Number(arg('groups', '40'));
 const INCIDENTS = Number(arg('incidents', '1000000'));
@@ -63,49 +65,34 @@ const HEAP_MB = arg('recompute-heap', '');
 const BATCH = 1000;
 const CONNECTIONS = 20;
 
+/**
+ * The rows the incident store reads for a window (its private `relevantTo`): created before
+ * `to` and not finished before `from`.
+ */
+function relevantTo(query: Knex.QueryBuilder, from: number, to: number) {
+  return query.where('created_at', '<', to).andWhere(q =>
+    q
+      .whereNull('resolved_at')
+      .orWhere('resolved_at', '>=', from)
+      .orWhere('acknowledged_at', '>=', from)
+      .orWhere(o =>
+        o
+          .whereNotNull('outage_start')
+          .andWhere(e =>
+            e.whereNull('outage_end').orWhere('outage_end', '>=', from),
+          ),
+      ),
+  );
+}
+
 // ---------------------------------------------------------------- data
 
-let seed = 42;
-function rand(): number {
-  // mulberry32: deterministic, so runs are comparable
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = seed;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-}
+const rand = seededRandom(42);
 
 const SLA = {
   defaultTimezone: 'UTC',
-  calendars: {
-    'cn-workdays': {
-      timezone: 'Asia/Shanghai',
-      hours: { 'mon-fri': '09:00-12:00,13:30-18:00' },
-      holidays: [
-        '2026-01-01',
-        '2026-02-16',
-        '2026-02-17',
-        '2026-02-18',
-        '2026-02-19',
-        '2026-02-20',
-        '2026-05-01',
-        '2026-10-01',
-        '2026-10-02',
-        '2026-10-05',
-        '2026-10-06',
-        '2026-10-07',
-      ],
-      workdays: ['2026-02-14', '2026-02-28', '2026-09-27', '2026-10-10'],
-    },
-  },
-  tiers: {
-    gold: {
-      'service-hours': '24x7',
-      availability: '99.95%',
-      'response-time': 'P1=5m P2=15m P3=1h P4=4h',
-      'resolution-time': 'P1=2h P2=4h P3=1d P4=3d',
-    },
-  },
+  calendars: { 'cn-workdays': CN_WORKDAYS_2026 },
+  tiers: { gold: GOLD_TIER },
 };
 const { config: slaConfig } = readSlaConfig(SLA);
 
@@ -277,24 +264,11 @@ async function measureRecompute(knex: Knex): Promise<RecomputeFigures> {
     const t = performance.now();
     let n = 0;
     for (let i = 0; i < refs.length; i += 100) {
-      const got = await knex('sla_incidents')
-        .whereIn('entity_ref', refs.slice(i, i + 100))
-        .where('created_at', '<', selTo)
-        .andWhere(q =>
-          q
-            .whereNull('resolved_at')
-            .orWhere('resolved_at', '>=', selFrom)
-            .orWhere('acknowledged_at', '>=', selFrom)
-            .orWhere(o =>
-              o
-                .whereNotNull('outage_start')
-                .andWhere(e =>
-                  e
-                    .whereNull('outage_end')
-                    .orWhere('outage_end', '>=', selFrom),
-                ),
-            ),
-        )
+      const got = await relevantTo(
+        knex('sla_incidents').whereIn('entity_ref', refs.slice(i, i + 100)),
+        selFrom,
+        selTo,
+      )
         // The store's ORDER BY (listForEntities), so that only the mapping and the
         // evaluation separate the two figures.
         .orderBy(['entity_ref', 'created_at', 'source', 'incident_id']);
@@ -555,24 +529,11 @@ async function benchOne(kind: 'sqlite' | 'pg') {
     if (EXPLAIN) {
       const monthStart = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
       const monthEnd = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
-      const query = knex('sla_incidents')
-        .where('entity_ref', ref(1))
-        .where('created_at', '<', monthEnd)
-        .andWhere(q =>
-          q
-            .whereNull('resolved_at')
-            .orWhere('resolved_at', '>=', monthStart)
-            .orWhere('acknowledged_at', '>=', monthStart)
-            .orWhere(o =>
-              o
-                .whereNotNull('outage_start')
-                .andWhere(e =>
-                  e
-                    .whereNull('outage_end')
-                    .orWhere('outage_end', '>=', monthStart),
-                ),
-            ),
-        )
+      const query = relevantTo(
+        knex('sla_incidents').where('entity_ref', ref(1)),
+        monthStart,
+        monthEnd,
+      )
         .orderBy(['created_at', 'source', 'incident_id'])
         .toQuery();
       const plan = await knex.raw(

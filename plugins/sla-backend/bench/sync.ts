@@ -31,13 +31,10 @@ import {
 import { applyDatabaseMigrations } from '../src/database/migrations';
 import { PagerDutyProvider } from '../src/providers/PagerDutyProvider';
 import { ProviderSync } from '../src/providers/ProviderSync';
+import { arg } from './args';
 
 // ---------------------------------------------------------------- arguments
 
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
-}
 const INCIDENTS = Number(arg('incidents', '100000'));
 const SERVICES = Number(arg('services', '50'));
 const RATE = Number(arg('rate', '500'));

@@ -19,20 +19,13 @@ import {
   readSlaConfig,
   resolvePeriod,
 } from '../src/engine';
+import { CN_WORKDAYS_2026, seededRandom } from '../src/__testUtils__/fixtures';
 
 const TOTAL = Number(process.argv[2] ?? 1_000_000);
 const SERVICES = Number(process.argv[3] ?? 2_000);
 const YEAR = 2026;
 
-let seed = 42;
-function rand(): number {
-  // mulberry32: deterministic so runs are comparable
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = seed;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-}
+const rand = seededRandom(42);
 
 let peakRss = 0;
 const sample = () => {
@@ -40,27 +33,7 @@ const sample = () => {
 };
 
 const { config } = readSlaConfig({
-  calendars: {
-    'cn-workdays': {
-      timezone: 'Asia/Shanghai',
-      hours: { 'mon-fri': '09:00-12:00,13:30-18:00' },
-      holidays: [
-        '2026-01-01',
-        '2026-02-16',
-        '2026-02-17',
-        '2026-02-18',
-        '2026-02-19',
-        '2026-02-20',
-        '2026-05-01',
-        '2026-10-01',
-        '2026-10-02',
-        '2026-10-05',
-        '2026-10-06',
-        '2026-10-07',
-      ],
-      workdays: ['2026-02-14', '2026-02-28', '2026-09-27', '2026-10-10'],
-    },
-  },
+  calendars: { 'cn-workdays': CN_WORKDAYS_2026 },
 });
 const objectives = {
   'servicelevel.io/availability': '99.9%',

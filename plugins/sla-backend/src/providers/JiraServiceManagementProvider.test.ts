@@ -1,13 +1,18 @@
 import { ConfigReader } from '@backstage/config';
 import { delay, http, HttpResponse, JsonBodyType } from 'msw';
-import { setupServer } from 'msw/node';
 import searchFixture from './__fixtures__/jira-search-jql.json';
 import slaFixture from './__fixtures__/jsm-request-sla.json';
 import {
   formatJqlTime,
   JiraServiceManagementProvider,
 } from './JiraServiceManagementProvider';
-import { clone, collect, FAST_HTTP, syncContext } from './__testUtils__';
+import {
+  clone,
+  collect,
+  FAST_HTTP,
+  syncContext,
+  useMockServer,
+} from './__testUtils__';
 
 const JIRA = 'https://acme.atlassian.net';
 const SEARCH = `${JIRA}/rest/api/3/search/jql`;
@@ -17,10 +22,7 @@ const ENTITY = {
 };
 const [ED1, ED2] = searchFixture.issues;
 
-const server = setupServer();
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-afterEach(() => server.resetHandlers());
-afterAll(() => server.close());
+const server = useMockServer();
 
 function provider(extra: Record<string, unknown> = {}) {
   return JiraServiceManagementProvider.fromConfig(

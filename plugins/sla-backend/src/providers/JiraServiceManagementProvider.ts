@@ -1,16 +1,15 @@
 import type { Config } from '@backstage/config';
 import type { Incident } from '@servicelevel/plugin-sla-common';
 import {
-  createHttpClient,
   HttpClient,
   HttpError,
   IncidentPage,
-  IncidentProvider,
   IncidentProviderSyncContext,
   LinkedEntity,
 } from '@servicelevel/plugin-sla-node';
 import {
   AccountsProvider,
+  basicAuth,
   isRecord,
   linkedBy,
   mapRecords,
@@ -19,7 +18,7 @@ import {
   optionalString,
   parseIsoInstant,
   ProviderOptions,
-  readAccounts,
+  providerFromConfig,
   recordLabel,
   requireInstant,
   requireString,
@@ -99,59 +98,52 @@ interface SlaTimes {
   resolution?: number | null;
 }
 
+const ACCOUNTS = {
+  vendor: 'jira',
+  isAccount: (c: Config) => c.has('baseUrl'),
+  read: (id: string, c: Config): JiraServiceManagementAccount => {
+    const email = c.getOptionalString('email');
+    const token = c.getString('token');
+    return {
+      id,
+      baseUrl: trimBaseUrl(c.getString('baseUrl')),
+      // Atlassian API tokens go with the account's email as Basic auth; without an
+      // email the token is sent as an OAuth 2.0 bearer token.
+      authorization: email ? basicAuth(email, token) : `Bearer ${token}`,
+      requestSla: c.getOptionalBoolean('requestSla') ?? true,
+      firstResponseSla:
+        c.getOptionalString('firstResponseSla') ?? 'Time to first response',
+      resolutionSla:
+        c.getOptionalString('resolutionSla') ?? 'Time to resolution',
+    };
+  },
+};
+
 /**
  * Jira Service Management (Cloud): issues of the entity's project (and component) found
  * with `GET /rest/api/3/search/jql`, with first response and resolution read from the
  * request's SLA cycles (`/rest/servicedeskapi/request/{key}/sla`).
  */
-export class JiraServiceManagementProvider
-  extends AccountsProvider<JiraServiceManagementAccount>
-  implements IncidentProvider
-{
+export class JiraServiceManagementProvider extends AccountsProvider<JiraServiceManagementAccount> {
   readonly id = 'jira';
 
-  static fromConfig(
-    config: Config,
-    options: ProviderOptions = {},
-  ): JiraServiceManagementProvider | undefined {
-    const accounts = readAccounts(config, 'jira', c => c.has('baseUrl')).map(
-      ({ id, config: c }): JiraServiceManagementAccount => {
-        const email = c.getOptionalString('email');
-        const token = c.getString('token');
-        return {
-          id,
-          baseUrl: trimBaseUrl(c.getString('baseUrl')),
-          // Atlassian API tokens go with the account's email as Basic auth; without an
-          // email the token is sent as an OAuth 2.0 bearer token.
-          authorization: email
-            ? `Basic ${Buffer.from(`${email}:${token}`).toString('base64')}`
-            : `Bearer ${token}`,
-          requestSla: c.getOptionalBoolean('requestSla') ?? true,
-          firstResponseSla:
-            c.getOptionalString('firstResponseSla') ?? 'Time to first response',
-          resolutionSla:
-            c.getOptionalString('resolutionSla') ?? 'Time to resolution',
-        };
-      },
+  static fromConfig(config: Config, options: ProviderOptions = {}) {
+    return providerFromConfig(
+      config,
+      ACCOUNTS,
+      accounts => new JiraServiceManagementProvider(accounts, options),
     );
-    return accounts.length
-      ? new JiraServiceManagementProvider(accounts, options)
-      : undefined;
+  }
+
+  protected headers(account: JiraServiceManagementAccount) {
+    return { Authorization: account.authorization };
   }
 
   async *sync(ctx: IncidentProviderSyncContext): AsyncIterable<IncidentPage> {
-    const account = this.account(ctx.account);
-    const http = createHttpClient({
-      ...this.options.http,
-      headers: { Authorization: account.authorization },
-    });
-    for (const { entity, values } of linkedBy(
-      ctx.entities,
-      JIRA_PROJECT_ANNOTATION,
-    )) {
-      for (const projectKey of values) {
-        yield* this.syncProject(http, account, ctx, entity, projectKey);
-      }
+    const { account, http } = this.connect(ctx);
+    const projects = linkedBy(ctx.entities, JIRA_PROJECT_ANNOTATION);
+    for (const { entity, value: projectKey } of projects) {
+      yield* this.syncProject(http, account, ctx, entity, projectKey);
     }
   }
 

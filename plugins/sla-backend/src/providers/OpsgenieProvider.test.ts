@@ -1,10 +1,15 @@
 import { ConfigReader } from '@backstage/config';
 import { delay, http, HttpResponse } from 'msw';
-import { setupServer } from 'msw/node';
 import incidentsFixture from './__fixtures__/opsgenie-incidents.json';
 import alertsFixture from './__fixtures__/opsgenie-alerts.json';
 import { OpsgenieProvider } from './OpsgenieProvider';
-import { clone, collect, FAST_HTTP, syncContext } from './__testUtils__';
+import {
+  clone,
+  collect,
+  FAST_HTTP,
+  syncContext,
+  useMockServer,
+} from './__testUtils__';
 
 const OG = 'https://api.opsgenie.com';
 const SELECTOR = 'tag:"service:orders" OR tag:"service:cart"';
@@ -14,10 +19,7 @@ const ENTITY = {
 };
 const [INC1, INC2] = incidentsFixture.data;
 
-const server = setupServer();
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-afterEach(() => server.resetHandlers());
-afterAll(() => server.close());
+const server = useMockServer();
 
 function provider(extra: Record<string, unknown> = {}) {
   return OpsgenieProvider.fromConfig(

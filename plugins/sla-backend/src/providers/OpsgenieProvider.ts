@@ -6,23 +6,22 @@
  */
 import type { Config } from '@backstage/config';
 import type { Incident } from '@servicelevel/plugin-sla-common';
-import {
-  createHttpClient,
+import type {
   HttpClient,
   IncidentPage,
-  IncidentProvider,
   IncidentProviderSyncContext,
   LinkedEntity,
 } from '@servicelevel/plugin-sla-node';
 import {
   AccountsProvider,
   isRecord,
+  lookbackStart,
   mapRecords,
   MalformedRecordError,
   optionalInstant,
   optionalString,
   ProviderOptions,
-  readAccounts,
+  providerFromConfig,
   recordLabel,
   requireInstant,
   requireString,
@@ -35,7 +34,6 @@ export const OPSGENIE_SELECTOR_ANNOTATION = 'opsgenie.com/component-selector';
 
 const DEFAULT_BASE_URL = 'https://api.opsgenie.com';
 const PAGE_LIMIT = 100;
-const DAY_MS = 86_400_000;
 /** Opsgenie priorities are P1–P5; P5 has no SLA priority of its own. */
 const DEFAULT_PRIORITIES = { P5: 'P4' } as const;
 const CLOSED_STATUSES = new Set(['closed', 'resolved']);
@@ -71,54 +69,48 @@ function afterCreation(
   return createdAt + value;
 }
 
+const ACCOUNTS = {
+  vendor: 'opsgenie',
+  isAccount: (c: Config) => c.has('token'),
+  read: (id: string, c: Config): OpsgenieAccount => {
+    const records = c.getOptionalString('records') ?? 'incidents';
+    if (records !== 'incidents' && records !== 'alerts') {
+      throw new Error(
+        `sla.providers.opsgenie (${id}): records must be "incidents" or "alerts", not "${records}"`,
+      );
+    }
+    return {
+      id,
+      token: c.getString('token'),
+      baseUrl: trimBaseUrl(c.getOptionalString('baseUrl') ?? DEFAULT_BASE_URL),
+      records,
+      lookbackDays: c.getOptionalNumber('lookbackDays') ?? 7,
+    };
+  },
+};
+
 /**
  * Opsgenie: incidents (`GET /v1/incidents`) or alerts (`GET /v2/alerts`) matching the
  * entity's `opsgenie.com/component-selector` query, following `paging.next`.
  */
-export class OpsgenieProvider
-  extends AccountsProvider<OpsgenieAccount>
-  implements IncidentProvider
-{
+export class OpsgenieProvider extends AccountsProvider<OpsgenieAccount> {
   readonly id = 'opsgenie';
 
-  static fromConfig(
-    config: Config,
-    options: ProviderOptions = {},
-  ): OpsgenieProvider | undefined {
-    const accounts = readAccounts(config, 'opsgenie', c => c.has('token')).map(
-      ({ id, config: c }): OpsgenieAccount => {
-        const records = c.getOptionalString('records') ?? 'incidents';
-        if (records !== 'incidents' && records !== 'alerts') {
-          throw new Error(
-            `sla.providers.opsgenie (${id}): records must be "incidents" or "alerts", not "${records}"`,
-          );
-        }
-        return {
-          id,
-          token: c.getString('token'),
-          baseUrl: trimBaseUrl(
-            c.getOptionalString('baseUrl') ?? DEFAULT_BASE_URL,
-          ),
-          records,
-          lookbackDays: c.getOptionalNumber('lookbackDays') ?? 7,
-        };
-      },
+  static fromConfig(config: Config, options: ProviderOptions = {}) {
+    return providerFromConfig(
+      config,
+      ACCOUNTS,
+      accounts => new OpsgenieProvider(accounts, options),
     );
-    return accounts.length
-      ? new OpsgenieProvider(accounts, options)
-      : undefined;
+  }
+
+  protected headers(account: OpsgenieAccount) {
+    return { Authorization: `GenieKey ${account.token}` };
   }
 
   async *sync(ctx: IncidentProviderSyncContext): AsyncIterable<IncidentPage> {
-    const account = this.account(ctx.account);
-    const http = createHttpClient({
-      ...this.options.http,
-      headers: { Authorization: `GenieKey ${account.token}` },
-    });
-    const since = Math.min(
-      ctx.since,
-      ctx.until - account.lookbackDays * DAY_MS,
-    );
+    const { account, http } = this.connect(ctx);
+    const since = lookbackStart(ctx, account.lookbackDays);
     for (const entity of ctx.entities) {
       // The whole value is one query (it may contain commas), unlike the id lists elsewhere.
       const selector = entity.annotations[OPSGENIE_SELECTOR_ANNOTATION]?.trim();

@@ -1,11 +1,16 @@
 import { ConfigReader } from '@backstage/config';
 import { delay, http, HttpResponse } from 'msw';
-import { setupServer } from 'msw/node';
 import incidentsFixture from './__fixtures__/pagerduty-incidents.json';
 import ackResolveFixture from './__fixtures__/pagerduty-incident-log-entries-ack-resolve.json';
 import triggerOnlyFixture from './__fixtures__/pagerduty-incident-log-entries.json';
 import { PagerDutyProvider } from './PagerDutyProvider';
-import { clone, collect, FAST_HTTP, syncContext } from './__testUtils__';
+import {
+  clone,
+  collect,
+  FAST_HTTP,
+  syncContext,
+  useMockServer,
+} from './__testUtils__';
 
 const EU = 'https://api.eu.pagerduty.com';
 const ENTITY = {
@@ -13,10 +18,7 @@ const ENTITY = {
   annotations: { 'pagerduty.com/service-id': 'PIJ90N7' },
 };
 
-const server = setupServer();
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-afterEach(() => server.resetHandlers());
-afterAll(() => server.close());
+const server = useMockServer();
 
 function provider(extra: Record<string, unknown> = {}) {
   return PagerDutyProvider.fromConfig(

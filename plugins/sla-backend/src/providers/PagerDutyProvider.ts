@@ -1,10 +1,8 @@
 import type { Config } from '@backstage/config';
 import type { Incident } from '@servicelevel/plugin-sla-common';
-import {
-  createHttpClient,
+import type {
   HttpClient,
   IncidentPage,
-  IncidentProvider,
   IncidentProviderSyncContext,
   LinkedEntity,
 } from '@servicelevel/plugin-sla-node';
@@ -12,15 +10,17 @@ import {
   AccountsProvider,
   isRecord,
   linkedBy,
+  lookbackStart,
   MalformedRecordError,
   optionalInstant,
   optionalString,
   ProviderOptions,
-  readAccounts,
+  providerFromConfig,
   recordLabel,
   requireInstant,
   requireString,
   resolvePriority,
+  skipRecord,
   trimBaseUrl,
 } from './common';
 
@@ -32,7 +32,6 @@ const DEFAULT_BASE_URL = 'https://api.pagerduty.com';
 const PAGE_LIMIT = 100;
 /** PagerDuty refuses offset + limit above this for classic pagination. */
 const MAX_OFFSET_PLUS_LIMIT = 10_000;
-const DAY_MS = 86_400_000;
 const ACK_TYPES = new Set([
   'acknowledge_log_entry',
   'acknowledgement_log_entry',
@@ -52,58 +51,46 @@ export interface PagerDutyAccount {
   lookbackDays: number;
 }
 
+const ACCOUNTS = {
+  vendor: 'pagerduty',
+  isAccount: (c: Config) => c.has('token'),
+  read: (id: string, c: Config): PagerDutyAccount => ({
+    id,
+    token: c.getString('token'),
+    baseUrl: trimBaseUrl(c.getOptionalString('baseUrl') ?? DEFAULT_BASE_URL),
+    lookbackDays: c.getOptionalNumber('lookbackDays') ?? 7,
+  }),
+};
+
 /**
  * PagerDuty REST API v2: `GET /incidents` per linked service, and the first acknowledgement
  * from each incident's log entries.
  */
-export class PagerDutyProvider
-  extends AccountsProvider<PagerDutyAccount>
-  implements IncidentProvider
-{
+export class PagerDutyProvider extends AccountsProvider<PagerDutyAccount> {
   readonly id = 'pagerduty';
 
-  static fromConfig(
-    config: Config,
-    options: ProviderOptions = {},
-  ): PagerDutyProvider | undefined {
-    const accounts = readAccounts(config, 'pagerduty', c => c.has('token')).map(
-      ({ id, config: c }) => ({
-        id,
-        token: c.getString('token'),
-        baseUrl: trimBaseUrl(
-          c.getOptionalString('baseUrl') ?? DEFAULT_BASE_URL,
-        ),
-        lookbackDays: c.getOptionalNumber('lookbackDays') ?? 7,
-      }),
+  static fromConfig(config: Config, options: ProviderOptions = {}) {
+    return providerFromConfig(
+      config,
+      ACCOUNTS,
+      accounts => new PagerDutyProvider(accounts, options),
     );
-    return accounts.length
-      ? new PagerDutyProvider(accounts, options)
-      : undefined;
+  }
+
+  protected headers(account: PagerDutyAccount) {
+    return {
+      Authorization: `Token token=${account.token}`,
+      Accept: 'application/vnd.pagerduty+json;version=2',
+    };
   }
 
   async *sync(ctx: IncidentProviderSyncContext): AsyncIterable<IncidentPage> {
-    const account = this.account(ctx.account);
-    const http = createHttpClient({
-      ...this.options.http,
-      headers: {
-        Authorization: `Token token=${account.token}`,
-        Accept: 'application/vnd.pagerduty+json;version=2',
-      },
-    });
-    const since = Math.min(
-      ctx.since,
-      ctx.until - account.lookbackDays * DAY_MS,
-    );
-    const isFirst = this.accountList[0].id === account.id;
-    for (const { entity, values } of linkedBy(
-      ctx.entities,
-      PAGERDUTY_SERVICE_ANNOTATION,
-    )) {
-      const wanted = entity.annotations[PAGERDUTY_ACCOUNT_ANNOTATION];
-      if (wanted ? wanted !== account.id : !isFirst) continue;
-      for (const serviceId of values) {
-        yield* this.syncService(http, account, ctx, entity, serviceId, since);
-      }
+    const { account, http } = this.connect(ctx);
+    const since = lookbackStart(ctx, account.lookbackDays);
+    const services = linkedBy(ctx.entities, PAGERDUTY_SERVICE_ANNOTATION);
+    for (const { entity, value: serviceId } of services) {
+      if (!this.serves(account, entity, PAGERDUTY_ACCOUNT_ANNOTATION)) continue;
+      yield* this.syncService(http, account, ctx, entity, serviceId, since);
     }
   }
 
@@ -147,12 +134,8 @@ export class PagerDutyProvider
           lastCreated = incident.createdAt;
         } catch (e) {
           if (!(e instanceof MalformedRecordError)) throw e;
-          const reason = `PagerDuty incident ${recordLabel(raw, 'id')}: ${
-            e.message
-          }`;
-          ctx.logger.warn(`Skipping malformed record ${reason}`);
-          page.skipped++;
-          page.skipReason ??= reason;
+          const label = `PagerDuty incident ${recordLabel(raw, 'id')}`;
+          skipRecord(page, label, e, ctx.logger);
         }
       }
       yield page;

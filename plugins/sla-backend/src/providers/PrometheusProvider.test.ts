@@ -1,6 +1,5 @@
 import { ConfigReader } from '@backstage/config';
 import { delay, http, HttpResponse } from 'msw';
-import { setupServer } from 'msw/node';
 import queryRangeFixture from './__fixtures__/prometheus-query-range.json';
 import {
   availabilityQuery,
@@ -8,7 +7,13 @@ import {
   MAX_POINTS_PER_SERIES,
   PrometheusProvider,
 } from './PrometheusProvider';
-import { clone, collect, FAST_HTTP, syncContext } from './__testUtils__';
+import {
+  clone,
+  collect,
+  FAST_HTTP,
+  syncContext,
+  useMockServer,
+} from './__testUtils__';
 
 const PROM = 'https://prometheus.acme.com';
 const QUERY_RANGE = `${PROM}/api/v1/query_range`;
@@ -18,10 +23,7 @@ const ENTITY = {
   annotations: { 'prometheus.io/availability-query': 'up{job="node"}' },
 };
 
-const server = setupServer();
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-afterEach(() => server.resetHandlers());
-afterAll(() => server.close());
+const server = useMockServer();
 
 function provider(extra: Record<string, unknown> = {}) {
   return PrometheusProvider.fromConfig(

@@ -4,19 +4,19 @@ import {
   PRIORITIES,
   Priority,
 } from '@servicelevel/plugin-sla-common';
-import {
-  createHttpClient,
+import type {
   HttpClient,
   IncidentPage,
-  IncidentProvider,
   IncidentProviderSyncContext,
   LinkedEntity,
 } from '@servicelevel/plugin-sla-node';
 import {
   AccountsProvider,
+  basicAuth,
+  DAY_MS,
   isRecord,
   ProviderOptions,
-  readAccounts,
+  providerFromConfig,
   trimBaseUrl,
 } from './common';
 
@@ -27,7 +27,6 @@ export const PROMETHEUS_ACCOUNT_ANNOTATION = 'prometheus.io/account';
 
 /** Prometheus refuses a range query that would return more than 11,000 points per series. */
 export const MAX_POINTS_PER_SERIES = 11_000;
-const DAY_MS = 86_400_000;
 
 export interface PrometheusAccount {
   id: string;
@@ -49,77 +48,73 @@ interface Sample {
   down: boolean;
 }
 
+function readAuthorization(c: Config): string | undefined {
+  const token = c.getOptionalString('token');
+  const username = c.getOptionalString('username');
+  if (token) return `Bearer ${token}`;
+  return username ? basicAuth(username, c.getString('password')) : undefined;
+}
+
+const ACCOUNTS = {
+  vendor: 'prometheus',
+  isAccount: (c: Config) => c.has('baseUrl'),
+  read: (id: string, c: Config): PrometheusAccount => {
+    const priority = c.getOptionalString('defaultPriority') ?? 'P2';
+    if (!PRIORITIES.includes(priority as Priority)) {
+      throw new Error(
+        `sla.providers.prometheus (${id}): defaultPriority must be one of ${PRIORITIES.join(
+          ', ',
+        )}, not "${priority}"`,
+      );
+    }
+    const stepSeconds = c.getOptionalNumber('stepSeconds') ?? 60;
+    if (!Number.isInteger(stepSeconds) || stepSeconds < 1) {
+      throw new Error(
+        `sla.providers.prometheus (${id}): stepSeconds must be a whole number of seconds ≥ 1`,
+      );
+    }
+    return {
+      id,
+      baseUrl: trimBaseUrl(c.getString('baseUrl')),
+      authorization: readAuthorization(c),
+      stepMs: stepSeconds * 1000,
+      priority: priority as Priority,
+      labelMetric: c.getOptionalString('labelMetric') ?? 'up',
+      maxOutageLookbackMs:
+        (c.getOptionalNumber('maxOutageLookbackDays') ?? 7) * DAY_MS,
+    };
+  },
+};
+
 /**
  * Prometheus availability: `query_range` over the entity's availability query, in chunks of
  * at most 11,000 points, turning stretches where it is 0 into outage incidents whose id is
  * the entity and the outage start, so a later run that sees the end updates the same one.
  */
-export class PrometheusProvider
-  extends AccountsProvider<PrometheusAccount>
-  implements IncidentProvider
-{
+export class PrometheusProvider extends AccountsProvider<PrometheusAccount> {
   readonly id = 'prometheus';
 
-  static fromConfig(
-    config: Config,
-    options: ProviderOptions = {},
-  ): PrometheusProvider | undefined {
-    const accounts = readAccounts(config, 'prometheus', c =>
-      c.has('baseUrl'),
-    ).map(({ id, config: c }): PrometheusAccount => {
-      const token = c.getOptionalString('token');
-      const username = c.getOptionalString('username');
-      let authorization: string | undefined;
-      if (token) authorization = `Bearer ${token}`;
-      else if (username) {
-        authorization = `Basic ${Buffer.from(
-          `${username}:${c.getString('password')}`,
-        ).toString('base64')}`;
-      }
-      const priority = c.getOptionalString('defaultPriority') ?? 'P2';
-      if (!PRIORITIES.includes(priority as Priority)) {
-        throw new Error(
-          `sla.providers.prometheus (${id}): defaultPriority must be one of ${PRIORITIES.join(
-            ', ',
-          )}, not "${priority}"`,
-        );
-      }
-      const stepSeconds = c.getOptionalNumber('stepSeconds') ?? 60;
-      if (!Number.isInteger(stepSeconds) || stepSeconds < 1) {
-        throw new Error(
-          `sla.providers.prometheus (${id}): stepSeconds must be a whole number of seconds ≥ 1`,
-        );
-      }
-      return {
-        id,
-        baseUrl: trimBaseUrl(c.getString('baseUrl')),
-        authorization,
-        stepMs: stepSeconds * 1000,
-        priority: priority as Priority,
-        labelMetric: c.getOptionalString('labelMetric') ?? 'up',
-        maxOutageLookbackMs:
-          (c.getOptionalNumber('maxOutageLookbackDays') ?? 7) * DAY_MS,
-      };
-    });
-    return accounts.length
-      ? new PrometheusProvider(accounts, options)
-      : undefined;
+  static fromConfig(config: Config, options: ProviderOptions = {}) {
+    return providerFromConfig(
+      config,
+      ACCOUNTS,
+      accounts => new PrometheusProvider(accounts, options),
+    );
+  }
+
+  protected headers(account: PrometheusAccount): Record<string, string> {
+    return account.authorization
+      ? { Authorization: account.authorization }
+      : {};
   }
 
   async *sync(ctx: IncidentProviderSyncContext): AsyncIterable<IncidentPage> {
-    const account = this.account(ctx.account);
-    const http = createHttpClient({
-      ...this.options.http,
-      headers: account.authorization
-        ? { Authorization: account.authorization }
-        : {},
-    });
-    const isFirst = this.accountList[0].id === account.id;
+    const { account, http } = this.connect(ctx);
     for (const entity of ctx.entities) {
       const raw = entity.annotations[PROMETHEUS_QUERY_ANNOTATION]?.trim();
       if (!raw) continue;
-      const wanted = entity.annotations[PROMETHEUS_ACCOUNT_ANNOTATION];
-      if (wanted ? wanted !== account.id : !isFirst) continue;
+      if (!this.serves(account, entity, PROMETHEUS_ACCOUNT_ANNOTATION))
+        continue;
       yield await this.syncEntity(
         http,
         account,

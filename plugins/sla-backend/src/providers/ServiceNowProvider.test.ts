@@ -1,11 +1,16 @@
 import { ConfigReader } from '@backstage/config';
 import { delay, http, HttpResponse } from 'msw';
-import { setupServer } from 'msw/node';
 import incidentsFixture from './__fixtures__/servicenow-incidents.json';
 import headersFixture from './__fixtures__/servicenow-incidents.headers.json';
 import taskSlaFixture from './__fixtures__/servicenow-task-sla.json';
 import { parseServiceNowTime, ServiceNowProvider } from './ServiceNowProvider';
-import { clone, collect, FAST_HTTP, syncContext } from './__testUtils__';
+import {
+  clone,
+  collect,
+  FAST_HTTP,
+  syncContext,
+  useMockServer,
+} from './__testUtils__';
 
 const SN = 'https://instance.servicenow.com';
 const CI = 'a9c0c8d2c6112276018f7705562f9cb0';
@@ -15,10 +20,7 @@ const ENTITY = {
 };
 const FIXTURE_ROW = incidentsFixture.result[0];
 
-const server = setupServer();
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-afterEach(() => server.resetHandlers());
-afterAll(() => server.close());
+const server = useMockServer();
 
 function provider(extra: Record<string, unknown> = {}) {
   return ServiceNowProvider.fromConfig(

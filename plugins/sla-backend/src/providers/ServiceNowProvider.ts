@@ -1,16 +1,15 @@
 import type { Config } from '@backstage/config';
 import type { Incident } from '@servicelevel/plugin-sla-common';
 import {
-  createHttpClient,
   HttpClient,
   HttpError,
   IncidentPage,
-  IncidentProvider,
   IncidentProviderSyncContext,
   LinkedEntity,
 } from '@servicelevel/plugin-sla-node';
 import {
   AccountsProvider,
+  basicAuth,
   isRecord,
   linkedBy,
   mapRecords,
@@ -18,7 +17,7 @@ import {
   optionalInstant,
   optionalString,
   ProviderOptions,
-  readAccounts,
+  providerFromConfig,
   recordLabel,
   requireInstant,
   requireString,
@@ -75,61 +74,53 @@ export interface ServiceNowAccount {
   responseSlaQuery: string;
 }
 
+const ACCOUNTS = {
+  vendor: 'servicenow',
+  isAccount: (c: Config) => c.has('baseUrl'),
+  read: (id: string, c: Config): ServiceNowAccount => {
+    const token = c.getOptionalString('token');
+    return {
+      id,
+      baseUrl: trimBaseUrl(c.getString('baseUrl')),
+      authorization: token
+        ? `Bearer ${token}`
+        : basicAuth(c.getString('username'), c.getString('password')),
+      entityIdFields: c.getOptionalStringArray('entityIdFields') ?? [
+        'business_service',
+        'cmdb_ci',
+      ],
+      responseSla: c.getOptionalBoolean('responseSla') ?? true,
+      responseSlaQuery:
+        c.getOptionalString('responseSlaQuery') ?? 'sla.target=response',
+    };
+  },
+};
+
 /**
  * ServiceNow Table API: `incident` rows whose business service or CI is the entity's
  * `servicenow.com/entity-id`, changed since the window start, paged by the `Link` header.
  */
-export class ServiceNowProvider
-  extends AccountsProvider<ServiceNowAccount>
-  implements IncidentProvider
-{
+export class ServiceNowProvider extends AccountsProvider<ServiceNowAccount> {
   readonly id = 'servicenow';
 
-  static fromConfig(
-    config: Config,
-    options: ProviderOptions = {},
-  ): ServiceNowProvider | undefined {
-    const accounts = readAccounts(config, 'servicenow', c =>
-      c.has('baseUrl'),
-    ).map(({ id, config: c }): ServiceNowAccount => {
-      const token = c.getOptionalString('token');
-      const authorization = token
-        ? `Bearer ${token}`
-        : `Basic ${Buffer.from(
-            `${c.getString('username')}:${c.getString('password')}`,
-          ).toString('base64')}`;
-      return {
-        id,
-        baseUrl: trimBaseUrl(c.getString('baseUrl')),
-        authorization,
-        entityIdFields: c.getOptionalStringArray('entityIdFields') ?? [
-          'business_service',
-          'cmdb_ci',
-        ],
-        responseSla: c.getOptionalBoolean('responseSla') ?? true,
-        responseSlaQuery:
-          c.getOptionalString('responseSlaQuery') ?? 'sla.target=response',
-      };
-    });
-    return accounts.length
-      ? new ServiceNowProvider(accounts, options)
-      : undefined;
+  static fromConfig(config: Config, options: ProviderOptions = {}) {
+    return providerFromConfig(
+      config,
+      ACCOUNTS,
+      accounts => new ServiceNowProvider(accounts, options),
+    );
+  }
+
+  protected headers(account: ServiceNowAccount) {
+    return { Authorization: account.authorization };
   }
 
   async *sync(ctx: IncidentProviderSyncContext): AsyncIterable<IncidentPage> {
-    const account = this.account(ctx.account);
-    const http = createHttpClient({
-      ...this.options.http,
-      headers: { Authorization: account.authorization },
-    });
+    const { account, http } = this.connect(ctx);
     const state = { responseSla: account.responseSla };
-    for (const { entity, values } of linkedBy(
-      ctx.entities,
-      SERVICENOW_ENTITY_ANNOTATION,
-    )) {
-      for (const ciId of values) {
-        yield* this.syncEntity(http, account, state, ctx, entity, ciId);
-      }
+    const linked = linkedBy(ctx.entities, SERVICENOW_ENTITY_ANNOTATION);
+    for (const { entity, value: ciId } of linked) {
+      yield* this.syncEntity(http, account, state, ctx, entity, ciId);
     }
   }
 

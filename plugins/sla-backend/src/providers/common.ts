@@ -1,10 +1,17 @@
 import type { Config } from '@backstage/config';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { Incident, Priority } from '@servicelevel/plugin-sla-common';
-import type {
+import {
+  createHttpClient,
+  HttpClient,
   HttpClientOptions,
+  IncidentPage,
+  IncidentProvider,
+  IncidentProviderSyncContext,
   LinkedEntity,
 } from '@servicelevel/plugin-sla-node';
+
+export const DAY_MS = 86_400_000;
 
 /** Options every built-in provider accepts besides its config (tests inject fast retries). */
 export interface ProviderOptions {
@@ -15,8 +22,15 @@ export interface ProviderOptions {
  * What every built-in provider shares: its configured accounts (several per vendor) and
  * the options tests inject.
  */
-export abstract class AccountsProvider<A extends { id: string }> {
+export abstract class AccountsProvider<A extends { id: string }>
+  implements IncidentProvider
+{
   abstract readonly id: string;
+
+  abstract sync(ctx: IncidentProviderSyncContext): AsyncIterable<IncidentPage>;
+
+  /** The headers every request for this account carries (authorization, API version). */
+  protected abstract headers(account: A): Record<string, string>;
 
   constructor(
     protected readonly accountList: A[],
@@ -33,6 +47,69 @@ export abstract class AccountsProvider<A extends { id: string }> {
     if (!account) throw new Error(`Unknown ${this.id} account ${id}`);
     return account;
   }
+
+  /** The account of a sync run and an HTTP client that authenticates as it. */
+  protected connect(ctx: IncidentProviderSyncContext): {
+    account: A;
+    http: HttpClient;
+  } {
+    const account = this.account(ctx.account);
+    const http = createHttpClient({
+      ...this.options.http,
+      headers: this.headers(account),
+    });
+    return { account, http };
+  }
+
+  /**
+   * Whether an account serves an entity: the one the entity names in `annotation`, or
+   * without that annotation the first configured account.
+   */
+  protected serves(
+    account: A,
+    entity: LinkedEntity,
+    annotation: string,
+  ): boolean {
+    const wanted = entity.annotations[annotation];
+    return wanted
+      ? wanted === account.id
+      : this.accountList[0].id === account.id;
+  }
+}
+
+/**
+ * A built-in provider from `sla.providers.<vendor>` (see readAccounts), or undefined when
+ * no account is configured.
+ */
+export function providerFromConfig<A extends { id: string }, P>(
+  config: Config,
+  accounts: {
+    vendor: string;
+    isAccount: (c: Config) => boolean;
+    read: (id: string, c: Config) => A;
+  },
+  create: (accountList: A[]) => P,
+): P | undefined {
+  const list = readAccounts(config, accounts.vendor, accounts.isAccount).map(
+    ({ id, config: c }) => accounts.read(id, c),
+  );
+  return list.length ? create(list) : undefined;
+}
+
+/**
+ * The start of a run's window for vendors that search by creation time only: at least
+ * `days` before `until`, so records created earlier show their later changes.
+ */
+export function lookbackStart(
+  ctx: IncidentProviderSyncContext,
+  days: number,
+): number {
+  return Math.min(ctx.since, ctx.until - days * DAY_MS);
+}
+
+/** HTTP Basic authorization for a user name and password (or API token). */
+export function basicAuth(user: string, password: string): string {
+  return `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 }
 
 /** A record that cannot become an incident; it is logged, counted and skipped. */
@@ -127,22 +204,30 @@ export function mapRecords<T>(
   map: (record: T) => Incident | undefined,
   logger: LoggerService,
   describe: (record: T) => string,
-): { incidents: Incident[]; skipped: number; skipReason?: string } {
-  const incidents: Incident[] = [];
-  let skipped = 0;
-  let skipReason: string | undefined;
+): IncidentPage {
+  const page: IncidentPage = { incidents: [], skipped: 0 };
   for (const record of records) {
     try {
       const incident = map(record);
-      if (incident) incidents.push(incident);
+      if (incident) page.incidents.push(incident);
     } catch (e) {
-      const reason = `${describe(record)}: ${(e as Error).message}`;
-      logger.warn(`Skipping malformed record ${reason}`);
-      skipped++;
-      skipReason ??= reason;
+      skipRecord(page, describe(record), e as Error, logger);
     }
   }
-  return { incidents, skipped, skipReason };
+  return page;
+}
+
+/** Records a malformed record on a page: logged with its reason, counted, first reason kept. */
+export function skipRecord(
+  page: IncidentPage,
+  label: string,
+  error: Error,
+  logger: LoggerService,
+): void {
+  const reason = `${label}: ${error.message}`;
+  logger.warn(`Skipping malformed record ${reason}`);
+  page.skipped++;
+  page.skipReason ??= reason;
 }
 
 /** A label for a record in logs, from whatever id it has. */
@@ -176,22 +261,18 @@ export function requireString(v: unknown, field: string): string {
   return s;
 }
 
-/** The entities carrying `annotation`, with its value split on commas. */
+/** Each value of `annotation` (a comma-separated list) on each entity, in order. */
 export function linkedBy(
   entities: LinkedEntity[],
   annotation: string,
-): Array<{ entity: LinkedEntity; values: string[] }> {
-  const out = [];
-  for (const entity of entities) {
-    const raw = entity.annotations[annotation];
-    if (!raw) continue;
-    const values = raw
+): Array<{ entity: LinkedEntity; value: string }> {
+  return entities.flatMap(entity =>
+    (entity.annotations[annotation] ?? '')
       .split(',')
       .map(v => v.trim())
-      .filter(Boolean);
-    if (values.length) out.push({ entity, values });
-  }
-  return out;
+      .filter(Boolean)
+      .map(value => ({ entity, value })),
+  );
 }
 
 /** An account: its id and its config block. */

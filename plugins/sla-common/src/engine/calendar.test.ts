@@ -5,6 +5,7 @@ import {
   createWeeklyCalendar,
 } from './calendar';
 import { evaluateIncidentClocks } from './clocks';
+import { EXAMPLE_SLA_CONFIG } from '../__testUtils__/fixtures';
 import { readSlaConfig } from './config';
 import { parseSlaAnnotations } from './terms';
 import type { Incident, SlaConfig } from './types';
@@ -20,26 +21,7 @@ const at = (iso: string, zone: string) => {
   return dt.toMillis();
 };
 
-const specConfig = (): SlaConfig =>
-  readSlaConfig({
-    defaultTimezone: 'Asia/Shanghai',
-    calendars: {
-      'cn-workdays': {
-        timezone: 'Asia/Shanghai',
-        hours: { 'mon-fri': '09:00-12:00,13:30-18:00' },
-        holidays: ['2026-10-01', '2026-10-02'],
-        workdays: ['2026-09-20'],
-      },
-    },
-    tiers: {
-      gold: {
-        'service-hours': '24x7',
-        availability: '99.95%',
-        'response-time': 'P1=5m P2=15m P3=1h P4=4h',
-        'resolution-time': 'P1=2h P2=4h P3=1d P4=3d',
-      },
-    },
-  }).config;
+const specConfig = (): SlaConfig => readSlaConfig(EXAMPLE_SLA_CONFIG).config;
 
 const incident = (over: Partial<Incident>): Incident => ({
   source: 'webhook',

@@ -5,6 +5,7 @@ import {
   annotationReferenceMarkdown,
   hasSlaAnnotations,
 } from './annotations';
+import { EXAMPLE_SLA_CONFIG } from '../__testUtils__/fixtures';
 import { readSlaConfig } from './config';
 import { formatDuration, parseDuration } from './duration';
 import {
@@ -18,25 +19,7 @@ import { formatWeeklyHours, parseWeeklyHours } from './weekly';
 const H = 3_600_000;
 const MIN = 60_000;
 
-const { config, problems: configProblems } = readSlaConfig({
-  defaultTimezone: 'Asia/Shanghai',
-  calendars: {
-    'cn-workdays': {
-      timezone: 'Asia/Shanghai',
-      hours: { 'mon-fri': '09:00-12:00,13:30-18:00' },
-      holidays: ['2026-10-01', '2026-10-02'],
-      workdays: ['2026-09-20'],
-    },
-  },
-  tiers: {
-    gold: {
-      'service-hours': '24x7',
-      availability: '99.95%',
-      'response-time': 'P1=5m P2=15m P3=1h P4=4h',
-      'resolution-time': 'P1=2h P2=4h P3=1d P4=3d',
-    },
-  },
-});
+const { config, problems: configProblems } = readSlaConfig(EXAMPLE_SLA_CONFIG);
 
 const a = (o: Record<string, string>) =>
   Object.fromEntries(

@@ -5,7 +5,17 @@ import type {
   IncidentProviderSyncContext,
   LinkedEntity,
 } from '@servicelevel/plugin-sla-node';
+import { setupServer, SetupServer } from 'msw/node';
 import type { ProviderOptions } from '../common';
+
+/** An msw server for a test file: any request no handler answers fails the test. */
+export function useMockServer(): SetupServer {
+  const server = setupServer();
+  beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+  afterEach(() => server.resetHandlers());
+  afterAll(() => server.close());
+  return server;
+}
 
 /** Retries without waiting, and a short timeout, so retry tests run fast. */
 export const FAST_HTTP: ProviderOptions = {
