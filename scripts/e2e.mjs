@@ -183,6 +183,57 @@ try {
   await page.locator('[data-testid="sla-objectives"]').waitFor();
   check(true, `drilled down to service ${serviceName} (${page.url()})`);
 
+  // 3b. A quarterly service reads the same on the organisation page as on its card: each
+  //     heatmap cell is one of its quarters, and its year is the sum over them.
+  const WAREHOUSE = 'component:default/reporting-warehouse';
+  const historyResponse = page.waitForResponse(
+    r =>
+      r
+        .url()
+        .includes(
+          '/api/sla/entities/component/default/reporting-warehouse/history',
+        ) && r.ok(),
+  );
+  await open(page, '/catalog/default/component/reporting-warehouse');
+  const history = await (await historyResponse).json();
+  await page.locator('[data-testid="sla-objectives"]').waitFor();
+  await open(page, '/sla');
+  const row = page.locator(`tr[data-entity="${WAREHOUSE}"]`);
+  await row.waitFor();
+  const cells = await row.locator('td[data-period]').evaluateAll(tds =>
+    tds.map(td => ({
+      key: td.getAttribute('data-period'),
+      title: td.getAttribute('title'),
+    })),
+  );
+  const yearCell = cells[cells.length - 1];
+  const quarters = cells.slice(0, -1);
+  const cardQuarters = history.periods.filter(p =>
+    p.period.key.startsWith(`${yearCell.key}-Q`),
+  );
+  const said = (key, met, committed) =>
+    `${key}: ${met} of ${committed} objectives met`;
+  check(
+    JSON.stringify(quarters.map(c => c.key)) ===
+      JSON.stringify(cardQuarters.map(p => p.period.key)),
+    `reporting-warehouse has one heatmap cell per quarter: ${quarters
+      .map(c => c.key)
+      .join(', ')}`,
+  );
+  for (const p of cardQuarters) {
+    const cell = quarters.find(c => c.key === p.period.key);
+    check(
+      cell?.title === said(p.period.key, p.result.met, p.result.committed),
+      `heatmap ${cell?.title} equals the card's ${p.period.key}: ${p.result.met} of ${p.result.committed}`,
+    );
+  }
+  const met = cardQuarters.reduce((n, p) => n + p.result.met, 0);
+  const committed = cardQuarters.reduce((n, p) => n + p.result.committed, 0);
+  check(
+    yearCell.title === said(yearCell.key, met, committed),
+    `organisation page's year for reporting-warehouse (${yearCell.title}) is the sum of its quarters`,
+  );
+
   // 4. Service catalog and sources tabs.
   await open(page, '/sla/catalog');
   await page.getByText('TFDL-SLA-2026-07').first().waitFor();

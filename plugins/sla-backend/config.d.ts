@@ -13,11 +13,19 @@ export interface Config {
     };
     /** Tier templates: annotation keys without the `servicelevel.io/` prefix → values. */
     tiers?: { [tier: string]: { [key: string]: string } };
-    /** Schedule of the catalog sync and the incident provider sync. */
-    schedule?: {
-      frequency: { [unit: string]: number } | string;
-      timeout: { [unit: string]: number } | string;
-      initialDelay?: { [unit: string]: number } | string;
+    /**
+     * Schedule of the catalog sync and the incident provider sync (default every 5 minutes,
+     * timeout 10 minutes). See docs/configuration.md.
+     */
+    schedule?: SlaTaskScheduleConfig;
+    /** Schedules of the other scheduled tasks; each replaces that task's default. */
+    schedules?: {
+      /** Publishing closed periods (`sla-snapshots`; default hourly, first run 2 minutes after start). */
+      snapshots?: SlaTaskScheduleConfig;
+      /** Period service reports (`sla-reports`; default hourly, first run 5 minutes after start). */
+      reports?: SlaTaskScheduleConfig;
+      /** Owner notifications (`sla-notifications`; default every 15 minutes, first run after 3). */
+      notifications?: SlaTaskScheduleConfig;
     };
     /**
      * Owner notifications (objective breached or at risk, review due or overdue, plan action
@@ -55,6 +63,17 @@ export interface Config {
         | { [account: string]: PrometheusAccountConfig };
     };
   };
+}
+
+/**
+ * A task schedule as Backstage reads it (readSchedulerServiceTaskScheduleDefinitionFromConfig):
+ * durations as `{ minutes: 5 }` or ISO 8601 (`PT5M`); `frequency` may also be `{ cron: '…' }`.
+ * Every SLA task runs on one replica at a time, whatever `scope` says.
+ */
+interface SlaTaskScheduleConfig {
+  frequency: { [unit: string]: number | string } | string;
+  timeout: { [unit: string]: number } | string;
+  initialDelay?: { [unit: string]: number } | string;
 }
 
 interface PagerDutyAccountConfig {

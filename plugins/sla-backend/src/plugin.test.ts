@@ -1,8 +1,56 @@
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import request from 'supertest';
-import { slaPlugin } from './plugin';
+import {
+  DatabaseConfirmationStore,
+  DatabaseEntityStore,
+  DatabaseIncidentStore,
+  DatabaseNotificationEventStore,
+  DatabasePlanStore,
+  DatabaseReportStore,
+  DatabaseSnapshotStore,
+  DatabaseStoreOptions,
+  DatabaseSyncStateStore,
+  DatabaseTermsStore,
+} from './database';
+import { DEFAULT_SCHEDULES, slaPlugin } from './plugin';
+
+const STORES: Record<
+  string,
+  { create(options: DatabaseStoreOptions): Promise<unknown> }
+> = {
+  DatabaseConfirmationStore,
+  DatabaseEntityStore,
+  DatabaseIncidentStore,
+  DatabaseNotificationEventStore,
+  DatabasePlanStore,
+  DatabaseReportStore,
+  DatabaseSnapshotStore,
+  DatabaseSyncStateStore,
+  DatabaseTermsStore,
+};
+
+/** Starts the plugin with a mock scheduler; returns what was scheduled, by task id. */
+async function scheduledTasks(config: object = {}) {
+  const scheduler = mockServices.scheduler.mock();
+  await startTestBackend({
+    features: [
+      slaPlugin,
+      mockServices.database.factory(),
+      mockServices.rootConfig.factory({ data: config }),
+      scheduler.factory,
+    ],
+  });
+  const tasks = new Map<string, Record<string, unknown>>();
+  for (const [task] of scheduler.scheduleTask.mock.calls) {
+    const { fn: _fn, ...rest } = task;
+    tasks.set(task.id, rest);
+  }
+  return tasks;
+}
 
 describe('slaPlugin', () => {
+  afterEach(() => jest.restoreAllMocks());
+
   it('starts, migrates its database and answers the health check without credentials', async () => {
     const { server } = await startTestBackend({
       features: [slaPlugin, mockServices.database.factory()],
@@ -12,5 +60,117 @@ describe('slaPlugin', () => {
 
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ status: 'ok' });
+  });
+
+  it('schedules its five tasks globally, on the default schedules', async () => {
+    const tasks = await scheduledTasks();
+
+    expect(Object.fromEntries(tasks)).toEqual({
+      'sla-catalog-sync': {
+        id: 'sla-catalog-sync',
+        scope: 'global',
+        ...DEFAULT_SCHEDULES.sync,
+      },
+      'sla-provider-sync': {
+        id: 'sla-provider-sync',
+        scope: 'global',
+        ...DEFAULT_SCHEDULES.sync,
+      },
+      'sla-snapshots': {
+        id: 'sla-snapshots',
+        scope: 'global',
+        frequency: { hours: 1 },
+        timeout: { minutes: 30 },
+        initialDelay: { minutes: 2 },
+      },
+      'sla-reports': {
+        id: 'sla-reports',
+        scope: 'global',
+        frequency: { hours: 1 },
+        timeout: { minutes: 30 },
+        initialDelay: { minutes: 5 },
+      },
+      'sla-notifications': {
+        id: 'sla-notifications',
+        scope: 'global',
+        frequency: { minutes: 15 },
+        timeout: { minutes: 10 },
+        initialDelay: { minutes: 3 },
+      },
+    });
+  });
+
+  it('reads every schedule from config', async () => {
+    const tasks = await scheduledTasks({
+      sla: {
+        schedule: { frequency: { minutes: 1 }, timeout: { minutes: 2 } },
+        schedules: {
+          snapshots: { frequency: 'PT10M', timeout: { minutes: 3 } },
+          reports: {
+            frequency: { cron: '0 6 * * *' },
+            timeout: { hours: 1 },
+            initialDelay: { seconds: 30 },
+          },
+          notifications: { frequency: { hours: 2 }, timeout: { minutes: 4 } },
+        },
+      },
+    });
+
+    const schedules = Object.fromEntries(
+      [...tasks].map(([id, { frequency, timeout, initialDelay }]) => [
+        id,
+        { frequency, timeout, initialDelay },
+      ]),
+    );
+    expect(schedules).toEqual({
+      'sla-catalog-sync': {
+        frequency: { minutes: 1 },
+        timeout: { minutes: 2 },
+      },
+      'sla-provider-sync': {
+        frequency: { minutes: 1 },
+        timeout: { minutes: 2 },
+      },
+      'sla-snapshots': {
+        frequency: { minutes: 10 },
+        timeout: { minutes: 3 },
+      },
+      'sla-reports': {
+        frequency: { cron: '0 6 * * *' },
+        timeout: { hours: 1 },
+        initialDelay: { seconds: 30 },
+      },
+      'sla-notifications': {
+        frequency: { hours: 2 },
+        timeout: { minutes: 4 },
+      },
+    });
+  });
+
+  it('does not schedule notifications when sla.notifications.enabled is false', async () => {
+    const tasks = await scheduledTasks({
+      sla: { notifications: { enabled: false } },
+    });
+
+    expect([...tasks.keys()].sort()).toEqual([
+      'sla-catalog-sync',
+      'sla-provider-sync',
+      'sla-reports',
+      'sla-snapshots',
+    ]);
+  });
+
+  it('creates each store once, the plan store included', async () => {
+    const spies = Object.entries(STORES).map(
+      ([name, store]) => [name, jest.spyOn(store, 'create')] as const,
+    );
+
+    await scheduledTasks();
+
+    expect(
+      Object.fromEntries(
+        spies.map(([name, spy]) => [name, spy.mock.calls.length]),
+      ),
+    ).toEqual(Object.fromEntries(Object.keys(STORES).map(name => [name, 1])));
   });
 });

@@ -2,46 +2,89 @@ import {
   coreServices,
   createBackendPlugin,
   readSchedulerServiceTaskScheduleDefinitionFromConfig,
+  RootConfigService,
   SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
 import { readSlaConfig, slaPermissions } from '@servicelevel/plugin-sla-common';
-import {
-  DatabaseEntityStore,
-  DatabaseIncidentStore,
-  DatabaseSnapshotStore,
-  DatabaseSyncStateStore,
-  DatabaseTermsStore,
-} from './database';
-import { CatalogSync } from './service/CatalogSync';
-import { ComplianceService } from './service/ComplianceService';
-import { createRouter } from './service/router';
 import {
   IncidentProvider,
   slaIncidentProvidersExtensionPoint,
 } from '@servicelevel/plugin-sla-node';
+import { createConfirmationsRouter } from './confirmations/router';
+import {
+  DatabaseConfirmationStore,
+  DatabaseEntityStore,
+  DatabaseIncidentStore,
+  DatabaseNotificationEventStore,
+  DatabasePlanStore,
+  DatabaseReportStore,
+  DatabaseSnapshotStore,
+  DatabaseSyncStateStore,
+  DatabaseTermsStore,
+} from './database';
+import { SlaNotifier } from './notifications/SlaNotifier';
+import { createPlansRouter } from './plans/router';
 import { createBuiltInProviders, ProviderSync } from './providers';
-import { setupReportAndImprove } from './reports/setup';
-import { notificationService } from '@backstage/plugin-notifications-node';
-import { setupSlaNotifications } from './notifications/setup';
-
-const DEFAULT_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
-  frequency: { minutes: 5 },
-  timeout: { minutes: 10 },
-};
+import { ReportService } from './reports/ReportService';
+import { createReportsRouter } from './reports/router';
+import { CatalogSync } from './service/CatalogSync';
+import { ComplianceService } from './service/ComplianceService';
+import { createRouter } from './service/router';
 
 /**
- * Closed periods are published a while after startup, so that a backfill started with the
- * backend (like the demo seeding) lands before the first snapshot.
+ * Default schedules of the scheduled tasks; each can be replaced in app-config (see
+ * config.d.ts and docs/configuration.md). All tasks run on one replica at a time (scope
+ * global).
  */
-const SNAPSHOT_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
-  frequency: { hours: 1 },
-  timeout: { minutes: 30 },
-  initialDelay: { minutes: 2 },
-};
+export const DEFAULT_SCHEDULES = {
+  /** `sla.schedule`: the catalog sync and the incident provider sync. */
+  sync: {
+    frequency: { minutes: 5 },
+    timeout: { minutes: 10 },
+  },
+  /**
+   * `sla.schedules.snapshots`. Closed periods are published a while after startup, so that a
+   * backfill started with the backend (like the demo seeding) lands before the first snapshot.
+   */
+  snapshots: {
+    frequency: { hours: 1 },
+    timeout: { minutes: 30 },
+    initialDelay: { minutes: 2 },
+  },
+  /**
+   * `sla.schedules.reports`. After the snapshot task's first run, then hourly: a report
+   * appears within the hour after its period closes.
+   */
+  reports: {
+    frequency: { hours: 1 },
+    timeout: { minutes: 30 },
+    initialDelay: { minutes: 5 },
+  },
+  /** `sla.schedules.notifications`. After the first catalog sync, then every quarter of an hour. */
+  notifications: {
+    frequency: { minutes: 15 },
+    timeout: { minutes: 10 },
+    initialDelay: { minutes: 3 },
+  },
+} satisfies Record<string, SchedulerServiceTaskScheduleDefinition>;
+
+function readSchedule(
+  config: RootConfigService,
+  key: string,
+  fallback: SchedulerServiceTaskScheduleDefinition,
+): SchedulerServiceTaskScheduleDefinition {
+  return config.has(key)
+    ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
+        config.getConfig(key),
+      )
+    : fallback;
+}
 
 /**
- * The SLA backend plugin, mounted at `/api/sla`.
+ * The SLA backend plugin, mounted at `/api/sla`. Its one wiring: every store, service,
+ * scheduled task and route module is created here.
  * @public
  */
 export const slaPlugin = createBackendPlugin({
@@ -64,7 +107,8 @@ export const slaPlugin = createBackendPlugin({
         httpAuth: coreServices.httpAuth,
         httpRouter: coreServices.httpRouter,
         logger: coreServices.logger,
-        // Always resolves (default factory); see notifications/setup.ts.
+        // Always resolves (default factory), whether or not the notifications backend is
+        // installed; when it is not, sends fail, are logged and are retried on the next run.
         notifications: notificationService,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
@@ -72,19 +116,32 @@ export const slaPlugin = createBackendPlugin({
         userInfo: coreServices.userInfo,
       },
       async init(deps) {
-        const { config, database, logger, scheduler } = deps;
+        const { auditor, config, database, httpAuth, logger, scheduler } = deps;
+        const { permissions, userInfo } = deps;
         const { config: slaConfig, problems } = readSlaConfig(
           config.getOptional('sla') ?? {},
         );
         for (const problem of problems) {
           logger.warn(`Ignoring sla.${problem.path}: ${problem.message}`);
         }
+        deps.permissionsRegistry.addPermissions(slaPermissions);
 
+        // Stores: the only code that speaks SQL (src/database).
         const incidents = await DatabaseIncidentStore.create({ database });
         const terms = await DatabaseTermsStore.create({ database });
         const entities = await DatabaseEntityStore.create({ database });
         const snapshots = await DatabaseSnapshotStore.create({ database });
         const syncStates = await DatabaseSyncStateStore.create({ database });
+        const plans = await DatabasePlanStore.create({ database });
+        const reports = await DatabaseReportStore.create({ database });
+        const confirmations = await DatabaseConfirmationStore.create({
+          database,
+        });
+        const notificationEvents = await DatabaseNotificationEventStore.create({
+          database,
+        });
+
+        // Services.
         const catalogSync = new CatalogSync({
           catalog: deps.catalog,
           auth: deps.auth,
@@ -100,38 +157,8 @@ export const slaPlugin = createBackendPlugin({
           snapshots,
           slaConfig,
           // A just-registered entity gets its SLA at once, not at the next scheduled sync.
-          readMissingEntity: ref => catalogSync.syncEntity(ref),
+          entitySource: catalogSync,
         });
-
-        deps.permissionsRegistry.addPermissions(slaPermissions);
-
-        const schedule = config.has('sla.schedule')
-          ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
-              config.getConfig('sla.schedule'),
-            )
-          : DEFAULT_SCHEDULE;
-        // Both run on one replica at a time (scope global).
-        await scheduler.scheduleTask({
-          id: 'sla-catalog-sync',
-          scope: 'global',
-          ...schedule,
-          fn: async () => {
-            const synced = await catalogSync.run();
-            logger.info(
-              `SLA catalog sync: ${synced.entities} entities, ${synced.newVersions} new terms versions`,
-            );
-          },
-        });
-        await scheduler.scheduleTask({
-          id: 'sla-snapshots',
-          scope: 'global',
-          ...SNAPSHOT_SCHEDULE,
-          fn: async () => {
-            const written = await compliance.snapshotClosedPeriods(Date.now());
-            logger.info(`SLA snapshots: ${written} closed periods published`);
-          },
-        });
-
         const providerSync = new ProviderSync({
           providers: [...createBuiltInProviders(config), ...addedProviders],
           incidents,
@@ -140,39 +167,133 @@ export const slaPlugin = createBackendPlugin({
           terms,
           logger,
         });
+        const reportService = new ReportService({
+          compliance,
+          entities,
+          terms,
+          plans,
+          confirmations,
+          reports,
+        });
+
+        // Scheduled tasks, one replica at a time (scope global). Snapshots and reports are
+        // written insert-if-absent and notifications are claimed once, so an overlapping run
+        // elsewhere repeats nothing.
+        const syncSchedule = readSchedule(
+          config,
+          'sla.schedule',
+          DEFAULT_SCHEDULES.sync,
+        );
+        await scheduler.scheduleTask({
+          id: 'sla-catalog-sync',
+          ...syncSchedule,
+          scope: 'global',
+          fn: async () => {
+            const synced = await catalogSync.run();
+            logger.info(
+              `SLA catalog sync: ${synced.entities} entities, ${synced.newVersions} new terms versions`,
+            );
+          },
+        });
         await scheduler.scheduleTask({
           id: 'sla-provider-sync',
+          ...syncSchedule,
           scope: 'global',
-          ...schedule,
           fn: async abortSignal => {
             await providerSync.run(abortSignal);
           },
         });
+        await scheduler.scheduleTask({
+          id: 'sla-snapshots',
+          ...readSchedule(
+            config,
+            'sla.schedules.snapshots',
+            DEFAULT_SCHEDULES.snapshots,
+          ),
+          scope: 'global',
+          fn: async () => {
+            const written = await compliance.snapshotClosedPeriods(Date.now());
+            logger.info(`SLA snapshots: ${written} closed periods published`);
+          },
+        });
+        await scheduler.scheduleTask({
+          id: 'sla-reports',
+          ...readSchedule(
+            config,
+            'sla.schedules.reports',
+            DEFAULT_SCHEDULES.reports,
+          ),
+          scope: 'global',
+          fn: async () => {
+            const written = await reportService.generateDue(Date.now());
+            logger.info(`SLA reports: ${written} period reports generated`);
+          },
+        });
+        if (config.getOptionalBoolean('sla.notifications.enabled') !== false) {
+          // Owner notifications: breach, at risk, review due, action overdue.
+          const notifier = new SlaNotifier({
+            compliance,
+            entities,
+            terms,
+            plans,
+            events: notificationEvents,
+            notifications: deps.notifications,
+            logger,
+            defaultTimezone: slaConfig.defaultTimezone,
+          });
+          await scheduler.scheduleTask({
+            id: 'sla-notifications',
+            ...readSchedule(
+              config,
+              'sla.schedules.notifications',
+              DEFAULT_SCHEDULES.notifications,
+            ),
+            scope: 'global',
+            fn: async () => {
+              const { events, sent } = await notifier.run(Date.now());
+              logger.info(`SLA notifications: ${sent} sent (${events} events)`);
+            },
+          });
+        } else {
+          logger.info(
+            'SLA notifications are turned off (sla.notifications.enabled)',
+          );
+        }
 
+        // Routes: compliance and incidents, improvement plans, period reports, confirmations.
+        const common = { httpAuth, permissions, auditor };
         deps.httpRouter.use(
           await createRouter({
+            ...common,
             logger,
-            httpAuth: deps.httpAuth,
-            permissions: deps.permissions,
-            auditor: deps.auditor,
             incidents,
             entities,
             syncStates,
             compliance,
           }),
         );
-        // Improvement plans, period reports and agreement confirmations (issue 7).
         deps.httpRouter.use(
-          await setupReportAndImprove({ ...deps, entities, terms, compliance }),
+          createPlansRouter({
+            ...common,
+            userInfo,
+            entities,
+            plans,
+            // "Overdue" is decided by the date in the entity's own zone.
+            terms,
+            defaultTimezone: slaConfig.defaultTimezone,
+          }),
         );
-        // Owner notifications: breach, at risk, review due, action overdue (issue 7).
-        await setupSlaNotifications({
-          ...deps,
-          entities,
-          terms,
-          compliance,
-          defaultTimezone: slaConfig.defaultTimezone,
-        });
+        deps.httpRouter.use(
+          createReportsRouter({ ...common, reports, reportService }),
+        );
+        deps.httpRouter.use(
+          createConfirmationsRouter({
+            ...common,
+            userInfo,
+            compliance,
+            confirmations,
+          }),
+        );
         deps.httpRouter.addAuthPolicy({
           path: '/health',
           allow: 'unauthenticated',

@@ -8,3 +8,5 @@
 export * from './engine';
 export * from './permissions';
 export * from './plans';
+export * from './rules';
+export * from './rules/rollup';

@@ -9,11 +9,12 @@ import { InputError, NotAllowedError } from '@backstage/errors';
 import { slaReadPermission } from '@servicelevel/plugin-sla-common';
 import express, { Request } from 'express';
 import Router from 'express-promise-router';
+import { audited } from '../service/audited';
 import { createAuthorize, principalName } from '../service/authorize';
 import { ownershipRefsOf } from '../plans/access';
 import type { ComplianceService } from '../service/ComplianceService';
-import type { ConfirmationStore } from './DatabaseConfirmationStore';
-import { confirmationState, reviewState } from './status';
+import type { ConfirmationStore } from '../database';
+import { confirmationState, reviewDetail } from './status';
 
 export interface ConfirmationsRouterOptions {
   httpAuth: HttpAuthService;
@@ -52,7 +53,7 @@ export function createConfirmationsRouter(
         state,
         ...(last ? { lastConfirmation: last } : {}),
         confirmations: list,
-        review: reviewState(
+        review: reviewDetail(
           latest.terms.reviewBy,
           now(),
           latest.terms.timezone,
@@ -108,33 +109,32 @@ export function createConfirmationsRouter(
         );
       }
       const by = principalName(credentials);
-      const event = await auditor.createEvent({
-        eventId: 'agreement-confirm',
-        request: req,
-        severityLevel: 'medium',
-        meta: {
-          entityRef: entity.entityRef,
-          termsVersion: version as number,
-          by,
-          role,
+      const text = typeof comment === 'string' ? comment.trim() : '';
+      const stored = await audited(
+        auditor,
+        req,
+        {
+          eventId: 'agreement-confirm',
+          severityLevel: 'medium',
+          meta: {
+            entityRef: entity.entityRef,
+            termsVersion: version as number,
+            by,
+            role,
+          },
+          successMeta: c => ({ confirmationId: c.id }),
         },
-      });
-      try {
-        const text = typeof comment === 'string' ? comment.trim() : '';
-        const stored = await confirmations.add({
-          entityRef: entity.entityRef,
-          termsVersion: version as number,
-          by,
-          role,
-          at: now(),
-          ...(text ? { comment: text } : {}),
-        });
-        await event.success({ meta: { confirmationId: stored.id } });
-        res.status(201).json(stored);
-      } catch (error) {
-        await event.fail({ error: error as Error });
-        throw error;
-      }
+        () =>
+          confirmations.add({
+            entityRef: entity.entityRef,
+            termsVersion: version as number,
+            by,
+            role,
+            at: now(),
+            ...(text ? { comment: text } : {}),
+          }),
+      );
+      res.status(201).json(stored);
     },
   );
 

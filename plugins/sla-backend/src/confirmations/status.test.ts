@@ -1,5 +1,5 @@
-import type { Confirmation } from './DatabaseConfirmationStore';
-import { confirmationState, reviewState } from './status';
+import type { Confirmation } from '../database';
+import { confirmationState, reviewDetail } from './status';
 
 const c = (termsVersion: number, at: number): Confirmation => ({
   id: at,
@@ -30,7 +30,7 @@ describe('confirmationState', () => {
   });
 });
 
-describe('reviewState', () => {
+describe('reviewDetail', () => {
   const now = Date.parse('2026-11-25T20:00:00Z'); // 2026-11-26 04:00 in Shanghai
 
   it.each([
@@ -40,6 +40,6 @@ describe('reviewState', () => {
     ['2026-12-26', { state: 'due-soon', reviewBy: '2026-12-26', daysLeft: 30 }],
     ['2026-12-27', { state: 'ok', reviewBy: '2026-12-27', daysLeft: 31 }],
   ])('review-by %s in Asia/Shanghai', (reviewBy, expected) => {
-    expect(reviewState(reviewBy, now, 'Asia/Shanghai')).toEqual(expected);
+    expect(reviewDetail(reviewBy, now, 'Asia/Shanghai')).toEqual(expected);
   });
 });

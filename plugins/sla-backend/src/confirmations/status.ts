@@ -1,8 +1,9 @@
-import { DateTime } from 'luxon';
-import type { Confirmation } from './DatabaseConfirmationStore';
-
-/** Days before `review-by` from which an agreement is flagged as due. */
-export const REVIEW_DUE_DAYS = 30;
+import {
+  daysUntil,
+  reviewState,
+  type ReviewState,
+} from '@servicelevel/plugin-sla-common';
+import type { Confirmation } from '../database';
 
 export type ConfirmationState =
   | 'confirmed'
@@ -25,25 +26,16 @@ export function confirmationState(
   return { state: 'unconfirmed' };
 }
 
-export type ReviewState = 'none' | 'ok' | 'due-soon' | 'overdue';
-
 /**
- * Review flag of an agreement: overdue once `review-by` has passed (the day itself is still in
- * time), due-soon when it falls within the next 30 days, counted in calendar days of the
- * entity's zone.
+ * The review flag of an agreement as the API serves it: the state from sla-common's
+ * `reviewState` (the one rule, in the entity's zone) with the date and the days left.
  */
-export function reviewState(
+export function reviewDetail(
   reviewBy: string | undefined,
   now: number,
   zone: string,
 ): { state: ReviewState; reviewBy?: string; daysLeft?: number } {
-  if (!reviewBy) return { state: 'none' };
-  const due = DateTime.fromISO(reviewBy, { zone });
-  if (!due.isValid) return { state: 'none' };
-  const today = DateTime.fromMillis(now, { zone }).startOf('day');
-  const daysLeft = Math.round(due.startOf('day').diff(today, 'days').days);
-  let state: ReviewState = 'ok';
-  if (daysLeft < 0) state = 'overdue';
-  else if (daysLeft <= REVIEW_DUE_DAYS) state = 'due-soon';
-  return { state, reviewBy, daysLeft };
+  const state = reviewState(reviewBy, now, zone);
+  if (state === 'none') return { state };
+  return { state, reviewBy, daysLeft: daysUntil(reviewBy!, now, zone) };
 }

@@ -9,6 +9,16 @@ export type {
   SyncStateStore,
   TermsStore,
   TermsVersion,
+  PlanFilter,
+  PlanStore,
+  StoredReport,
+  ReportSummary,
+  ReportStore,
+  Confirmation,
+  ConfirmationStore,
+  SlaEventKind,
+  NotificationEventRecord,
+  NotificationEventStore,
 } from './types';
 export type { DatabaseStoreOptions } from './client';
 export { applyDatabaseMigrations, MIGRATIONS_DIRECTORY } from './migrations';
@@ -22,3 +32,11 @@ export { DatabaseSnapshotStore } from './DatabaseSnapshotStore';
 export type { RawSnapshotRow } from './DatabaseSnapshotStore';
 export { DatabaseSyncStateStore } from './DatabaseSyncStateStore';
 export type { RawSyncStateRow } from './DatabaseSyncStateStore';
+export { DatabasePlanStore } from './DatabasePlanStore';
+export type { RawPlanRow, RawPlanHistoryRow } from './DatabasePlanStore';
+export { DatabaseReportStore } from './DatabaseReportStore';
+export type { RawReportRow } from './DatabaseReportStore';
+export { DatabaseConfirmationStore } from './DatabaseConfirmationStore';
+export type { RawConfirmationRow } from './DatabaseConfirmationStore';
+export { DatabaseNotificationEventStore } from './DatabaseNotificationEventStore';
+export type { RawNotificationEventRow } from './DatabaseNotificationEventStore';

@@ -2,8 +2,13 @@ import type {
   AnnotationProblem,
   Incident,
   PeriodResult,
+  Plan,
+  PlanChange,
+  PlanHistoryEntry,
+  PlanStatus,
   SlaTerms,
 } from '@servicelevel/plugin-sla-common';
+import type { ReportModel } from '../reports/model';
 
 /**
  * The stores of the SLA backend. SQL lives only in the Database*Store classes that
@@ -197,4 +202,133 @@ export interface SyncStateStore {
   get(provider: string, account: string): Promise<SyncState | undefined>;
   put(state: SyncState): Promise<void>;
   list(): Promise<SyncState[]>;
+}
+
+/** Service improvement plans (issue 7). */
+export interface PlanFilter {
+  entityRef?: string;
+  owner?: string;
+  status?: PlanStatus[];
+}
+
+export interface PlanStore {
+  /** Stores a new plan and its `created` history entry in one transaction. */
+  create(plan: Plan, by: string): Promise<Plan>;
+  /** A plan that is not deleted. */
+  get(id: string): Promise<Plan | undefined>;
+  /** Plans that are not deleted, newest first. */
+  list(filter: PlanFilter): Promise<Plan[]>;
+  /**
+   * Reads the plan, lets `apply` compute the next state and the changes, and writes both in one
+   * transaction. Nothing is written when `apply` returns no changes. Undefined when the plan
+   * does not exist.
+   */
+  update(
+    id: string,
+    apply: (current: Plan) => { next: Plan; changes: PlanChange[] },
+    meta: { by: string; at: number },
+  ): Promise<Plan | undefined>;
+  /** Marks the plan deleted and records it; false when it did not exist. */
+  delete(id: string, meta: { by: string; at: number }): Promise<boolean>;
+  /** The plan's history, oldest first (also for deleted plans). */
+  history(id: string): Promise<PlanHistoryEntry[]>;
+}
+
+/** A generated report with its three renderings. */
+export interface StoredReport {
+  subjectKind: 'entity' | 'customer';
+  subjectRef: string;
+  periodKey: string;
+  model: ReportModel;
+  csv: string;
+  markdown: string;
+  html: string;
+  generatedAt: number;
+  /** `scheduler`, or the user or service that generated or regenerated it. */
+  generatedBy: string;
+  /** 1 when first generated; +1 per deliberate regeneration. */
+  revision: number;
+}
+
+/** What report lists show: everything but the documents. */
+export type ReportSummary = Omit<
+  StoredReport,
+  'model' | 'csv' | 'markdown' | 'html'
+>;
+
+export interface ReportStore {
+  /** Stores the report when none exists for its subject and period; true if stored. */
+  insertIfAbsent(report: Omit<StoredReport, 'revision'>): Promise<boolean>;
+  /** Overwrites (deliberate, audited regeneration); the revision goes up by one. */
+  replace(report: Omit<StoredReport, 'revision'>): Promise<StoredReport>;
+  get(
+    subjectKind: StoredReport['subjectKind'],
+    subjectRef: string,
+    periodKey: string,
+  ): Promise<StoredReport | undefined>;
+  /** Reports of one subject, newest period first. */
+  list(
+    subjectKind: StoredReport['subjectKind'],
+    subjectRef: string,
+  ): Promise<ReportSummary[]>;
+}
+
+/** A confirmation (sign-off) of one version of an entity's SLA terms. */
+export interface Confirmation {
+  id: number;
+  entityRef: string;
+  termsVersion: number;
+  /** The confirming user's entity ref. */
+  by: string;
+  role: 'owner' | 'customer';
+  at: number;
+  comment?: string;
+}
+
+export interface ConfirmationStore {
+  add(c: Omit<Confirmation, 'id'>): Promise<Confirmation>;
+  /** Confirmations of one entity, newest first. */
+  list(entityRef: string): Promise<Confirmation[]>;
+}
+
+/** What an owner is notified of. */
+export type SlaEventKind =
+  | 'breach'
+  | 'at-risk'
+  | 'review-due'
+  | 'review-overdue'
+  | 'action-overdue';
+
+/** One event as recorded: claimed by a scheduler run, then sent. */
+export interface NotificationEventRecord {
+  key: string;
+  kind: SlaEventKind;
+  entityRef: string;
+  recipients: string[];
+  claimedAt: number;
+  /** Unset while the event is only claimed (being sent, or the sender died). */
+  sentAt?: number;
+}
+
+export interface NotificationEventStore {
+  /**
+   * Claims an event for sending. True only for the one caller that inserted the row, or that
+   * took over a claim left unsent since before `staleBefore` (a sender that died mid-send).
+   * Every other caller, on any replica, gets false and must not send.
+   */
+  claim(
+    event: Pick<
+      NotificationEventRecord,
+      'key' | 'kind' | 'entityRef' | 'recipients'
+    >,
+    now: number,
+    staleBefore: number,
+  ): Promise<boolean>;
+  /** Records that the claimed event was sent. */
+  markSent(key: string, at: number): Promise<void>;
+  /** Gives up an unsent claim so that the event is tried again. A sent event stays sent. */
+  release(key: string): Promise<void>;
+  /** The keys among `keys` already sent. */
+  sentKeys(keys: string[]): Promise<Set<string>>;
+  get(key: string): Promise<NotificationEventRecord | undefined>;
 }

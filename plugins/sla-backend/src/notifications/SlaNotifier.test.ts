@@ -19,11 +19,10 @@ import {
   DatabaseIncidentStore,
   DatabaseSnapshotStore,
   DatabaseTermsStore,
+  DatabaseNotificationEventStore,
+  DatabasePlanStore,
 } from '../database';
-import { DatabasePlanStore } from '../plans/DatabasePlanStore';
 import { ComplianceService } from '../service/ComplianceService';
-import { DatabaseNotificationEventStore } from './DatabaseNotificationEventStore';
-import { setupSlaNotifications } from './setup';
 import { SlaNotifier } from './SlaNotifier';
 
 jest.setTimeout(60_000);
@@ -449,41 +448,6 @@ describe('SlaNotifier', () => {
         other.notifier.run(NOW + 60_000),
       ]);
       expect(send.mock.calls.length + sendB.mock.calls.length).toBe(5);
-    });
-
-    it('schedules a global task, unless sla.notifications.enabled is false', async () => {
-      const knex = await databases.init(databaseId);
-      const deps = {
-        database: knex,
-        logger: mockServices.logger.mock(),
-        notifications: { send: jest.fn() },
-        entities: await DatabaseEntityStore.create({ database: knex }),
-        terms: await DatabaseTermsStore.create({ database: knex }),
-        compliance: {} as ComplianceService,
-        defaultTimezone: 'UTC',
-      };
-
-      const scheduler = mockServices.scheduler.mock();
-      const on = await setupSlaNotifications({
-        ...deps,
-        scheduler,
-        config: mockServices.rootConfig({ data: {} }),
-      });
-      expect(on).toBeInstanceOf(SlaNotifier);
-      expect(scheduler.scheduleTask).toHaveBeenCalledWith(
-        expect.objectContaining({ id: 'sla-notifications', scope: 'global' }),
-      );
-
-      const offScheduler = mockServices.scheduler.mock();
-      const off = await setupSlaNotifications({
-        ...deps,
-        scheduler: offScheduler,
-        config: mockServices.rootConfig({
-          data: { sla: { notifications: { enabled: false } } },
-        }),
-      });
-      expect(off).toBeUndefined();
-      expect(offScheduler.scheduleTask).not.toHaveBeenCalled();
     });
   });
 });

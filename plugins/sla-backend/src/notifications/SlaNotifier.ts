@@ -4,14 +4,18 @@ import type {
   NotificationSendOptions,
   NotificationService,
 } from '@backstage/plugin-notifications-node';
-import { reviewState } from '../confirmations/status';
-import type { EntityStore, SlaEntity, TermsStore } from '../database/types';
-import type { Plan, PlanStore, PlanStatus } from '../plans/types';
-import type { ComplianceService } from '../service/ComplianceService';
+import { overdueActionIds } from '@servicelevel/plugin-sla-common';
+import { reviewDetail } from '../confirmations/status';
 import type {
+  EntityStore,
   NotificationEventStore,
+  PlanStore,
+  SlaEntity,
   SlaEventKind,
-} from './DatabaseNotificationEventStore';
+  TermsStore,
+} from '../database';
+import type { Plan, PlanStatus } from '../plans/types';
+import type { ComplianceService } from '../service/ComplianceService';
 
 /** A claim not marked sent after this long belongs to a run that died; another run may retry it. */
 export const STALE_CLAIM_MS = 60 * 60 * 1000;
@@ -61,6 +65,39 @@ function unique(refs: Array<string | undefined>): string[] {
 }
 
 /**
+ * Events for the open actions of a plan that are overdue in the entity's zone (sla-common's
+ * `overdueActionIds`: the due day itself is still in time), as the plans API reports them.
+ */
+export function overdueActionEvents(
+  plan: Plan,
+  entity: SlaEntity | undefined,
+  zone: string,
+  now: number,
+): SlaEvent[] {
+  const overdue = new Set(overdueActionIds(plan, now, zone));
+  return plan.actions
+    .filter(action => overdue.has(action.id))
+    .map(action => ({
+      key: `action-overdue|${plan.id}|${action.id}|${action.dueDate}`,
+      kind: 'action-overdue' as const,
+      entityRef: plan.entityRef,
+      recipients: unique([entity?.ownerRef, plan.owner, action.assignee]),
+      payload: {
+        title: `Improvement action overdue: ${action.title}`,
+        description: `"${action.title}" of the plan "${plan.title}" for ${
+          plan.entityRef
+        } was due ${action.dueDate}${
+          action.assignee ? ` (assigned to ${action.assignee})` : ''
+        }.`,
+        // The plan is shown in the plans section of the entity's SLA tab.
+        link: slaTabLink(plan.entityRef),
+        severity: 'normal' as const,
+        topic: SLA_NOTIFICATION_TOPIC,
+      },
+    }));
+}
+
+/**
  * Tells owners about SLA events: an objective newly breached or at risk in the current period,
  * an agreement review falling due (within 30 days) or overdue, an improvement plan action
  * falling overdue. Each event has a stable key; a run sends only the events whose key it claims
@@ -94,7 +131,7 @@ export class SlaNotifier {
       zones.set(latest.entityRef, latest.terms.timezone);
       const entity = entities.get(latest.entityRef);
       if (!entity?.ownerRef) continue;
-      const review = reviewState(
+      const review = reviewDetail(
         latest.terms.reviewBy,
         now,
         latest.terms.timezone,
@@ -142,12 +179,7 @@ export class SlaNotifier {
     })) {
       const zone = zones.get(plan.entityRef) ?? this.deps.defaultTimezone;
       events.push(
-        ...this.overdueActionEvents(
-          plan,
-          entities.get(plan.entityRef),
-          zone,
-          now,
-        ),
+        ...overdueActionEvents(plan, entities.get(plan.entityRef), zone, now),
       );
     }
 
@@ -184,39 +216,6 @@ export class SlaNotifier {
         topic: SLA_NOTIFICATION_TOPIC,
       },
     };
-  }
-
-  private overdueActionEvents(
-    plan: Plan,
-    entity: SlaEntity | undefined,
-    zone: string,
-    now: number,
-  ): SlaEvent[] {
-    const events: SlaEvent[] = [];
-    for (const action of plan.actions) {
-      if (action.done || !action.dueDate) continue;
-      // Same day arithmetic as review-by: the due day itself is still in time.
-      if (reviewState(action.dueDate, now, zone).state !== 'overdue') continue;
-      events.push({
-        key: `action-overdue|${plan.id}|${action.id}|${action.dueDate}`,
-        kind: 'action-overdue',
-        entityRef: plan.entityRef,
-        recipients: unique([entity?.ownerRef, plan.owner, action.assignee]),
-        payload: {
-          title: `Improvement action overdue: ${action.title}`,
-          description: `"${action.title}" of the plan "${plan.title}" for ${
-            plan.entityRef
-          } was due ${action.dueDate}${
-            action.assignee ? ` (assigned to ${action.assignee})` : ''
-          }.`,
-          // The plan is shown in the plans section of the entity's SLA tab.
-          link: slaTabLink(plan.entityRef),
-          severity: 'normal',
-          topic: SLA_NOTIFICATION_TOPIC,
-        },
-      });
-    }
-    return events;
   }
 
   /** One scheduler run: collects the events and sends each one not sent before. */

@@ -1,11 +1,6 @@
 import { InputError } from '@backstage/errors';
-import {
-  applyPlanPatch,
-  diffPlans,
-  isPlanOverdue,
-  overdueActions,
-  readNewPlan,
-} from './planInput';
+import { applyPlanPatch, diffPlans, readNewPlan } from './planInput';
+import { toPlanView } from './planView';
 import type { Plan } from './types';
 
 const NOW = Date.UTC(2026, 9, 5, 8, 0); // 2026-10-05
@@ -248,6 +243,11 @@ describe('applyPlanPatch', () => {
 
 describe('overdue', () => {
   const plan = readNewPlan({ ...BODY, targetDate: '2026-10-31' }, META);
+  // The plans API's view, for an entity whose terms are in UTC.
+  const isPlanOverdue = (p: Plan, now: number) =>
+    toPlanView(p, now, 'UTC').overdue;
+  const overdueActions = (p: Plan, now: number) =>
+    toPlanView(p, now, 'UTC').overdueActions;
 
   it('is overdue when the target date has passed, not on the day itself', () => {
     expect(isPlanOverdue(plan, Date.UTC(2026, 9, 31, 23, 0))).toBe(false);

@@ -1,5 +1,6 @@
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
+import { isCalendarDate, isPeriodKey } from '@servicelevel/plugin-sla-common';
 import { randomUUID } from 'crypto';
 import {
   Plan,
@@ -19,18 +20,10 @@ import {
 
 type Problems = string[];
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const PERIOD = /^\d{4}(-\d{2}|-Q[1-4])?$/;
 const MAX_TEXT = 10_000;
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function isValidDate(s: string): boolean {
-  if (!DATE.test(s)) return false;
-  const d = new Date(`${s}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
 }
 
 function text(
@@ -94,7 +87,7 @@ function date(
     if (required) problems.push(`${field}: required (YYYY-MM-DD)`);
     return undefined;
   }
-  if (typeof v !== 'string' || !isValidDate(v)) {
+  if (typeof v !== 'string' || !isCalendarDate(v)) {
     problems.push(`${field}: "${String(v)}" — expected a date YYYY-MM-DD`);
     return undefined;
   }
@@ -165,7 +158,7 @@ function periodKey(
   field: string,
   problems: Problems,
 ): string | undefined {
-  if (typeof v !== 'string' || !PERIOD.test(v)) {
+  if (typeof v !== 'string' || !isPeriodKey(v)) {
     problems.push(
       `${field}: "${String(
         v,
@@ -173,7 +166,7 @@ function periodKey(
     );
     return undefined;
   }
-  return v;
+  return v.trim().toUpperCase();
 }
 
 function addresses(
@@ -493,33 +486,4 @@ export function diffPlans(before: Plan, after: Plan): PlanChange[] {
     }
   }
   return changes;
-}
-
-/** `YYYY-MM-DD` of an instant in UTC. */
-export function utcDate(now: number): string {
-  return new Date(now).toISOString().slice(0, 10);
-}
-
-/**
- * A plan is overdue while it is open (not done or dropped) and its target date, or the due
- * date of one of its open actions, lies before today (UTC date).
- */
-export function isPlanOverdue(plan: Plan, now: number): boolean {
-  if (plan.status === 'done' || plan.status === 'dropped') return false;
-  const today = utcDate(now);
-  return (
-    plan.targetDate < today ||
-    plan.actions.some(
-      a => !a.done && a.dueDate !== undefined && a.dueDate < today,
-    )
-  );
-}
-
-/** Ids of a plan's open actions that are past their due date. */
-export function overdueActions(plan: Plan, now: number): string[] {
-  if (plan.status === 'done' || plan.status === 'dropped') return [];
-  const today = utcDate(now);
-  return plan.actions
-    .filter(a => !a.done && a.dueDate !== undefined && a.dueDate < today)
-    .map(a => a.id);
 }

@@ -9,17 +9,13 @@ import { slaReadPermission } from '@servicelevel/plugin-sla-common';
 import express, { Request } from 'express';
 import Router from 'express-promise-router';
 import { randomUUID } from 'crypto';
-import { EntityStore } from '../database/types';
+import type { EntityStore, PlanStore, TermsStore } from '../database';
+import { audited } from '../service/audited';
 import { createAuthorize } from '../service/authorize';
 import { createEntityWriteAccess } from './access';
-import {
-  applyPlanPatch,
-  isPlanOverdue,
-  normalizeEntityRef,
-  overdueActions,
-  readNewPlan,
-} from './planInput';
-import { Plan, PlanStatus, PlanStore, PLAN_STATUSES } from './types';
+import { applyPlanPatch, normalizeEntityRef, readNewPlan } from './planInput';
+import { loadPlanZones, toPlanView } from './planView';
+import { Plan, PlanStatus, PLAN_STATUSES } from './types';
 
 export interface PlansRouterOptions {
   httpAuth: HttpAuthService;
@@ -28,19 +24,12 @@ export interface PlansRouterOptions {
   auditor: AuditorService;
   entities: EntityStore;
   plans: PlanStore;
+  /** Zones of the entities' terms: plans are overdue by the date in the entity's zone. */
+  terms: TermsStore;
+  /** `sla.defaultTimezone`, for an entity without terms; UTC when not given. */
+  defaultTimezone?: string;
   /** The clock; tests pin it. */
   now?: () => number;
-}
-
-/** A plan as the API serves it: the stored plan plus what is derived from the clock. */
-export type PlanView = Plan & { overdue: boolean; overdueActions: string[] };
-
-export function toPlanView(plan: Plan, now: number): PlanView {
-  return {
-    ...plan,
-    overdue: isPlanOverdue(plan, now),
-    overdueActions: overdueActions(plan, now),
-  };
 }
 
 /**
@@ -52,6 +41,8 @@ export function createPlansRouter(options: PlansRouterOptions): express.Router {
   const now = options.now ?? (() => Date.now());
   const authorize = createAuthorize(options);
   const writeAccess = createEntityWriteAccess({ ...options, authorize });
+  const zonesOf = () =>
+    loadPlanZones(options.terms, options.defaultTimezone ?? 'UTC');
   const router = Router();
   router.use(express.json({ limit: '1mb' }));
 
@@ -89,10 +80,11 @@ export function createPlansRouter(options: PlansRouterOptions): express.Router {
     }
     if (problems.length > 0) throw new InputError(problems.join('\n'));
     const t = now();
+    const zoneOf = await zonesOf();
     const items = (
       await plans.list({ entityRef, owner: ownerRef, status: statuses })
     )
-      .map(p => toPlanView(p, t))
+      .map(p => toPlanView(p, t, zoneOf(p.entityRef)))
       .filter(p => overdue === undefined || p.overdue === (overdue === 'true'));
     res.json({ items });
   });
@@ -109,31 +101,28 @@ export function createPlansRouter(options: PlansRouterOptions): express.Router {
         `entityRef: ${plan.entityRef} is not an entity with an SLA in the catalog`,
       );
     }
-    const event = await auditor.createEvent({
-      eventId: 'plan-create',
-      request: req,
-      severityLevel: 'medium',
-      meta: { entityRef: plan.entityRef, by: writer.by, via: writer.via },
-    });
-    try {
-      const created = await plans.create(
-        { ...plan, createdBy: writer.by },
-        writer.by,
-      );
-      await event.success({ meta: { planId: created.id } });
-      res.status(201).json(toPlanView(created, t));
-    } catch (error) {
-      await event.fail({ error: error as Error });
-      throw error;
-    }
+    const created = await audited(
+      auditor,
+      req,
+      {
+        eventId: 'plan-create',
+        severityLevel: 'medium',
+        meta: { entityRef: plan.entityRef, by: writer.by, via: writer.via },
+        successMeta: p => ({ planId: p.id }),
+      },
+      () => plans.create({ ...plan, createdBy: writer.by }, writer.by),
+    );
+    const zoneOf = await zonesOf();
+    res.status(201).json(toPlanView(created, t, zoneOf(created.entityRef)));
   });
 
   router.get('/plans/:id', async (req, res) => {
     await authorize(req, slaReadPermission);
     const plan = await plans.get(req.params.id);
     if (!plan) throw new NotFoundError(`No plan with id ${req.params.id}`);
+    const zoneOf = await zonesOf();
     res.json({
-      ...toPlanView(plan, now()),
+      ...toPlanView(plan, now(), zoneOf(plan.entityRef)),
       history: await plans.history(plan.id),
     });
   });
@@ -144,61 +133,62 @@ export function createPlansRouter(options: PlansRouterOptions): express.Router {
     const t = now();
     // Validated up front so a bad body is a 400 and never an audit failure of a write.
     applyPlanPatch(existing, req.body, t);
-    const event = await auditor.createEvent({
-      eventId: 'plan-update',
-      request: req,
-      severityLevel: 'medium',
-      meta: {
-        planId: existing.id,
-        entityRef: existing.entityRef,
-        by: writer.by,
-        via: writer.via,
-      },
-    });
-    try {
-      let changed: string[] = [];
-      const updated = await plans.update(
-        existing.id,
-        current => {
-          const r = applyPlanPatch(current, req.body, t);
-          changed = r.changes.map(c => c.field);
-          return r;
+    let changed: string[] = [];
+    const updated = await audited(
+      auditor,
+      req,
+      {
+        eventId: 'plan-update',
+        severityLevel: 'medium',
+        meta: {
+          planId: existing.id,
+          entityRef: existing.entityRef,
+          by: writer.by,
+          via: writer.via,
         },
-        { by: writer.by, at: t },
-      );
-      if (!updated) throw new NotFoundError(`No plan with id ${existing.id}`);
-      await event.success({ meta: { changed } });
-      res.json(toPlanView(updated, t));
-    } catch (error) {
-      await event.fail({ error: error as Error });
-      throw error;
-    }
+        successMeta: () => ({ changed }),
+      },
+      async () => {
+        const plan = await plans.update(
+          existing.id,
+          current => {
+            const r = applyPlanPatch(current, req.body, t);
+            changed = r.changes.map(c => c.field);
+            return r;
+          },
+          { by: writer.by, at: t },
+        );
+        if (!plan) throw new NotFoundError(`No plan with id ${existing.id}`);
+        return plan;
+      },
+    );
+    const zoneOf = await zonesOf();
+    res.json(toPlanView(updated, t, zoneOf(updated.entityRef)));
   });
 
   router.delete('/plans/:id', async (req, res) => {
     const existing = await findPlan(req);
     const writer = await writeAccess(req, existing.entityRef);
-    const event = await auditor.createEvent({
-      eventId: 'plan-delete',
-      request: req,
-      severityLevel: 'medium',
-      meta: {
-        planId: existing.id,
-        entityRef: existing.entityRef,
-        by: writer.by,
-        via: writer.via,
+    await audited(
+      auditor,
+      req,
+      {
+        eventId: 'plan-delete',
+        severityLevel: 'medium',
+        meta: {
+          planId: existing.id,
+          entityRef: existing.entityRef,
+          by: writer.by,
+          via: writer.via,
+        },
       },
-    });
-    try {
-      if (!(await plans.delete(existing.id, { by: writer.by, at: now() }))) {
-        throw new NotFoundError(`No plan with id ${existing.id}`);
-      }
-      await event.success();
-      res.status(204).end();
-    } catch (error) {
-      await event.fail({ error: error as Error });
-      throw error;
-    }
+      async () => {
+        if (!(await plans.delete(existing.id, { by: writer.by, at: now() }))) {
+          throw new NotFoundError(`No plan with id ${existing.id}`);
+        }
+      },
+    );
+    res.status(204).end();
   });
 
   /** The plan of `:id`; 404 only after the caller proved read access, so ids do not leak. */

@@ -1,5 +1,5 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import { Incident, PRIORITIES } from '@servicelevel/plugin-sla-common';
+import { Incident, readIncident } from '@servicelevel/plugin-sla-common';
 import type {
   IncidentProvider,
   LinkedEntity,
@@ -54,24 +54,24 @@ function readCursor(text: string | undefined): Cursor | undefined {
   }
 }
 
-/** Why an incident from a provider cannot be stored, or undefined when it can. */
-function invalidReason(incident: Incident, source: string): string | undefined {
-  if (incident.source !== source)
-    return `source is "${incident.source}", expected "${source}"`;
-  if (typeof incident.id !== 'string' || incident.id === '')
-    return 'id is missing';
-  if (typeof incident.entityRef !== 'string' || incident.entityRef === '')
-    return 'entityRef is missing';
-  if (typeof incident.title !== 'string') return 'title is missing';
-  if (!PRIORITIES.includes(incident.priority))
-    return `priority is ${JSON.stringify(incident.priority)}`;
-  for (const key of ['createdAt', 'acknowledgedAt', 'resolvedAt'] as const) {
-    const v = incident[key];
-    if ((key === 'createdAt' || v !== undefined) && !Number.isFinite(v))
-      return `${key} is not a timestamp`;
+/**
+ * A vendor record as it may be stored, or why not: the same validator as the webhook and the
+ * CSV import (sla-common's readIncident), plus the provider's own source.
+ */
+function checkIncident(
+  incident: Incident,
+  source: string,
+): { incident: Incident } | { reason: string } {
+  const { incident: valid, problems } = readIncident(incident, 0);
+  if (!valid) {
+    return {
+      reason: problems.map(p => `${p.field}: ${p.message}`).join('; '),
+    };
   }
-  if (!Array.isArray(incident.pauses)) return 'pauses is not a list';
-  return undefined;
+  if (valid.source !== source) {
+    return { reason: `source is "${incident.source}", expected "${source}"` };
+  }
+  return { incident: valid };
 }
 
 /**
@@ -190,13 +190,13 @@ export class ProviderSync {
       })) {
         const valid: Incident[] = [];
         for (const incident of page.incidents) {
-          const reason = invalidReason(incident, provider.id);
-          if (reason) {
-            logger.warn(`Skipping incident ${incident.id}: ${reason}`);
+          const checked = checkIncident(incident, provider.id);
+          if ('reason' in checked) {
+            logger.warn(`Skipping incident ${incident.id}: ${checked.reason}`);
             result.skipped++;
-            firstSkip ??= `${incident.id}: ${reason}`;
+            firstSkip ??= `${incident.id}: ${checked.reason}`;
           } else {
-            valid.push(incident);
+            valid.push(checked.incident);
           }
         }
         result.skipped += page.skipped;

@@ -10,11 +10,11 @@ import {
   DatabaseIncidentStore,
   DatabaseSnapshotStore,
   DatabaseTermsStore,
+  DatabaseConfirmationStore,
+  DatabasePlanStore,
+  DatabaseReportStore,
 } from '../database';
-import { DatabaseConfirmationStore } from '../confirmations/DatabaseConfirmationStore';
-import { DatabasePlanStore } from '../plans/DatabasePlanStore';
 import { ComplianceService } from '../service/ComplianceService';
-import { DatabaseReportStore } from './DatabaseReportStore';
 import { ReportService } from './ReportService';
 
 jest.setTimeout(60_000);
@@ -266,7 +266,8 @@ describe('ReportService', () => {
       // Availability: 720 h agreed; downtime 60 + 30 + 60 min; maintenance 4 Sundays × 2 h.
       expect(s.availability).toEqual({
         targetPercent: 99.9,
-        achievedPercent: ((720 * HOUR - 150 * MIN) / (720 * HOUR)) * 100,
+        // part × 100 / whole, as the engine computes percentages (ENGINE.md).
+        achievedPercent: ((720 * HOUR - 150 * MIN) * 100) / (720 * HOUR),
         agreedServiceTimeMs: 720 * HOUR,
         downtimeMs: 150 * MIN,
         maintenanceMs: 8 * HOUR,
@@ -337,20 +338,20 @@ describe('ReportService', () => {
       ]);
 
       // The same figures, as the customer reads them.
-      expect(report.markdown).toContain('| Downtime (unplanned) | 2h30m |');
+      expect(report.markdown).toContain('| Downtime (unplanned) | 2 h 30 m |');
       expect(report.markdown).toContain(
-        '| Planned maintenance in service time | 8h (Sun 02:00-04:00) |',
+        '| Planned maintenance in service time | 8 h (Sun 02:00-04:00) |',
       );
       expect(report.markdown).toContain(
-        '| Error budget remaining | -1h46m48s |',
+        '| Error budget remaining | −1 h 46 m |',
       );
-      expect(report.markdown).toContain('| Achieved | 99.652% |');
+      expect(report.markdown).toContain('| Achieved | 99.65% |');
       expect(report.markdown).toContain('| P1 | 2 | 1 | 1 |');
       expect(report.markdown).toContain(
-        '| api/INC-2 | P1 | Radio gateway down | resolution | 6h | 4h |',
+        '| api/INC-2 | P1 | Radio gateway down | resolution | 6 h | 4 h |',
       );
       expect(report.markdown).toContain(
-        'Achievement rate: 40.00% (2 of 5 objectives met)',
+        'Achievement rate: 40% (2 of 5 objectives met)',
       );
       expect(report.markdown).toContain('| Agreement | TFDL-SLA-2026-07 |');
       expect(report.markdown).toContain('| Terms version | 1 |');
@@ -392,7 +393,7 @@ describe('ReportService', () => {
         '# Service report for customer group:default/dispatch-center',
       );
       expect(report.markdown).toContain(
-        '- SLA achievement rate: 50.00% (3 of 6 objectives met)',
+        '- SLA achievement rate: 50% (3 of 6 objectives met)',
       );
       await knex.destroy();
     });
@@ -451,7 +452,7 @@ describe('ReportService', () => {
       });
       expect([s.met, s.committed]).toEqual([1, 5]);
       expect(regenerated.markdown).toContain(
-        '| api/INC-LATE | P2 | Late report of slow search | response | 2h | 30m |',
+        '| api/INC-LATE | P2 | Late report of slow search | response | 2 h | 30 m |',
       );
       expect(
         (await service.report(subject, '2026-09', NOW + 4 * HOUR)).revision,

@@ -5,16 +5,20 @@ import {
   previousPeriods,
   SlaTerms,
 } from '@servicelevel/plugin-sla-common';
-import type { EntityStore, TermsStore } from '../database/types';
-import type { PlanStore } from '../plans/types';
-import type { ConfirmationStore } from '../confirmations/DatabaseConfirmationStore';
+import type {
+  ConfirmationStore,
+  EntityStore,
+  PlanStore,
+  ReportStore,
+  StoredReport,
+  TermsStore,
+} from '../database';
 import type {
   ComplianceService,
   EntityPeriodResult,
 } from '../service/ComplianceService';
 import { buildReportModel, ServiceReportInput } from './model';
 import { renderCsv, renderHtml, renderMarkdown } from './render';
-import type { ReportStore, StoredReport } from './DatabaseReportStore';
 
 export type ReportSubject = {
   subjectKind: StoredReport['subjectKind'];

@@ -1,5 +1,11 @@
 import type { ReportModel, ReportService } from './model';
-import { percent, renderCsv, renderHtml, renderMarkdown } from './render';
+import {
+  duration,
+  percent,
+  renderCsv,
+  renderHtml,
+  renderMarkdown,
+} from './render';
 
 const SERVICE: ReportService = {
   entityRef: 'component:default/cad-core',
@@ -65,9 +71,15 @@ const MODEL: ReportModel = {
 };
 
 describe('report renderings', () => {
-  it('cuts percentages instead of rounding them up to 100 %', () => {
-    expect(percent(99.99999)).toBe('99.999%');
+  it('rounds percentages half-up to at most 2 decimals and writes durations as people do', () => {
+    expect(percent(200 / 3)).toBe('66.67%');
+    expect(percent(99.95)).toBe('99.95%');
+    expect(percent(100)).toBe('100%');
     expect(percent(undefined)).toBe('n/a');
+    expect(duration(142 * 3_600_000 + 24 * 60_000 + 27_527)).toBe(
+      '5 d 22 h 24 m',
+    );
+    expect(duration(undefined)).toBe('n/a');
   });
 
   it('CSV: quotes commas and quotes, neutralises formulas, keeps seven fields per row', () => {

@@ -1,4 +1,8 @@
-import { formatDuration } from '@servicelevel/plugin-sla-common';
+import {
+  csvCell,
+  formatDisplayDuration,
+  formatPercent,
+} from '@servicelevel/plugin-sla-common';
 import { DateTime } from 'luxon';
 import type { ReportModel, ReportService } from './model';
 
@@ -13,18 +17,14 @@ export const REPORT_CONTENT_TYPES: Record<ReportFormat, string> = {
   html: 'text/html; charset=utf-8',
 };
 
-/** Hours and minutes (never service days: a report reader should not need the calendar). */
+/** A duration as people write it (`5 d 22 h 24 m`), sla-common's display format. */
 export function duration(ms: number | undefined): string {
-  if (ms === undefined) return 'n/a';
-  if (ms < 0) return `-${formatDuration(-ms, 0)}`;
-  return formatDuration(ms, 0);
+  return formatDisplayDuration(ms, { empty: 'n/a' });
 }
 
-/** Percentages are cut, not rounded, so 99.99996 % never shows as 100 %. */
-export function percent(p: number | undefined, digits = 3): string {
-  if (p === undefined) return 'n/a';
-  const f = 10 ** digits;
-  return `${(Math.floor(p * f) / f).toFixed(digits)}%`;
+/** A percentage rounded half-up to at most 2 decimals (`66.67%`), sla-common's display format. */
+export function percent(p: number | undefined): string {
+  return formatPercent(p, { empty: 'n/a' });
 }
 
 function instant(ms: number, zone: string): string {
@@ -72,14 +72,6 @@ const CSV_HEADER = [
   'status',
   'detail',
 ];
-
-function csvCell(v: string | number | undefined): string {
-  if (v === undefined) return '';
-  let s = String(v);
-  // Spreadsheets run cells starting with = + - @ as formulas; numbers are left alone.
-  if (/^[=+\-@\t\r]/.test(s) && !/^-?\d+(\.\d+)?$/.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
 
 /**
  * One row per fact: `section,entity_ref,name,target,value,status,detail`. Durations are in
@@ -360,7 +352,7 @@ function rateText(r: {
 }): string {
   return r.achievementRate === undefined
     ? `n/a (${r.met} of ${r.committed} objectives met)`
-    : `${percent(r.achievementRate, 2)} (${r.met} of ${
+    : `${percent(r.achievementRate)} (${r.met} of ${
         r.committed
       } objectives met)`;
 }

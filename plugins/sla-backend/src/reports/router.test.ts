@@ -50,7 +50,7 @@ describe('report routes', () => {
         .set('Authorization', as('carl'));
       expect(md.headers['content-type']).toBe('text/markdown; charset=utf-8');
       expect(md.text).toContain('| Agreement | TFDL-SLA-2026-07 |');
-      expect(md.text).toContain('| Downtime (unplanned) | 1h |');
+      expect(md.text).toContain('| Downtime (unplanned) | 1 h |');
 
       const html = await request(server)
         .get(`${REPORT}?period=2026-09&format=html`)

@@ -11,10 +11,11 @@ import {
 } from '@servicelevel/plugin-sla-common';
 import express, { Request, Response } from 'express';
 import Router from 'express-promise-router';
+import { audited } from '../service/audited';
 import { createAuthorize, principalName } from '../service/authorize';
 import { normalizeEntityRef } from '../plans/planInput';
 import { REPORT_CONTENT_TYPES, REPORT_FORMATS, ReportFormat } from './render';
-import type { ReportStore } from './DatabaseReportStore';
+import type { ReportStore } from '../database';
 import { ReportService, ReportSubject, ServedReport } from './ReportService';
 
 export interface ReportsRouterOptions {
@@ -97,26 +98,25 @@ export function createReportsRouter(
     const kind = subjectKind as ReportSubject['subjectKind'];
     const key = (period as string).trim();
     const by = principalName(credentials);
-    const event = await auditor.createEvent({
-      eventId: 'report-regenerate',
-      request: req,
-      severityLevel: 'high',
-      meta: { subjectKind: kind, subjectRef, period: key, by },
-    });
-    try {
-      const report = await reportService.regenerate(
-        { subjectKind: kind, subjectRef: subjectRef! },
-        key,
-        now(),
-        by,
-      );
-      const { model, csv, markdown, html, ...summary } = report;
-      await event.success({ meta: { revision: report.revision } });
-      res.json(summary);
-    } catch (error) {
-      await event.fail({ error: error as Error });
-      throw error;
-    }
+    const report = await audited(
+      auditor,
+      req,
+      {
+        eventId: 'report-regenerate',
+        severityLevel: 'high',
+        meta: { subjectKind: kind, subjectRef, period: key, by },
+        successMeta: r => ({ revision: r.revision }),
+      },
+      () =>
+        reportService.regenerate(
+          { subjectKind: kind, subjectRef: subjectRef! },
+          key,
+          now(),
+          by,
+        ),
+    );
+    const { model, csv, markdown, html, ...summary } = report;
+    res.json(summary);
   });
 
   return router;

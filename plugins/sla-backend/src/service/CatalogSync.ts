@@ -22,13 +22,14 @@ import {
   SlaConfig,
 } from '@servicelevel/plugin-sla-common';
 import { EntityStore, SlaEntity, TermsStore } from '../database/types';
+import type { EntitySource } from './ComplianceService';
 
 /**
  * Reads every entity with SLA annotations from the catalog (with the plugin's own
  * credentials), records it, and stores a new terms version whenever its effective terms
  * change — whether the annotations changed in Git or a tier changed in config.
  */
-export class CatalogSync {
+export class CatalogSync implements EntitySource {
   constructor(
     private readonly deps: {
       catalog: CatalogService;

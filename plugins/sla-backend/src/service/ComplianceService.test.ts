@@ -12,6 +12,7 @@ import {
   DatabaseSnapshotStore,
   DatabaseTermsStore,
 } from '../database';
+import { CN_WORKDAYS, seededRandom } from '../__testUtils__/slaConfig';
 import { ComplianceService, EntityPeriodResult } from './ComplianceService';
 
 /**
@@ -20,14 +21,7 @@ import { ComplianceService, EntityPeriodResult } from './ComplianceService';
  */
 
 const { config: slaConfig } = readSlaConfig({
-  calendars: {
-    'cn-workdays': {
-      timezone: 'Asia/Shanghai',
-      hours: { 'mon-fri': '09:00-12:00,13:30-18:00' },
-      holidays: ['2026-10-01', '2026-10-02'],
-      workdays: ['2026-09-20'],
-    },
-  },
+  calendars: { 'cn-workdays': CN_WORKDAYS },
   tiers: { gold: { availability: '99.95%', 'response-time': 'P1=5m P2=15m' } },
 });
 
@@ -57,14 +51,7 @@ const NOW = Date.UTC(2026, 10, 25, 12);
 const FROM = Date.UTC(2026, 0, 1);
 const ref = (i: number) => `component:default/svc-${i}`;
 
-let seed = 3;
-function rand(): number {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = seed;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-}
+const rand = seededRandom(3);
 
 function incidents(count: number): Incident[] {
   const out: Incident[] = [];
@@ -239,6 +226,36 @@ describe.each(databases.eachSupportedId())(
         ...['01', '02', '03', '04', '05'].map(m => `2026-${m}:1`),
         ...['06', '07', '08', '09', '10', '11'].map(m => `2026-${m}:2`),
       ]);
+    });
+
+    it('evaluateOwnKind gives each entity the periods of its own kind, as entityCompliance does', async () => {
+      await knex('sla_snapshots').delete();
+      const own = await service(0).evaluateOwnKind(
+        { kind: 'key', key: '2026-02' },
+        NOW,
+      );
+      const one = service(0);
+      for (const o of own) {
+        const quarterly = o.periodKind === 'quarterly';
+        // A month of a quarterly service is its quarter; the month before is still Q1.
+        expect(o.selected.map(r => r.period.key)).toEqual(
+          quarterly ? ['2026-Q1'] : ['2026-02'],
+        );
+        expect(o.previous.map(r => r.period.key)).toEqual(
+          quarterly ? ['2026-Q1'] : ['2026-01'],
+        );
+        // The year: every started period of its own kind (Nov 25: 4 quarters, 11 months).
+        expect(o.year).toHaveLength(quarterly ? 4 : 11);
+        for (const r of [...o.selected, ...o.year]) {
+          const expected = await one.entityCompliance(
+            o.entity.entityRef,
+            { kind: 'key', key: r.period.key },
+            NOW,
+          );
+          expect(json(r)).toEqual(json(expected));
+        }
+      }
+      expect(own.filter(o => o.periodKind === 'quarterly')).toHaveLength(1);
     });
 
     it('serves cached results until a write through the stores, then recomputes', async () => {

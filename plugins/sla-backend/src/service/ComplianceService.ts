@@ -1,12 +1,13 @@
 import { InputError, NotFoundError } from '@backstage/errors';
 import {
-  achievementRate,
   BusinessCalendar,
   createBusinessCalendar,
   evaluatePeriod,
   formatSlaTerms,
   granularityOf,
+  periodKindOfKey,
   Period,
+  PeriodKind,
   PeriodResult,
   periodContaining,
   periodFromRange,
@@ -47,6 +48,16 @@ export function termsAsWrittenOf(terms: SlaTerms): Record<string, string> {
   return written;
 }
 
+/**
+ * Reads one entity the scheduled sync has not seen yet from its source of truth and stores
+ * it (implemented by CatalogSync). The compliance read path is router → ComplianceService →
+ * stores, and, for an entity the stores do not know, → EntitySource → catalog and stores.
+ */
+export interface EntitySource {
+  /** Reads and stores the entity now; resolves true when it has an SLA. */
+  syncEntity(entityRef: string): Promise<boolean>;
+}
+
 /** How a caller names a period: a key (`2026-03`, `2026-Q1`, `2026`) or a range. */
 export type PeriodQuery =
   | { kind: 'current' }
@@ -67,6 +78,28 @@ export interface EntityPeriodResult {
   /** The terms in canonical annotation form. */
   termsAsWritten: Record<string, string>;
   result: PeriodResult;
+}
+
+/** One entity and one period to evaluate. */
+interface EvaluationItem {
+  entity: SlaEntity;
+  versions: TermsVersion[];
+  period: Period;
+}
+
+/** One entity's results for the overview, each period of the entity's own kind (see evaluateOwnKind). */
+export interface OwnKindResults {
+  entity: SlaEntity;
+  /** The entity's own period kind (of its latest terms). */
+  periodKind: PeriodKind;
+  /** The requested period, resolved in the entity's zone. */
+  period: Period;
+  /** Periods of the entity's own kind overlapping `period` (or the custom range itself). */
+  selected: EntityPeriodResult[];
+  /** Periods of the entity's own kind in the year containing `period`'s start, oldest first. */
+  year: EntityPeriodResult[];
+  /** Periods of the entity's own kind overlapping the period before `period`. */
+  previous: EntityPeriodResult[];
 }
 
 /**
@@ -122,10 +155,10 @@ export class ComplianceService {
       snapshots: SnapshotStore;
       slaConfig: SlaConfig;
       /**
-       * Reads an entity the stores do not know yet straight from the catalog (the scheduled
-       * sync may not have seen it); resolves true when it now has an SLA.
+       * Where an entity the stores do not know yet is read from (the catalog, through
+       * CatalogSync); without it, an unknown entity is not found until the scheduled sync.
        */
-      readMissingEntity?: (entityRef: string) => Promise<boolean>;
+      entitySource?: EntitySource;
       /**
        * How long a computed result may be served again (default 10 s; 0 turns caching off).
        * Any write through this process's stores drops the cache at once; the age bounds how
@@ -245,7 +278,7 @@ export class ComplianceService {
     latest: TermsVersion;
   }> {
     let entity = await this.deps.entities.getEntity(entityRef);
-    if (!entity && (await this.deps.readMissingEntity?.(entityRef))) {
+    if (!entity && (await this.deps.entitySource?.syncEntity(entityRef))) {
       entity = await this.deps.entities.getEntity(entityRef);
     }
     const versions = entity ? await this.listVersions(entityRef) : [];
@@ -318,12 +351,7 @@ export class ComplianceService {
   ): Promise<EntityPeriodResult[]> {
     const entities = await this.deps.entities.listEntities();
     const latestByRef = await this.listLatestTerms();
-    const items: Array<{
-      entity: SlaEntity;
-      versions: TermsVersion[];
-      period: Period;
-      closed: boolean;
-    }> = [];
+    const items: EvaluationItem[] = [];
     for (const entity of entities) {
       const latest = latestByRef.get(entity.entityRef);
       if (!latest) continue;
@@ -332,43 +360,160 @@ export class ComplianceService {
         latest.version === 1
           ? [latest]
           : await this.listVersions(entity.entityRef);
-      const closed = period.granularity !== 'custom' && period.end <= now;
-      items.push({ entity, versions, period, closed });
+      items.push({ entity, versions, period });
     }
+    return this.evaluateItems(items, now);
+  }
 
-    const closedItems = items.filter(i => i.closed);
+  /**
+   * What the organisation page needs, each entity in its own period kind: the requested
+   * period resolved in the entity's zone (`current` is the current month), and the periods
+   * of the entity's own kind that overlap it, the year containing it and the period before
+   * it (the `/overview` description in openapi.yaml). A month of a quarterly service is its quarter; a year is its
+   * quarters. Only periods that have started are evaluated; closed ones come from snapshots.
+   * A custom range is evaluated as it is and has no previous period.
+   */
+  async evaluateOwnKind(
+    query: PeriodQuery,
+    now: number,
+  ): Promise<OwnKindResults[]> {
+    return this.cachedValue(
+      `own\u0000${JSON.stringify(query)}`,
+      now,
+      () => this.evaluateOwnKindUncached(query, now),
+      value => {
+        let until = Infinity;
+        for (const o of value) {
+          for (const r of [...o.selected, ...o.year, ...o.previous]) {
+            if (r.period.end > now) until = Math.min(until, r.period.end);
+          }
+        }
+        return until;
+      },
+    );
+  }
+
+  private async evaluateOwnKindUncached(
+    query: PeriodQuery,
+    now: number,
+  ): Promise<OwnKindResults[]> {
+    const entities = await this.deps.entities.listEntities();
+    const latestByRef = await this.listLatestTerms();
+    const items: EvaluationItem[] = [];
+    const plans: Array<{
+      entity: SlaEntity;
+      periodKind: PeriodKind;
+      period: Period;
+      selected: number[];
+      year: number[];
+      previous: number[];
+    }> = [];
+    for (const entity of entities) {
+      const latest = latestByRef.get(entity.entityRef);
+      if (!latest) continue;
+      const { timezone } = latest.terms;
+      const own = granularityOf(latest.terms.period);
+      const period = resolvePeriodQuery(query, latest.terms, now, 'month');
+      const versions =
+        latest.version === 1
+          ? [latest]
+          : await this.listVersions(entity.entityRef);
+      // One item per distinct period of this entity; the year holds the selected ones.
+      const indexByKey = new Map<string, number>();
+      const itemsOf = (periods: Period[]) =>
+        periods.map(p => {
+          let i = indexByKey.get(p.key);
+          if (i === undefined) {
+            i = items.push({ entity, versions, period: p }) - 1;
+            indexByKey.set(p.key, i);
+          }
+          return i;
+        });
+      const ownOverlapping = (p: Period) =>
+        periodsOf(own, timezone, p.start, p.end).filter(o => o.start <= now);
+      const { granularity } = period;
+      const year = itemsOf(
+        ownOverlapping(periodContaining(period.start, 'year', timezone)),
+      );
+      plans.push(
+        granularity === 'custom'
+          ? {
+              entity,
+              periodKind: latest.terms.period,
+              period,
+              year,
+              selected: itemsOf([period]),
+              previous: [],
+            }
+          : {
+              entity,
+              periodKind: latest.terms.period,
+              period,
+              year,
+              selected: itemsOf(ownOverlapping(period)),
+              previous: itemsOf(
+                ownOverlapping(
+                  periodContaining(period.start - 1, granularity, timezone),
+                ),
+              ),
+            },
+      );
+    }
+    const results = await this.evaluateItems(items, now);
+    return plans.map(p => ({
+      entity: p.entity,
+      periodKind: p.periodKind,
+      period: p.period,
+      selected: p.selected.map(i => results[i]),
+      year: p.year.map(i => results[i]),
+      previous: p.previous.map(i => results[i]),
+    }));
+  }
+
+  /**
+   * Results of (entity, period) items, in order. Snapshots and incidents are read in bulk:
+   * one snapshot query for all closed periods and one incident query per distinct period
+   * (entities in the same zone share one), instead of queries per item.
+   */
+  private async evaluateItems(
+    items: EvaluationItem[],
+    now: number,
+  ): Promise<EntityPeriodResult[]> {
+    const isClosed = (i: EvaluationItem) =>
+      i.period.granularity !== 'custom' && i.period.end <= now;
+    const closedItems = items.filter(isClosed);
     const snapshots = new Map<string, Snapshot>();
     if (closedItems.length > 0) {
       for (const s of await this.deps.snapshots.list({
-        entityRefs: closedItems.map(i => i.entity.entityRef),
+        entityRefs: [...new Set(closedItems.map(i => i.entity.entityRef))],
         periodKeys: [...new Set(closedItems.map(i => i.period.key))],
       })) {
         snapshots.set(snapshotKey(s.entityRef, s.periodKey), s);
       }
     }
+    const hasSnapshot = (i: EvaluationItem) =>
+      snapshots.has(snapshotKey(i.entity.entityRef, i.period.key));
 
     // Incidents of everything without a snapshot, one bulk query per distinct period.
-    const toCompute = items.filter(
-      i =>
-        !i.closed ||
-        !snapshots.has(snapshotKey(i.entity.entityRef, i.period.key)),
-    );
-    const byPeriod = new Map<string, typeof toCompute>();
+    const toCompute = items.filter(i => !isClosed(i) || !hasSnapshot(i));
+    const byPeriod = new Map<string, EvaluationItem[]>();
     for (const item of toCompute) {
       const k = `${item.period.start}:${item.period.end}`;
-      byPeriod.set(k, [...(byPeriod.get(k) ?? []), item]);
+      const group = byPeriod.get(k);
+      if (group) group.push(item);
+      else byPeriod.set(k, [item]);
     }
-    const computed = new Map<SlaEntity, EntityPeriodResult>();
+    const computed = new Map<EvaluationItem, EntityPeriodResult>();
     for (const group of byPeriod.values()) {
       const { start, end } = group[0].period;
       const incidents = await this.deps.incidents.listForEntities(
-        group.map(i => i.entity.entityRef),
+        [...new Set(group.map(i => i.entity.entityRef))],
         start,
         end,
       );
       for (const item of group) {
         computed.set(
-          item.entity,
+          item,
           this.computeWith(
             item.entity,
             item.versions,
@@ -382,28 +527,26 @@ export class ComplianceService {
 
     // Closed periods read for the first time are published, all in one transaction, and
     // then read back: a snapshot another writer stored first wins, as in `publish`.
-    const unpublished = items.filter(
-      i =>
-        i.closed &&
-        !snapshots.has(snapshotKey(i.entity.entityRef, i.period.key)),
-    );
+    const unpublished = closedItems.filter(i => !hasSnapshot(i));
     if (unpublished.length > 0) {
       await this.deps.snapshots.insertAllIfAbsent(
-        unpublished.map(i => toSnapshot(computed.get(i.entity)!, now)),
+        unpublished.map(i => toSnapshot(computed.get(i)!, now)),
       );
       for (const s of await this.deps.snapshots.list({
-        entityRefs: unpublished.map(i => i.entity.entityRef),
+        entityRefs: [...new Set(unpublished.map(i => i.entity.entityRef))],
         periodKeys: [...new Set(unpublished.map(i => i.period.key))],
       })) {
         snapshots.set(snapshotKey(s.entityRef, s.periodKey), s);
       }
     }
 
-    return items.map(({ entity, versions, period, closed }) => {
-      const snapshot = snapshots.get(snapshotKey(entity.entityRef, period.key));
-      return closed && snapshot
-        ? fromSnapshot(entity, versions, snapshot)
-        : computed.get(entity)!;
+    return items.map(item => {
+      const snapshot = snapshots.get(
+        snapshotKey(item.entity.entityRef, item.period.key),
+      );
+      return isClosed(item) && snapshot
+        ? fromSnapshot(item.entity, item.versions, snapshot)
+        : computed.get(item)!;
     });
   }
 
@@ -700,13 +843,6 @@ function fromSnapshot(
 }
 
 function periodGranularityOfKey(key: string): Period['granularity'] {
-  if (/^\d{4}-\d{2}$/.test(key)) return 'month';
-  if (/^\d{4}-Q\d$/i.test(key)) return 'quarter';
-  if (/^\d{4}$/.test(key)) return 'year';
-  return 'custom';
-}
-
-/** Sum over sums (SPEC §5.7) of a set of results. */
-export function rollup(results: EntityPeriodResult[]) {
-  return achievementRate(results.map(r => r.result));
+  const kind = periodKindOfKey(key);
+  return kind ? granularityOf(kind) : 'custom';
 }

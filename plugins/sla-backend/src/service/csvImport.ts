@@ -1,5 +1,10 @@
 import { InputError } from '@backstage/errors';
-import { Incident } from '@servicelevel/plugin-sla-common';
+import {
+  describeProblems,
+  Incident,
+  IncidentProblem,
+  readIncident,
+} from '@servicelevel/plugin-sla-common';
 import { parse } from 'csv-parse';
 import fs from 'fs';
 import os from 'os';
@@ -7,11 +12,6 @@ import path from 'path';
 import readline from 'readline';
 import { Readable } from 'stream';
 import { IncidentStore } from '../database/types';
-import {
-  describeProblems,
-  IncidentProblem,
-  readIncident,
-} from './incidentInput';
 
 /** The CSV columns; the first line of the file must name them (in any order). */
 export const CSV_COLUMNS = [

@@ -222,6 +222,30 @@ const BAD_BATCHES: Array<[string, unknown]> = [
     { incidents: [{ ...VALID, url: 'https://x.example/\u0000' }] },
   ],
   ['same (source, id) twice', { incidents: [VALID, VALID] }],
+  // One validator (sla-common) for the webhook, CSV import and providers refuses these too.
+  ['a 1 MB title', { incidents: [{ ...VALID, title: long(1_000_000) }] }],
+  ['a 501-character title', { incidents: [{ ...VALID, title: long(501) }] }],
+  ['a 256-character id', { incidents: [{ ...VALID, id: long(256) }] }],
+  [
+    'a control character in the title',
+    { incidents: [{ ...VALID, title: 'a\u001bb' }] },
+  ],
+  [
+    'a day not in the calendar',
+    { incidents: [{ ...VALID, createdAt: '2026-02-30T10:00:00Z' }] },
+  ],
+  [
+    'a date-time without a zone',
+    { incidents: [{ ...VALID, createdAt: '2026-09-02T10:00:00' }] },
+  ],
+  [
+    'an instant after 2100',
+    { incidents: [{ ...VALID, createdAt: '2100-01-01T00:00:00Z' }] },
+  ],
+  [
+    'an instant before 1970',
+    { incidents: [{ ...VALID, createdAt: '1969-12-31T23:59:59Z' }] },
+  ],
   [
     '5,001 incidents',
     {
@@ -253,7 +277,7 @@ const ODD_BUT_VALID: Array<[string, Record<string, unknown>]> = [
     { title: '<script>alert("x")</script><img src=x onerror=alert(1)>' },
   ],
   ['unicode in title', { title: 'Störung 故障 🔥 \u202e' }],
-  ['a 1 MB title', { title: long(1_000_000) }],
+  ['a 500-character title', { title: long(500) }],
   [
     '__proto__ key',
     JSON.parse('{"__proto__": {"polluted": true}, "title": "proto"}'),

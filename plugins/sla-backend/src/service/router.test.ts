@@ -8,29 +8,10 @@ import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import request from 'supertest';
+import { EXAMPLE_SLA_CONFIG } from '../__testUtils__/slaConfig';
 import { slaPlugin } from '../plugin';
 
-const CONFIG = {
-  sla: {
-    defaultTimezone: 'Asia/Shanghai',
-    calendars: {
-      'cn-workdays': {
-        timezone: 'Asia/Shanghai',
-        hours: { 'mon-fri': '09:00-12:00,13:30-18:00' },
-        holidays: ['2026-10-01', '2026-10-02'],
-        workdays: ['2026-09-20'],
-      },
-    },
-    tiers: {
-      gold: {
-        'service-hours': '24x7',
-        availability: '99.95%',
-        'response-time': 'P1=5m P2=15m P3=1h P4=4h',
-        'resolution-time': 'P1=2h P2=4h P3=1d P4=3d',
-      },
-    },
-  },
-};
+const CONFIG = { sla: EXAMPLE_SLA_CONFIG };
 
 function component(
   name: string,

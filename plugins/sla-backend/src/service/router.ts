@@ -7,6 +7,8 @@ import {
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import {
+  describeProblems,
+  readIncidentBatch,
   slaIncidentIngestPermission,
   slaReadPermission,
   slaSnapshotRecomputePermission,
@@ -14,10 +16,10 @@ import {
 import express, { Request } from 'express';
 import Router from 'express-promise-router';
 import { EntityStore, IncidentStore, SyncStateStore } from '../database/types';
+import { audited } from './audited';
 import { createAuthorize, principalName } from './authorize';
 import { ComplianceService, PeriodQuery } from './ComplianceService';
 import { importIncidentCsv } from './csvImport';
-import { describeProblems, readIncidentBatch } from './incidentInput';
 import { catalogListingJson, GROUP_BY, overviewJson } from './views';
 
 export interface RouterOptions {
@@ -49,60 +51,61 @@ export async function createRouter(
 
   router.post('/incidents', async (req, res) => {
     await authorize(req, slaIncidentIngestPermission);
-    const event = await auditor.createEvent({
-      eventId: 'incident-ingest',
-      request: req,
-      severityLevel: 'medium',
-    });
-    try {
-      const { incidents: batch, problems } = readIncidentBatch(req.body);
-      if (problems.length > 0) {
-        throw new InputError(
-          `${
-            problems.length
-          } problem(s) in the batch; nothing was stored\n${describeProblems(
-            problems,
-          )}`,
+    const body = await audited(
+      auditor,
+      req,
+      {
+        eventId: 'incident-ingest',
+        severityLevel: 'medium',
+        successMeta: written => written,
+      },
+      async () => {
+        const { incidents: batch, problems } = readIncidentBatch(req.body);
+        if (problems.length > 0) {
+          throw new InputError(
+            `${
+              problems.length
+            } problem(s) in the batch; nothing was stored\n${describeProblems(
+              problems,
+            )}`,
+          );
+        }
+        const written = await incidents.upsertIncidents(batch, { now: now() });
+        const unknownEntities = await findUnknownEntities(
+          entities,
+          batch.map(i => i.entityRef),
         );
-      }
-      const written = await incidents.upsertIncidents(batch, { now: now() });
-      const unknownEntities = await findUnknownEntities(
-        entities,
-        batch.map(i => i.entityRef),
-      );
-      await event.success({ meta: { ...written, unknownEntities } });
-      res.json({ ...written, unknownEntities });
-    } catch (error) {
-      await event.fail({ error: error as Error });
-      throw error;
-    }
+        return { ...written, unknownEntities };
+      },
+    );
+    res.json(body);
   });
 
   router.post('/incidents/import', async (req, res) => {
     await authorize(req, slaIncidentIngestPermission);
-    const event = await auditor.createEvent({
-      eventId: 'incident-import',
-      request: req,
-      severityLevel: 'medium',
-    });
-    try {
-      const written = await importIncidentCsv(req, incidents, now());
-      const unknownEntities = await findUnknownEntities(
-        entities,
-        written.entityRefs,
-      );
-      const body = {
-        inserted: written.inserted,
-        updated: written.updated,
-        rows: written.rows,
-        unknownEntities,
-      };
-      await event.success({ meta: body });
-      res.json(body);
-    } catch (error) {
-      await event.fail({ error: error as Error });
-      throw error;
-    }
+    const body = await audited(
+      auditor,
+      req,
+      {
+        eventId: 'incident-import',
+        severityLevel: 'medium',
+        successMeta: written => written,
+      },
+      async () => {
+        const written = await importIncidentCsv(req, incidents, now());
+        const unknownEntities = await findUnknownEntities(
+          entities,
+          written.entityRefs,
+        );
+        return {
+          inserted: written.inserted,
+          updated: written.updated,
+          rows: written.rows,
+          unknownEntities,
+        };
+      },
+    );
+    res.json(body);
   });
 
   router.get(
@@ -146,19 +149,16 @@ export async function createRouter(
         `groupBy: "${groupBy}" — expected one of ${GROUP_BY.join(', ')}`,
       );
     }
-    const query = periodQueryOf(req);
-    // Without a period, every service is compared over the current month.
-    const results = await compliance.evaluateMany(
-      query,
-      now(),
-      query.kind === 'current' ? 'month' : undefined,
-    );
+    // Every service in its own period kind; without a period, over the current month.
     // Served pre-serialized: the body for 2,000 services is built once per cached result.
     res
       .type('application/json')
       .send(
-        await overviewJson(results, groupBy as (typeof GROUP_BY)[number], () =>
-          entities.listEntities(),
+        await overviewJson(
+          compliance,
+          periodQueryOf(req),
+          groupBy as (typeof GROUP_BY)[number],
+          now(),
         ),
       );
   });
@@ -195,33 +195,35 @@ export async function createRouter(
       throw new InputError('entityRef: expected an entity ref string');
     }
     const who = principalName(credentials);
-    const event = await auditor.createEvent({
-      eventId: 'snapshot-recompute',
-      request: req,
-      severityLevel: 'high',
-      meta: { period: body.period, entityRef: body.entityRef ?? null, by: who },
-    });
-    try {
-      const refs = body.entityRef
-        ? [body.entityRef.toLocaleLowerCase('en-US')]
-        : await compliance.listEntityRefs();
-      const query: PeriodQuery = { kind: 'key', key: body.period.trim() };
-      const recomputed = [];
-      for (const ref of refs) {
-        const r = await compliance.recompute(ref, query, now(), who);
-        recomputed.push({
-          entityRef: r.entityRef,
-          period: r.period.key,
-          met: r.result.met,
-          committed: r.result.committed,
-        });
-      }
-      await event.success({ meta: { count: recomputed.length } });
-      res.json({ recomputed });
-    } catch (error) {
-      await event.fail({ error: error as Error });
-      throw error;
-    }
+    const { period, entityRef } = body; // narrowed above
+    const recomputed = await audited(
+      auditor,
+      req,
+      {
+        eventId: 'snapshot-recompute',
+        severityLevel: 'high',
+        meta: { period, entityRef: entityRef ?? null, by: who },
+        successMeta: written => ({ count: written.length }),
+      },
+      async () => {
+        const refs = entityRef
+          ? [entityRef.toLocaleLowerCase('en-US')]
+          : await compliance.listEntityRefs();
+        const query: PeriodQuery = { kind: 'key', key: period.trim() };
+        const written = [];
+        for (const ref of refs) {
+          const r = await compliance.recompute(ref, query, now(), who);
+          written.push({
+            entityRef: r.entityRef,
+            period: r.period.key,
+            met: r.result.met,
+            committed: r.result.committed,
+          });
+        }
+        return written;
+      },
+    );
+    res.json({ recomputed });
   });
 
   return router;

@@ -1,130 +1,216 @@
-import { achievementRate } from '@servicelevel/plugin-sla-common';
+import {
+  Achievement,
+  achievementChange,
+  groupServices,
+  PeriodKind,
+  periodsOf,
+  reviewState,
+  ROLLUP_DIMENSIONS,
+  RollupDimension,
+  rollupAchievement,
+  rollupService,
+  ServiceRollup,
+  SummaryStatus,
+  summaryStatus,
+  worstServices,
+} from '@servicelevel/plugin-sla-common';
 import { EntityStore, SlaEntity } from '../database/types';
 import {
   ComplianceService,
   EntityPeriodResult,
+  OwnKindResults,
+  PeriodQuery,
   termsAsWrittenOf,
 } from './ComplianceService';
 
-export const GROUP_BY = ['owner', 'system', 'domain'] as const;
-export type GroupBy = (typeof GROUP_BY)[number];
+export const GROUP_BY = ROLLUP_DIMENSIONS;
+export type GroupBy = RollupDimension;
 
-/** One service's line in the overview. */
-export interface ServiceSummary {
+/** Where an entity sits in the catalog, for grouping. */
+function placement(e: SlaEntity) {
+  return {
+    ownerRef: e.ownerRef,
+    systemRef: e.systemRef,
+    domainRef: e.domainRef,
+  };
+}
+
+/**
+ * One service's line in the overview: its results over the periods of its own kind that
+ * overlap the requested period, summed (rules/rollup in sla-common).
+ */
+export interface ServiceSummary extends Omit<ServiceRollup, 'periods'> {
   entityRef: string;
   title?: string;
   ownerRef?: string;
   systemRef?: string;
   domainRef?: string;
+  /** The requested period, resolved in the service's zone. */
   period: string;
-  met: number;
-  committed: number;
-  rate?: number;
-  breached: string[];
-  atRisk: string[];
-  availability?: number;
-  provisional: boolean;
+  /** The service's own period kind. */
+  periodKind: PeriodKind;
+  /** Keys of the periods of its own kind that were summed, e.g. `2026-Q1` for `2026-02`. */
+  periods: string[];
+}
+
+/** One cell of the heatmap: one period of the service's own kind. */
+export interface HeatmapCell extends Achievement {
+  key: string;
+  /** How many of the heatmap's month columns the period spans (3 for a quarter). */
+  span: number;
+  complete: boolean;
+  status: SummaryStatus;
+  breached: number;
+  atRisk: number;
+}
+
+function summarize(o: OwnKindResults, results: EntityPeriodResult[]) {
+  const rollup = rollupService(results.map(r => r.result));
+  const summary: ServiceSummary = {
+    entityRef: o.entity.entityRef,
+    title: o.entity.title,
+    ...placement(o.entity),
+    ...rollup,
+    period: o.period.key,
+    periodKind: o.periodKind,
+  };
+  return summary;
+}
+
+/** The month periods of a result that have started, in the service's zone. */
+function startedMonths(r: EntityPeriodResult, now: number): string[] {
+  return periodsOf('month', r.terms.timezone, r.period.start, r.period.end)
+    .filter(m => m.start <= now)
+    .map(m => m.key);
+}
+
+/** The most frequent value (services in far zones may be a period ahead or behind). */
+function mostCommon(values: string[]): string | undefined {
+  const counts = new Map<string, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  let best: string | undefined;
+  for (const [v, n] of counts)
+    if (best === undefined || n > counts.get(best)!) best = v;
+  return best;
 }
 
 /**
- * The organisation-wide rollup (SPEC §6 `/overview`): achievement as a sum over sums per
- * group and in total. Each service falls in exactly one group of the chosen dimension, and
- * the total sums services (not groups), so nothing is counted twice.
+ * The organisation-wide rollup (the `/overview` description in openapi.yaml), every service in its own period
+ * kind: the requested period (total, groups, services, worst), the period before it, the
+ * year to date (total, groups, one point per month) and the heatmap (one cell per period
+ * of the service's own kind in the year). Every figure is a sum over sums of the services'
+ * results; the frontend displays them as they are.
  */
 export function buildOverview(
-  results: EntityPeriodResult[],
+  own: OwnKindResults[],
   groupBy: GroupBy,
-  entities: SlaEntity[],
+  now: number,
 ) {
-  const byRef = new Map(entities.map(e => [e.entityRef, e]));
-  const services: ServiceSummary[] = results.map(r => {
-    const e = byRef.get(r.entityRef);
+  const services = own.map(o => summarize(o, o.selected));
+  const total = { ...rollupAchievement(services), services: services.length };
+  const groups = groupServices(services, groupBy).map(({ key, members }) => ({
+    key,
+    ...rollupAchievement(members),
+    services: members.map(m => m.entityRef).sort(),
+    breached: members.reduce((n, m) => n + m.breaches, 0),
+  }));
+
+  const hasPrevious = own.some(o => o.previous.length > 0);
+  const prev = rollupAchievement(
+    own.flatMap(o => o.previous.map(r => r.result)),
+  );
+  const previous = hasPrevious
+    ? { ...prev, change: achievementChange(total, prev) }
+    : undefined;
+
+  // The year: per service, its own-kind periods; per month, the period covering it.
+  const year = mostCommon(own.map(o => String(o.period.key).slice(0, 4))) ?? '';
+  const byMonth = new Map<string, EntityPeriodResult[]>();
+  const rows = own.map(o => {
+    const cells: HeatmapCell[] = o.year.map(r => {
+      const months = startedMonths(r, now);
+      for (const m of months) {
+        const list = byMonth.get(m);
+        if (list) list.push(r);
+        else byMonth.set(m, [r]);
+      }
+      const rollup = rollupService([r.result]);
+      return {
+        key: r.period.key,
+        span: months.length,
+        complete: r.result.complete,
+        status: summaryStatus(r.result),
+        met: rollup.met,
+        committed: rollup.committed,
+        ...(rollup.rate === undefined ? {} : { rate: rollup.rate }),
+        breached: rollup.breaches,
+        atRisk: rollup.atRisk.length,
+      };
+    });
     return {
-      entityRef: r.entityRef,
-      title: r.title,
-      ownerRef: e?.ownerRef,
-      systemRef: e?.systemRef,
-      domainRef: e?.domainRef,
-      period: r.period.key,
-      met: r.result.met,
-      committed: r.result.committed,
-      rate: r.result.achievementRate,
-      breached: r.result.objectives
-        .filter(o => o.status === 'breached')
-        .map(o => o.objective),
-      atRisk: r.result.objectives
-        .filter(o => o.status === 'at-risk')
-        .map(o => o.objective),
-      availability: r.result.availability.availability,
-      provisional: r.result.availability.provisional,
+      entityRef: o.entity.entityRef,
+      title: o.entity.title,
+      periodKind: o.periodKind,
+      yearToDate: rollupAchievement(o.year.map(r => r.result)),
+      cells,
     };
   });
-
-  const field = {
-    owner: 'ownerRef',
-    system: 'systemRef',
-    domain: 'domainRef',
-  } as const;
-  const keyOf = (s: ServiceSummary) => s[field[groupBy]] ?? '(none)';
-  const groups = new Map<string, ServiceSummary[]>();
-  for (const s of services) {
-    const k = keyOf(s);
-    groups.set(k, [...(groups.get(k) ?? []), s]);
-  }
-
-  const worst = services
-    .filter(s => s.committed > 0)
-    .sort(
-      (a, b) =>
-        (a.rate ?? 100) - (b.rate ?? 100) ||
-        b.breached.length - a.breached.length ||
-        a.entityRef.localeCompare(b.entityRef),
-    )
-    .slice(0, 10);
+  const ytdServices = own.map(o => summarize(o, o.year));
+  const months = [...byMonth.keys()].sort();
 
   return {
     groupBy,
-    total: { ...achievementRate(services), services: services.length },
-    groups: [...groups.entries()]
-      .map(([key, members]) => ({
-        key,
-        ...achievementRate(members),
-        services: members.map(m => m.entityRef).sort(),
-        breached: members.reduce((n, m) => n + m.breached.length, 0),
-      }))
-      .sort((a, b) => a.key.localeCompare(b.key)),
-    worst,
+    total,
+    groups,
+    worst: worstServices(services),
     services,
+    previous,
+    yearToDate: {
+      year,
+      total: { ...rollupAchievement(ytdServices), services: services.length },
+      groups: groupServices(ytdServices, groupBy).map(({ key, members }) => ({
+        key,
+        ...rollupAchievement(members),
+      })),
+      months: months.map(key => {
+        const covering = byMonth.get(key)!;
+        return {
+          key,
+          ...rollupAchievement(covering.map(r => r.result)),
+          complete: covering.every(r => r.result.complete),
+        };
+      }),
+    },
+    heatmap: { year, months, rows },
   };
 }
 
 const overviewJsonCache = new WeakMap<
-  EntityPeriodResult[],
+  OwnKindResults[],
   Map<GroupBy, Promise<string>>
 >();
 
 /**
- * buildOverview serialized, once per (results, groupBy): evaluateMany returns the same
- * results array while its cache holds, and a new one after any write, so the body of
- * 2,000 services is not rebuilt and re-serialized for every request.
+ * buildOverview serialized, once per (results, groupBy): evaluateOwnKind returns the same
+ * array while its cache holds, and a new one after any write, so the body of 2,000 services
+ * is not rebuilt and re-serialized for every request.
  */
-export function overviewJson(
-  results: EntityPeriodResult[],
+export async function overviewJson(
+  compliance: ComplianceService,
+  query: PeriodQuery,
   groupBy: GroupBy,
-  listEntities: () => Promise<SlaEntity[]>,
+  now: number,
 ): Promise<string> {
-  let byGroup = overviewJsonCache.get(results);
+  const own = await compliance.evaluateOwnKind(query, now);
+  let byGroup = overviewJsonCache.get(own);
   if (!byGroup) {
     byGroup = new Map();
-    overviewJsonCache.set(results, byGroup);
+    overviewJsonCache.set(own, byGroup);
   }
   let json = byGroup.get(groupBy);
   if (!json) {
-    json = listEntities().then(entities =>
-      JSON.stringify(buildOverview(results, groupBy, entities)),
-    );
+    json = Promise.resolve(JSON.stringify(buildOverview(own, groupBy, now)));
     byGroup.set(groupBy, json);
-    json.catch(() => byGroup!.delete(groupBy));
   }
   return json;
 }
@@ -135,8 +221,10 @@ export function catalogListingJson(
   compliance: ComplianceService,
   now: number,
 ): Promise<string> {
-  const today = new Date(now).toISOString().slice(0, 10);
-  return compliance.cachedView(`catalog\u0000${today}`, now, async () =>
+  // reviewOverdue turns at midnight in each entity's zone; every zone offset is a multiple
+  // of 15 minutes, so a 15-minute bucket never serves yesterday's flag.
+  const bucket = Math.floor(now / 900_000);
+  return compliance.cachedView(`catalog\u0000${bucket}`, now, async () =>
     JSON.stringify(await buildCatalogListing(entities, compliance, now)),
   );
 }
@@ -148,7 +236,6 @@ export async function buildCatalogListing(
   now: number,
 ) {
   const items = [];
-  const today = new Date(now).toISOString().slice(0, 10);
   // Two queries for the whole catalog; an entity without effective terms is left out.
   const latestByRef = await compliance.listLatestTerms();
   for (const entity of await entities.listEntities()) {
@@ -165,7 +252,8 @@ export async function buildCatalogListing(
       customer: terms.customer,
       agreement: terms.agreement,
       reviewBy: terms.reviewBy,
-      reviewOverdue: terms.reviewBy !== undefined && terms.reviewBy < today,
+      reviewOverdue:
+        reviewState(terms.reviewBy, now, terms.timezone) === 'overdue',
       serviceHours: terms.serviceHours.spec,
       timezone: terms.timezone,
       period: terms.period,

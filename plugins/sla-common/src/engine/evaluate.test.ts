@@ -459,6 +459,7 @@ describe('counts, MTTR, MTBF and achievement', () => {
       // 29 of 50 acknowledged within the hour, 21 after two hours.
       acknowledgedAt: Date.UTC(2026, 2, 2, i < 29 ? 0 : 2, i + 1),
       resolvedAt: Date.UTC(2026, 2, 2, 3, i),
+      pauses: [],
     }));
     const r = evaluate(t, incidents, '2026-03');
     expect(r.objectives[0]).toMatchObject({

@@ -8,6 +8,7 @@ import {
   parseIsoDate,
   utcToLocal,
 } from './time';
+import { parsePeriodKey } from '../rules/periodKeys';
 
 /** Period granularity. */
 export type PeriodGranularity = 'month' | 'quarter' | 'year' | 'custom';
@@ -89,21 +90,14 @@ function make(
 
 /**
  * Resolves `2026-03`, `2026-Q1` or `2026` to a period in `zone`.
- * Throws a RangeError naming the expected forms for anything else.
+ * Throws a RangeError naming the key and the expected forms for anything else
+ * (the key grammar is ../rules/periodKeys.ts).
  */
 export function resolvePeriod(spec: string, zone: string): Period {
-  const s = String(spec).trim();
-  let m = /^(\d{4})-(\d{2})$/.exec(s);
-  if (m && Number(m[2]) >= 1 && Number(m[2]) <= 12) {
-    return make('month', zone, Number(m[1]), Number(m[2]));
-  }
-  m = /^(\d{4})-Q([1-4])$/i.exec(s);
-  if (m) return make('quarter', zone, Number(m[1]), (Number(m[2]) - 1) * 3 + 1);
-  m = /^(\d{4})$/.exec(s);
-  if (m) return make('year', zone, Number(m[1]), 1);
-  throw new RangeError(
-    `period "${s}" — expected YYYY-MM, YYYY-Qn or YYYY, e.g. 2026-03`,
-  );
+  const { kind, year, index } = parsePeriodKey(spec);
+  const granularity = granularityOf(kind);
+  const month = kind === 'quarterly' ? (index - 1) * 3 + 1 : index;
+  return make(granularity, zone, year, month);
 }
 
 /**

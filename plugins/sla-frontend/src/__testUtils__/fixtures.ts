@@ -220,6 +220,32 @@ export const termsHistory: EntityTerms = {
   ],
 };
 
+const MONTHS = Array.from(
+  { length: 11 },
+  (_, i) => `2026-${String(i + 1).padStart(2, '0')}`,
+);
+const cell = (
+  key: string,
+  span: number,
+  met: number,
+  committed: number,
+  complete = true,
+) => ({
+  key,
+  span,
+  complete,
+  status: (met < committed ? 'breached' : 'met') as 'breached' | 'met',
+  met,
+  committed,
+  ...(committed > 0 ? { rate: (met * 100) / committed } : {}),
+  breached: committed - met,
+  atRisk: 0,
+});
+
+/**
+ * `GET /overview?period=2026-10`: two monthly services and a quarterly one, which
+ * contributes its (open) fourth quarter to October.
+ */
 export const overview: Overview = {
   groupBy: 'owner',
   total: { met: 7, committed: 10, rate: 70, services: 3 },
@@ -247,11 +273,15 @@ export const overview: Overview = {
       entityRef: 'component:default/cad-core',
       ownerRef: 'group:default/dispatch-platform',
       period: '2026-10',
+      periodKind: 'monthly',
+      periods: ['2026-10'],
+      complete: true,
       met: 1,
       committed: 3,
       rate: 33.333,
       breached: ['response-time:P1', 'resolution-time:P1'],
       atRisk: [],
+      breaches: 2,
       availability: 99.9,
       provisional: false,
     },
@@ -259,11 +289,15 @@ export const overview: Overview = {
       entityRef: 'component:default/call-intake',
       ownerRef: 'group:default/dispatch-platform',
       period: '2026-10',
+      periodKind: 'monthly',
+      periods: ['2026-10'],
+      complete: true,
       met: 3,
       committed: 3,
       rate: 100,
       breached: [],
       atRisk: [],
+      breaches: 0,
       availability: 100,
       provisional: false,
     },
@@ -271,17 +305,87 @@ export const overview: Overview = {
       entityRef: 'component:default/citizen-portal',
       ownerRef: 'group:default/web-team',
       period: '2026-10',
+      periodKind: 'quarterly',
+      periods: ['2026-Q4'],
+      complete: false,
       met: 3,
       committed: 4,
       rate: 75,
       breached: ['max-outage'],
       atRisk: [],
+      breaches: 1,
       availability: 99.5,
       provisional: false,
     },
   ],
+  previous: { met: 5, committed: 10, rate: 50, change: 20 },
+  yearToDate: {
+    year: '2026',
+    total: { met: 70, committed: 100, rate: 70, services: 3 },
+    groups: [
+      {
+        key: 'group:default/dispatch-platform',
+        met: 52,
+        committed: 80,
+        rate: 65,
+      },
+      { key: 'group:default/web-team', met: 18, committed: 20, rate: 90 },
+    ],
+    months: MONTHS.map((key, i) => ({
+      key,
+      met: 7,
+      committed: 10,
+      rate: 70,
+      complete: i < 9,
+    })),
+  },
+  heatmap: {
+    year: '2026',
+    months: MONTHS,
+    rows: [
+      {
+        entityRef: 'component:default/cad-core',
+        periodKind: 'monthly',
+        yearToDate: { met: 11, committed: 33, rate: 33.333 },
+        cells: MONTHS.map((m, i) => cell(m, 1, 1, 3, i < 10)),
+      },
+      {
+        entityRef: 'component:default/call-intake',
+        periodKind: 'monthly',
+        yearToDate: { met: 33, committed: 33, rate: 100 },
+        cells: MONTHS.map((m, i) => cell(m, 1, 3, 3, i < 10)),
+      },
+      {
+        entityRef: 'component:default/citizen-portal',
+        periodKind: 'quarterly',
+        yearToDate: { met: 15, committed: 17, rate: 88.235 },
+        cells: [
+          cell('2026-Q1', 3, 4, 5),
+          cell('2026-Q2', 3, 5, 5),
+          cell('2026-Q3', 3, 3, 4),
+          cell('2026-Q4', 2, 3, 3, false),
+        ],
+      },
+    ],
+  },
 };
 overview.worst = [overview.services[0], overview.services[2]];
+
+/** `GET /overview?period=2026`: the year to date of the same services. */
+export const overviewYear: Overview = {
+  ...overview,
+  total: overview.yearToDate.total,
+  groups: overview.groups.map(g => ({
+    ...g,
+    ...overview.yearToDate.groups.find(y => y.key === g.key)!,
+  })),
+  services: overview.services.map(s => ({
+    ...s,
+    period: '2026',
+    complete: false,
+  })),
+  previous: { met: 80, committed: 100, rate: 80, change: -10 },
+};
 
 export const catalog: CatalogListing = {
   items: [

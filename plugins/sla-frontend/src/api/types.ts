@@ -79,19 +79,29 @@ export interface AchievementTally {
   rate?: number;
 }
 
-/** One service's line in the overview. */
-export interface ServiceSummary {
+/**
+ * One service's line in the overview: its results over the periods of its own kind that
+ * overlap the requested period, summed (a month of a quarterly service is its quarter).
+ */
+export interface ServiceSummary extends AchievementTally {
   entityRef: string;
   title?: string;
   ownerRef?: string;
   systemRef?: string;
   domainRef?: string;
+  /** The requested period, in the service's zone. */
   period: string;
-  met: number;
-  committed: number;
-  rate?: number;
+  /** The service's own period kind. */
+  periodKind: PeriodKind;
+  /** Keys of the periods of its own kind summed, e.g. `2026-Q1` for `2026-02`. */
+  periods: string[];
+  /** Every period summed has ended. */
+  complete: boolean;
+  /** Objectives breached in any of the periods, each once. */
   breached: string[];
   atRisk: string[];
+  /** Breached objective results over all periods. */
+  breaches: number;
   availability?: number;
   provisional: boolean;
 }
@@ -102,18 +112,55 @@ export interface OverviewGroup extends AchievementTally {
   key: string;
   /** Entity refs of the group's services. */
   services: string[];
-  /** Breached objectives in the group. */
+  /** Breached objective results in the group. */
   breached: number;
 }
 
-/** `GET /overview?period=&groupBy=` */
+/** One heatmap cell: one period of the service's own kind. */
+export interface HeatmapCell extends AchievementTally {
+  key: string;
+  /** Month columns the period spans (3 for a quarter, fewer while it runs). */
+  span: number;
+  complete: boolean;
+  /** The worst objective status of the period. */
+  status: 'breached' | 'at-risk' | 'running' | 'met' | 'no-data';
+  breached: number;
+  atRisk: number;
+}
+
+/** One service's row of the heatmap. */
+export interface HeatmapRow {
+  entityRef: string;
+  title?: string;
+  periodKind: PeriodKind;
+  /** The service's year to date: the sum over its cells. */
+  yearToDate: AchievementTally;
+  cells: HeatmapCell[];
+}
+
+/** `GET /overview?period=&groupBy=`: every service in its own period kind. */
 export interface Overview {
   groupBy: OverviewGroupBy;
   total: AchievementTally & { services: number };
   groups: OverviewGroup[];
-  /** Up to ten services with the lowest achievement rate. */
+  /** Up to ten services below 100 %, lowest rate first. */
   worst: ServiceSummary[];
   services: ServiceSummary[];
+  /** The period before the requested one; absent for a custom range. */
+  previous?: AchievementTally & {
+    /** rate − previous rate, in points. */
+    change?: number;
+  };
+  /** The year containing the requested period, so far. */
+  yearToDate: {
+    year: string;
+    total: AchievementTally & { services: number };
+    groups: Array<AchievementTally & { key: string }>;
+    /** Per started month, every service's period covering it. */
+    months: Array<AchievementTally & { key: string; complete: boolean }>;
+  };
+  /** One cell per service and period of its own kind in the year. */
+  heatmap: { year: string; months: string[]; rows: HeatmapRow[] };
 }
 
 /** One line of the published service catalog. */

@@ -125,7 +125,7 @@ export const slaTranslationRef = createTranslationRef({
       services: 'Services',
       breachedObjectives: 'Breached objectives',
       atRisk: 'At risk',
-      heatmap: 'Achievement by service and month',
+      heatmap: 'Achievement by service and period',
       worst: 'Worst services',
       overdue: 'Agreements due for review',
       noOverdue: 'No agreement is overdue or due within 30 days.',
@@ -137,9 +137,10 @@ export const slaTranslationRef = createTranslationRef({
       noServices: 'No service has an SLA yet.',
       heatmapLegend:
         'Green ≥ 100% met · orange ≥ 80% · vermillion < 80% · grey: no data · * period still open',
-      yearToDate: 'Year to date: sum over {{months}} closed months',
+      yearToDate:
+        "Year to date: each service's closed periods (of its own length) and the open one so far",
       openNote:
-        'This period is still open: objectives still running are counted as committed but not yet met.',
+        'This period is still open: only objectives already decided are counted so far.',
       viewServices: '{{count}} services ›',
       monthlyTrend: 'Monthly achievement',
       tier: 'Tier',

@@ -106,7 +106,7 @@ const zh = {
   'page.services': '服务',
   'page.breachedObjectives': '违约指标',
   'page.atRisk': '有风险',
-  'page.heatmap': '各服务逐月达成率',
+  'page.heatmap': '各服务逐周期达成率',
   'page.worst': '达成率最低的服务',
   'page.overdue': '待评审的协议',
   'page.noOverdue': '没有逾期或 30 天内到期的协议。',
@@ -118,8 +118,9 @@ const zh = {
   'page.noServices': '尚无服务配置 SLA。',
   'page.heatmapLegend':
     '绿色 ≥ 100% 达成 · 橙色 ≥ 80% · 朱红 < 80% · 灰色：无数据 · * 周期尚未结束',
-  'page.yearToDate': '年初至今：{{months}} 个已结束月份的合计',
-  'page.openNote': '该周期尚未结束：仍在计时的指标计为已承诺但尚未达成。',
+  'page.yearToDate':
+    '年初至今：各服务（按其自身周期）已结束的周期与进行中周期的当前结果',
+  'page.openNote': '该周期尚未结束：目前只统计已有结论的指标。',
   'page.viewServices': '{{count}} 个服务 ›',
   'page.monthlyTrend': '逐月达成率',
   'page.tier': '服务等级',

@@ -10,6 +10,7 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import type { Server } from 'http';
 import request from 'supertest';
 import { slaPlugin } from '../../plugin';
+import { CN_WORKDAYS } from '../../__testUtils__/slaConfig';
 
 /**
  * A test backend for the plans, reports and confirmations routes, with a small organisation:
@@ -42,14 +43,7 @@ export const CUSTOMER = 'group:default/dispatch-center';
 export const CONFIG = {
   sla: {
     defaultTimezone: 'Asia/Shanghai',
-    calendars: {
-      'cn-workdays': {
-        timezone: 'Asia/Shanghai',
-        hours: { 'mon-fri': '09:00-12:00,13:30-18:00' },
-        holidays: ['2026-10-01', '2026-10-02'],
-        workdays: ['2026-09-20'],
-      },
-    },
+    calendars: { 'cn-workdays': CN_WORKDAYS },
     tiers: {},
   },
 };

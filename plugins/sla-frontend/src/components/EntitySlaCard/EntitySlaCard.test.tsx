@@ -52,10 +52,10 @@ describe('EntitySlaCard', () => {
     expect(within(objectives).getByText('Met')).toBeInTheDocument();
 
     expect(
-      screen.getByText('Availability 99.986% (target 99.95%)'),
+      screen.getByText('Availability 99.99% (target 99.95%)'),
     ).toBeInTheDocument();
     expect(
-      screen.getByText('Error budget left: 17m 36s of 21m 36s'),
+      screen.getByText('Error budget left: 17 m 36 s of 21 m 36 s'),
     ).toBeInTheDocument();
     expect(
       screen.getByRole('progressbar', { name: /Error budget left/ }),

@@ -52,7 +52,6 @@ import {
   rateColour,
   reviewState,
   StatusChip,
-  todayIn,
   useObjectiveLabel,
 } from '../common';
 
@@ -195,7 +194,7 @@ const CardBody = ({
   const zone = value.terms.timezone;
   const { availability, objectives, incidents, faults } = value.result;
   const due = nextBreach(incidents);
-  const review = reviewState(value.terms.reviewBy, todayIn(zone));
+  const review = reviewState(value.terms.reviewBy, Date.now(), zone);
 
   const budget = availability.budgetMs;
   const remaining = availability.budgetRemainingMs;
@@ -328,7 +327,7 @@ const CardBody = ({
             {t('card.reviewOverdue', { date: value.terms.reviewBy })}
           </Alert>
         )}
-        {value.terms.reviewBy && review === 'soon' && (
+        {value.terms.reviewBy && review === 'due-soon' && (
           <Alert severity="warning" icon={false}>
             {t('card.reviewSoon', { date: value.terms.reviewBy })}
           </Alert>

@@ -31,7 +31,7 @@ describe('EntitySlaContent', () => {
 
     expect(
       await screen.findByText(
-        /Period 2026-11 · live · 1 of 3 objectives met \(33.333%\)/,
+        /Period 2026-11 · live · 1 of 3 objectives met \(33.33%\)/,
       ),
     ).toBeInTheDocument();
     expect(screen.getAllByText('Response time P1').length).toBeGreaterThan(0);
@@ -42,8 +42,8 @@ describe('EntitySlaContent', () => {
       'https://example.pagerduty.com/incidents/Q1CAD-0050',
     );
     expect(screen.getByText('api: desk-7')).toBeInTheDocument();
-    expect(screen.getByText('18m of 5m')).toBeInTheDocument();
-    expect(screen.getByText('9h of 24h')).toBeInTheDocument();
+    expect(screen.getByText('18 m of 5 m')).toBeInTheDocument();
+    expect(screen.getByText('9 h of 1 d')).toBeInTheDocument();
     expect(screen.getByText('2026-11-03 12:51')).toBeInTheDocument();
     expect(screen.getByText('Created (Asia/Shanghai)')).toBeInTheDocument();
     // The overnight pause, in the entity's zone.

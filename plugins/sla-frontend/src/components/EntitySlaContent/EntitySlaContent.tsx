@@ -546,7 +546,11 @@ export const EntitySlaContent = () => {
         <AgreementConfirmationPanel entityRef={entityRef} />
       </Grid>
       <Grid item xs={12} lg={6}>
-        <ReportsSection subject="entity" subjectRef={entityRef} />
+        <ReportsSection
+          subject="entity"
+          subjectRef={entityRef}
+          timeZone={zone}
+        />
       </Grid>
       <Grid item xs={12}>
         <EntityPlansSection

@@ -19,7 +19,7 @@ import {
   PLAN_TRANSITIONS,
   PlanStatus,
 } from '../../api/PlansReportsClient';
-import { describeOrigin, STATUS_LABEL } from './planForm';
+import { actionDueText, describeOrigin, STATUS_LABEL } from './planForm';
 import { PlanDialog } from './PlanDialog';
 import { PlanStatusChip } from './PlanStatusChip';
 import { errorMessage, usePlansReportsApi } from './usePlansReportsApi';
@@ -137,11 +137,7 @@ export const PlanDetailsDialog = ({
                   </ListItemIcon>
                   <ListItemText
                     primary={a.title}
-                    secondary={[
-                      a.assignee,
-                      a.dueDate && `due ${a.dueDate}`,
-                      plan.overdueActions.includes(a.id) && 'OVERDUE',
-                    ]
+                    secondary={[a.assignee, actionDueText(plan, a)]
                       .filter(Boolean)
                       .join(' · ')}
                   />

@@ -4,6 +4,7 @@ import type {
   PlanActionInput,
   PlanOrigin,
 } from '../../api/PlansReportsClient';
+import { isCalendarDate, isPeriodKey } from '@servicelevel/plugin-sla-common';
 
 /** The plan dialog's form state: every field as the user types it. */
 export interface PlanForm {
@@ -28,15 +29,10 @@ export interface PlanForm {
 
 export type PlanFormErrors = Partial<Record<string, string>>;
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const PERIOD = /^\d{4}(-\d{2}|-Q[1-4])?$/;
 const REF = /^([a-z0-9_-]+:)?([a-z0-9_.-]+\/)?[a-z0-9_.-]+$/i;
 
-function validDate(s: string): boolean {
-  if (!DATE.test(s)) return false;
-  const d = new Date(`${s}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
-}
+// The same date and period-key rules as the plans API (sla-common).
+const validDate = isCalendarDate;
 
 export function emptyPlanForm(init: Partial<PlanForm> = {}): PlanForm {
   return {
@@ -90,7 +86,7 @@ export function validatePlanForm(f: PlanForm): PlanFormErrors {
   if (f.originType === 'breach') {
     if (!f.objective.trim())
       e.objective = 'Which objective was breached? e.g. availability';
-    if (!PERIOD.test(f.period.trim()))
+    if (!isPeriodKey(f.period))
       e.period = 'A period such as 2026-09, 2026-Q3 or 2026';
   }
   if (f.originType === 'survey') {
@@ -176,3 +172,17 @@ export const STATUS_LABEL: Record<Plan['status'], string> = {
   done: 'Done',
   dropped: 'Dropped',
 };
+
+/**
+ * The due text of an action as the plan dialog shows it (`due 2026-11-25 · OVERDUE`). Overdue
+ * is the API's answer (decided in the entity's zone by sla-common), never the browser's clock.
+ */
+export function actionDueText(
+  plan: Pick<Plan, 'overdueActions'>,
+  action: { id: string; dueDate?: string },
+): string | undefined {
+  if (!action.dueDate) return undefined;
+  return plan.overdueActions.includes(action.id)
+    ? `due ${action.dueDate} · OVERDUE`
+    : `due ${action.dueDate}`;
+}

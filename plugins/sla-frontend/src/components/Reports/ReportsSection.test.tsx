@@ -5,6 +5,13 @@ import { previousMonth, ReportsSection } from './ReportsSection';
 import { AgreementConfirmationPanel } from './AgreementConfirmationPanel';
 
 describe('ReportsSection', () => {
+  it('takes "last month" in the entity zone, not the browser clock', () => {
+    // 2026-11-30T17:00Z is already 1 December in Shanghai.
+    const now = Date.parse('2026-11-30T17:00:00Z');
+    expect(previousMonth('Asia/Shanghai', now)).toBe('2026-11');
+    expect(previousMonth('UTC', now)).toBe('2026-10');
+  });
+
   const createObjectURL = jest.fn(() => 'blob:report');
   beforeAll(() => {
     Object.assign(URL, { createObjectURL, revokeObjectURL: jest.fn() });

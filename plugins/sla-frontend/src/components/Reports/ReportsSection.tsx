@@ -22,9 +22,13 @@ import {
   errorMessage,
   usePlansReportsApi,
 } from '../ImprovementPlans/usePlansReportsApi';
+import {
+  currentPeriodKey,
+  isPeriodKey,
+  previousPeriodKey,
+} from '@servicelevel/plugin-sla-common';
+import { browserTimeZone, formatInstant } from '../common';
 import { deliverReport } from './download';
-
-const PERIOD = /^\d{4}(-\d{2}|-Q[1-4])?$/;
 
 const FORMATS: Array<{ format: ReportFormat; label: string }> = [
   { format: 'csv', label: 'CSV' },
@@ -40,12 +44,19 @@ export interface ReportsSectionProps {
   subjectRef: string;
   /** Pre-filled period of the "any period" download, e.g. last month (YYYY-MM). */
   defaultPeriod?: string;
+  /**
+   * Zone whose calendar decides "last month": the entity's (its terms' timezone). Without
+   * one, e.g. for a customer's services in several zones, the browser's zone.
+   */
+  timeZone?: string;
 }
 
-/** The month before `now`, as YYYY-MM (local time). */
-export function previousMonth(now: Date = new Date()): string {
-  const d = new Date(now.getFullYear(), now.getMonth() - 1, 1);
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}`;
+/** The month before the one containing `now` in `timeZone`, as YYYY-MM. */
+export function previousMonth(
+  timeZone: string = browserTimeZone(),
+  now: number = Date.now(),
+): string {
+  return previousPeriodKey(currentPeriodKey('monthly', timeZone, now));
 }
 
 /**
@@ -56,6 +67,7 @@ export const ReportsSection = ({
   subject,
   subjectRef,
   defaultPeriod,
+  timeZone,
 }: ReportsSectionProps) => {
   const api = usePlansReportsApi();
   const ref = parseEntityRef(subjectRef);
@@ -63,7 +75,9 @@ export const ReportsSection = ({
     () => api.listReports(subject, ref),
     [api, subjectRef, subject],
   );
-  const [period, setPeriod] = useState(defaultPeriod ?? previousMonth());
+  // Until the user types, the default follows the zone (it may arrive after the first render).
+  const [typed, setPeriod] = useState<string>();
+  const period = typed ?? defaultPeriod ?? previousMonth(timeZone);
   const [periodError, setPeriodError] = useState<string>();
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
@@ -123,7 +137,7 @@ export const ReportsSection = ({
               <Button
                 key={f.format}
                 onClick={() => {
-                  if (!PERIOD.test(period.trim())) {
+                  if (!isPeriodKey(period)) {
                     setPeriodError('A period such as 2026-09, 2026-Q3 or 2026');
                     return;
                   }
@@ -162,7 +176,7 @@ export const ReportsSection = ({
               <TableRow key={r.periodKey}>
                 <TableCell>{r.periodKey}</TableCell>
                 <TableCell>
-                  {new Date(r.generatedAt).toLocaleString()}
+                  {formatInstant(r.generatedAt, timeZone ?? browserTimeZone())}
                 </TableCell>
                 <TableCell>{r.generatedBy}</TableCell>
                 <TableCell>{r.revision}</TableCell>

@@ -18,7 +18,7 @@ import useAsync from 'react-use/esm/useAsync';
 import { slaApiRef } from '../../api';
 import { CatalogItem } from '../../api/types';
 import { slaTranslationRef } from '../../translation';
-import { downloadCsv, reviewState, todayIn } from '../common';
+import { downloadCsv, reviewState } from '../common';
 
 /** Keys shown as columns of their own; the rest are commitments. */
 const OWN_COLUMNS = new Set([
@@ -133,7 +133,7 @@ export const CatalogTab = () => {
     {
       title: t('page.reviewBy'),
       render: i => {
-        const state = reviewState(i.reviewBy, todayIn(i.timezone));
+        const state = reviewState(i.reviewBy, Date.now(), i.timezone);
         if (!i.reviewBy) return '—';
         if (state === 'overdue')
           return (
@@ -141,7 +141,8 @@ export const CatalogTab = () => {
               {t('card.reviewOverdue', { date: i.reviewBy })}
             </Typography>
           );
-        if (state === 'soon') return t('card.reviewSoon', { date: i.reviewBy });
+        if (state === 'due-soon')
+          return t('card.reviewSoon', { date: i.reviewBy });
         return i.reviewBy;
       },
     },

@@ -1,4 +1,10 @@
 import { useMemo, useState } from 'react';
+import { useSearchParams } from 'react-router-dom';
+import {
+  isPeriodKey,
+  parsePeriodKey,
+  roundPercent,
+} from '@servicelevel/plugin-sla-common';
 import {
   InfoCard,
   Progress,
@@ -32,7 +38,7 @@ import {
 import { slaApiRef } from '../../api';
 import {
   CatalogItem,
-  Overview,
+  HeatmapRow,
   OverviewGroup,
   OverviewGroupBy,
   ServiceSummary,
@@ -50,11 +56,9 @@ import {
   useObjectiveLabel,
   yearMonthIn,
 } from '../common';
-import { yearToDate } from './ytd';
 import {
   periodKey,
   previousKey,
-  startedMonths,
   startedSubPeriods,
   SubPeriod,
 } from './periods';
@@ -104,7 +108,24 @@ function matches(s: ServiceSummary, text: string): boolean {
   );
 }
 
-/** Organisation-wide SLA achievement for leadership: the number, the breakdown, the laggards. */
+const GROUP_BYS: OverviewGroupBy[] = ['owner', 'system', 'domain'];
+
+/** The year and sub-period of a `period` key from the URL; undefined when it is not one. */
+function fromKey(
+  key: string | null,
+): { year: number; sub: SubPeriod } | undefined {
+  if (!key || !isPeriodKey(key)) return undefined;
+  const { kind, year, index } = parsePeriodKey(key);
+  if (kind === 'yearly') return { year, sub: 'year' };
+  if (kind === 'quarterly') return { year, sub: `Q${index}` };
+  return { year, sub: String(index).padStart(2, '0') };
+}
+
+/**
+ * Organisation-wide SLA achievement for leadership: the number, the breakdown, the laggards.
+ * Every figure is the API's (`GET /overview`, every service in its own period kind); the
+ * page filters and displays them. The view (period, grouping, group) lives in the URL.
+ */
 export const OverviewTab = () => {
   const classes = useStyles();
   const slaApi = useApi(slaApiRef);
@@ -113,55 +134,40 @@ export const OverviewTab = () => {
   const zone = browserTimeZone();
   const now = yearMonthIn(zone);
 
-  const [year, setYear] = useState(now.year);
-  const [sub, setSub] = useState<SubPeriod>('year');
-  const [groupBy, setGroupBy] = useState<OverviewGroupBy>('owner');
-  const [group, setGroup] = useState<string | undefined>(undefined);
+  const [params, setParams] = useSearchParams();
+  const picked = fromKey(params.get('period'));
+  const year = picked?.year ?? now.year;
+  const sub: SubPeriod = picked?.sub ?? 'year';
+  const groupByParam = params.get('groupBy') as OverviewGroupBy | null;
+  const groupBy =
+    groupByParam && GROUP_BYS.includes(groupByParam) ? groupByParam : 'owner';
+  const group = params.get('group') ?? undefined;
+  const setView = (changes: Record<string, string | undefined>) =>
+    setParams(
+      prev => {
+        const next = new URLSearchParams(prev);
+        for (const [name, v] of Object.entries(changes)) {
+          if (v === undefined) next.delete(name);
+          else next.set(name, v);
+        }
+        return next;
+      },
+      { replace: true },
+    );
+  const setGroup = (g: string | undefined) => setView({ group: g });
   const [text, setText] = useState('');
 
   const key = periodKey(year, sub);
   const prevKey = previousKey(key);
+  // One request for every figure of the view; the catalog only feeds the review list.
   const overview = useAsync(
     () => slaApi.getOverview({ period: key, groupBy }),
     [slaApi, key, groupBy],
   );
-  const previous = useAsync(
-    () => slaApi.getOverview({ period: prevKey, groupBy }),
-    [slaApi, prevKey, groupBy],
-  );
-  // Heatmap: one /overview call per month of the year (12 calls at most, whatever the number
-  // of services), each service's month resolved in its own zone by the backend.
-  const months = startedMonths(year, now);
-  const heat = useAsync(async () => {
-    const results = await Promise.all(
-      months.map(m => slaApi.getOverview({ period: m, groupBy: 'owner' })),
-    );
-    return months.map((m, i) => ({ month: m, overview: results[i] }));
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [slaApi, months.join(',')]);
   const catalog = useAsync(() => slaApi.getCatalog(), [slaApi]);
 
-  const currentMonth = `${now.year}-${String(now.month).padStart(2, '0')}`;
-  const openKeys = new Set([
-    currentMonth,
-    `${now.year}-Q${Math.floor((now.month - 1) / 3) + 1}`,
-    String(now.year),
-  ]);
-  // A whole year still running is shown as the sum over its closed months (SPEC §5.7 allows
-  // any set of periods); the open year's own result counts running objectives as not met.
-  const useYtd = sub === 'year' && openKeys.has(key);
-  const ytd = useMemo(
-    () =>
-      useYtd && heat.value
-        ? yearToDate(
-            heat.value.filter(h => h.month < currentMonth).map(h => h.overview),
-            groupBy,
-            `${year}`,
-          )
-        : undefined,
-    [useYtd, heat.value, currentMonth, groupBy, year],
-  );
-  const value: Overview | undefined = useYtd ? ytd : overview.value;
+  const value = overview.value;
+  const open = (value?.services ?? []).some(s => !s.complete);
   const groupServices = useMemo(() => {
     if (!value) return [];
     const inGroup = group
@@ -177,20 +183,11 @@ export const OverviewTab = () => {
       !text || g.services.some(r => shownRefs.has(r)) || g.key.includes(text),
   );
   const worst = (value?.worst ?? []).filter(s => shownRefs.has(s.entityRef));
-  const closedMonths = (heat.value ?? []).filter(h => h.month < currentMonth);
-  const monthly = closedMonths.map(h => {
-    const members = h.overview.services.filter(x => shownRefs.has(x.entityRef));
-    const met = members.reduce((n, x) => n + x.met, 0);
-    const committed = members.reduce((n, x) => n + x.committed, 0);
-    return {
-      month: h.month,
-      met,
-      committed,
-      rate: committed > 0 ? (met / committed) * 100 : undefined,
-    };
-  });
-  const ytdMet = monthly.reduce((n, m) => n + m.met, 0);
-  const ytdCommitted = monthly.reduce((n, m) => n + m.committed, 0);
+  const months = value?.heatmap.months ?? [];
+  const heatRows: HeatmapRow[] = (value?.heatmap.rows ?? [])
+    .filter(r => shownRefs.has(r.entityRef))
+    .sort((a, b) => a.entityRef.localeCompare(b.entityRef));
+  const monthly = value?.yearToDate.months ?? [];
   const dueForReview: CatalogItem[] = (catalog.value?.items ?? []).filter(
     i =>
       (!value || shownRefs.has(i.entityRef)) &&
@@ -198,7 +195,6 @@ export const OverviewTab = () => {
         reviewState(i.reviewBy, todayIn(i.timezone)) ?? '',
       ),
   );
-  const heatRows = [...shownRefs].sort();
 
   const dimension = {
     owner: t('common.owner'),
@@ -259,22 +255,40 @@ export const OverviewTab = () => {
     }
     rows.push([]);
     rows.push([t('page.heatmap')]);
-    rows.push([t('common.service'), ...(heat.value ?? []).map(h => h.month)]);
-    for (const ref of heatRows) {
+    rows.push([
+      t('common.service'),
+      t('common.period'),
+      t('page.rate'),
+      'met',
+      'committed',
+    ]);
+    for (const r of heatRows) {
+      for (const c of r.cells) {
+        rows.push([
+          r.entityRef,
+          c.key,
+          rateText(c.rate, ''),
+          c.met,
+          c.committed,
+        ]);
+      }
       rows.push([
-        ref,
-        ...(heat.value ?? []).map(h =>
-          rateText(
-            h.overview.services.find(s => s.entityRef === ref)?.rate,
-            '',
-          ),
-        ),
+        r.entityRef,
+        value?.heatmap.year,
+        rateText(r.yearToDate.rate, ''),
+        r.yearToDate.met,
+        r.yearToDate.committed,
       ]);
     }
     rows.push([]);
     rows.push([t('page.worst')]);
     for (const s of worst)
-      rows.push([s.entityRef, rateText(s.rate, ''), s.breached.join(' ')]);
+      rows.push([
+        s.entityRef,
+        rateText(s.rate, ''),
+        formatPercent(s.availability),
+        s.breached.join(' '),
+      ]);
     rows.push([]);
     rows.push([t('page.overdue')]);
     for (const i of dueForReview)
@@ -347,17 +361,11 @@ export const OverviewTab = () => {
     },
   ];
 
-  const ytdRate = ytdCommitted > 0 ? (ytdMet / ytdCommitted) * 100 : undefined;
-  const bigRate = useYtd ? ytdRate : value?.total.rate;
-  const prevRate = previous.value?.total.rate;
-  const delta =
-    !useYtd && value?.total.rate !== undefined && prevRate !== undefined
-      ? Math.round((value.total.rate - prevRate) * 10) / 10
-      : undefined;
-
+  // The API gives the change in points; the page rounds it for display only.
+  const change = value?.previous?.change;
+  const delta = change === undefined ? undefined : roundPercent(change, 1);
   let trendText: string;
-  if (previous.error) trendText = previous.error.message;
-  else if (delta === undefined) trendText = t('common.notApplicable');
+  if (delta === undefined) trendText = t('common.notApplicable');
   else {
     let arrow = '= ';
     if (delta > 0) arrow = '▲ +';
@@ -388,10 +396,12 @@ export const OverviewTab = () => {
               label={t('page.year')}
               value={year}
               data-testid="sla-year"
-              onChange={e => {
-                setYear(Number(e.target.value));
-                setSub('year');
-              }}
+              onChange={e =>
+                setView({
+                  period: periodKey(Number(e.target.value), 'year'),
+                  group: undefined,
+                })
+              }
             >
               {[now.year, now.year - 1, now.year - 2].map(y => (
                 <MenuItem key={y} value={y}>
@@ -411,7 +421,12 @@ export const OverviewTab = () => {
               label={t('page.periodOfYear')}
               value={sub}
               data-testid="sla-sub"
-              onChange={e => setSub(e.target.value as SubPeriod)}
+              onChange={e =>
+                setView({
+                  period: periodKey(year, e.target.value as SubPeriod),
+                  group: undefined,
+                })
+              }
             >
               {startedSubPeriods(year, now).map(s => (
                 <MenuItem key={s} value={s}>
@@ -431,10 +446,12 @@ export const OverviewTab = () => {
               label={t('page.groupBy')}
               value={groupBy}
               data-testid="sla-groupby"
-              onChange={e => {
-                setGroupBy(e.target.value as OverviewGroupBy);
-                setGroup(undefined);
-              }}
+              onChange={e =>
+                setView({
+                  groupBy: e.target.value as OverviewGroupBy,
+                  group: undefined,
+                })
+              }
             >
               <MenuItem value="owner">{t('common.owner')}</MenuItem>
               <MenuItem value="system">{t('common.system')}</MenuItem>
@@ -455,14 +472,14 @@ export const OverviewTab = () => {
         </Box>
       </Grid>
 
-      {(useYtd ? heat.loading : overview.loading) && (
+      {overview.loading && (
         <Grid item xs={12}>
           <Progress />
         </Grid>
       )}
-      {(useYtd ? heat.error : overview.error) && (
+      {overview.error && (
         <Grid item xs={12}>
-          <ResponseErrorPanel error={(useYtd ? heat.error : overview.error)!} />
+          <ResponseErrorPanel error={overview.error} />
         </Grid>
       )}
       {value && value.total.services === 0 && (
@@ -475,25 +492,20 @@ export const OverviewTab = () => {
           <Grid item xs={12} md={4}>
             <InfoCard title={`${t('page.rate')} · ${key}`}>
               <Typography className={classes.big} data-testid="sla-rate">
-                {rateText(bigRate, t('common.notApplicable'))}
+                {rateText(value.total.rate, t('common.notApplicable'))}
               </Typography>
               <Typography variant="body2">
-                {useYtd
-                  ? t('page.yearToDate', { months: String(monthly.length) })
-                  : t('common.achievementValue', {
-                      met: String(value.total.met),
-                      committed: String(value.total.committed),
-                    })}
+                {t('common.achievementValue', {
+                  met: String(value.total.met),
+                  committed: String(value.total.committed),
+                })}
               </Typography>
-              {useYtd && (
-                <Typography variant="body2">
-                  {t('common.achievementValue', {
-                    met: String(ytdMet),
-                    committed: String(ytdCommitted),
-                  })}
+              {sub === 'year' && open && (
+                <Typography variant="body2" data-testid="sla-year-to-date">
+                  {t('page.yearToDate')}
                 </Typography>
               )}
-              {!useYtd && (
+              {sub !== 'year' && (
                 <Typography
                   variant="body2"
                   color="textSecondary"
@@ -502,7 +514,7 @@ export const OverviewTab = () => {
                   {t('page.trend')}: {trendText}
                 </Typography>
               )}
-              {!useYtd && openKeys.has(key) && (
+              {sub !== 'year' && open && (
                 <Typography
                   variant="caption"
                   color="textSecondary"
@@ -571,60 +583,80 @@ export const OverviewTab = () => {
           </Grid>
           <Grid item xs={12}>
             <InfoCard
-              title={`${t('page.heatmap')} · ${year}`}
+              title={`${t('page.heatmap')} · ${value.heatmap.year}`}
               subheader={t('page.heatmapLegend')}
             >
-              {heat.loading && <Progress />}
-              {heat.error && <ResponseErrorPanel error={heat.error} />}
-              {heat.value && (
-                <Box overflow="auto">
-                  <table className={classes.heat} data-testid="sla-heatmap">
-                    <thead>
-                      <tr>
-                        <th>{t('common.service')}</th>
-                        {heat.value.map(h => (
-                          <th key={h.month}>{h.month.slice(5)}</th>
-                        ))}
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {heatRows.map(ref => (
-                        <tr key={ref}>
+              <Box overflow="auto">
+                <table className={classes.heat} data-testid="sla-heatmap">
+                  <thead>
+                    <tr>
+                      <th>{t('common.service')}</th>
+                      {months.map(m => (
+                        <th key={m}>{m.slice(5)}</th>
+                      ))}
+                      <th>{value.heatmap.year}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {heatRows.map(row => {
+                      const spanned = row.cells.reduce((n, c) => n + c.span, 0);
+                      return (
+                        <tr key={row.entityRef} data-entity={row.entityRef}>
                           <td>
                             <EntityRefLink
-                              entityRef={ref}
+                              entityRef={row.entityRef}
                               defaultKind="component"
                             />
                           </td>
-                          {heat.value!.map(h => {
-                            const s = h.overview.services.find(
-                              x => x.entityRef === ref,
-                            );
-                            const open = h.month >= currentMonth;
-                            const bg = open
-                              ? 'transparent'
-                              : rateColour(s?.rate);
+                          {row.cells.map(c => {
+                            const bg = c.complete
+                              ? rateColour(c.rate)
+                              : 'transparent';
                             return (
                               <td
-                                key={h.month}
+                                key={c.key}
+                                colSpan={c.span}
+                                data-period={c.key}
                                 style={{
                                   backgroundColor: bg,
-                                  color: open ? undefined : textOn(bg),
-                                  fontStyle: open ? 'italic' : undefined,
+                                  color: c.complete ? textOn(bg) : undefined,
+                                  fontStyle: c.complete ? undefined : 'italic',
                                 }}
-                                title={s ? `${s.met}/${s.committed}` : ''}
+                                title={`${c.key}: ${t(
+                                  'common.achievementValue',
+                                  {
+                                    met: String(c.met),
+                                    committed: String(c.committed),
+                                  },
+                                )}`}
                               >
-                                {rateText(s?.rate, '—')}
-                                {open ? '*' : ''}
+                                {rateText(c.rate, '—')}
+                                {c.complete ? '' : '*'}
                               </td>
                             );
                           })}
+                          {spanned < months.length && (
+                            <td colSpan={months.length - spanned} />
+                          )}
+                          <td
+                            data-period={value.heatmap.year}
+                            title={`${value.heatmap.year}: ${t(
+                              'common.achievementValue',
+                              {
+                                met: String(row.yearToDate.met),
+                                committed: String(row.yearToDate.committed),
+                              },
+                            )}`}
+                            style={{ fontWeight: 700 }}
+                          >
+                            {rateText(row.yearToDate.rate, '—')}
+                          </td>
                         </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </Box>
-              )}
+                      );
+                    })}
+                  </tbody>
+                </table>
+              </Box>
             </InfoCard>
           </Grid>
           <Grid item xs={12} md={8}>

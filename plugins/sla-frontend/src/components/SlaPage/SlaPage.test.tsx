@@ -1,5 +1,11 @@
 import { fireEvent, screen, within } from '@testing-library/react';
-import { catalog, NOW, overview, sources } from '../../__testUtils__/fixtures';
+import {
+  catalog,
+  NOW,
+  overview,
+  overviewYear,
+  sources,
+} from '../../__testUtils__/fixtures';
 import { renderSla } from '../../__testUtils__/render';
 import { CatalogTab } from './CatalogTab';
 import { OverviewTab } from './OverviewTab';
@@ -16,13 +22,10 @@ beforeEach(() => {
 afterEach(() => jest.restoreAllMocks());
 
 describe('OverviewTab', () => {
-  const prev: Overview = {
-    ...overview,
-    total: { ...overview.total, met: 5, rate: 50 },
-  };
   const getOverview = jest.fn(async (o?: { period?: string }) =>
-    o?.period === '2026-09' ? prev : overview,
+    o?.period === '2026' ? overviewYear : overview,
   );
+  beforeEach(() => getOverview.mockClear());
 
   it('shows the rate as a big number with its trend, the breakdown, and drills from a group to its services', async () => {
     await renderSla(<OverviewTab />, {
@@ -38,13 +41,21 @@ describe('OverviewTab', () => {
 
     expect(await screen.findByTestId('sla-rate')).toHaveTextContent('70%');
     expect(screen.getByText('7 of 10 objectives met')).toBeInTheDocument();
+    // The change in points is the API's; the page only shows it.
     expect(
       await screen.findByText(/▲ \+20 points vs 2026-09/),
     ).toBeInTheDocument();
-    expect(getOverview).toHaveBeenCalledWith({
-      period: '2026-10',
-      groupBy: 'owner',
-    });
+    // The quarterly service's fourth quarter is still open: only decided objectives count.
+    expect(
+      screen.getByText(
+        'This period is still open: only objectives already decided are counted so far.',
+      ),
+    ).toBeInTheDocument();
+    // One request for the view's figures.
+    expect(getOverview.mock.calls.map(c => c[0])).toEqual([
+      { period: '2026', groupBy: 'owner' },
+      { period: '2026-10', groupBy: 'owner' },
+    ]);
 
     expect(screen.getByText('By Owner')).toBeInTheDocument();
     const drill = screen.getAllByTestId('sla-drill');
@@ -66,28 +77,65 @@ describe('OverviewTab', () => {
     ).not.toBeInTheDocument();
   });
 
-  it('draws the heatmap from one overview per month and lists agreements due for review', async () => {
+  it("shows the year to date and one heatmap cell per period of each service's own kind, from one request", async () => {
     await renderSla(<OverviewTab />, {
       getOverview,
       getCatalog: async () => catalog,
     });
     const heat = await screen.findByTestId('sla-heatmap');
-    // January … November 2026 (November is open)
-    expect(within(heat).getAllByRole('columnheader')).toHaveLength(12);
+    expect(getOverview).toHaveBeenCalledTimes(1);
     expect(getOverview).toHaveBeenCalledWith({
-      period: '2026-01',
+      period: '2026',
       groupBy: 'owner',
     });
-    expect(within(heat).getAllByText('33.333%').length).toBe(10);
-    expect(within(heat).getAllByText('33.333%*').length).toBe(1);
+    // January … November 2026, then the year
+    expect(within(heat).getAllByRole('columnheader')).toHaveLength(13);
+
+    // A monthly service: ten closed months and the open one.
+    const cad = heat.querySelector(
+      'tr[data-entity="component:default/cad-core"]',
+    ) as HTMLElement;
+    expect(within(cad).getAllByText('33.33%')).toHaveLength(11);
+    expect(within(cad).getAllByText('33.33%*')).toHaveLength(1);
+
+    // The quarterly service: one cell per quarter spanning its months, and its year.
+    const portal = heat.querySelector(
+      'tr[data-entity="component:default/citizen-portal"]',
+    ) as HTMLElement;
+    const q1 = portal.querySelector('td[data-period="2026-Q1"]')!;
+    expect(q1).toHaveTextContent('80%');
+    expect(q1).toHaveAttribute('colspan', '3');
+    expect(q1).toHaveAttribute('title', '2026-Q1: 4 of 5 objectives met');
+    expect(portal.querySelector('td[data-period="2026-Q4"]')).toHaveTextContent(
+      '100%*',
+    );
+    expect(portal.querySelector('td[data-period="2026"]')).toHaveTextContent(
+      '88.24%',
+    );
+
+    // The year's figure is the API's year to date.
+    expect(screen.getByTestId('sla-rate')).toHaveTextContent('70%');
+    expect(screen.getByText('70 of 100 objectives met')).toBeInTheDocument();
+    expect(screen.getByTestId('sla-year-to-date')).toHaveTextContent(
+      "Year to date: each service's closed periods (of its own length) and the open one so far",
+    );
     expect(
       await screen.findByText(/Review overdue since 2020-01-06/),
     ).toBeInTheDocument();
-    // The open year is the sum over its 10 closed months
-    expect(
-      screen.getByText('Year to date: sum over 10 closed months'),
-    ).toBeInTheDocument();
-    expect(screen.getByText('70 of 100 objectives met')).toBeInTheDocument();
+  });
+
+  it('lists the worst services with their availability', async () => {
+    await renderSla(<OverviewTab />, {
+      getOverview,
+      getCatalog: async () => catalog,
+    });
+    // material-table puts its title outside the <table>: look in its paper.
+    const worst = (await screen.findByText('Worst services')).closest(
+      '.MuiPaper-root',
+    ) as HTMLElement;
+    expect(within(worst).getByText('99.9%')).toBeInTheDocument();
+    expect(within(worst).getByText('99.5%')).toBeInTheDocument();
+    expect(within(worst).queryByText('call-intake')).not.toBeInTheDocument();
   });
 
   it('says when no service has an SLA', async () => {
@@ -97,6 +145,13 @@ describe('OverviewTab', () => {
       groups: [],
       worst: [],
       services: [],
+      yearToDate: {
+        year: '2026',
+        total: { met: 0, committed: 0, services: 0 },
+        groups: [],
+        months: [],
+      },
+      heatmap: { year: '2026', months: [], rows: [] },
     };
     await renderSla(<OverviewTab />, {
       getOverview: async () => empty,
@@ -171,8 +226,8 @@ describe('SourcesTab', () => {
       screen.getByText('401 Unauthorized from https://example.service-now.com'),
     ).toBeInTheDocument();
     // NOW is 2026-11-20T02:00Z; pagerduty succeeded 5 minutes earlier
-    expect(screen.getByText('5m')).toBeInTheDocument();
-    expect(screen.getByText('24h 5m')).toBeInTheDocument();
+    expect(screen.getByText('5 m')).toBeInTheDocument();
+    expect(screen.getByText('1 d 5 m')).toBeInTheDocument();
   });
 
   it('says when nothing has synced', async () => {

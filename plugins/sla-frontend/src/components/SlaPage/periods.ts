@@ -1,3 +1,13 @@
+import {
+  formatPeriodKey,
+  previousPeriodKey,
+} from '@servicelevel/plugin-sla-common';
+
+/**
+ * The organisation page's year picker, on sla-common's period keys. `now` is the year and
+ * month in the zone the page shows (see `yearMonthIn`).
+ */
+
 /** The last month (1–12) of `year` that has started; 0 for a future year. */
 function lastStartedMonth(
   year: number,
@@ -12,24 +22,17 @@ function lastStartedMonth(
 export type SubPeriod = 'year' | 'Q1' | 'Q2' | 'Q3' | 'Q4' | string;
 
 export function periodKey(year: number, sub: SubPeriod): string {
-  return sub === 'year' ? String(year) : `${year}-${sub}`;
+  if (sub === 'year')
+    return formatPeriodKey({ kind: 'yearly', year, index: 1 });
+  const q = /^Q([1-4])$/.exec(sub);
+  if (q)
+    return formatPeriodKey({ kind: 'quarterly', year, index: Number(q[1]) });
+  return formatPeriodKey({ kind: 'monthly', year, index: Number(sub) });
 }
 
-/** The period before a key of the same length (for the trend). */
+/** The period before a key of the same kind (for the trend). */
 export function previousKey(key: string): string {
-  const q = /^(\d{4})-Q(\d)$/.exec(key);
-  if (q) {
-    const y = Number(q[1]);
-    const n = Number(q[2]);
-    return n === 1 ? `${y - 1}-Q4` : `${y}-Q${n - 1}`;
-  }
-  const m = /^(\d{4})-(\d{2})$/.exec(key);
-  if (m) {
-    const y = Number(m[1]);
-    const n = Number(m[2]);
-    return n === 1 ? `${y - 1}-12` : `${y}-${String(n - 1).padStart(2, '0')}`;
-  }
-  return String(Number(key) - 1);
+  return previousPeriodKey(key);
 }
 
 /** Sub-periods of `year` that have started by (year, month) `now`. */
@@ -43,16 +46,4 @@ export function startedSubPeriods(
     if ((q - 1) * 3 + 1 <= lastMonth) out.push(`Q${q}`);
   for (let m = 1; m <= lastMonth; m++) out.push(String(m).padStart(2, '0'));
   return out;
-}
-
-/** Month keys of `year` that have started, oldest first. */
-export function startedMonths(
-  year: number,
-  now: { year: number; month: number },
-): string[] {
-  const lastMonth = lastStartedMonth(year, now);
-  return Array.from(
-    { length: lastMonth },
-    (_, i) => `${year}-${String(i + 1).padStart(2, '0')}`,
-  );
 }

@@ -1,14 +1,7 @@
-/** One CSV cell: quoted when needed; a leading formula character is neutralised for spreadsheets. */
-function cell(value: unknown): string {
-  let s = value === undefined || value === null ? '' : String(value);
-  if (/^[=+\-@]/.test(s) && !/^-?\d/.test(s)) s = `'${s}`;
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
+import { toCsv } from '@servicelevel/plugin-sla-common';
 
-/** RFC 4180 text of rows. */
-export function toCsv(rows: ReadonlyArray<ReadonlyArray<unknown>>): string {
-  return rows.map(r => r.map(cell).join(',')).join('\r\n');
-}
+// One escaping rule for both sides: sla-common's RFC 4180 cells with formula neutralising.
+export { toCsv };
 
 /** Offers CSV text as a file download (with a BOM so spreadsheet apps read UTF-8 Chinese). */
 export function downloadCsv(

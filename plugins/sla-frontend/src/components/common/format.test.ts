@@ -33,23 +33,39 @@ describe('format', () => {
     expect(recentPeriodKeys('year', 'UTC', 2, now)).toEqual(['2026', '2025']);
   });
 
-  it('flags reviews overdue or due within 30 days', () => {
+  it('flags reviews overdue or due within 30 days, in the entity zone', () => {
+    // 2026-11-19T17:00Z is already 2026-11-20 in Shanghai.
+    const now = Date.parse('2026-11-19T17:00:00Z');
+    expect(reviewState('2026-11-19', now, 'Asia/Shanghai')).toBe('overdue');
+    expect(reviewState('2026-11-19', now, 'UTC')).toBe('due-soon');
+    expect(reviewState('2026-12-21', now, 'Asia/Shanghai')).toBe('ok');
+    expect(reviewState(undefined, now, 'UTC')).toBe('none');
+    // The older form (a day already taken in the entity zone) answers by the same rule.
     expect(reviewState('2026-10-31', '2026-11-20')).toBe('overdue');
     expect(reviewState('2026-12-20', '2026-11-20')).toBe('soon');
     expect(reviewState('2026-12-21', '2026-11-20')).toBe('ok');
     expect(reviewState(undefined, '2026-11-20')).toBeUndefined();
   });
 
-  it('never rounds a percentage up into its target', () => {
-    expect(formatPercent(99.94999)).toBe('99.949%');
+  it('rounds percentages half-up and writes durations as people do', () => {
+    expect(formatPercent(99.94999)).toBe('99.95%');
+    expect(formatPercent((2 / 3) * 100)).toBe('66.67%');
+    expect(formatPercent(100)).toBe('100%');
     expect(formatPercent(undefined)).toBe('—');
-    expect(formatDuration(9 * 3_600_000 + 60_000)).toBe('9h 1m');
-    expect(formatDuration(-90_000)).toBe('−1m 30s');
+    expect(formatDuration(9 * 3_600_000 + 60_000)).toBe('9 h 1 m');
+    expect(formatDuration(-90_000)).toBe('−1 m 30 s');
+    expect(formatDuration(142 * 3_600_000 + 24 * 60_000, 'zh-CN')).toBe(
+      '5天22小时24分',
+    );
   });
 
   it('writes CSV that spreadsheets read safely', () => {
     expect(toCsv([['a,b', 'say "hi"', '=cmd()', -5, undefined]])).toBe(
       `"a,b","say ""hi""",'=cmd(),-5,`,
+    );
+    // A leading minus or @ that is not a plain number is a formula too.
+    expect(toCsv([["-1+cmd|' /C calc'!A0", '@SUM(A1)', '\tx']])).toBe(
+      `'-1+cmd|' /C calc'!A0,'@SUM(A1),'\tx`,
     );
   });
 });

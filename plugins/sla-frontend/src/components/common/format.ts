@@ -1,7 +1,15 @@
-import type { ObjectiveId } from '@servicelevel/plugin-sla-common';
-
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
+import {
+  formatDisplayDuration,
+  formatPercent as formatPercentShared,
+  periodKindOfKey,
+  recentPeriodKeys as sharedRecentPeriodKeys,
+  reviewState as sharedReviewState,
+  todayIn as sharedTodayIn,
+  yearMonthIn as sharedYearMonthIn,
+  type DisplayLanguage,
+  type ObjectiveId,
+  type ReviewState,
+} from '@servicelevel/plugin-sla-common';
 
 function parts(ms: number, timeZone: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -39,25 +47,20 @@ export function browserTimeZone(): string {
   return new Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 }
 
-/** Service time as `9h 30m`, `45m`, `20s`; hours are not folded into days, as they are service hours. */
-export function formatDuration(ms: number | undefined): string {
-  if (ms === undefined || !Number.isFinite(ms)) return '—';
-  const abs = Math.abs(ms);
-  const sign = ms < 0 ? '−' : '';
-  if (abs < MINUTE) return `${sign}${Math.round(abs / 1000)}s`;
-  const h = Math.floor(abs / HOUR);
-  const m = Math.floor((abs % HOUR) / MINUTE);
-  if (h === 0) {
-    const sec = Math.floor((abs % MINUTE) / 1000);
-    return sec === 0 ? `${sign}${m}m` : `${sign}${m}m ${sec}s`;
-  }
-  return m === 0 ? `${sign}${h}h` : `${sign}${h}h ${m}m`;
+/**
+ * A duration for people (`5 d 22 h 24 m`, `42 m 5 s`; `5天22小时24分` in zh-CN), from
+ * sla-common's display format; `—` when there is none.
+ */
+export function formatDuration(
+  ms: number | undefined,
+  lang?: DisplayLanguage,
+): string {
+  return formatDisplayDuration(ms, { lang });
 }
 
-/** Percent with up to three decimals, truncated (never rounded up into a target). */
+/** A percentage rounded half-up to at most 2 decimals (`66.67%`), from sla-common; `—` when none. */
 export function formatPercent(value: number | undefined): string {
-  if (value === undefined || !Number.isFinite(value)) return '—';
-  return `${Math.floor(value * 1000 + 1e-9) / 1000}%`;
+  return formatPercentShared(value);
 }
 
 /** Splits an objective id (`response-time:P1`) into its kind and priority. */
@@ -71,25 +74,39 @@ export function splitObjective(id: ObjectiveId | string): {
 
 /** Today's date `YYYY-MM-DD` in a zone. */
 export function todayIn(timeZone: string, now: number = Date.now()): string {
-  return formatDate(now, timeZone);
+  return sharedTodayIn(timeZone, now);
 }
 
-/** Whole days from `from` to `to`, both `YYYY-MM-DD`. */
-export function daysBetween(from: string, to: string): number {
-  return Math.round(
-    (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) /
-      86_400_000,
-  );
-}
-
-/** Review state of an agreement: overdue, due within 30 days, or fine. */
+/**
+ * Review state of an agreement by sla-common's rule: `reviewState(reviewBy, now, zone)`.
+ * The older two-argument form (a day already taken in the entity's zone; `soon` for
+ * due-soon, undefined for none) answers by the same rule and stays until its last caller,
+ * the organisation page, moves to the overview API.
+ */
+export function reviewState(
+  reviewBy: string | undefined,
+  now: number,
+  zone: string,
+): ReviewState;
 export function reviewState(
   reviewBy: string | undefined,
   today: string,
-): 'overdue' | 'soon' | 'ok' | undefined {
-  if (!reviewBy) return undefined;
-  if (reviewBy < today) return 'overdue';
-  return daysBetween(today, reviewBy) <= 30 ? 'soon' : 'ok';
+): 'overdue' | 'soon' | 'ok' | undefined;
+export function reviewState(
+  reviewBy: string | undefined,
+  nowOrToday: number | string,
+  zone?: string,
+): ReviewState | 'overdue' | 'soon' | 'ok' | undefined {
+  if (typeof nowOrToday === 'number') {
+    return sharedReviewState(reviewBy, nowOrToday, zone ?? 'UTC');
+  }
+  const state = sharedReviewState(
+    reviewBy,
+    Date.parse(`${nowOrToday}T12:00:00Z`),
+    'UTC',
+  );
+  if (state === 'none') return undefined;
+  return state === 'due-soon' ? 'soon' : state;
 }
 
 /** Current year, month (1–12) in a zone. */
@@ -97,8 +114,7 @@ export function yearMonthIn(
   timeZone: string,
   now: number = Date.now(),
 ): { year: number; month: number } {
-  const p = parts(now, timeZone);
-  return { year: Number(p.year), month: Number(p.month) };
+  return sharedYearMonthIn(timeZone, now);
 }
 
 /** Period keys of a granularity, newest first, ending with the one containing `now`. */
@@ -108,30 +124,16 @@ export function recentPeriodKeys(
   count: number,
   now: number = Date.now(),
 ): string[] {
-  const { year, month } = yearMonthIn(timeZone, now);
-  const keys: string[] = [];
-  for (let i = 0; i < count; i++) {
-    if (granularity === 'year') {
-      keys.push(String(year - i));
-    } else if (granularity === 'quarter') {
-      const q0 = Math.floor((month - 1) / 3) - i;
-      const y = year + Math.floor(q0 / 4);
-      keys.push(`${y}-Q${(((q0 % 4) + 4) % 4) + 1}`);
-    } else {
-      const m0 = month - 1 - i;
-      const y = year + Math.floor(m0 / 12);
-      keys.push(`${y}-${String((((m0 % 12) + 12) % 12) + 1).padStart(2, '0')}`);
-    }
-  }
-  return keys;
+  return sharedRecentPeriodKeys(granularity, timeZone, count, now);
 }
 
-/** Granularity of a period key. */
+/** Granularity of a period key; custom for anything that is not a period key. */
 export function granularityOfKey(
   key: string,
 ): 'month' | 'quarter' | 'year' | 'custom' {
-  if (/^\d{4}-\d{2}$/.test(key)) return 'month';
-  if (/^\d{4}-Q\d$/i.test(key)) return 'quarter';
-  if (/^\d{4}$/.test(key)) return 'year';
+  const kind = periodKindOfKey(key);
+  if (kind === 'monthly') return 'month';
+  if (kind === 'quarterly') return 'quarter';
+  if (kind === 'yearly') return 'year';
   return 'custom';
 }

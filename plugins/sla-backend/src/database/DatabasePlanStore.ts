@@ -1,16 +1,11 @@
 import { Knex } from 'knex';
-import {
-  connectStore,
-  DatabaseStoreOptions,
-  toNumber,
-} from '../database/client';
+import { connectStore, DatabaseStoreOptions, toNumber } from './client';
 import type {
   Plan,
   PlanChange,
-  PlanFilter,
   PlanHistoryEntry,
-  PlanStore,
-} from './types';
+} from '@servicelevel/plugin-sla-common';
+import type { PlanFilter, PlanStore } from './types';
 
 const PLANS = 'sla_plans';
 const HISTORY = 'sla_plan_history';

@@ -1,16 +1,25 @@
-import {
-  CompoundEntityRef,
-  parseEntityRef,
-  stringifyEntityRef,
-} from '@backstage/catalog-model';
-import { Incident, Pause, Priority } from '@servicelevel/plugin-sla-common';
+import { DateTime } from 'luxon';
+import type { Incident, Pause, Priority } from '../engine/types';
+
+/**
+ * The one validator of incidents (ENGINE.md, the incident model): the webhook, the CSV import
+ * and every provider decide with it. Pure: callers turn problems into HTTP errors, row errors
+ * or skipped-and-counted vendor records.
+ */
 
 /** The largest batch `POST /incidents` accepts; larger pushes must be split. */
 export const MAX_INCIDENT_BATCH = 5000;
+/** Longest title kept; a longer one is refused rather than cut silently. */
+export const MAX_INCIDENT_TITLE = 500;
+/** Longest id and entity ref (the database columns are varchar(255)). */
+export const MAX_INCIDENT_ID = 255;
+/** Instants the engine accepts: 1970-01-01 (inclusive) to 2100-01-01 (exclusive), UTC. */
+export const MIN_INCIDENT_INSTANT = 0;
+export const MAX_INCIDENT_INSTANT = Date.UTC(2100, 0, 1);
 
 /** One thing wrong with one incident of a batch (or one CSV row). */
 export interface IncidentProblem {
-  /** Index in the batch (0-based) or CSV row number (1 = first data row). */
+  /** Index in the batch (0-based), CSV row number (1 = first data row), or -1 for the body. */
   index: number;
   field: string;
   message: string;
@@ -18,66 +27,78 @@ export interface IncidentProblem {
 
 const PRIORITY = /^P[1-4]$/i;
 const SOURCE = /^[a-z0-9][a-z0-9._-]{0,63}$/i;
+const ISO_WITH_ZONE =
+  /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
+// C0 controls and DEL: PostgreSQL cannot store NUL, and none belongs in an id, ref or title.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f]/;
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+function hasControl(value: string): boolean {
+  return CONTROL.test(value);
+}
+
+const RANGE = 'between 1970-01-01 and 2100-01-01';
+
 /**
- * Reads an instant: an ISO 8601 date-time with a zone (`Z` or an offset) or epoch milliseconds.
- * A date-time without a zone is ambiguous and rejected.
+ * Reads an instant: an ISO 8601 date-time with a zone (`Z` or an offset) or epoch
+ * milliseconds, between 1970-01-01 and 2100-01-01. Returns the epoch ms, or a message. A
+ * date-time without a zone is ambiguous and refused; so is a day that is not in the calendar.
  */
 export function readInstant(value: unknown): number | string {
   if (typeof value === 'number') {
-    return Number.isSafeInteger(value) && value >= 0
-      ? value
-      : 'expected epoch milliseconds as a non-negative integer';
+    if (!Number.isSafeInteger(value) || value < 0) {
+      return 'expected epoch milliseconds as a non-negative integer';
+    }
+    return value < MAX_INCIDENT_INSTANT ? value : `${value} is not ${RANGE}`;
   }
   if (typeof value !== 'string' || value.trim() === '') {
     return 'expected an ISO 8601 date-time with a zone, e.g. 2026-09-18T17:30:00+08:00';
   }
-  const s = value.trim();
-  if (
-    !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/i.test(
-      s,
-    )
-  ) {
+  const s = value.trim().toUpperCase();
+  if (!ISO_WITH_ZONE.test(s)) {
     return `"${value}" — expected an ISO 8601 date-time with a zone, e.g. 2026-09-18T17:30:00+08:00`;
   }
-  const t = Date.parse(s.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
-  return Number.isNaN(t) ? `"${value}" is not a valid date-time` : t;
-}
-
-/** The longest entity ref stored (sla_incidents.entity_ref is varchar(255)). */
-const MAX_ENTITY_REF = 255;
-
-/**
- * PostgreSQL cannot store U+0000 in text; SQLite would. Rejected everywhere, so that both
- * engines store the same incidents and a NUL is a 400 rather than a database error.
- */
-function hasNul(value: unknown): boolean {
-  return typeof value === 'string' && value.includes('\u0000');
-}
-
-/** Normalises an entity ref; the kind defaults to Component and the namespace to default. */
-export function readEntityRef(value: unknown): string | undefined {
-  if (typeof value !== 'string' || value.trim() === '' || hasNul(value))
-    return undefined;
-  try {
-    const ref: CompoundEntityRef = parseEntityRef(value.trim(), {
-      defaultKind: 'component',
-      defaultNamespace: 'default',
-    });
-    const normalized = stringifyEntityRef(ref).toLocaleLowerCase('en-US');
-    return normalized.length > MAX_ENTITY_REF ? undefined : normalized;
-  } catch {
-    return undefined;
+  // luxon, not Date.parse: Date.parse rolls 2026-02-30 over into March.
+  const dt = DateTime.fromISO(s.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'), {
+    setZone: true,
+  });
+  if (!dt.isValid) return `"${value}" is not a valid date-time`;
+  const t = dt.toMillis();
+  if (t < MIN_INCIDENT_INSTANT || t >= MAX_INCIDENT_INSTANT) {
+    return `"${value}" is not ${RANGE}`;
   }
+  return t;
 }
 
 /**
- * Validates one incident of the public model (SPEC §4). Returns the incident, or the
- * problems found, each naming its field.
+ * Normalises an entity ref to the stored form `kind:namespace/name`, lower case; the kind
+ * defaults to component and the namespace to default. Undefined when it is not a ref, is
+ * longer than 255 characters or holds a control character.
+ */
+export function readEntityRef(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const ref = value.trim();
+  if (ref === '' || hasControl(ref)) return undefined;
+  // The catalog's ref grammar: a slash before the colon makes the rest the name.
+  let colon = ref.indexOf(':');
+  const slash = ref.indexOf('/');
+  if (slash !== -1 && slash < colon) colon = -1;
+  const kind = colon === -1 ? 'component' : ref.slice(0, colon);
+  const namespace = slash === -1 ? 'default' : ref.slice(colon + 1, slash);
+  const name = ref.slice(Math.max(colon + 1, slash + 1));
+  if (kind === '' || namespace === '' || name === '') return undefined;
+  const normalized = `${kind}:${namespace}/${name}`.toLocaleLowerCase('en-US');
+  return normalized.length > MAX_INCIDENT_ID ? undefined : normalized;
+}
+
+/**
+ * Validates one incident of the public model. Instants are ISO date-times with a zone or
+ * epoch ms (providers hand over their already-converted incidents). Returns the normalised
+ * incident, or the problems found, each naming its field.
  */
 export function readIncident(
   raw: unknown,
@@ -103,22 +124,30 @@ export function readIncident(
     typeof raw.id === 'string' || typeof raw.id === 'number'
       ? String(raw.id).trim()
       : '';
-  if (id === '' || id.length > 255 || hasNul(id)) {
+  if (id === '' || id.length > MAX_INCIDENT_ID || hasControl(id)) {
     bad(
       'id',
-      'required: the incident id in its source, at most 255 characters, no NUL',
+      `required: the incident id in its source, at most ${MAX_INCIDENT_ID} characters, no control characters`,
     );
   }
   const entityRef = readEntityRef(raw.entityRef);
   if (!entityRef) {
     bad(
       'entityRef',
-      `required: an entity ref of at most ${MAX_ENTITY_REF} characters, e.g. component:default/cad-core`,
+      `required: an entity ref of at most ${MAX_INCIDENT_ID} characters, e.g. component:default/cad-core`,
     );
   }
   const title = typeof raw.title === 'string' ? raw.title.trim() : '';
   if (title === '') bad('title', 'required: a non-empty string');
-  else if (hasNul(title)) bad('title', 'contains a NUL character (U+0000)');
+  else if (title.includes('\u0000'))
+    bad('title', 'contains a NUL character (U+0000)');
+  else if (hasControl(title))
+    bad('title', 'contains a control character (U+0000–U+001F, U+007F)');
+  else if (title.length > MAX_INCIDENT_TITLE)
+    bad(
+      'title',
+      `has ${title.length} characters; at most ${MAX_INCIDENT_TITLE}`,
+    );
   const priority =
     typeof raw.priority === 'string' && PRIORITY.test(raw.priority.trim())
       ? (raw.priority.trim().toUpperCase() as Priority)
@@ -207,7 +236,7 @@ export function readIncident(
     if (
       typeof raw.url !== 'string' ||
       !/^https?:\/\//.test(raw.url) ||
-      hasNul(raw.url)
+      hasControl(raw.url)
     ) {
       bad('url', 'expected an http(s) URL');
     } else {
@@ -240,35 +269,18 @@ export function readIncidentBatch(body: unknown): {
   incidents: Incident[];
   problems: IncidentProblem[];
 } {
+  const whole = (message: string) => ({
+    incidents: [],
+    problems: [{ index: -1, field: 'incidents', message }],
+  });
   if (!isRecord(body) || !Array.isArray(body.incidents)) {
-    return {
-      incidents: [],
-      problems: [
-        {
-          index: -1,
-          field: 'incidents',
-          message: 'expected {"incidents": [...]}',
-        },
-      ],
-    };
+    return whole('expected {"incidents": [...]}');
   }
-  if (body.incidents.length === 0) {
-    return {
-      incidents: [],
-      problems: [{ index: -1, field: 'incidents', message: 'is empty' }],
-    };
-  }
+  if (body.incidents.length === 0) return whole('is empty');
   if (body.incidents.length > MAX_INCIDENT_BATCH) {
-    return {
-      incidents: [],
-      problems: [
-        {
-          index: -1,
-          field: 'incidents',
-          message: `has ${body.incidents.length} incidents; at most ${MAX_INCIDENT_BATCH} per request, split the batch`,
-        },
-      ],
-    };
+    return whole(
+      `has ${body.incidents.length} incidents; at most ${MAX_INCIDENT_BATCH} per request, split the batch`,
+    );
   }
   const incidents: Incident[] = [];
   const problems: IncidentProblem[] = [];
@@ -294,18 +306,17 @@ export function readIncidentBatch(body: unknown): {
   return { incidents, problems };
 }
 
-/** One line per problem, for an InputError message. */
+/** One line per problem (`incidents[3].createdAt: …`), at most 50, for an error message. */
 export function describeProblems(
   problems: IncidentProblem[],
   noun = 'incidents',
 ): string {
-  const shown = problems
-    .slice(0, 50)
-    .map(p =>
-      p.index < 0
-        ? `${p.field}: ${p.message}`
-        : `${noun}[${p.index}].${p.field}: ${p.message}`,
-    );
+  const shown = problems.slice(0, 50).map(p => {
+    if (p.index < 0) return `${p.field}: ${p.message}`;
+    return p.field === ''
+      ? `${noun}[${p.index}]: ${p.message}`
+      : `${noun}[${p.index}].${p.field}: ${p.message}`;
+  });
   const more =
     problems.length > 50 ? `\n… and ${problems.length - 50} more` : '';
   return shown.join('\n') + more;

@@ -1,51 +1,9 @@
 import { Knex } from 'knex';
-import {
-  connectStore,
-  DatabaseStoreOptions,
-  toNumber,
-} from '../database/client';
-import type { ReportModel } from './model';
+import { connectStore, DatabaseStoreOptions, toNumber } from './client';
+import type { ReportModel } from '../reports/model';
+import type { ReportStore, ReportSummary, StoredReport } from './types';
 
 const TABLE = 'sla_reports';
-
-/** A generated report with its three renderings. */
-export interface StoredReport {
-  subjectKind: 'entity' | 'customer';
-  subjectRef: string;
-  periodKey: string;
-  model: ReportModel;
-  csv: string;
-  markdown: string;
-  html: string;
-  generatedAt: number;
-  /** `scheduler`, or the user or service that generated or regenerated it. */
-  generatedBy: string;
-  /** 1 when first generated; +1 per deliberate regeneration. */
-  revision: number;
-}
-
-/** What report lists show: everything but the documents. */
-export type ReportSummary = Omit<
-  StoredReport,
-  'model' | 'csv' | 'markdown' | 'html'
->;
-
-export interface ReportStore {
-  /** Stores the report when none exists for its subject and period; true if stored. */
-  insertIfAbsent(report: Omit<StoredReport, 'revision'>): Promise<boolean>;
-  /** Overwrites (deliberate, audited regeneration); the revision goes up by one. */
-  replace(report: Omit<StoredReport, 'revision'>): Promise<StoredReport>;
-  get(
-    subjectKind: StoredReport['subjectKind'],
-    subjectRef: string,
-    periodKey: string,
-  ): Promise<StoredReport | undefined>;
-  /** Reports of one subject, newest period first. */
-  list(
-    subjectKind: StoredReport['subjectKind'],
-    subjectRef: string,
-  ): Promise<ReportSummary[]>;
-}
 
 /** A row of sla_reports as the drivers return it. */
 export type RawReportRow = {

@@ -1,6 +1,7 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
-import { DatabaseReportStore, StoredReport } from './DatabaseReportStore';
-import type { ReportModel } from './model';
+import type { ReportModel } from '../reports/model';
+import { DatabaseReportStore } from './DatabaseReportStore';
+import type { StoredReport } from './types';
 
 jest.setTimeout(60_000);
 

@@ -1,6 +1,6 @@
 import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
 import { DatabasePlanStore } from './DatabasePlanStore';
-import type { Plan } from './types';
+import type { Plan } from '@servicelevel/plugin-sla-common';
 
 jest.setTimeout(60_000);
 

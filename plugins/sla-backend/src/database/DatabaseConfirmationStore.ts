@@ -1,29 +1,8 @@
 import { Knex } from 'knex';
-import {
-  connectStore,
-  DatabaseStoreOptions,
-  toNumber,
-} from '../database/client';
+import { connectStore, DatabaseStoreOptions, toNumber } from './client';
+import type { Confirmation, ConfirmationStore } from './types';
 
 const TABLE = 'sla_confirmations';
-
-/** A confirmation (sign-off) of one version of an entity's SLA terms. */
-export interface Confirmation {
-  id: number;
-  entityRef: string;
-  termsVersion: number;
-  /** The confirming user's entity ref. */
-  by: string;
-  role: 'owner' | 'customer';
-  at: number;
-  comment?: string;
-}
-
-export interface ConfirmationStore {
-  add(c: Omit<Confirmation, 'id'>): Promise<Confirmation>;
-  /** Confirmations of one entity, newest first. */
-  list(entityRef: string): Promise<Confirmation[]>;
-}
 
 /** A row of sla_confirmations as the drivers return it. */
 export type RawConfirmationRow = {

@@ -5,51 +5,14 @@ import {
   DatabaseStoreOptions,
   toNumber,
   toOptionalNumber,
-} from '../database/client';
+} from './client';
+import type {
+  NotificationEventRecord,
+  NotificationEventStore,
+  SlaEventKind,
+} from './types';
 
 const TABLE = 'sla_notification_events';
-
-/** What an owner is notified of. */
-export type SlaEventKind =
-  | 'breach'
-  | 'at-risk'
-  | 'review-due'
-  | 'review-overdue'
-  | 'action-overdue';
-
-/** One event as recorded: claimed by a scheduler run, then sent. */
-export interface NotificationEventRecord {
-  key: string;
-  kind: SlaEventKind;
-  entityRef: string;
-  recipients: string[];
-  claimedAt: number;
-  /** Unset while the event is only claimed (being sent, or the sender died). */
-  sentAt?: number;
-}
-
-export interface NotificationEventStore {
-  /**
-   * Claims an event for sending. True only for the one caller that inserted the row, or that
-   * took over a claim left unsent since before `staleBefore` (a sender that died mid-send).
-   * Every other caller, on any replica, gets false and must not send.
-   */
-  claim(
-    event: Pick<
-      NotificationEventRecord,
-      'key' | 'kind' | 'entityRef' | 'recipients'
-    >,
-    now: number,
-    staleBefore: number,
-  ): Promise<boolean>;
-  /** Records that the claimed event was sent. */
-  markSent(key: string, at: number): Promise<void>;
-  /** Gives up an unsent claim so that the event is tried again. A sent event stays sent. */
-  release(key: string): Promise<void>;
-  /** The keys among `keys` already sent. */
-  sentKeys(keys: string[]): Promise<Set<string>>;
-  get(key: string): Promise<NotificationEventRecord | undefined>;
-}
 
 /** A row of sla_notification_events as the drivers return it. */
 export type RawNotificationEventRow = {

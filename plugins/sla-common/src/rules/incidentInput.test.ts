@@ -1,0 +1,114 @@
+import {
+  describeProblems,
+  readEntityRef,
+  readIncident,
+  readIncidentBatch,
+  readInstant,
+} from './incidentInput';
+
+const good = {
+  source: 'webhook',
+  id: 'INC-1',
+  entityRef: 'cad-core',
+  title: 'CAD down',
+  priority: 'p1',
+  createdAt: '2026-09-18T17:30:00+08:00',
+  resolvedAt: '2026-09-18T18:00:00+0800',
+};
+
+describe('incident validator', () => {
+  it('normalises a valid incident', () => {
+    const { incident, problems } = readIncident(good, 0);
+    expect(problems).toEqual([]);
+    expect(incident).toEqual({
+      source: 'webhook',
+      id: 'INC-1',
+      entityRef: 'component:default/cad-core',
+      title: 'CAD down',
+      priority: 'P1',
+      createdAt: Date.parse('2026-09-18T09:30:00Z'),
+      resolvedAt: Date.parse('2026-09-18T10:00:00Z'),
+      pauses: [],
+    });
+  });
+
+  it('refuses dates that are not in the calendar, out of range or without a zone', () => {
+    expect(readInstant('2026-02-30T10:00:00Z')).toBe(
+      '"2026-02-30T10:00:00Z" is not a valid date-time',
+    );
+    expect(readInstant('2026-09-18T10:00:00')).toMatch(/with a zone/);
+    expect(readInstant('1969-12-31T23:59:59Z')).toMatch(
+      /between 1970-01-01 and 2100-01-01/,
+    );
+    expect(readInstant('2100-01-01T00:00:00Z')).toMatch(/between/);
+    expect(readInstant(Date.UTC(2100, 0, 1))).toMatch(/between/);
+    expect(readInstant(-1)).toMatch(/non-negative/);
+    expect(readInstant('2099-12-31T23:59:59Z')).toBe(
+      Date.UTC(2099, 11, 31, 23, 59, 59),
+    );
+  });
+
+  it('refuses control characters and over-long text, naming the field', () => {
+    const { problems } = readIncidentBatch({
+      incidents: [
+        good,
+        { ...good, id: 'INC-2', title: 'a\u0000b' },
+        { ...good, id: 'INC-3', title: 'x'.repeat(501) },
+        { ...good, id: `I${'d'.repeat(255)}` },
+        {
+          ...good,
+          id: 'INC-5',
+          entityRef: `component:default/${'n'.repeat(240)}`,
+        },
+        { ...good, id: 'INC\u00076', createdAt: '2026-02-30T00:00:00Z' },
+      ],
+    });
+    expect(describeProblems(problems).split('\n')).toEqual([
+      'incidents[1].title: contains a NUL character (U+0000)',
+      'incidents[2].title: has 501 characters; at most 500',
+      'incidents[3].id: required: the incident id in its source, at most 255 characters, no control characters',
+      'incidents[4].entityRef: required: an entity ref of at most 255 characters, e.g. component:default/cad-core',
+      'incidents[5].id: required: the incident id in its source, at most 255 characters, no control characters',
+      'incidents[5].createdAt: "2026-02-30T00:00:00Z" is not a valid date-time',
+    ]);
+  });
+
+  it('reads entity refs as the catalog does', () => {
+    expect(readEntityRef('Component:Default/CAD-Core')).toBe(
+      'component:default/cad-core',
+    );
+    expect(readEntityRef('team-a/cad')).toBe('component:team-a/cad');
+    expect(readEntityRef('group:web')).toBe('group:default/web');
+    expect(readEntityRef(':x')).toBeUndefined();
+    expect(readEntityRef('kind:/x')).toBeUndefined();
+    expect(readEntityRef('kind:ns/')).toBeUndefined();
+  });
+
+  it('accepts a provider incident in epoch milliseconds', () => {
+    const { incident } = readIncident(
+      {
+        source: 'pagerduty',
+        id: 'P1X',
+        entityRef: 'component:default/cad-core',
+        title: 'Paging',
+        priority: 'P2',
+        createdAt: 1_790_000_000_000,
+        pauses: [{ start: 1_790_000_100_000 }],
+        outage: { start: 1_790_000_000_000, impact: 'down' },
+      },
+      0,
+    );
+    expect(incident?.pauses).toEqual([{ start: 1_790_000_100_000 }]);
+    expect(incident?.outage).toEqual({
+      start: 1_790_000_000_000,
+      impact: 'down',
+    });
+  });
+
+  it('rejects an empty or oversize batch as a whole', () => {
+    expect(
+      describeProblems(readIncidentBatch({ incidents: [] }).problems),
+    ).toBe('incidents: is empty');
+    expect(readIncidentBatch([]).problems[0].message).toMatch(/expected/);
+  });
+});

@@ -1,0 +1,205 @@
+/**
+ * The achievement rollup: one rule for any set of entity-period results, used by the
+ * overview API (and by whoever else sums results). Each service contributes results of its
+ * own period kind; this module only sums what it is given. Committed means decided (PeriodResult.committed).
+ */
+import {
+  achievementRate,
+  percentOf,
+  type AvailabilityResult,
+  type ObjectiveId,
+  type PeriodResult,
+} from '../engine/evaluate';
+
+/** An achievement tally: Σ met / Σ committed, never an average of percentages. */
+export interface Achievement {
+  met: number;
+  /** Decided objectives with a target (see PeriodResult.committed). */
+  committed: number;
+  /** Percent; absent when nothing is committed ("n/a"), never 0 % or 100 %. */
+  rate?: number;
+}
+
+/**
+ * Σ met / Σ committed × 100 over any set of results (the engine's arithmetic); no rate when
+ * Σ committed is 0.
+ */
+export function rollupAchievement(
+  results: ReadonlyArray<{ met: number; committed: number }>,
+): Achievement {
+  return achievementRate([...results]);
+}
+
+/**
+ * Availability over several periods: Σ (agreed − downtime) / Σ agreed service time, so a long
+ * period weighs more than a short one. Undefined when no service time was agreed.
+ */
+export function rollupAvailability(
+  results: Iterable<
+    Pick<AvailabilityResult, 'astMs' | 'downtimeMs' | 'provisional'>
+  >,
+): { availability?: number; provisional: boolean } {
+  let ast = 0;
+  let down = 0;
+  let provisional = false;
+  for (const a of results) {
+    ast += a.astMs;
+    down += a.downtimeMs;
+    provisional ||= a.provisional;
+  }
+  return ast > 0
+    ? { availability: percentOf(ast - down, ast), provisional }
+    : { provisional };
+}
+
+/** The one status that sums up a period result for a heatmap cell. */
+export type SummaryStatus =
+  | 'breached'
+  | 'at-risk'
+  | 'running'
+  | 'met'
+  | 'no-data';
+
+/**
+ * Worst first: any breach, else any objective at risk, else still running (open period),
+ * else met when something was decided, else no data.
+ */
+export function summaryStatus(
+  result: Pick<PeriodResult, 'objectives' | 'complete' | 'committed'>,
+): SummaryStatus {
+  const statuses = new Set(result.objectives.map(o => o.status));
+  if (statuses.has('breached')) return 'breached';
+  if (statuses.has('at-risk')) return 'at-risk';
+  if (!result.complete) return 'running';
+  return result.committed > 0 ? 'met' : 'no-data';
+}
+
+/** One service over a set of its periods (e.g. the closed quarters of a year and the open one). */
+export interface ServiceRollup extends Achievement {
+  /** Keys of the periods summed, in the order given. */
+  periods: string[];
+  /** True when every period summed has ended (its statuses are final). */
+  complete: boolean;
+  availability?: number;
+  provisional: boolean;
+  /** Objectives breached in any of the periods, each once, in first-seen order. */
+  breached: ObjectiveId[];
+  /** Objectives at risk in a period still open. */
+  atRisk: ObjectiveId[];
+  /** Breached objective results counted over all periods (an objective breached twice counts 2). */
+  breaches: number;
+}
+
+/** Sums one service's results over several periods; an empty list gives n/a and complete. */
+export function rollupService(
+  results: readonly Pick<
+    PeriodResult,
+    'period' | 'complete' | 'met' | 'committed' | 'objectives' | 'availability'
+  >[],
+): ServiceRollup {
+  const breached = new Set<ObjectiveId>();
+  const atRisk = new Set<ObjectiveId>();
+  let breaches = 0;
+  for (const r of results) {
+    for (const o of r.objectives) {
+      if (o.status === 'breached') {
+        breached.add(o.objective);
+        breaches++;
+      } else if (o.status === 'at-risk') atRisk.add(o.objective);
+    }
+  }
+  return {
+    ...rollupAchievement(results),
+    ...rollupAvailability(results.map(r => r.availability)),
+    periods: results.map(r => r.period.key),
+    complete: results.every(r => r.complete),
+    breached: [...breached],
+    atRisk: [...atRisk],
+    breaches,
+  };
+}
+
+/** Dimensions services are grouped by. */
+export const ROLLUP_DIMENSIONS = ['owner', 'system', 'domain'] as const;
+export type RollupDimension = (typeof ROLLUP_DIMENSIONS)[number];
+
+/** The group of services that have no owner / system / domain. */
+export const NO_GROUP = '(none)';
+
+/** Where a service sits in the catalog. */
+export interface ServicePlacement {
+  ownerRef?: string;
+  systemRef?: string;
+  domainRef?: string;
+}
+
+const FIELD = {
+  owner: 'ownerRef',
+  system: 'systemRef',
+  domain: 'domainRef',
+} as const;
+
+/** The group key of a service: its owner / system / domain ref, or {@link NO_GROUP}. */
+export function groupKeyOf(
+  service: ServicePlacement,
+  dimension: RollupDimension,
+): string {
+  return service[FIELD[dimension]] ?? NO_GROUP;
+}
+
+/**
+ * Services by group, each service in exactly one group, groups sorted by key. A total over
+ * all services is taken over services, not groups, so nothing is counted twice.
+ */
+export function groupServices<T extends ServicePlacement>(
+  services: readonly T[],
+  dimension: RollupDimension,
+): Array<{ key: string; members: T[] }> {
+  const groups = new Map<string, T[]>();
+  for (const s of services) {
+    const key = groupKeyOf(s, dimension);
+    const members = groups.get(key);
+    if (members) members.push(s);
+    else groups.set(key, [s]);
+  }
+  return [...groups.entries()]
+    .map(([key, members]) => ({ key, members }))
+    .sort((a, b) => (a.key < b.key ? -1 : Number(a.key > b.key)));
+}
+
+/**
+ * The services leadership should look at: those with something decided and not everything
+ * met, lowest rate first (compared exactly on the counts), then most breaches, then by ref.
+ * Services at 100 % and services with nothing decided (n/a) are left out.
+ */
+export function worstServices<
+  T extends {
+    entityRef: string;
+    met: number;
+    committed: number;
+    breaches: number;
+  },
+>(services: readonly T[], limit = 10): T[] {
+  return services
+    .filter(s => s.committed > 0 && s.met < s.committed)
+    .sort(
+      (a, b) =>
+        a.met * b.committed - b.met * a.committed ||
+        b.breaches - a.breaches ||
+        (a.entityRef < b.entityRef ? -1 : Number(a.entityRef > b.entityRef)),
+    )
+    .slice(0, limit);
+}
+
+/**
+ * The change in percentage points from `previous` to `current`; undefined when either has
+ * no rate.
+ */
+export function achievementChange(
+  current: Achievement,
+  previous: Achievement,
+): number | undefined {
+  return current.rate === undefined || previous.rate === undefined
+    ? undefined
+    : current.rate - previous.rate;
+}
