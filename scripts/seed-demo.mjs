@@ -210,7 +210,7 @@ export function generate(now = Date.now()) {
   // Named situations the demo should show.
   incidents.push(
     {
-      // SPEC §5a: the clock runs through the make-up workday Sunday 2026-09-20.
+      // the worked example in ENGINE.md: the clock runs through the make-up workday Sunday 2026-09-20.
       source: 'servicenow',
       id: 'INC0099001',
       entityRef: 'component:default/gis-routing',

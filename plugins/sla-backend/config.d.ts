@@ -2,7 +2,7 @@ export interface Config {
   sla?: {
     /** IANA zone used when neither the entity nor its calendar names one. */
     defaultTimezone?: string;
-    /** Named business calendars (see SPEC §3). */
+    /** Named business calendars (see docs/configuration.md). */
     calendars?: {
       [name: string]: {
         timezone?: string;

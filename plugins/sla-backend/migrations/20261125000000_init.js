@@ -1,7 +1,7 @@
 // @ts-check
 
 /**
- * Incidents as SPEC §4 describes them. Instants are UTC epoch milliseconds in bigint
+ * Incidents as the incident model in ENGINE.md describes them. Instants are UTC epoch milliseconds in bigint
  * columns, so SQLite and PostgreSQL share one representation and one code path.
  *
  * @param {import('knex').Knex} knex

@@ -1,7 +1,7 @@
 // @ts-check
 
 /**
- * Versioned SLA terms (SPEC §5.8), the catalog entities that carry SLA annotations,
+ * Versioned SLA terms (ENGINE.md R8), the catalog entities that carry SLA annotations,
  * immutable period snapshots and the progress of incident provider accounts.
  * Instants are UTC epoch milliseconds in bigint columns, as in the init migration.
  *

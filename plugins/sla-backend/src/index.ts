@@ -1,6 +1,6 @@
 /**
  * The SLA backend plugin: incident store, ingestion, catalog integration and the
- * compliance API described in SPEC §6.
+ * compliance API described in docs/api.md.
  *
  * @packageDocumentation
  */

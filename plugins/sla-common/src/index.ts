@@ -1,6 +1,6 @@
 /**
  * Isomorphic core of the SLA plugins: the annotation grammar, business calendars, the SLA
- * arithmetic of SPEC §5 and the permissions. No I/O: the backend and the frontend both use it.
+ * arithmetic of ENGINE.md R1–R8 and the permissions. No I/O: the backend and the frontend both use it.
  *
  * @packageDocumentation
  */

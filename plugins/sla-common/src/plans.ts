@@ -1,5 +1,5 @@
 /**
- * Service improvement plans (SPEC §1 "Improve"): the model the backend stores and the
+ * Service improvement plans (README.md "Improve"): the model the backend stores and the
  * frontend shows, with the status transitions both enforce.
  */
 

@@ -69,7 +69,7 @@ function fromRow(row: RawReportRow): StoredReport {
   };
 }
 
-/** Generated period reports, immutable once stored (SPEC §5.8). */
+/** Generated period reports, immutable once stored (ENGINE.md R8). */
 export class DatabaseReportStore implements ReportStore {
   static async create(
     options: DatabaseStoreOptions,

@@ -34,7 +34,7 @@ function fromRow(row: RawTermsVersionRow): TermsVersion {
   };
 }
 
-/** Versions of the effective terms of each entity (SPEC §5.8); versions are never deleted. */
+/** Versions of the effective terms of each entity (ENGINE.md R8); versions are never deleted. */
 export class DatabaseTermsStore implements TermsStore {
   static async create(
     options: DatabaseStoreOptions,

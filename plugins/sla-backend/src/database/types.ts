@@ -71,7 +71,7 @@ export interface IncidentStore {
   changes?(): number;
 }
 
-/** One version of an entity's effective terms (SPEC §5.8). */
+/** One version of an entity's effective terms (ENGINE.md R8). */
 export interface TermsVersion {
   entityRef: string;
   /** 1, 2, 3… per entity. */

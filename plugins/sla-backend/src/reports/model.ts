@@ -104,7 +104,7 @@ export interface ReportModel {
   timezone: string;
   generatedAt: number;
   services: ReportService[];
-  /** Sum over sums across the services (SPEC §5.7). */
+  /** Sum over sums across the services (ENGINE.md R7). */
   total: { met: number; committed: number; achievementRate?: number };
 }
 

@@ -21,7 +21,7 @@ import { ComplianceService, EntityPeriodResult } from './ComplianceService';
 
 /**
  * Issue 8, clock edge cases: the system running across a DST change and a month end while
- * incidents arrive gives what a fresh recompute gives (SPEC §5, §5.8 for closed periods).
+ * incidents arrive gives what a fresh recompute gives (ENGINE.md R1–R8, and R8 for closed periods).
  *
  * A clock advances from 2026-10-22 to 2026-11-05 (EU DST ends 2026-10-25, US DST ends
  * 2026-11-01, October ends in between). At every step the incidents that have arrived by then

@@ -1,7 +1,7 @@
 import { hasSlaAnnotations, SLA_ANNOTATIONS } from './annotations';
 
 describe('SLA annotations', () => {
-  it('names all 17 keys of SPEC §2 under the servicelevel.io/ prefix', () => {
+  it('names all 17 keys of the annotation reference in ENGINE.md under the servicelevel.io/ prefix', () => {
     const keys = Object.values(SLA_ANNOTATIONS);
     expect(keys).toHaveLength(17);
     expect(keys.every(k => k.startsWith('servicelevel.io/'))).toBe(true);

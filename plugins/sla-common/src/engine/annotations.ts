@@ -1,7 +1,7 @@
-/** Prefix of every SLA annotation (SPEC §2). */
+/** Prefix of every SLA annotation (the annotation reference in ENGINE.md). */
 export const SLA_ANNOTATION_PREFIX = 'servicelevel.io/';
 
-/** camelCase key → full annotation name, for every key in SPEC §2. */
+/** camelCase key → full annotation name, for every key in the annotation reference in ENGINE.md. */
 export const SLA_ANNOTATIONS = {
   tier: 'servicelevel.io/tier',
   serviceHours: 'servicelevel.io/service-hours',
@@ -73,7 +73,7 @@ export interface AnnotationReference {
 
 const P = SLA_ANNOTATION_PREFIX;
 
-/** The annotation reference (SPEC §2) — single source for docs and messages. */
+/** The annotation reference — single source for docs and messages. */
 export const ANNOTATION_REFERENCE: readonly AnnotationReference[] = [
   {
     key: 'tier',

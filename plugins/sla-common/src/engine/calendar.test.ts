@@ -34,7 +34,7 @@ const incident = (over: Partial<Incident>): Incident => ({
   ...over,
 });
 
-describe('SPEC §5a worked example', () => {
+describe('the worked example in ENGINE.md', () => {
   const config = specConfig();
   const { terms, problems } = parseSlaAnnotations(
     {

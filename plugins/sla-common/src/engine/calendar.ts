@@ -12,7 +12,7 @@ import { WEEKDAYS, WeeklyHours, dayMinutes, standardDay } from './weekly';
 import { MINUTE_MS } from './time';
 
 /**
- * A working set W of real time (SPEC §5.1) with business-time arithmetic.
+ * A working set W of real time (ENGINE.md R1) with business-time arithmetic.
  * Implementations cache the working intervals of every local date they have
  * seen, with running totals, so `businessTime` is two binary searches after
  * the first call (never minute stepping, never fixed 86 400 s steps).

@@ -2,7 +2,7 @@ import type { BusinessCalendar } from './calendar';
 import { mergePauses } from './calendar';
 import type { Incident, Pause, SlaTerms, TimeTarget } from './types';
 
-/** Status of one incident clock (SPEC §5.3). */
+/** Status of one incident clock (ENGINE.md R3). */
 export type ClockStatus =
   | 'met'
   | 'breached'
@@ -24,7 +24,7 @@ export interface ClockResult {
   stoppedAt?: number;
   /** Instant the target was exceeded (= dueAt) when breached. */
   breachedAt?: number;
-  /** Instant deciding the period the incident counts in (SPEC §5.4): stop, else breach. */
+  /** Instant deciding the period the incident counts in (ENGINE.md R4): stop, else breach. */
   countsAt?: number;
 }
 
@@ -81,7 +81,7 @@ export function evaluateClock(
   const due = calendar.dueAt(start, target.targetMs, pauses);
   result.dueAt = due;
   if (stopped) {
-    // SPEC §5.3: met iff stopped and elapsed ≤ target, integer ms.
+    // ENGINE.md R3: met iff stopped and elapsed ≤ target, integer ms.
     if (elapsedMs <= target.targetMs) result.status = 'met';
     else {
       result.status = 'breached';
@@ -98,7 +98,7 @@ export function evaluateClock(
 }
 
 /**
- * Response and resolution clocks of an incident (SPEC §5.2–5.4). The response
+ * Response and resolution clocks of an incident (ENGINE.md R2–R4). The response
  * clock stops at acknowledgement, or at resolution when the incident was
  * resolved without an acknowledgement. The incident's current (latest)
  * priority applies to the whole clock.

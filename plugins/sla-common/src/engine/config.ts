@@ -19,7 +19,7 @@ function scalarToString(v: unknown): string | undefined {
 }
 
 /**
- * Reads the plain JSON of the `sla:` app-config section (SPEC §3). Never
+ * Reads the plain JSON of the `sla:` app-config section (docs/configuration.md). Never
  * throws: bad parts are left out and reported. Calendars without a timezone
  * use `defaultTimezone` (itself defaulting to UTC).
  */

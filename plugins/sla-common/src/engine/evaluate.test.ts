@@ -63,7 +63,7 @@ const evaluate = (
     now,
   });
 
-describe('availability (SPEC §5.5)', () => {
+describe('availability (ENGINE.md R5)', () => {
   const terms = termsOf({
     'servicelevel.io/availability': '99.9%',
     'servicelevel.io/timezone': 'UTC',
@@ -241,7 +241,7 @@ describe('availability (SPEC §5.5)', () => {
   });
 });
 
-describe('time objectives (SPEC §5.3–5.4)', () => {
+describe('time objectives (ENGINE.md R3–R4)', () => {
   const t0 = Date.UTC(2026, 2, 10, 8);
   it('percentile objectives are met iff the met share ≥ percentile', () => {
     const terms = termsOf({
@@ -502,7 +502,7 @@ describe('counts, MTTR, MTBF and achievement', () => {
   });
 });
 
-describe('termsInForce (SPEC §5.8)', () => {
+describe('termsInForce (ENGINE.md R8)', () => {
   const v = [
     { seenAt: 100, v: 'a' },
     { seenAt: 300, v: 'c' },

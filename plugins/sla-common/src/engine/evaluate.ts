@@ -12,7 +12,7 @@ import {
 } from './types';
 import type { WeeklyHours } from './weekly';
 
-/** Status of an objective in a period (SPEC §5.7); `running` = open period, on track. */
+/** Status of an objective in a period (ENGINE.md R7); `running` = open period, on track. */
 export type ObjectiveStatus =
   | 'met'
   | 'breached'
@@ -38,14 +38,14 @@ export interface ObjectiveResult {
   actual: { display: string; value?: number };
   status: ObjectiveStatus;
   /**
-   * The objective has a target in the terms in force: it is committed in SPEC's sense.
+   * The objective has a target in the terms in force: it is committed in R7's sense (ENGINE.md).
    * Every listed objective has one, so this is always true; it is not the same as being
    * counted in {@link PeriodResult.committed}, which also needs a decided status.
    */
   hasTarget: boolean;
 }
 
-/** The availability block of a period (SPEC §5.5). */
+/** The availability block of a period (ENGINE.md R5). */
 export interface AvailabilityResult {
   /** Agreed service time B(P). */
   astMs: number;
@@ -108,7 +108,7 @@ export interface PeriodResult {
    * Objectives met, and objectives counted: those with a target whose status is decided
    * (met or breached). No-data is left out, and in an open period so are running and
    * at-risk ones, so an open period reads "met of decided so far" (ENGINE.md, "Committed
-   * objectives"). This narrows SPEC §5.7, where committed means "has a target".
+   * objectives"). This narrows ENGINE.md R7, where committed means "has a target".
    */
   met: number;
   committed: number;
@@ -205,7 +205,7 @@ function pct3(x: number): string {
 }
 
 /**
- * Evaluates one entity over one period (SPEC §5.2–5.7): availability with
+ * Evaluates one entity over one period (ENGINE.md R2–R7): availability with
  * error budget, every committed objective's status, per-incident rows,
  * fault counts, longest outage, MTTR and MTBF, and the achievement tally.
  */
@@ -220,7 +220,7 @@ export function evaluatePeriod(input: EvaluatePeriodInput): PeriodResult {
     : input.incidents;
   const maint = maintenanceCalendar(terms);
 
-  // --- availability (SPEC §5.5) ---
+  // --- availability (ENGINE.md R5) ---
   const astMs = calendar.businessTime(start, end);
   const elapsedAstMs = calendar.businessTime(
     start,
@@ -310,7 +310,7 @@ export function evaluatePeriod(input: EvaluatePeriodInput): PeriodResult {
     });
   }
 
-  // --- incidents, clocks, counts (SPEC §5.2–5.4, 5.6) ---
+  // --- incidents, clocks, counts (ENGINE.md R2–R4, R6) ---
   const faults: Record<Priority | 'all', number> = {
     P1: 0,
     P2: 0,
@@ -434,7 +434,7 @@ export function evaluatePeriod(input: EvaluatePeriodInput): PeriodResult {
   if (terms.minMtbfMs !== undefined) {
     const min = terms.minMtbfMs;
     let status: ObjectiveStatus;
-    // SPEC §5.6: with no failure MTBF is undefined and the objective is met, even in a
+    // ENGINE.md R6: with no failure MTBF is undefined and the objective is met, even in a
     // period with no agreed service time (a month of holidays). Failures without any
     // service time cannot be measured: no data.
     if (outageCount === 0) status = complete ? 'met' : 'running';
@@ -559,7 +559,7 @@ export function achievementRate(
     : { met, committed };
 }
 
-/** SPEC §5.8: the last version first seen before the period's end; undefined if none. */
+/** ENGINE.md R8: the last version first seen before the period's end; undefined if none. */
 export function termsInForce<T extends { seenAt: number }>(
   versions: T[],
   periodEnd: number,

@@ -27,7 +27,7 @@ const a = (o: Record<string, string>) =>
   );
 
 describe('readSlaConfig', () => {
-  it('reads the SPEC §3 example without problems', () => {
+  it('reads the example of docs/configuration.md without problems', () => {
     expect(configProblems).toEqual([]);
     expect(config.calendars['cn-workdays'].hours.mon).toEqual([
       [540, 720],
@@ -85,7 +85,7 @@ describe('parseSlaAnnotations', () => {
     expect(hasSlaAnnotations(a({ tier: 'gold' }))).toBe(true);
   });
 
-  it('reads every key of SPEC §2', () => {
+  it('reads every key of the annotation reference in ENGINE.md', () => {
     const { terms, problems } = parseSlaAnnotations(
       a({
         'service-hours': 'Mon-Fri 09:00-18:00',

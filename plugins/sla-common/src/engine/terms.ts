@@ -119,7 +119,7 @@ function parsePercent(text: string): Parsed<number> {
 }
 
 /**
- * Parses an entity's annotations into effective SLA terms (SPEC §2), merging
+ * Parses an entity's annotations into effective SLA terms (the annotation reference in ENGINE.md), merging
  * the tier template from `config` under the entity's own keys. Never throws.
  * `terms` is undefined only when the entity has no SLA (no tier and no
  * objective key). Malformed keys are reported and dropped; the rest evaluates.

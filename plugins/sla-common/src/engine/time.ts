@@ -76,7 +76,7 @@ export function formatIsoDate(dayNumber: number): string {
 
 /**
  * UTC instant of local wall time `minute` (0–1440) on civil day `dayNumber`
- * in `zone`. SPEC §5.1: a wall time that does not exist (spring-forward gap)
+ * in `zone`. ENGINE.md R1: a wall time that does not exist (spring-forward gap)
  * moves forward by the length of the gap (as java.time does); an ambiguous
  * one (fall-back overlap) takes the earlier offset, i.e. its first occurrence.
  * Luxon's own `fromObject` guesses from the current offset, so it is not

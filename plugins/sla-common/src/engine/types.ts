@@ -15,7 +15,7 @@ export interface Pause {
   end?: number;
 }
 
-/** An incident (SPEC §4). All instants are UTC epoch milliseconds. */
+/** An incident (the incident model in ENGINE.md). All instants are UTC epoch milliseconds. */
 export interface Incident {
   source: string;
   id: string;
@@ -46,7 +46,7 @@ export interface CalendarConfig {
   workdays: string[];
 }
 
-/** The `sla:` app-config section (SPEC §3), as the engine needs it. */
+/** The `sla:` app-config section (docs/configuration.md), as the engine needs it. */
 export interface SlaConfig {
   defaultTimezone: string;
   calendars: Record<string, CalendarConfig>;

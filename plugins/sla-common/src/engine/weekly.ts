@@ -183,7 +183,7 @@ export function dayMinutes(spans: Array<[number, number]>): number {
 }
 
 /**
- * The calendar's standard working day (SPEC §2 `d` unit and the hours of a
+ * The calendar's standard working day (the `d` unit of the annotation reference in ENGINE.md, and the hours of a
  * make-up workday): Monday's spans; when Monday has none, the first weekday
  * that has some.
  */

@@ -11,7 +11,7 @@ import {
   SourcesStatus,
 } from './types';
 
-/** The sla-backend HTTP API (SPEC §6). @public */
+/** The sla-backend HTTP API (docs/api.md). @public */
 export interface SlaApi {
   /** One entity's result for a period (`2026-03`, `2026-Q1`, `2026`, or from/to); default the current one. */
   getEntityCompliance(

@@ -1,5 +1,5 @@
 /*
- * Response envelopes of the sla-backend HTTP API (SPEC §6). The result shapes inside them
+ * Response envelopes of the sla-backend HTTP API (docs/api.md). The result shapes inside them
  * are sla-common's, so the frontend and the backend cannot drift apart silently.
  * Instants are epoch milliseconds.
  */
@@ -48,7 +48,7 @@ export interface EntityHistory {
   periods: EntityPeriodResult[];
 }
 
-/** One stored version of an entity's effective terms (SPEC §5.8). */
+/** One stored version of an entity's effective terms (ENGINE.md R8). */
 export interface TermsVersion {
   entityRef: string;
   version: number;
@@ -71,7 +71,7 @@ export interface EntityTerms {
 /** Grouping dimension of the overview. */
 export type OverviewGroupBy = 'owner' | 'system' | 'domain';
 
-/** An achievement tally: a sum over sums (SPEC §5.7). */
+/** An achievement tally: a sum over sums (ENGINE.md R7). */
 export interface AchievementTally {
   met: number;
   committed: number;
