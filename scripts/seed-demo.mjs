@@ -7,6 +7,8 @@
 // Deterministic (fixed PRNG seed, stable ids), so re-running it updates rather than
 // duplicates. Usage: node scripts/seed-demo.mjs [--base http://localhost:7007] [--wait 300]
 
+import { prng } from './lib.mjs';
+
 const args = process.argv.slice(2);
 const arg = (name, fallback) => {
   const i = args.indexOf(`--${name}`);
@@ -19,18 +21,6 @@ const WAIT_SECONDS = Number(arg('wait', '300'));
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 const DAY = 24 * HOUR;
-
-// mulberry32: small, fast, deterministic.
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Log-uniform duration between lo and hi: many quick fixes, a long tail. */
 const between = (rand, lo, hi) =>

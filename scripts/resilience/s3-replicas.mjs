@@ -16,6 +16,7 @@ import {
   waitHealthy,
   writeConfig,
 } from './lib.mjs';
+import { prng } from '../lib.mjs';
 import { startMockPagerDuty } from './mockPagerDuty.mjs';
 
 const DB = 'sla_resilience_3';
@@ -27,17 +28,6 @@ const POOL = 3000;
 const WRITE_BATCH = 1000;
 const ROUNDS = 15;
 const PAGE_DELAY_MS = 250;
-
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const BASE = Date.UTC(2026, 9, 1);
 const idOf = k => `R${String(k).padStart(5, '0')}`;

@@ -41,6 +41,7 @@ import {
   DatabaseSnapshotStore,
   DatabaseTermsStore,
 } from '../src/database';
+import { relevantTo } from '../src/database/DatabaseIncidentStore';
 import { ComplianceService } from '../src/service/ComplianceService';
 import {
   CN_WORKDAYS_2026,
@@ -65,29 +66,26 @@ const HEAP_MB = arg('recompute-heap', '');
 const BATCH = 1000;
 const CONNECTIONS = 20;
 
-/**
- * The rows the incident store reads for a window (its private `relevantTo`): created before
- * `to` and not finished before `from`.
- */
-function relevantTo(query: Knex.QueryBuilder, from: number, to: number) {
-  return query.where('created_at', '<', to).andWhere(q =>
-    q
-      .whereNull('resolved_at')
-      .orWhere('resolved_at', '>=', from)
-      .orWhere('acknowledged_at', '>=', from)
-      .orWhere(o =>
-        o
-          .whereNotNull('outage_start')
-          .andWhere(e =>
-            e.whereNull('outage_end').orWhere('outage_end', '>=', from),
-          ),
-      ),
-  );
+/** Runs this script again in a child process; resolves with the JSON of its last output line. */
+function runChild<T>(args: string[], execArgv: string[], what: string) {
+  return new Promise<T>((resolve, reject) => {
+    const child = fork(__filename, args, {
+      execArgv,
+      stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+    });
+    let out = '';
+    child.stdout!.on('data', c => (out += c));
+    child.on('exit', code =>
+      code === 0
+        ? resolve(JSON.parse(out.trim().split('\n').pop()!))
+        : reject(new Error(`${what} exited ${code}`)),
+    );
+  });
 }
 
 // ---------------------------------------------------------------- data
 
-const rand = seededRandom(42);
+let rand = seededRandom(42);
 
 const SLA = {
   defaultTimezone: 'UTC',
@@ -427,7 +425,7 @@ async function benchOne(kind: 'sqlite' | 'pg') {
     log(`${SERVICES} services, terms and entities stored`);
 
     // Ingestion through POST /incidents, one batch of 1,000 at a time.
-    seed = 42;
+    rand = seededRandom(42); // every database gets the same incidents
     let httpMs = 0;
     const loadAvg: number[] = [];
     for (let k = 0; k < INCIDENTS; k += BATCH) {
@@ -474,27 +472,15 @@ async function benchOne(kind: 'sqlite' | 'pg') {
     const refs = Array.from({ length: SERVICES }, (_, s) => ref(s));
     // In a fresh process on the same database: its peak RSS is the recompute's own, not
     // that of a backend that just parsed a million incidents.
-    const m = await new Promise<RecomputeFigures>((resolve, reject) => {
-      const child = fork(
-        __filename,
-        [...process.argv.slice(2), '--recompute-of', kind, connection],
-        {
-          // --recompute-heap MB caps V8's old space: shows whether the peak RSS is working set
-          // or heap headroom that V8 takes because nothing asks for it back.
-          execArgv: HEAP_MB
-            ? [...process.execArgv, `--max-old-space-size=${HEAP_MB}`]
-            : process.execArgv,
-          stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
-        },
-      );
-      let out = '';
-      child.stdout!.on('data', c => (out += c));
-      child.on('exit', code =>
-        code === 0
-          ? resolve(JSON.parse(out.trim().split('\n').pop()!))
-          : reject(new Error(`recompute of ${kind} exited ${code}`)),
-      );
-    });
+    const m = await runChild<RecomputeFigures>(
+      [...process.argv.slice(2), '--recompute-of', kind, connection],
+      // --recompute-heap MB caps V8's old space: shows whether the peak RSS is working set
+      // or heap headroom that V8 takes because nothing asks for it back.
+      HEAP_MB
+        ? [...process.execArgv, `--max-old-space-size=${HEAP_MB}`]
+        : process.execArgv,
+      `recompute of ${kind}`,
+    );
     const { floor, recomputeMs, results, met, committed, rows: n } = m;
     log(
       `SELECT ${fmt(m.selects[0])} / ${fmt(m.selects[1])} ms; recompute ${fmt(
@@ -644,22 +630,14 @@ async function main() {
     process.exit(0);
   }
   for (const db of dbs) {
-    const childRows = await new Promise<Row[]>((resolve, reject) => {
-      const args = process.argv
-        .slice(2)
-        .filter((a, i, all) => a !== '--db' && all[i - 1] !== '--db');
-      const child = fork(__filename, [...args, '--db', db, '--child'], {
-        execArgv: process.execArgv,
-        stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
-      });
-      let out = '';
-      child.stdout!.on('data', c => (out += c));
-      child.on('exit', code =>
-        code === 0
-          ? resolve(JSON.parse(out.trim().split('\n').pop()!))
-          : reject(new Error(`bench of ${db} exited ${code}`)),
-      );
-    });
+    const args = process.argv
+      .slice(2)
+      .filter((a, i, all) => a !== '--db' && all[i - 1] !== '--db');
+    const childRows = await runChild<Row[]>(
+      [...args, '--db', db, '--child'],
+      process.execArgv,
+      `bench of ${db}`,
+    );
     for (const r of childRows) {
       for (const [k, v] of Object.entries(r.values))
         put(r.metric, r.goal, k, v);

@@ -48,6 +48,16 @@ async function scheduledTasks(config: object = {}) {
   return tasks;
 }
 
+/** What scheduledTasks returns for tasks scheduled globally: each schedule with its id. */
+function globalTasks(schedules: Record<string, object>) {
+  return Object.fromEntries(
+    Object.entries(schedules).map(([id, schedule]) => [
+      id,
+      { id, scope: 'global', ...schedule },
+    ]),
+  );
+}
+
 describe('slaPlugin', () => {
   afterEach(() => jest.restoreAllMocks());
 
@@ -65,39 +75,27 @@ describe('slaPlugin', () => {
   it('schedules its five tasks globally, on the default schedules', async () => {
     const tasks = await scheduledTasks();
 
-    expect(Object.fromEntries(tasks)).toEqual({
-      'sla-catalog-sync': {
-        id: 'sla-catalog-sync',
-        scope: 'global',
-        ...DEFAULT_SCHEDULES.sync,
-      },
-      'sla-provider-sync': {
-        id: 'sla-provider-sync',
-        scope: 'global',
-        ...DEFAULT_SCHEDULES.sync,
-      },
-      'sla-snapshots': {
-        id: 'sla-snapshots',
-        scope: 'global',
-        frequency: { hours: 1 },
-        timeout: { minutes: 30 },
-        initialDelay: { minutes: 2 },
-      },
-      'sla-reports': {
-        id: 'sla-reports',
-        scope: 'global',
-        frequency: { hours: 1 },
-        timeout: { minutes: 30 },
-        initialDelay: { minutes: 5 },
-      },
-      'sla-notifications': {
-        id: 'sla-notifications',
-        scope: 'global',
-        frequency: { minutes: 15 },
-        timeout: { minutes: 10 },
-        initialDelay: { minutes: 3 },
-      },
-    });
+    expect(Object.fromEntries(tasks)).toEqual(
+      globalTasks({
+        'sla-catalog-sync': DEFAULT_SCHEDULES.sync,
+        'sla-provider-sync': DEFAULT_SCHEDULES.sync,
+        'sla-snapshots': {
+          frequency: { hours: 1 },
+          timeout: { minutes: 30 },
+          initialDelay: { minutes: 2 },
+        },
+        'sla-reports': {
+          frequency: { hours: 1 },
+          timeout: { minutes: 30 },
+          initialDelay: { minutes: 5 },
+        },
+        'sla-notifications': {
+          frequency: { minutes: 15 },
+          timeout: { minutes: 10 },
+          initialDelay: { minutes: 3 },
+        },
+      }),
+    );
   });
 
   it('reads every schedule from config', async () => {
@@ -122,15 +120,11 @@ describe('slaPlugin', () => {
         { frequency, timeout, initialDelay },
       ]),
     );
+    // The two sync tasks follow sla.schedule.
+    const shared = { frequency: { minutes: 1 }, timeout: { minutes: 2 } };
     expect(schedules).toEqual({
-      'sla-catalog-sync': {
-        frequency: { minutes: 1 },
-        timeout: { minutes: 2 },
-      },
-      'sla-provider-sync': {
-        frequency: { minutes: 1 },
-        timeout: { minutes: 2 },
-      },
+      'sla-catalog-sync': shared,
+      'sla-provider-sync': shared,
       'sla-snapshots': {
         frequency: { minutes: 10 },
         timeout: { minutes: 3 },

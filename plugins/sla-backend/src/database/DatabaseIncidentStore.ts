@@ -137,6 +137,31 @@ function isRetryableConflict(error: unknown): boolean {
 
 const WRITE_ATTEMPTS = 4;
 
+/**
+ * The incidents a window [from, to) needs: created before `to` and not finished before
+ * `from` (still open, resolved, acknowledged or with an outage running at or after `from`).
+ * Exported for the benchmark, which measures this query.
+ */
+export function relevantTo(
+  query: Knex.QueryBuilder,
+  from: number,
+  to: number,
+): Knex.QueryBuilder {
+  return query.where('created_at', '<', to).andWhere(q =>
+    q
+      .whereNull('resolved_at')
+      .orWhere('resolved_at', '>=', from)
+      .orWhere('acknowledged_at', '>=', from)
+      .orWhere(o =>
+        o
+          .whereNotNull('outage_start')
+          .andWhere(e =>
+            e.whereNull('outage_end').orWhere('outage_end', '>=', from),
+          ),
+      ),
+  );
+}
+
 /** Incidents in sla_incidents, identified by (source, incident_id). */
 export class DatabaseIncidentStore implements IncidentStore {
   static async create(
@@ -238,7 +263,7 @@ export class DatabaseIncidentStore implements IncidentStore {
   ): Promise<StoredIncident[]> {
     const rows = await this.db<RawIncidentRow>(TABLE)
       .where('entity_ref', entityRef)
-      .where(q => this.relevantTo(q, from, to))
+      .where(q => relevantTo(q, from, to))
       .orderBy([
         { column: 'created_at' },
         { column: 'source' },
@@ -261,7 +286,7 @@ export class DatabaseIncidentStore implements IncidentStore {
     for (const refs of chunk(unique, REFS_PER_QUERY)) {
       const rows = await this.db<RawIncidentRow>(TABLE)
         .whereIn('entity_ref', refs)
-        .where(q => this.relevantTo(q, from, to))
+        .where(q => relevantTo(q, from, to))
         // Entity first: the (entity_ref, created_at) index then yields the rows in order and
         // no large sort is needed (SQLite spilled it to temp files at 50,000 rows a query).
         // Within each entity the order is listForEntity's.
@@ -296,25 +321,5 @@ export class DatabaseIncidentStore implements IncidentStore {
       count: number | string;
     }>;
     return rows.map(r => ({ entityRef: r.entity_ref, count: Number(r.count) }));
-  }
-
-  /**
-   * Created before `to` and not finished before `from`: still open, resolved, acknowledged
-   * or with an outage running at or after `from`.
-   */
-  private relevantTo(query: Knex.QueryBuilder, from: number, to: number) {
-    return query.where('created_at', '<', to).andWhere(q =>
-      q
-        .whereNull('resolved_at')
-        .orWhere('resolved_at', '>=', from)
-        .orWhere('acknowledged_at', '>=', from)
-        .orWhere(o =>
-          o
-            .whereNotNull('outage_start')
-            .andWhere(e =>
-              e.whereNull('outage_end').orWhere('outage_end', '>=', from),
-            ),
-        ),
-    );
   }
 }

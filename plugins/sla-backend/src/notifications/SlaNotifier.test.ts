@@ -7,21 +7,13 @@ import type {
   NotificationSendOptions,
   NotificationService,
 } from '@backstage/plugin-notifications-node';
-import {
-  Incident,
-  parseSlaAnnotations,
-  readSlaConfig,
-  serializeTerms,
-} from '@servicelevel/plugin-sla-common';
+import { Incident, readSlaConfig } from '@servicelevel/plugin-sla-common';
 import { Knex } from 'knex';
 import {
-  DatabaseEntityStore,
-  DatabaseIncidentStore,
-  DatabaseSnapshotStore,
-  DatabaseTermsStore,
-  DatabaseNotificationEventStore,
-  DatabasePlanStore,
-} from '../database';
+  componentEntity,
+  createStores,
+  recordAnnotatedTerms,
+} from '../__testUtils__/stores';
 import { ComplianceService } from '../service/ComplianceService';
 import { SlaNotifier } from './SlaNotifier';
 
@@ -133,55 +125,29 @@ describe('SlaNotifier', () => {
   const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
 
   async function seed(knex: Knex) {
-    const database = knex;
-    const incidents = await DatabaseIncidentStore.create({ database });
-    const terms = await DatabaseTermsStore.create({ database });
-    const entities = await DatabaseEntityStore.create({ database });
-    const plans = await DatabasePlanStore.create({ database });
+    const { incidents, terms, entities, plans } = await createStores(knex);
     const { config: slaConfig } = readSlaConfig({ defaultTimezone: 'UTC' });
 
     const seenAt = at('2026-09-01T00:00:00Z');
     await entities.syncEntities(
       [
-        {
-          entityRef: CAD,
-          kind: 'component',
-          namespace: 'default',
-          name: 'cad-core',
+        componentEntity(CAD, CAD_ANNOTATIONS, seenAt, {
           title: 'CAD core',
           ownerRef: PLATFORM,
-          annotations: CAD_ANNOTATIONS,
-          lastSeenAt: seenAt,
-        },
-        {
-          entityRef: GIS,
-          kind: 'component',
-          namespace: 'default',
-          name: 'gis-routing',
-          ownerRef: FIELD_OPS,
-          annotations: GIS_ANNOTATIONS,
-          lastSeenAt: seenAt,
-        },
+        }),
+        componentEntity(GIS, GIS_ANNOTATIONS, seenAt, { ownerRef: FIELD_OPS }),
       ],
       seenAt,
     );
-    for (const [entityRef, annotations] of [
-      [CAD, CAD_ANNOTATIONS],
-      [GIS, GIS_ANNOTATIONS],
-    ] as const) {
-      const { terms: parsed, problems } = parseSlaAnnotations(
-        annotations,
-        slaConfig,
-      );
-      expect(problems).toEqual([]);
-      await terms.recordTerms({
-        entityRef,
-        terms: parsed!,
-        problems,
-        fingerprint: serializeTerms(parsed!),
-        seenAt,
-      });
-    }
+    await recordAnnotatedTerms(
+      terms,
+      [
+        [CAD, CAD_ANNOTATIONS],
+        [GIS, GIS_ANNOTATIONS],
+      ],
+      slaConfig,
+      seenAt,
+    );
     await incidents.upsertIncidents([OCT_1], { now: seenAt });
 
     const action = {
@@ -242,26 +208,20 @@ describe('SlaNotifier', () => {
 
   /** A notifier with its own store instances, as one replica of the backend would have. */
   async function replica(knex: Knex, send: jest.Mock) {
-    const database = knex;
     const { config: slaConfig } = readSlaConfig({ defaultTimezone: 'UTC' });
-    const entities = await DatabaseEntityStore.create({ database });
-    const terms = await DatabaseTermsStore.create({ database });
-    const incidents = await DatabaseIncidentStore.create({ database });
+    const stores = await createStores(knex);
+    const { entities, terms, incidents, plans, events } = stores;
     const compliance = new ComplianceService({
-      incidents,
-      terms,
-      entities,
-      snapshots: await DatabaseSnapshotStore.create({ database }),
+      ...stores,
       slaConfig,
       cacheMaxAgeMs: 0,
     });
     const logger = mockServices.logger.mock();
-    const events = await DatabaseNotificationEventStore.create({ database });
     const notifier = new SlaNotifier({
       compliance,
       entities,
       terms,
-      plans: await DatabasePlanStore.create({ database }),
+      plans,
       events,
       notifications: { send } as NotificationService,
       logger,

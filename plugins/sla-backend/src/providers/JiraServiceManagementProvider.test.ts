@@ -1,5 +1,6 @@
 import { ConfigReader } from '@backstage/config';
-import { delay, http, HttpResponse, JsonBodyType } from 'msw';
+import { http, HttpResponse, JsonBodyType } from 'msw';
+import type { JsonValue } from '@backstage/types';
 import searchFixture from './__fixtures__/jira-search-jql.json';
 import slaFixture from './__fixtures__/jsm-request-sla.json';
 import {
@@ -9,9 +10,12 @@ import {
 import {
   clone,
   collect,
-  FAST_HTTP,
+  defaultAccountProvider,
+  expectRetriedSync,
+  malformedJson,
   syncContext,
   useMockServer,
+  vendorConfig,
 } from './__testUtils__';
 
 const JIRA = 'https://acme.atlassian.net';
@@ -24,25 +28,13 @@ const [ED1, ED2] = searchFixture.issues;
 
 const server = useMockServer();
 
-function provider(extra: Record<string, unknown> = {}) {
-  return JiraServiceManagementProvider.fromConfig(
-    new ConfigReader({
-      sla: {
-        providers: {
-          jira: [
-            {
-              id: 'default',
-              baseUrl: `${JIRA}/`,
-              email: 'sla@acme.com',
-              token: 'api-token',
-              ...extra,
-            },
-          ],
-        },
-      },
-    }),
-    FAST_HTTP,
-  )!;
+function provider(extra: Record<string, JsonValue> = {}) {
+  return defaultAccountProvider(JiraServiceManagementProvider, 'jira', {
+    baseUrl: `${JIRA}/`,
+    email: 'sla@acme.com',
+    token: 'api-token',
+    ...extra,
+  });
 }
 
 /** An issue derived from the fixture's first one. */
@@ -307,36 +299,28 @@ describe('JiraServiceManagementProvider', () => {
   });
 
   it('retries a 429 honouring Retry-After, then a 500 and a timeout', async () => {
-    let calls = 0;
-    server.use(
-      http.get(SEARCH, async () => {
-        calls++;
-        if (calls === 1)
-          return new HttpResponse('slow down', {
-            status: 429,
-            headers: { 'Retry-After': '5' },
-          });
-        if (calls === 2) return new HttpResponse('boom', { status: 500 });
-        if (calls === 3) await delay('infinite');
-        return HttpResponse.json({ issues: [clone(ED2)], isLast: true });
-      }),
-    );
-    const sleeps: number[] = [];
-    const p = JiraServiceManagementProvider.fromConfig(
-      new ConfigReader({
-        sla: {
-          providers: {
-            jira: { baseUrl: JIRA, token: 'oauth', requestSla: false },
-          },
-        },
-      }),
-      { http: { ...FAST_HTTP.http, sleep: async ms => void sleeps.push(ms) } },
-    )!;
+    const [page] = await expectRetriedSync({
+      server,
+      url: SEARCH,
+      rateLimited: () =>
+        new HttpResponse('slow down', {
+          status: 429,
+          headers: { 'Retry-After': '5' },
+        }),
+      success: () => HttpResponse.json({ issues: [clone(ED2)], isLast: true }),
+      provider: options =>
+        JiraServiceManagementProvider.fromConfig(
+          vendorConfig('jira', {
+            baseUrl: JIRA,
+            token: 'oauth',
+            requestSla: false,
+          }),
+          options,
+        )!,
+      ctx: syncContext([ENTITY]),
+      expectedSleepMs: 5000,
+    });
 
-    const [page] = await collect(p, syncContext([ENTITY]));
-
-    expect(calls).toBe(4);
-    expect(sleeps[0]).toBe(5000);
     expect(page.incidents.map(i => i.id)).toEqual(['10003']);
   });
 
@@ -360,15 +344,7 @@ describe('JiraServiceManagementProvider', () => {
   });
 
   it('fails the run on a malformed JSON body', async () => {
-    server.use(
-      http.get(
-        SEARCH,
-        () =>
-          new HttpResponse('{"issues": [{"id": "1', {
-            headers: { 'content-type': 'application/json' },
-          }),
-      ),
-    );
+    server.use(http.get(SEARCH, malformedJson('{"issues": [{"id": "1')));
 
     await expect(collect(provider(), syncContext([ENTITY]))).rejects.toThrow(
       /Malformed JSON from https:\/\/acme\.atlassian\.net\/rest\/api\/3\/search\/jql/,

@@ -17,8 +17,6 @@ import {
   optionalInstant,
   optionalString,
   parseIsoInstant,
-  ProviderOptions,
-  providerFromConfig,
   recordLabel,
   requireInstant,
   requireString,
@@ -127,13 +125,7 @@ const ACCOUNTS = {
 export class JiraServiceManagementProvider extends AccountsProvider<JiraServiceManagementAccount> {
   readonly id = 'jira';
 
-  static fromConfig(config: Config, options: ProviderOptions = {}) {
-    return providerFromConfig(
-      config,
-      ACCOUNTS,
-      accounts => new JiraServiceManagementProvider(accounts, options),
-    );
-  }
+  static readonly accountsSpec = ACCOUNTS;
 
   protected headers(account: JiraServiceManagementAccount) {
     return { Authorization: account.authorization };

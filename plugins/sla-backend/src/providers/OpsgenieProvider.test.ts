@@ -1,14 +1,17 @@
-import { ConfigReader } from '@backstage/config';
-import { delay, http, HttpResponse } from 'msw';
+import { http, HttpResponse } from 'msw';
+import type { JsonValue } from '@backstage/types';
 import incidentsFixture from './__fixtures__/opsgenie-incidents.json';
 import alertsFixture from './__fixtures__/opsgenie-alerts.json';
 import { OpsgenieProvider } from './OpsgenieProvider';
 import {
   clone,
   collect,
-  FAST_HTTP,
+  defaultAccountProvider,
+  expectRetriedSync,
+  malformedJson,
   syncContext,
   useMockServer,
+  vendorConfig,
 } from './__testUtils__';
 
 const OG = 'https://api.opsgenie.com';
@@ -21,17 +24,11 @@ const [INC1, INC2] = incidentsFixture.data;
 
 const server = useMockServer();
 
-function provider(extra: Record<string, unknown> = {}) {
-  return OpsgenieProvider.fromConfig(
-    new ConfigReader({
-      sla: {
-        providers: {
-          opsgenie: [{ id: 'default', token: 'genie', ...extra }],
-        },
-      },
-    }),
-    FAST_HTTP,
-  )!;
+function provider(extra: Record<string, JsonValue> = {}) {
+  return defaultAccountProvider(OpsgenieProvider, 'opsgenie', {
+    token: 'genie',
+    ...extra,
+  });
 }
 
 function incident(id: string, overrides: Record<string, unknown> = {}) {
@@ -257,43 +254,30 @@ describe('OpsgenieProvider', () => {
   });
 
   it('retries a 429 honouring X-RateLimit-Reset, then a 500 and a timeout', async () => {
-    let calls = 0;
-    server.use(
-      http.get(`${OG}/v1/incidents`, async () => {
-        calls++;
-        if (calls === 1)
-          return HttpResponse.json(
-            { message: 'You are making too many requests!' },
-            { status: 429, headers: { 'X-RateLimit-Reset': '4' } },
-          );
-        if (calls === 2) return new HttpResponse('err', { status: 503 });
-        if (calls === 3) await delay('infinite');
-        return HttpResponse.json({ data: [clone(INC2)], paging: {} });
-      }),
-    );
-    const sleeps: number[] = [];
-    const p = OpsgenieProvider.fromConfig(
-      new ConfigReader({ sla: { providers: { opsgenie: { token: 't' } } } }),
-      { http: { ...FAST_HTTP.http, sleep: async ms => void sleeps.push(ms) } },
-    )!;
+    const [page] = await expectRetriedSync({
+      server,
+      url: `${OG}/v1/incidents`,
+      rateLimited: () =>
+        HttpResponse.json(
+          { message: 'You are making too many requests!' },
+          { status: 429, headers: { 'X-RateLimit-Reset': '4' } },
+        ),
+      serverErrorStatus: 503,
+      success: () => HttpResponse.json({ data: [clone(INC2)], paging: {} }),
+      provider: options =>
+        OpsgenieProvider.fromConfig(
+          vendorConfig('opsgenie', { token: 't' }),
+          options,
+        )!,
+      ctx: syncContext([ENTITY]),
+      expectedSleepMs: 4000,
+    });
 
-    const [page] = await collect(p, syncContext([ENTITY]));
-
-    expect(calls).toBe(4);
-    expect(sleeps[0]).toBe(4000);
     expect(page.incidents.map(i => i.title)).toEqual(['My Incident']);
   });
 
   it('fails the run on a malformed JSON body', async () => {
-    server.use(
-      http.get(
-        `${OG}/v1/incidents`,
-        () =>
-          new HttpResponse('{"data": [', {
-            headers: { 'content-type': 'application/json' },
-          }),
-      ),
-    );
+    server.use(http.get(`${OG}/v1/incidents`, malformedJson('{"data": [')));
 
     await expect(collect(provider(), syncContext([ENTITY]))).rejects.toThrow(
       /Malformed JSON from https:\/\/api\.opsgenie\.com\/v1\/incidents/,

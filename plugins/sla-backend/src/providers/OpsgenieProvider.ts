@@ -20,8 +20,6 @@ import {
   MalformedRecordError,
   optionalInstant,
   optionalString,
-  ProviderOptions,
-  providerFromConfig,
   recordLabel,
   requireInstant,
   requireString,
@@ -96,13 +94,7 @@ const ACCOUNTS = {
 export class OpsgenieProvider extends AccountsProvider<OpsgenieAccount> {
   readonly id = 'opsgenie';
 
-  static fromConfig(config: Config, options: ProviderOptions = {}) {
-    return providerFromConfig(
-      config,
-      ACCOUNTS,
-      accounts => new OpsgenieProvider(accounts, options),
-    );
-  }
+  static readonly accountsSpec = ACCOUNTS;
 
   protected headers(account: OpsgenieAccount) {
     return { Authorization: `GenieKey ${account.token}` };

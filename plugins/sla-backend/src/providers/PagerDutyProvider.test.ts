@@ -1,5 +1,6 @@
 import { ConfigReader } from '@backstage/config';
-import { delay, http, HttpResponse } from 'msw';
+import { http, HttpResponse } from 'msw';
+import type { JsonValue } from '@backstage/types';
 import incidentsFixture from './__fixtures__/pagerduty-incidents.json';
 import ackResolveFixture from './__fixtures__/pagerduty-incident-log-entries-ack-resolve.json';
 import triggerOnlyFixture from './__fixtures__/pagerduty-incident-log-entries.json';
@@ -7,9 +8,13 @@ import { PagerDutyProvider } from './PagerDutyProvider';
 import {
   clone,
   collect,
+  defaultAccountProvider,
+  expectRetriedSync,
   FAST_HTTP,
+  malformedJson,
   syncContext,
   useMockServer,
+  vendorConfig,
 } from './__testUtils__';
 
 const EU = 'https://api.eu.pagerduty.com';
@@ -20,19 +25,12 @@ const ENTITY = {
 
 const server = useMockServer();
 
-function provider(extra: Record<string, unknown> = {}) {
-  return PagerDutyProvider.fromConfig(
-    new ConfigReader({
-      sla: {
-        providers: {
-          pagerduty: [
-            { id: 'default', token: 'secret', baseUrl: EU, ...extra },
-          ],
-        },
-      },
-    }),
-    FAST_HTTP,
-  )!;
+function provider(extra: Record<string, JsonValue> = {}) {
+  return defaultAccountProvider(PagerDutyProvider, 'pagerduty', {
+    token: 'secret',
+    baseUrl: EU,
+    ...extra,
+  });
 }
 
 /** The fixture incident, and a second one derived from it with only required fields. */
@@ -201,47 +199,31 @@ describe('PagerDutyProvider', () => {
   });
 
   it('retries a 429 honouring ratelimit-reset, then a 500 and a timeout', async () => {
-    let calls = 0;
-    server.use(
-      http.get(`${EU}/incidents`, async () => {
-        calls++;
-        if (calls === 1)
-          return new HttpResponse('rate limited', {
-            status: 429,
-            headers: { 'ratelimit-reset': '3' },
-          });
-        if (calls === 2) return new HttpResponse('oops', { status: 500 });
-        if (calls === 3) await delay('infinite');
-        return HttpResponse.json({
-          incidents: [secondIncident()],
-          more: false,
-        });
-      }),
-    );
-    const sleeps: number[] = [];
-    const p = PagerDutyProvider.fromConfig(
-      new ConfigReader({
-        sla: { providers: { pagerduty: { token: 't', baseUrl: EU } } },
-      }),
-      { http: { ...FAST_HTTP.http, sleep: async ms => void sleeps.push(ms) } },
-    )!;
+    const [page] = await expectRetriedSync({
+      server,
+      url: `${EU}/incidents`,
+      rateLimited: () =>
+        new HttpResponse('rate limited', {
+          status: 429,
+          headers: { 'ratelimit-reset': '3' },
+        }),
+      success: () =>
+        HttpResponse.json({ incidents: [secondIncident()], more: false }),
+      provider: options =>
+        PagerDutyProvider.fromConfig(
+          vendorConfig('pagerduty', { token: 't', baseUrl: EU }),
+          options,
+        )!,
+      ctx: syncContext([ENTITY]),
+      expectedSleepMs: 3000,
+    });
 
-    const [page] = await collect(p, syncContext([ENTITY]));
-
-    expect(calls).toBe(4);
-    expect(sleeps[0]).toBe(3000);
     expect(page.incidents.map(i => i.id)).toEqual(['PBARE01']);
   });
 
   it('fails the run on a malformed JSON body', async () => {
     server.use(
-      http.get(
-        `${EU}/incidents`,
-        () =>
-          new HttpResponse('{"incidents": [{"id": "P', {
-            headers: { 'content-type': 'application/json' },
-          }),
-      ),
+      http.get(`${EU}/incidents`, malformedJson('{"incidents": [{"id": "P')),
     );
 
     await expect(collect(provider(), syncContext([ENTITY]))).rejects.toThrow(

@@ -14,8 +14,6 @@ import {
   MalformedRecordError,
   optionalInstant,
   optionalString,
-  ProviderOptions,
-  providerFromConfig,
   recordLabel,
   requireInstant,
   requireString,
@@ -69,13 +67,7 @@ const ACCOUNTS = {
 export class PagerDutyProvider extends AccountsProvider<PagerDutyAccount> {
   readonly id = 'pagerduty';
 
-  static fromConfig(config: Config, options: ProviderOptions = {}) {
-    return providerFromConfig(
-      config,
-      ACCOUNTS,
-      accounts => new PagerDutyProvider(accounts, options),
-    );
-  }
+  static readonly accountsSpec = ACCOUNTS;
 
   protected headers(account: PagerDutyAccount) {
     return {

@@ -1,5 +1,5 @@
-import { ConfigReader } from '@backstage/config';
-import { delay, http, HttpResponse } from 'msw';
+import { http, HttpResponse } from 'msw';
+import type { JsonValue } from '@backstage/types';
 import queryRangeFixture from './__fixtures__/prometheus-query-range.json';
 import {
   availabilityQuery,
@@ -10,9 +10,12 @@ import {
 import {
   clone,
   collect,
-  FAST_HTTP,
+  defaultAccountProvider,
+  expectRetriedSync,
+  malformedJson,
   syncContext,
   useMockServer,
+  vendorConfig,
 } from './__testUtils__';
 
 const PROM = 'https://prometheus.acme.com';
@@ -25,17 +28,11 @@ const ENTITY = {
 
 const server = useMockServer();
 
-function provider(extra: Record<string, unknown> = {}) {
-  return PrometheusProvider.fromConfig(
-    new ConfigReader({
-      sla: {
-        providers: {
-          prometheus: [{ id: 'default', baseUrl: PROM, ...extra }],
-        },
-      },
-    }),
-    FAST_HTTP,
-  )!;
+function provider(extra: Record<string, JsonValue> = {}) {
+  return defaultAccountProvider(PrometheusProvider, 'prometheus', {
+    baseUrl: PROM,
+    ...extra,
+  });
 }
 
 interface RangeRequest {
@@ -281,18 +278,16 @@ describe('PrometheusProvider', () => {
   });
 
   it('retries a 429 honouring Retry-After, then a 500 and a timeout', async () => {
-    let calls = 0;
-    server.use(
-      http.get(QUERY_RANGE, async () => {
-        calls++;
-        if (calls === 1)
-          return new HttpResponse('too many', {
-            status: 429,
-            headers: { 'Retry-After': '7' },
-          });
-        if (calls === 2) return new HttpResponse('err', { status: 500 });
-        if (calls === 3) await delay('infinite');
-        return HttpResponse.json({
+    const [page] = await expectRetriedSync({
+      server,
+      url: QUERY_RANGE,
+      rateLimited: () =>
+        new HttpResponse('too many', {
+          status: 429,
+          headers: { 'Retry-After': '7' },
+        }),
+      success: () =>
+        HttpResponse.json({
           status: 'success',
           data: {
             resultType: 'matrix',
@@ -306,36 +301,22 @@ describe('PrometheusProvider', () => {
               },
             ],
           },
-        });
-      }),
-    );
-    const sleeps: number[] = [];
-    const p = PrometheusProvider.fromConfig(
-      new ConfigReader({
-        sla: { providers: { prometheus: { baseUrl: PROM } } },
-      }),
-      { http: { ...FAST_HTTP.http, sleep: async ms => void sleeps.push(ms) } },
-    )!;
+        }),
+      provider: options =>
+        PrometheusProvider.fromConfig(
+          vendorConfig('prometheus', { baseUrl: PROM }),
+          options,
+        )!,
+      ctx: syncContext([ENTITY], { since: 60_000, until: 180_000 }),
+      expectedSleepMs: 7000,
+    });
 
-    const [page] = await collect(
-      p,
-      syncContext([ENTITY], { since: 60_000, until: 180_000 }),
-    );
-
-    expect(calls).toBe(4);
-    expect(sleeps[0]).toBe(7000);
     expect(page.incidents.map(i => i.outage)).toEqual([{ start: 120_000 }]);
   });
 
   it('fails the run on a malformed JSON body or a query error', async () => {
     server.use(
-      http.get(
-        QUERY_RANGE,
-        () =>
-          new HttpResponse('{"status":"success","data":', {
-            headers: { 'content-type': 'application/json' },
-          }),
-      ),
+      http.get(QUERY_RANGE, malformedJson('{"status":"success","data":')),
     );
     await expect(collect(provider(), syncContext([ENTITY]))).rejects.toThrow(
       /Malformed JSON from https:\/\/prometheus\.acme\.com\/api\/v1\/query_range/,

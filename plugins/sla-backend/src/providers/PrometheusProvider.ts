@@ -15,8 +15,6 @@ import {
   basicAuth,
   DAY_MS,
   isRecord,
-  ProviderOptions,
-  providerFromConfig,
   trimBaseUrl,
 } from './common';
 
@@ -94,13 +92,7 @@ const ACCOUNTS = {
 export class PrometheusProvider extends AccountsProvider<PrometheusAccount> {
   readonly id = 'prometheus';
 
-  static fromConfig(config: Config, options: ProviderOptions = {}) {
-    return providerFromConfig(
-      config,
-      ACCOUNTS,
-      accounts => new PrometheusProvider(accounts, options),
-    );
-  }
+  static readonly accountsSpec = ACCOUNTS;
 
   protected headers(account: PrometheusAccount): Record<string, string> {
     return account.authorization

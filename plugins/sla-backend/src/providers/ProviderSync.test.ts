@@ -4,12 +4,7 @@ import type { Incident } from '@servicelevel/plugin-sla-common';
 import type { IncidentProvider } from '@servicelevel/plugin-sla-node';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
-import {
-  DatabaseEntityStore,
-  DatabaseIncidentStore,
-  DatabaseSyncStateStore,
-  DatabaseTermsStore,
-} from '../database';
+import { componentEntity, createStores } from '../__testUtils__/stores';
 import incidentsFixture from './__fixtures__/pagerduty-incidents.json';
 import ackResolveFixture from './__fixtures__/pagerduty-incident-log-entries-ack-resolve.json';
 import { PagerDutyProvider } from './PagerDutyProvider';
@@ -72,23 +67,17 @@ const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
 describe.each(databases.eachSupportedId())('ProviderSync on %p', databaseId => {
   async function setup(providers: IncidentProvider[], now = () => NOW) {
     const knex = await databases.init(databaseId);
-    const incidents = await DatabaseIncidentStore.create({ database: knex });
-    const syncStates = await DatabaseSyncStateStore.create({ database: knex });
-    const entities = await DatabaseEntityStore.create({ database: knex });
-    const terms = await DatabaseTermsStore.create({ database: knex });
+    const { incidents, syncStates, entities, terms } = await createStores(knex);
     await entities.syncEntities(
       [
-        {
-          entityRef: 'component:default/mail',
-          kind: 'component',
-          namespace: 'default',
-          name: 'mail',
-          annotations: {
+        componentEntity(
+          'component:default/mail',
+          {
             'servicelevel.io/availability': '99.9%',
             'pagerduty.com/service-id': 'PIJ90N7',
           },
-          lastSeenAt: NOW,
-        },
+          NOW,
+        ),
       ],
       NOW,
     );

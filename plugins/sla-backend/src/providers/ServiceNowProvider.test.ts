@@ -1,5 +1,5 @@
-import { ConfigReader } from '@backstage/config';
-import { delay, http, HttpResponse } from 'msw';
+import { http, HttpResponse } from 'msw';
+import type { JsonValue } from '@backstage/types';
 import incidentsFixture from './__fixtures__/servicenow-incidents.json';
 import headersFixture from './__fixtures__/servicenow-incidents.headers.json';
 import taskSlaFixture from './__fixtures__/servicenow-task-sla.json';
@@ -7,9 +7,11 @@ import { parseServiceNowTime, ServiceNowProvider } from './ServiceNowProvider';
 import {
   clone,
   collect,
-  FAST_HTTP,
+  defaultAccountProvider,
+  expectRetriedSync,
   syncContext,
   useMockServer,
+  vendorConfig,
 } from './__testUtils__';
 
 const SN = 'https://instance.servicenow.com';
@@ -22,25 +24,13 @@ const FIXTURE_ROW = incidentsFixture.result[0];
 
 const server = useMockServer();
 
-function provider(extra: Record<string, unknown> = {}) {
-  return ServiceNowProvider.fromConfig(
-    new ConfigReader({
-      sla: {
-        providers: {
-          servicenow: [
-            {
-              id: 'default',
-              baseUrl: SN,
-              username: 'u',
-              password: 'p',
-              ...extra,
-            },
-          ],
-        },
-      },
-    }),
-    FAST_HTTP,
-  )!;
+function provider(extra: Record<string, JsonValue> = {}) {
+  return defaultAccountProvider(ServiceNowProvider, 'servicenow', {
+    baseUrl: SN,
+    username: 'u',
+    password: 'p',
+    ...extra,
+  });
 }
 
 function row(overrides: Record<string, string>) {
@@ -224,27 +214,25 @@ describe('ServiceNowProvider', () => {
   });
 
   it('retries 429 (X-RateLimit-Reset), 500 and a timeout', async () => {
-    let calls = 0;
-    server.use(
-      http.get(`${SN}/api/now/table/incident`, async () => {
-        calls++;
-        if (calls === 1)
-          return new HttpResponse('Too many', {
-            status: 429,
-            headers: { 'X-RateLimit-Reset': '2' },
-          });
-        if (calls === 2) return new HttpResponse('err', { status: 500 });
-        if (calls === 3) await delay('infinite');
-        return HttpResponse.json(incidentsFixture);
-      }),
-    );
+    const [page] = await expectRetriedSync({
+      server,
+      url: `${SN}/api/now/table/incident`,
+      rateLimited: () =>
+        new HttpResponse('Too many', {
+          status: 429,
+          headers: { 'X-RateLimit-Reset': '2' },
+        }),
+      success: () => HttpResponse.json(incidentsFixture),
+      provider: options =>
+        ServiceNowProvider.fromConfig(
+          vendorConfig('servicenow', [
+            { baseUrl: SN, username: 'u', password: 'p', responseSla: false },
+          ]),
+          options,
+        )!,
+      ctx: syncContext([ENTITY]),
+    });
 
-    const [page] = await collect(
-      provider({ responseSla: false }),
-      syncContext([ENTITY]),
-    );
-
-    expect(calls).toBe(4);
     expect(page.incidents).toHaveLength(1);
   });
 

@@ -16,8 +16,6 @@ import {
   MalformedRecordError,
   optionalInstant,
   optionalString,
-  ProviderOptions,
-  providerFromConfig,
   recordLabel,
   requireInstant,
   requireString,
@@ -103,13 +101,7 @@ const ACCOUNTS = {
 export class ServiceNowProvider extends AccountsProvider<ServiceNowAccount> {
   readonly id = 'servicenow';
 
-  static fromConfig(config: Config, options: ProviderOptions = {}) {
-    return providerFromConfig(
-      config,
-      ACCOUNTS,
-      accounts => new ServiceNowProvider(accounts, options),
-    );
-  }
+  static readonly accountsSpec = ACCOUNTS;
 
   protected headers(account: ServiceNowAccount) {
     return { Authorization: account.authorization };

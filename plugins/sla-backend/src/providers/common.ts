@@ -18,6 +18,13 @@ export interface ProviderOptions {
   http?: Partial<HttpClientOptions>;
 }
 
+/** How a vendor's accounts are read from `sla.providers.<vendor>` (see readAccounts). */
+export interface AccountsSpec<A extends { id: string }> {
+  vendor: string;
+  isAccount: (c: Config) => boolean;
+  read: (id: string, c: Config) => A;
+}
+
 /**
  * What every built-in provider shares: its configured accounts (several per vendor) and
  * the options tests inject.
@@ -25,6 +32,25 @@ export interface ProviderOptions {
 export abstract class AccountsProvider<A extends { id: string }>
   implements IncidentProvider
 {
+  /**
+   * The provider a subclass (which names its `accountsSpec`) builds from config, or
+   * undefined when no account is configured.
+   */
+  static fromConfig<B extends { id: string }, P>(
+    this: {
+      new (accountList: B[], options?: ProviderOptions): P;
+      readonly accountsSpec: AccountsSpec<B>;
+    },
+    config: Config,
+    options: ProviderOptions = {},
+  ): P | undefined {
+    const spec = this.accountsSpec;
+    const list = readAccounts(config, spec.vendor, spec.isAccount).map(
+      ({ id, config: c }) => spec.read(id, c),
+    );
+    return list.length ? new this(list, options) : undefined;
+  }
+
   abstract readonly id: string;
 
   abstract sync(ctx: IncidentProviderSyncContext): AsyncIterable<IncidentPage>;
@@ -75,25 +101,6 @@ export abstract class AccountsProvider<A extends { id: string }>
       ? wanted === account.id
       : this.accountList[0].id === account.id;
   }
-}
-
-/**
- * A built-in provider from `sla.providers.<vendor>` (see readAccounts), or undefined when
- * no account is configured.
- */
-export function providerFromConfig<A extends { id: string }, P>(
-  config: Config,
-  accounts: {
-    vendor: string;
-    isAccount: (c: Config) => boolean;
-    read: (id: string, c: Config) => A;
-  },
-  create: (accountList: A[]) => P,
-): P | undefined {
-  const list = readAccounts(config, accounts.vendor, accounts.isAccount).map(
-    ({ id, config: c }) => accounts.read(id, c),
-  );
-  return list.length ? create(list) : undefined;
 }
 
 /**

@@ -8,18 +8,14 @@ import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { delay, http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
-import {
-  DatabaseEntityStore,
-  DatabaseIncidentStore,
-  DatabaseSyncStateStore,
-  DatabaseTermsStore,
-} from '../database';
+import { componentEntity, createStores } from '../__testUtils__/stores';
 import incidentsFixture from './__fixtures__/pagerduty-incidents.json';
 import ackResolveFixture from './__fixtures__/pagerduty-incident-log-entries-ack-resolve.json';
 import type { ProviderOptions } from './common';
 import { PagerDutyProvider } from './PagerDutyProvider';
 import { ProviderSync } from './ProviderSync';
 import { clone } from './__testUtils__';
+import { seededRandom } from '../__testUtils__/slaConfig';
 
 jest.setTimeout(180_000);
 
@@ -38,17 +34,6 @@ const HTTP: ProviderOptions = {
 };
 
 type Fault = '429' | '500' | 'timeout' | 'truncated';
-
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface VendorIncident {
   id: string;
@@ -117,7 +102,7 @@ afterAll(() => server.close());
  * simply ends early (the client sees invalid JSON).
  */
 function faultyPagerDuty(seed: number, truncated: 'dropped' | 'complete') {
-  const random = prng(seed);
+  const random = seededRandom(seed);
   const stats = {
     requests: 0,
     faults: { 429: 0, 500: 0, timeout: 0, truncated: 0 },
@@ -211,22 +196,16 @@ describe.each(databases.eachSupportedId())(
   databaseId => {
     async function converge(seed: number, truncated: 'dropped' | 'complete') {
       const knex = await databases.init(databaseId);
-      const incidents = await DatabaseIncidentStore.create({ database: knex });
-      const syncStates = await DatabaseSyncStateStore.create({
-        database: knex,
-      });
-      const entities = await DatabaseEntityStore.create({ database: knex });
-      const terms = await DatabaseTermsStore.create({ database: knex });
+      const { incidents, syncStates, entities, terms } = await createStores(
+        knex,
+      );
       await entities.syncEntities(
         [
-          {
-            entityRef: 'component:default/mail',
-            kind: 'component',
-            namespace: 'default',
-            name: 'mail',
-            annotations: { 'pagerduty.com/service-id': SERVICE },
-            lastSeenAt: NOW,
-          },
+          componentEntity(
+            'component:default/mail',
+            { 'pagerduty.com/service-id': SERVICE },
+            NOW,
+          ),
         ],
         NOW,
       );

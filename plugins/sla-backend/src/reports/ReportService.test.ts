@@ -1,19 +1,10 @@
 import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
+import { Incident, readSlaConfig } from '@servicelevel/plugin-sla-common';
 import {
-  Incident,
-  parseSlaAnnotations,
-  readSlaConfig,
-  serializeTerms,
-} from '@servicelevel/plugin-sla-common';
-import {
-  DatabaseEntityStore,
-  DatabaseIncidentStore,
-  DatabaseSnapshotStore,
-  DatabaseTermsStore,
-  DatabaseConfirmationStore,
-  DatabasePlanStore,
-  DatabaseReportStore,
-} from '../database';
+  componentEntity,
+  createStores,
+  recordAnnotatedTerms,
+} from '../__testUtils__/stores';
 import { ComplianceService } from '../service/ComplianceService';
 import { ReportService } from './ReportService';
 
@@ -115,58 +106,33 @@ describe('ReportService', () => {
 
   async function setup(databaseId: TestDatabaseId) {
     const knex = await databases.init(databaseId);
-    const database = knex;
-    const incidents = await DatabaseIncidentStore.create({ database });
-    const terms = await DatabaseTermsStore.create({ database });
-    const entities = await DatabaseEntityStore.create({ database });
-    const snapshots = await DatabaseSnapshotStore.create({ database });
-    const plans = await DatabasePlanStore.create({ database });
-    const confirmations = await DatabaseConfirmationStore.create({ database });
-    const reports = await DatabaseReportStore.create({ database });
+    const stores = await createStores(knex);
+    const { incidents, terms, entities, plans, confirmations, reports } =
+      stores;
     const { config: slaConfig } = readSlaConfig({ defaultTimezone: 'UTC' });
 
     const seenAt = at('2026-08-01T00:00:00Z');
     await entities.syncEntities(
       [
-        {
-          entityRef: CAD,
-          kind: 'component',
-          namespace: 'default',
-          name: 'cad-core',
+        componentEntity(CAD, CAD_ANNOTATIONS, seenAt, {
           title: 'CAD core',
           ownerRef: 'group:default/dispatch-platform',
-          annotations: CAD_ANNOTATIONS,
-          lastSeenAt: seenAt,
-        },
-        {
-          entityRef: BILLING,
-          kind: 'component',
-          namespace: 'default',
-          name: 'billing',
+        }),
+        componentEntity(BILLING, BILLING_ANNOTATIONS, seenAt, {
           ownerRef: 'group:default/finance',
-          annotations: BILLING_ANNOTATIONS,
-          lastSeenAt: seenAt,
-        },
+        }),
       ],
       seenAt,
     );
-    for (const [entityRef, annotations] of [
-      [CAD, CAD_ANNOTATIONS],
-      [BILLING, BILLING_ANNOTATIONS],
-    ] as const) {
-      const { terms: parsed, problems } = parseSlaAnnotations(
-        annotations,
-        slaConfig,
-      );
-      expect(problems).toEqual([]);
-      await terms.recordTerms({
-        entityRef,
-        terms: parsed!,
-        problems,
-        fingerprint: serializeTerms(parsed!),
-        seenAt,
-      });
-    }
+    await recordAnnotatedTerms(
+      terms,
+      [
+        [CAD, CAD_ANNOTATIONS],
+        [BILLING, BILLING_ANNOTATIONS],
+      ],
+      slaConfig,
+      seenAt,
+    );
     await incidents.upsertIncidents(INCIDENTS, { now: seenAt });
     await plans.create(
       {
@@ -220,13 +186,7 @@ describe('ReportService', () => {
       at: at('2026-08-02T09:00:00Z'),
       comment: 'Signed at the yearly review',
     });
-    const compliance = new ComplianceService({
-      incidents,
-      terms,
-      entities,
-      snapshots,
-      slaConfig,
-    });
+    const compliance = new ComplianceService({ ...stores, slaConfig });
     const service = new ReportService({
       compliance,
       entities,
@@ -338,35 +298,27 @@ describe('ReportService', () => {
       ]);
 
       // The same figures, as the customer reads them.
-      expect(report.markdown).toContain('| Downtime (unplanned) | 2 h 30 m |');
-      expect(report.markdown).toContain(
+      for (const line of [
+        '| Downtime (unplanned) | 2 h 30 m |',
         '| Planned maintenance in service time | 8 h (Sun 02:00-04:00) |',
-      );
-      expect(report.markdown).toContain(
         '| Error budget remaining | −1 h 46 m |',
-      );
-      expect(report.markdown).toContain('| Achieved | 99.65% |');
-      expect(report.markdown).toContain('| P1 | 2 | 1 | 1 |');
-      expect(report.markdown).toContain(
+        '| Achieved | 99.65% |',
+        '| P1 | 2 | 1 | 1 |',
         '| api/INC-2 | P1 | Radio gateway down | resolution | 6 h | 4 h |',
-      );
-      expect(report.markdown).toContain(
         'Achievement rate: 40% (2 of 5 objectives met)',
-      );
-      expect(report.markdown).toContain('| Agreement | TFDL-SLA-2026-07 |');
-      expect(report.markdown).toContain('| Terms version | 1 |');
-      expect(report.markdown).toContain(
+        '| Agreement | TFDL-SLA-2026-07 |',
+        '| Terms version | 1 |',
         '| Confirmation | version 1 confirmed by user:default/carl (customer) on 2026-08-02 09:00 |',
-      );
-      expect(report.csv).toContain(
+      ]) {
+        expect(report.markdown).toContain(line);
+      }
+      for (const row of [
         'availability,component:default/cad-core,downtime_ms,,9000000,,\r\n',
-      );
-      expect(report.csv).toContain(
         'availability,component:default/cad-core,maintenance_ms,,28800000,,Sun 02:00-04:00\r\n',
-      );
-      expect(report.csv).toContain(
         'breach,component:default/cad-core,api/INC-2,900000,1800000,response-breached,P1 Radio gateway down\r\n',
-      );
+      ]) {
+        expect(report.csv).toContain(row);
+      }
       expect(report.html).toContain('<td>Radio gateway down</td>');
       await knex.destroy();
     });

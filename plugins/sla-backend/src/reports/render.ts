@@ -242,6 +242,62 @@ export function renderCsv(m: ReportModel): string {
 
 // ---------------------------------------------------------------- Markdown
 
+function reportTitle(m: ReportModel): string {
+  if (m.subjectKind === 'customer') {
+    return `Service report for customer ${m.subjectRef}`;
+  }
+  return `Service report: ${
+    m.services[0] ? serviceName(m.services[0]) : m.subjectRef
+  }`;
+}
+
+type Cell = string | number | undefined;
+/** A table both the Markdown and the HTML report show: its heading row and its rows. */
+type Table = [head: string[], rows: Cell[][]];
+
+const NO_BREACHES = 'None.';
+const NO_ACTIONS = 'None opened or closed in the period.';
+
+function priorityTable(s: ReportService): Table {
+  return [
+    ['Priority', 'Incidents', 'Response breaches', 'Resolution breaches'],
+    s.incidentsByPriority.map(p => [
+      p.priority,
+      p.incidents,
+      p.responseBreaches,
+      p.resolutionBreaches,
+    ]),
+  ];
+}
+
+function breachTable(s: ReportService): Table {
+  return [
+    ['Incident', 'Priority', 'Title', 'Clock', 'Elapsed', 'Target'],
+    s.breaches.map(b => [
+      `${b.source}/${b.id}`,
+      b.priority,
+      b.title,
+      b.clock,
+      duration(b.elapsedMs),
+      duration(b.targetMs),
+    ]),
+  ];
+}
+
+function actionTable(s: ReportService): Table {
+  return [
+    ['Date', 'Event', 'Action', 'Plan', 'Assignee', 'Due'],
+    s.actions.map(x => [
+      instant(x.at, s.timezone),
+      x.event,
+      x.action,
+      x.planTitle,
+      x.assignee,
+      x.dueDate,
+    ]),
+  ];
+}
+
 function md(v: string | number | undefined): string {
   if (v === undefined) return '';
   return String(v)
@@ -264,12 +320,7 @@ function mdTable(
 
 export function renderMarkdown(m: ReportModel): string {
   const out: string[] = [];
-  const title =
-    m.subjectKind === 'customer'
-      ? `Service report for customer ${m.subjectRef}`
-      : `Service report: ${
-          m.services[0] ? serviceName(m.services[0]) : m.subjectRef
-        }`;
+  const title = reportTitle(m);
   out.push(`# ${md(title)}`, '');
   out.push(`- Period: ${md(periodText(m))}`);
   out.push(`- Generated: ${md(instant(m.generatedAt, m.timezone))}`);
@@ -294,53 +345,13 @@ export function renderMarkdown(m: ReportModel): string {
     out.push('### Availability', '');
     out.push(...mdTable(['Figure', 'Value'], availabilityRows(s)), '');
     out.push('### Incidents by priority', '');
-    out.push(
-      ...mdTable(
-        ['Priority', 'Incidents', 'Response breaches', 'Resolution breaches'],
-        s.incidentsByPriority.map(p => [
-          p.priority,
-          p.incidents,
-          p.responseBreaches,
-          p.resolutionBreaches,
-        ]),
-      ),
-      '',
-    );
+    out.push(...mdTable(...priorityTable(s)), '');
     out.push('### Breaches', '');
-    if (s.breaches.length === 0) out.push('None.', '');
-    else
-      out.push(
-        ...mdTable(
-          ['Incident', 'Priority', 'Title', 'Clock', 'Elapsed', 'Target'],
-          s.breaches.map(b => [
-            `${b.source}/${b.id}`,
-            b.priority,
-            b.title,
-            b.clock,
-            duration(b.elapsedMs),
-            duration(b.targetMs),
-          ]),
-        ),
-        '',
-      );
+    if (s.breaches.length === 0) out.push(NO_BREACHES, '');
+    else out.push(...mdTable(...breachTable(s)), '');
     out.push('### Improvement actions', '');
-    if (s.actions.length === 0)
-      out.push('None opened or closed in the period.', '');
-    else
-      out.push(
-        ...mdTable(
-          ['Date', 'Event', 'Action', 'Plan', 'Assignee', 'Due'],
-          s.actions.map(x => [
-            instant(x.at, s.timezone),
-            x.event,
-            x.action,
-            x.planTitle,
-            x.assignee,
-            x.dueDate,
-          ]),
-        ),
-        '',
-      );
+    if (s.actions.length === 0) out.push(NO_ACTIONS, '');
+    else out.push(...mdTable(...actionTable(s)), '');
   }
   return `${out.join('\n').trimEnd()}\n`;
 }
@@ -450,12 +461,7 @@ th { background: #f0f0f0; }
 
 /** A self-contained page (no scripts, no external resources) that prints cleanly to PDF. */
 export function renderHtml(m: ReportModel): string {
-  const title =
-    m.subjectKind === 'customer'
-      ? `Service report for customer ${m.subjectRef}`
-      : `Service report: ${
-          m.services[0] ? serviceName(m.services[0]) : m.subjectRef
-        }`;
+  const title = reportTitle(m);
   const parts: string[] = [];
   parts.push(
     '<!DOCTYPE html>',
@@ -494,47 +500,19 @@ export function renderHtml(m: ReportModel): string {
     );
     parts.push(
       '<h3>Incidents by priority</h3>',
-      htmlTable(
-        ['Priority', 'Incidents', 'Response breaches', 'Resolution breaches'],
-        s.incidentsByPriority.map(p => [
-          p.priority,
-          p.incidents,
-          p.responseBreaches,
-          p.resolutionBreaches,
-        ]),
-      ),
+      htmlTable(...priorityTable(s)),
     );
     parts.push('<h3>Breaches</h3>');
     parts.push(
       s.breaches.length === 0
-        ? '<p>None.</p>'
-        : htmlTable(
-            ['Incident', 'Priority', 'Title', 'Clock', 'Elapsed', 'Target'],
-            s.breaches.map(b => [
-              `${b.source}/${b.id}`,
-              b.priority,
-              b.title,
-              b.clock,
-              duration(b.elapsedMs),
-              duration(b.targetMs),
-            ]),
-          ),
+        ? `<p>${NO_BREACHES}</p>`
+        : htmlTable(...breachTable(s)),
     );
     parts.push('<h3>Improvement actions</h3>');
     parts.push(
       s.actions.length === 0
-        ? '<p>None opened or closed in the period.</p>'
-        : htmlTable(
-            ['Date', 'Event', 'Action', 'Plan', 'Assignee', 'Due'],
-            s.actions.map(x => [
-              instant(x.at, s.timezone),
-              x.event,
-              x.action,
-              x.planTitle,
-              x.assignee,
-              x.dueDate,
-            ]),
-          ),
+        ? `<p>${NO_ACTIONS}</p>`
+        : htmlTable(...actionTable(s)),
     );
     parts.push('</section>');
   }

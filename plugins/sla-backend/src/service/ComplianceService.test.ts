@@ -6,12 +6,7 @@ import {
   serializeTerms,
 } from '@servicelevel/plugin-sla-common';
 import { Knex } from 'knex';
-import {
-  DatabaseEntityStore,
-  DatabaseIncidentStore,
-  DatabaseSnapshotStore,
-  DatabaseTermsStore,
-} from '../database';
+import { createStores, TestStores } from '../__testUtils__/stores';
 import { CN_WORKDAYS, seededRandom } from '../__testUtils__/slaConfig';
 import { ComplianceService, EntityPeriodResult } from './ComplianceService';
 
@@ -99,23 +94,13 @@ describe.each(databases.eachSupportedId())(
   'ComplianceService bulk paths, %p',
   databaseId => {
     let knex: Knex;
-    let stores: {
-      incidents: DatabaseIncidentStore;
-      terms: DatabaseTermsStore;
-      entities: DatabaseEntityStore;
-      snapshots: DatabaseSnapshotStore;
-    };
+    let stores: TestStores;
     const service = (cacheMaxAgeMs?: number) =>
       new ComplianceService({ ...stores, slaConfig, cacheMaxAgeMs });
 
     beforeAll(async () => {
       knex = await databases.init(databaseId);
-      stores = {
-        incidents: await DatabaseIncidentStore.create({ database: knex }),
-        terms: await DatabaseTermsStore.create({ database: knex }),
-        entities: await DatabaseEntityStore.create({ database: knex }),
-        snapshots: await DatabaseSnapshotStore.create({ database: knex }),
-      };
+      stores = await createStores(knex);
       await stores.entities.syncEntities(
         ANNOTATIONS.map((annotations, i) => ({
           entityRef: ref(i),

@@ -6,17 +6,16 @@ import {
   parseSlaAnnotations,
   PeriodResult,
   readSlaConfig,
-  serializeTerms,
   SlaTerms,
 } from '@servicelevel/plugin-sla-common';
 import { Knex } from 'knex';
 import { DateTime } from 'luxon';
 import {
-  DatabaseEntityStore,
-  DatabaseIncidentStore,
-  DatabaseSnapshotStore,
-  DatabaseTermsStore,
-} from '../database';
+  componentEntity,
+  createStores,
+  recordAnnotatedTerms,
+  TestStores,
+} from '../__testUtils__/stores';
 import { ComplianceService, EntityPeriodResult } from './ComplianceService';
 
 /**
@@ -424,12 +423,7 @@ describe.each(databases.eachSupportedId())(
   'clock edge cases (DST ends, month end, arrivals), %p',
   databaseId => {
     let knex: Knex;
-    let stores: {
-      incidents: DatabaseIncidentStore;
-      terms: DatabaseTermsStore;
-      entities: DatabaseEntityStore;
-      snapshots: DatabaseSnapshotStore;
-    };
+    let stores: TestStores;
     /** Instants at which incidents were written. */
     const writes: number[] = [];
     /** The running system's readings: ref → period key → [now, result] in order. */
@@ -443,33 +437,18 @@ describe.each(databases.eachSupportedId())(
 
     beforeAll(async () => {
       knex = await databases.init(databaseId);
-      stores = {
-        incidents: await DatabaseIncidentStore.create({ database: knex }),
-        terms: await DatabaseTermsStore.create({ database: knex }),
-        entities: await DatabaseEntityStore.create({ database: knex }),
-        snapshots: await DatabaseSnapshotStore.create({ database: knex }),
-      };
+      stores = await createStores(knex);
       const seenAt = utc('2025-12-15T00:00Z');
       await stores.entities.syncEntities(
-        REFS.map(ref => ({
-          entityRef: ref,
-          kind: 'component',
-          namespace: 'default',
-          name: ref.split('/')[1],
-          annotations: ANNOTATIONS[ref],
-          lastSeenAt: seenAt,
-        })),
+        REFS.map(ref => componentEntity(ref, ANNOTATIONS[ref], seenAt)),
         seenAt,
       );
-      for (const ref of REFS) {
-        await stores.terms.recordTerms({
-          entityRef: ref,
-          terms: TERMS[ref],
-          problems: [],
-          fingerprint: serializeTerms(TERMS[ref]),
-          seenAt,
-        });
-      }
+      await recordAnnotatedTerms(
+        stores.terms,
+        REFS.map(ref => [ref, ANNOTATIONS[ref]] as const),
+        slaConfig,
+        seenAt,
+      );
       running = new ComplianceService({ ...stores, slaConfig });
     });
 

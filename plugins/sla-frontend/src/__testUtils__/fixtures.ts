@@ -442,3 +442,25 @@ export const sources: SourcesStatus = {
     },
   ],
 };
+
+/** Date.now is NOW in every test of the calling describe block. */
+export function freezeNowInTests(): void {
+  beforeEach(() => {
+    jest.spyOn(Date, 'now').mockReturnValue(NOW);
+  });
+  afterEach(() => jest.restoreAllMocks());
+}
+
+/**
+ * The entity calls of the SLA API answered from these fixtures: compliance of the period
+ * asked for, the current one (2026-11) by default.
+ */
+export function entitySlaApi() {
+  return {
+    getEntityCompliance: jest.fn(async (_e: unknown, o?: { period?: string }) =>
+      periodResult(o?.period ? o.period : '2026-11'),
+    ),
+    getEntityHistory: jest.fn(async () => history),
+    getEntityTerms: jest.fn(async () => termsHistory),
+  };
+}

@@ -5,8 +5,15 @@ import type {
   IncidentProviderSyncContext,
   LinkedEntity,
 } from '@servicelevel/plugin-sla-node';
+import { ConfigReader } from '@backstage/config';
+import type { JsonValue } from '@backstage/types';
+import { delay, http, HttpResponse } from 'msw';
 import { setupServer, SetupServer } from 'msw/node';
-import type { ProviderOptions } from '../common';
+import type {
+  AccountsProvider,
+  AccountsSpec,
+  ProviderOptions,
+} from '../common';
 
 /** An msw server for a test file: any request no handler answers fails the test. */
 export function useMockServer(): SetupServer {
@@ -48,4 +55,82 @@ export async function collect(
 
 export function clone<T>(value: T): T {
   return JSON.parse(JSON.stringify(value));
+}
+
+/** `sla.providers.<vendor>` holding the given account block(s). */
+export function vendorConfig(
+  vendor: string,
+  accounts: JsonValue,
+): ConfigReader {
+  return new ConfigReader({ sla: { providers: { [vendor]: accounts } } });
+}
+
+/** A built-in provider class (a subclass of AccountsProvider). */
+export interface ProviderClass<A extends { id: string }, P> {
+  new (accountList: A[], options?: ProviderOptions): P;
+  readonly accountsSpec: AccountsSpec<A>;
+  fromConfig: (typeof AccountsProvider)['fromConfig'];
+}
+
+/** A provider with one account `default` (`account` is its config) and fast retries. */
+export function defaultAccountProvider<A extends { id: string }, P>(
+  providerClass: ProviderClass<A, P>,
+  vendor: string,
+  account: Record<string, JsonValue | undefined>,
+): P {
+  const provider = providerClass.fromConfig(
+    vendorConfig(vendor, [{ id: 'default', ...account } as JsonValue]),
+    FAST_HTTP,
+  );
+  if (!provider) throw new Error(`No ${vendor} account configured`);
+  return provider;
+}
+
+/** A body that claims to be JSON but does not parse. */
+export function malformedJson(body: string): () => Response {
+  return () =>
+    new HttpResponse(body, { headers: { 'content-type': 'application/json' } });
+}
+
+/**
+ * The retry path every vendor client shares: the vendor answers `rateLimited` (a 429 with
+ * its own reset header), then a 5xx, then never (the timeout), then `success`. Asserts
+ * the four requests and that the first wait is `expectedSleepMs`, and returns the pages.
+ */
+export async function expectRetriedSync(options: {
+  server: SetupServer;
+  url: string;
+  rateLimited: () => Response;
+  serverErrorStatus?: number;
+  success: () => Response;
+  provider: (options: ProviderOptions) => IncidentProvider;
+  ctx: IncidentProviderSyncContext;
+  expectedSleepMs?: number;
+}): Promise<IncidentPage[]> {
+  let calls = 0;
+  options.server.use(
+    http.get(options.url, async () => {
+      calls++;
+      if (calls === 1) return options.rateLimited();
+      if (calls === 2) {
+        return new HttpResponse('err', {
+          status: options.serverErrorStatus ?? 500,
+        });
+      }
+      if (calls === 3) await delay('infinite');
+      return options.success();
+    }),
+  );
+  const sleeps: number[] = [];
+  const provider = options.provider({
+    http: { ...FAST_HTTP.http, sleep: async ms => void sleeps.push(ms) },
+  });
+
+  const pages = await collect(provider, options.ctx);
+
+  expect(calls).toBe(4);
+  if (options.expectedSleepMs !== undefined) {
+    expect(sleeps[0]).toBe(options.expectedSleepMs);
+  }
+  return pages;
 }

@@ -1,7 +1,7 @@
 import { screen, within } from '@testing-library/react';
 import {
-  history,
-  NOW,
+  entitySlaApi,
+  freezeNowInTests,
   periodResult,
   slaEntity,
   termsHistory,
@@ -13,16 +13,9 @@ import { EntitySlaCard, nextBreach } from './EntitySlaCard';
 jest.setTimeout(30_000);
 
 describe('EntitySlaCard', () => {
-  beforeEach(() => {
-    jest.spyOn(Date, 'now').mockReturnValue(NOW);
-  });
-  afterEach(() => jest.restoreAllMocks());
+  freezeNowInTests();
 
-  const data = {
-    getEntityCompliance: jest.fn(async () => periodResult()),
-    getEntityHistory: jest.fn(async () => history),
-    getEntityTerms: jest.fn(async () => termsHistory),
-  };
+  const data = entitySlaApi();
 
   it('asks for annotations with copy-ready YAML when the entity has no SLA, without calling the API', async () => {
     const getEntityCompliance = jest.fn();

@@ -1,22 +1,16 @@
-import { getCompoundEntityRef } from '@backstage/catalog-model';
 import {
   CodeSnippet,
   InfoCard,
   Progress,
   ResponseErrorPanel,
 } from '@backstage/core-components';
-import { useApi } from '@backstage/core-plugin-api';
 import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import {
   MissingAnnotationEmptyState,
   useEntity,
   useEntityRefLink,
 } from '@backstage/plugin-catalog-react';
-import {
-  hasSlaAnnotations,
-  PRIORITIES,
-  SLA_ANNOTATIONS,
-} from '@servicelevel/plugin-sla-common';
+import { PRIORITIES, SLA_ANNOTATIONS } from '@servicelevel/plugin-sla-common';
 import Box from '@material-ui/core/Box';
 import Chip from '@material-ui/core/Chip';
 import LinearProgress from '@material-ui/core/LinearProgress';
@@ -24,7 +18,6 @@ import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import Alert from '@material-ui/lab/Alert';
 import AlertTitle from '@material-ui/lab/AlertTitle';
-import useAsync from 'react-use/esm/useAsync';
 import {
   Bar,
   BarChart,
@@ -35,7 +28,6 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import { slaApiRef } from '../../api';
 import {
   AnnotationProblem,
   EntityHistory,
@@ -52,6 +44,7 @@ import {
   rateColour,
   reviewState,
   StatusChip,
+  useEntitySla,
   useObjectiveLabel,
 } from '../common';
 
@@ -341,29 +334,11 @@ const CardBody = ({
 /** Is this service within its SLA right now? The card on the entity overview. */
 export const EntitySlaCard = () => {
   const { entity } = useEntity();
-  const slaApi = useApi(slaApiRef);
   const { t } = useTranslationRef(slaTranslationRef);
   const entityLink = useEntityRefLink();
-  const available = hasSlaAnnotations(entity.metadata.annotations);
-  const ref = getCompoundEntityRef(entity);
-  const refKey = `${ref.kind}:${ref.namespace}/${ref.name}`;
-
-  const compliance = useAsync(
-    async () => (available ? slaApi.getEntityCompliance(ref) : undefined),
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [slaApi, refKey, available],
-  );
-  const history = useAsync(
-    async () =>
-      available ? slaApi.getEntityHistory(ref, { periods: 6 }) : undefined,
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [slaApi, refKey, available],
-  );
-  const terms = useAsync(
-    async () => (available ? slaApi.getEntityTerms(ref) : undefined),
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [slaApi, refKey, available],
-  );
+  const { available, compliance, history, terms } = useEntitySla(entity, {
+    historyPeriods: 6,
+  });
 
   if (!available) {
     return (

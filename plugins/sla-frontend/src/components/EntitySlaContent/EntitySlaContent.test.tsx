@@ -1,10 +1,10 @@
 import { fireEvent, screen, within } from '@testing-library/react';
 import {
+  entitySlaApi,
+  freezeNowInTests,
   history,
-  NOW,
   periodResult,
   slaEntity,
-  termsHistory,
 } from '../../__testUtils__/fixtures';
 import { renderSla } from '../../__testUtils__/render';
 import { chartPoints, EntitySlaContent } from './EntitySlaContent';
@@ -13,18 +13,9 @@ import { chartPoints, EntitySlaContent } from './EntitySlaContent';
 jest.setTimeout(30_000);
 
 describe('EntitySlaContent', () => {
-  beforeEach(() => {
-    jest.spyOn(Date, 'now').mockReturnValue(NOW);
-  });
-  afterEach(() => jest.restoreAllMocks());
+  freezeNowInTests();
 
-  const api = () => ({
-    getEntityCompliance: jest.fn(async (_e: unknown, o?: { period?: string }) =>
-      periodResult(o && 'period' in o && o.period ? o.period : '2026-11'),
-    ),
-    getEntityHistory: jest.fn(async () => history),
-    getEntityTerms: jest.fn(async () => termsHistory),
-  });
+  const api = entitySlaApi;
 
   it('shows objectives, incidents with service-time clocks and source links, and the terms with their versions', async () => {
     await renderSla(<EntitySlaContent />, api(), slaEntity());

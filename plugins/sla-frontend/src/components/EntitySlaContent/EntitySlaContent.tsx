@@ -1,6 +1,5 @@
 import { useState } from 'react';
 import {
-  getCompoundEntityRef,
   RELATION_OWNED_BY,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
@@ -12,29 +11,22 @@ import {
   Table,
   TableColumn,
 } from '@backstage/core-components';
-import { useApi } from '@backstage/core-plugin-api';
 import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import {
   MissingAnnotationEmptyState,
   useEntity,
 } from '@backstage/plugin-catalog-react';
 import {
-  hasSlaAnnotations,
   SLA_ANNOTATION_PREFIX,
   SLA_ANNOTATIONS,
 } from '@servicelevel/plugin-sla-common';
 import Box from '@material-ui/core/Box';
-import FormControl from '@material-ui/core/FormControl';
 import Grid from '@material-ui/core/Grid';
-import InputLabel from '@material-ui/core/InputLabel';
 import List from '@material-ui/core/List';
 import ListItem from '@material-ui/core/ListItem';
 import ListItemText from '@material-ui/core/ListItemText';
-import MenuItem from '@material-ui/core/MenuItem';
-import Select from '@material-ui/core/Select';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
-import useAsync from 'react-use/esm/useAsync';
 import {
   Bar,
   CartesianGrid,
@@ -46,7 +38,6 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import { slaApiRef } from '../../api';
 import {
   ClockResult,
   EntityHistory,
@@ -67,8 +58,10 @@ import {
   formatPercent,
   granularityOfKey,
   OKABE_ITO,
+  PickerSelect,
   recentPeriodKeys,
   StatusChip,
+  useEntitySla,
   useObjectiveLabel,
 } from '../common';
 
@@ -391,11 +384,7 @@ const PeriodView = ({
 /** The SLA tab of an entity: one period in depth, its history and the terms behind it. */
 export const EntitySlaContent = () => {
   const { entity } = useEntity();
-  const slaApi = useApi(slaApiRef);
   const { t } = useTranslationRef(slaTranslationRef);
-  const available = hasSlaAnnotations(entity.metadata.annotations);
-  const ref = getCompoundEntityRef(entity);
-  const refKey = `${ref.kind}:${ref.namespace}/${ref.name}`;
   const entityRef = stringifyEntityRef(entity);
   const ownerRef = entity.relations?.find(
     r => r.type === RELATION_OWNED_BY,
@@ -404,23 +393,10 @@ export const EntitySlaContent = () => {
   // Bumped when a plan is created from a breach, so the plans section below reloads.
   const [plansVersion, setPlansVersion] = useState(0);
 
-  const compliance = useAsync(
-    async () =>
-      available ? slaApi.getEntityCompliance(ref, { period }) : undefined,
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [slaApi, refKey, available, period],
-  );
-  const history = useAsync(
-    async () =>
-      available ? slaApi.getEntityHistory(ref, { periods: 12 }) : undefined,
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [slaApi, refKey, available],
-  );
-  const terms = useAsync(
-    async () => (available ? slaApi.getEntityTerms(ref) : undefined),
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [slaApi, refKey, available],
-  );
+  const { available, compliance, history, terms } = useEntitySla(entity, {
+    period,
+    historyPeriods: 12,
+  });
 
   if (!available) {
     return (
@@ -454,49 +430,32 @@ export const EntitySlaContent = () => {
           style={{ gap: 16 }}
           flexWrap="wrap"
         >
-          <FormControl
-            variant="outlined"
-            size="small"
-            style={{ minWidth: 140 }}
-          >
-            <InputLabel id="sla-granularity">{t('tab.granularity')}</InputLabel>
-            <Select
-              labelId="sla-granularity"
-              label={t('tab.granularity')}
-              value={granularity}
-              disabled={!zone}
-              data-testid="sla-granularity"
-              onChange={e => {
-                const g = e.target.value as Granularity;
-                if (zone) setPeriod(recentPeriodKeys(g, zone, 1)[0]);
-              }}
-            >
-              <MenuItem value="month">{t('tab.month')}</MenuItem>
-              <MenuItem value="quarter">{t('tab.quarter')}</MenuItem>
-              <MenuItem value="year">{t('tab.year')}</MenuItem>
-            </Select>
-          </FormControl>
-          <FormControl
-            variant="outlined"
-            size="small"
-            style={{ minWidth: 140 }}
-          >
-            <InputLabel id="sla-period">{t('common.period')}</InputLabel>
-            <Select
-              labelId="sla-period"
-              label={t('common.period')}
-              value={shownKey ?? ''}
-              disabled={!zone}
-              data-testid="sla-period"
-              onChange={e => setPeriod(e.target.value as string)}
-            >
-              {keys.map(k => (
-                <MenuItem key={k} value={k}>
-                  {k}
-                </MenuItem>
-              ))}
-            </Select>
-          </FormControl>
+          <PickerSelect
+            id="sla-granularity"
+            label={t('tab.granularity')}
+            value={granularity}
+            minWidth={140}
+            disabled={!zone}
+            options={[
+              { value: 'month', label: t('tab.month') },
+              { value: 'quarter', label: t('tab.quarter') },
+              { value: 'year', label: t('tab.year') },
+            ]}
+            onChange={v => {
+              if (zone) {
+                setPeriod(recentPeriodKeys(v as Granularity, zone, 1)[0]);
+              }
+            }}
+          />
+          <PickerSelect
+            id="sla-period"
+            label={t('common.period')}
+            value={shownKey ?? ''}
+            minWidth={140}
+            disabled={!zone}
+            options={keys.map(k => ({ value: k }))}
+            onChange={v => setPeriod(String(v))}
+          />
           {zone && (
             <Typography variant="body2" color="textSecondary">
               {t('common.timesIn', { zone })}

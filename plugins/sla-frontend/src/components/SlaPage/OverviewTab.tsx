@@ -18,11 +18,7 @@ import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
-import FormControl from '@material-ui/core/FormControl';
 import Grid from '@material-ui/core/Grid';
-import InputLabel from '@material-ui/core/InputLabel';
-import MenuItem from '@material-ui/core/MenuItem';
-import Select from '@material-ui/core/Select';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
@@ -49,6 +45,7 @@ import {
   downloadCsv,
   formatPercent,
   OKABE_ITO,
+  PickerSelect,
   rateColour,
   reviewState,
   textOn,
@@ -385,79 +382,51 @@ export const OverviewTab = () => {
           alignItems="center"
           style={{ gap: 16 }}
         >
-          <FormControl
-            variant="outlined"
-            size="small"
-            style={{ minWidth: 110 }}
-          >
-            <InputLabel id="sla-year">{t('page.year')}</InputLabel>
-            <Select
-              labelId="sla-year"
-              label={t('page.year')}
-              value={year}
-              data-testid="sla-year"
-              onChange={e =>
-                setView({
-                  period: periodKey(Number(e.target.value), 'year'),
-                  group: undefined,
-                })
-              }
-            >
-              {[now.year, now.year - 1, now.year - 2].map(y => (
-                <MenuItem key={y} value={y}>
-                  {y}
-                </MenuItem>
-              ))}
-            </Select>
-          </FormControl>
-          <FormControl
-            variant="outlined"
-            size="small"
-            style={{ minWidth: 130 }}
-          >
-            <InputLabel id="sla-sub">{t('page.periodOfYear')}</InputLabel>
-            <Select
-              labelId="sla-sub"
-              label={t('page.periodOfYear')}
-              value={sub}
-              data-testid="sla-sub"
-              onChange={e =>
-                setView({
-                  period: periodKey(year, e.target.value as SubPeriod),
-                  group: undefined,
-                })
-              }
-            >
-              {startedSubPeriods(year, now).map(s => (
-                <MenuItem key={s} value={s}>
-                  {s === 'year' ? t('page.wholeYear') : periodKey(year, s)}
-                </MenuItem>
-              ))}
-            </Select>
-          </FormControl>
-          <FormControl
-            variant="outlined"
-            size="small"
-            style={{ minWidth: 130 }}
-          >
-            <InputLabel id="sla-groupby">{t('page.groupBy')}</InputLabel>
-            <Select
-              labelId="sla-groupby"
-              label={t('page.groupBy')}
-              value={groupBy}
-              data-testid="sla-groupby"
-              onChange={e =>
-                setView({
-                  groupBy: e.target.value as OverviewGroupBy,
-                  group: undefined,
-                })
-              }
-            >
-              <MenuItem value="owner">{t('common.owner')}</MenuItem>
-              <MenuItem value="system">{t('common.system')}</MenuItem>
-              <MenuItem value="domain">{t('common.domain')}</MenuItem>
-            </Select>
-          </FormControl>
+          <PickerSelect
+            id="sla-year"
+            label={t('page.year')}
+            value={year}
+            minWidth={110}
+            options={[now.year, now.year - 1, now.year - 2].map(y => ({
+              value: y,
+            }))}
+            onChange={v =>
+              setView({
+                period: periodKey(Number(v), 'year'),
+                group: undefined,
+              })
+            }
+          />
+          <PickerSelect
+            id="sla-sub"
+            label={t('page.periodOfYear')}
+            value={sub}
+            minWidth={130}
+            options={startedSubPeriods(year, now).map(s => ({
+              value: s,
+              label: s === 'year' ? t('page.wholeYear') : periodKey(year, s),
+            }))}
+            onChange={v =>
+              setView({
+                period: periodKey(year, v as SubPeriod),
+                group: undefined,
+              })
+            }
+          />
+          <PickerSelect
+            id="sla-groupby"
+            label={t('page.groupBy')}
+            value={groupBy}
+            minWidth={130}
+            options={[
+              { value: 'owner', label: t('common.owner') },
+              { value: 'system', label: t('common.system') },
+              { value: 'domain', label: t('common.domain') },
+            ]}
+            onChange={v =>
+              setView({ groupBy: v as OverviewGroupBy, group: undefined })
+            }
+          />
           <TextField
             size="small"
             variant="outlined"
