@@ -97,6 +97,8 @@ case "$cmd" in
     ensure_postgres_env
     log "Type-check (tsc)"
     yarn tsc
+    log "OpenAPI generated files"
+    node "$root/scripts/openapi.mjs" --check
     log "Lint"
     yarn backstage-cli repo lint
     log "Format (prettier --check)"

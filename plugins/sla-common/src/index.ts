@@ -5,6 +5,8 @@
  * @packageDocumentation
  */
 
+// Types of the HTTP API, generated from sla-backend's openapi.yaml; types only.
+export * from './api';
 export * from './engine';
 export * from './permissions';
 export * from './plans';

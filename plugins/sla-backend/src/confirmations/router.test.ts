@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { expectMatchesDocument } from '../schema/__testUtils__/expectMatchesDocument';
 import { as, startBackend } from '../plans/__testUtils__/testBackend';
 
 jest.setTimeout(60_000);
@@ -10,6 +11,7 @@ describe('confirmation routes', () => {
     const { server } = await startBackend();
     const res = await request(server).get(URL).set('Authorization', as('nick'));
     expect(res.status).toBe(200);
+    expectMatchesDocument(res);
     expect(res.body).toMatchObject({
       entityRef: 'component:default/cad-core',
       termsVersion: 1,
@@ -31,6 +33,7 @@ describe('confirmation routes', () => {
         .set('Authorization', as(user))
         .send({ termsVersion: 1, comment: 'Agreed at the review meeting' });
       expect(res.status).toBe(201);
+      expectMatchesDocument(res);
       expect(res.body).toMatchObject({
         termsVersion: 1,
         role,
@@ -39,6 +42,7 @@ describe('confirmation routes', () => {
       const after = await request(server)
         .get(URL)
         .set('Authorization', as('nick'));
+      expectMatchesDocument(after);
       expect(after.body.state).toBe('confirmed');
       expect(after.body.lastConfirmation).toMatchObject({
         by: `user:default/${user}`,
@@ -83,8 +87,14 @@ describe('confirmation routes', () => {
       .post(URL)
       .set('Authorization', as('olivia'))
       .send({});
-    expect(missing.body.error.message).toBe(
-      'termsVersion: required, the version being confirmed (latest is 1)',
+    expect(missing.status).toBe(400);
+    expect(missing.body.error.message).toBe('termsVersion: required');
+    const typed = await request(server)
+      .post(URL)
+      .set('Authorization', as('olivia'))
+      .send({ termsVersion: '1' });
+    expect(typed.body.error.message).toBe(
+      'termsVersion: must be integer (got "1")',
     );
   });
 

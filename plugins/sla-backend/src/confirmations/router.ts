@@ -8,7 +8,7 @@ import { stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, NotAllowedError } from '@backstage/errors';
 import { slaReadPermission } from '@servicelevel/plugin-sla-common';
 import express, { Request } from 'express';
-import Router from 'express-promise-router';
+import { createValidatedRouter } from '../schema/validatedRouter';
 import { audited } from '../service/audited';
 import { createAuthorize, principalName } from '../service/authorize';
 import { ownershipRefsOf } from '../plans/access';
@@ -37,8 +37,8 @@ export function createConfirmationsRouter(
   const { auditor, compliance, confirmations, userInfo } = options;
   const now = options.now ?? (() => Date.now());
   const authorize = createAuthorize(options);
-  const router = Router();
-  router.use(express.json());
+  // Every request is validated against openapi.yaml before a route runs.
+  const router = createValidatedRouter();
 
   router.get(
     '/entities/:kind/:namespace/:name/confirmation',

@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { expectMatchesDocument } from '../schema/__testUtils__/expectMatchesDocument';
 import { as, CAD, GIS, startBackend } from './__testUtils__/testBackend';
 
 jest.setTimeout(60_000);
@@ -27,6 +28,7 @@ async function createPlan(
     .set('Authorization', as(user))
     .send(body);
   expect(res.status).toBe(201);
+  expectMatchesDocument(res);
   return res.body;
 }
 
@@ -54,6 +56,7 @@ describe('plans routes', () => {
         .get(`/api/sla/plans/${plan.id}`)
         .set('Authorization', as('nick'));
       expect(read.status).toBe(200);
+      expectMatchesDocument(read);
       expect(read.body.history).toEqual([
         expect.objectContaining({
           seq: 1,
@@ -70,10 +73,34 @@ describe('plans routes', () => {
         .set('Authorization', as('olivia'))
         .send({ ...NEW_PLAN, targetDate: '31/12/2026' });
       expect(res.status).toBe(400);
+      expectMatchesDocument(res);
       expect(res.body.error.name).toBe('InputError');
       expect(res.body.error.message).toBe(
-        'targetDate: "31/12/2026" — expected a date YYYY-MM-DD',
+        'targetDate: must match format "date" (got "31/12/2026")',
       );
+    });
+
+    it('answers 400 naming a rule the document cannot express', async () => {
+      const { server } = await startBackend();
+      const res = await request(server)
+        .post('/api/sla/plans')
+        .set('Authorization', as('olivia'))
+        .send({ ...NEW_PLAN, title: '   ', colour: 'red' });
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toBe(
+        '2 problems:\ntitle: must not be empty\ncolour: unknown field',
+      );
+    });
+
+    it('answers 413 to a body over 1 MB, however valid', async () => {
+      const { server, audits } = await startBackend();
+      const res = await request(server)
+        .post('/api/sla/plans')
+        .set('Authorization', as('olivia'))
+        .send({ ...NEW_PLAN, description: 'x'.repeat(3 * 1024 * 1024) });
+      expect(res.status).toBe(413);
+      expectMatchesDocument(res);
+      expect(audits).toEqual([]);
     });
 
     it('answers 400 for an entity without an SLA, even to a manager', async () => {
@@ -152,6 +179,7 @@ describe('plans routes', () => {
           .get(`/api/sla/plans${query}`)
           .set('Authorization', as('carl'));
         expect(res.status).toBe(200);
+        expectMatchesDocument(res);
         return res.body.items.map((p: { id: string }) => p.id);
       };
       expect((await list('')).sort()).toEqual([a.id, b.id].sort());
@@ -173,13 +201,13 @@ describe('plans routes', () => {
         .get('/api/sla/plans?status=finished')
         .set('Authorization', as('olivia'));
       expect(status.status).toBe(400);
-      expect(status.body.error.message).toContain('status: "finished"');
+      expect(status.body.error.message).toMatch(/^status: "finished" — /);
       const overdue = await request(server)
         .get('/api/sla/plans?overdue=yes')
         .set('Authorization', as('olivia'));
       expect(overdue.status).toBe(400);
       expect(overdue.body.error.message).toBe(
-        'overdue: "yes" — expected true or false',
+        'overdue: must be boolean (got "yes")',
       );
     });
 
@@ -236,6 +264,7 @@ describe('plans routes', () => {
         actions: [{ ...plan.actions[0], done: true }],
       });
       expect(done.status).toBe(200);
+      expectMatchesDocument(done);
       expect(done.body.actions[0]).toMatchObject({
         id: actionId,
         done: true,
@@ -353,6 +382,7 @@ describe('plans routes', () => {
         .delete(`/api/sla/plans/${plan.id}`)
         .set('Authorization', as(user));
       expect(res.status).toBe(status);
+      expectMatchesDocument(res);
       const after = await request(server)
         .get(`/api/sla/plans/${plan.id}`)
         .set('Authorization', as('olivia'));

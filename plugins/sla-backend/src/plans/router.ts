@@ -7,7 +7,7 @@ import {
 import { InputError, NotFoundError } from '@backstage/errors';
 import { slaReadPermission } from '@servicelevel/plugin-sla-common';
 import express, { Request } from 'express';
-import Router from 'express-promise-router';
+import { createValidatedRouter } from '../schema/validatedRouter';
 import { randomUUID } from 'crypto';
 import type { EntityStore, PlanStore, TermsStore } from '../database';
 import { audited } from '../service/audited';
@@ -43,8 +43,8 @@ export function createPlansRouter(options: PlansRouterOptions): express.Router {
   const writeAccess = createEntityWriteAccess({ ...options, authorize });
   const zonesOf = () =>
     loadPlanZones(options.terms, options.defaultTimezone ?? 'UTC');
-  const router = Router();
-  router.use(express.json({ limit: '1mb' }));
+  // Every request is validated against openapi.yaml before a route runs.
+  const router = createValidatedRouter();
 
   router.get('/plans', async (req, res) => {
     await authorize(req, slaReadPermission);
@@ -203,8 +203,10 @@ export function createPlansRouter(options: PlansRouterOptions): express.Router {
 }
 
 function queryParam(req: Request, name: string): string | undefined {
-  const v = req.query[name];
+  const v: unknown = req.query[name];
   if (v === undefined) return undefined;
+  // The validator has already coerced the booleans the document declares.
+  if (typeof v === 'boolean') return String(v);
   if (typeof v !== 'string') {
     throw new InputError(`${name}: expected a single value`);
   }

@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { expectMatchesDocument } from '../schema/__testUtils__/expectMatchesDocument';
 import { as, CUSTOMER, startBackend } from '../plans/__testUtils__/testBackend';
 
 jest.setTimeout(60_000);
@@ -37,6 +38,7 @@ describe('report routes', () => {
         .get(`${REPORT}?period=2026-09&format=csv`)
         .set('Authorization', as('carl'));
       expect(csv.status).toBe(200);
+      expectMatchesDocument(csv);
       expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
       expect(csv.headers['content-disposition']).toBe(
         'attachment; filename="sla-report-component-default-cad-core-2026-09.csv"',
@@ -48,6 +50,7 @@ describe('report routes', () => {
       const md = await request(server)
         .get(`${REPORT}?period=2026-09&format=md`)
         .set('Authorization', as('carl'));
+      expectMatchesDocument(md);
       expect(md.headers['content-type']).toBe('text/markdown; charset=utf-8');
       expect(md.text).toContain('| Agreement | TFDL-SLA-2026-07 |');
       expect(md.text).toContain('| Downtime (unplanned) | 1 h |');
@@ -55,6 +58,7 @@ describe('report routes', () => {
       const html = await request(server)
         .get(`${REPORT}?period=2026-09&format=html`)
         .set('Authorization', as('carl'));
+      expectMatchesDocument(html);
       expect(html.headers['content-type']).toBe('text/html; charset=utf-8');
       expect(html.headers['content-disposition']).toMatch(/^inline;/);
       expect(html.headers['content-security-policy']).toContain(
@@ -66,6 +70,7 @@ describe('report routes', () => {
       const list = await request(server)
         .get('/api/sla/entities/component/default/cad-core/reports')
         .set('Authorization', as('carl'));
+      expectMatchesDocument(list);
       expect(list.body.items).toEqual([
         expect.objectContaining({
           periodKey: '2026-09',
@@ -81,6 +86,7 @@ describe('report routes', () => {
         .get(`${REPORT}?period=2026-09&format=json`)
         .set('Authorization', as('carl'));
       expect(res.status).toBe(200);
+      expectMatchesDocument(res);
       expect(res.body.model.services[0].availability.downtimeMs).toBe(
         3_600_000,
       );
@@ -93,13 +99,12 @@ describe('report routes', () => {
         request(server).get(url).set('Authorization', as('carl'));
       const noPeriod = await get(`${REPORT}?format=csv`);
       expect(noPeriod.status).toBe(400);
-      expect(noPeriod.body.error.message).toBe(
-        'period: required, e.g. 2026-03, 2026-Q1 or 2026',
-      );
+      expectMatchesDocument(noPeriod);
+      expect(noPeriod.body.error.message).toBe('period: required');
       const badFormat = await get(`${REPORT}?period=2026-09&format=pdf`);
       expect(badFormat.status).toBe(400);
       expect(badFormat.body.error.message).toBe(
-        'format: "pdf" — expected one of csv, md, html or json',
+        'format: must be equal to one of the allowed values: csv, md, html, json (got "pdf")',
       );
       const badPeriod = await get(`${REPORT}?period=2026-13&format=csv`);
       expect(badPeriod.status).toBe(400);
@@ -150,6 +155,7 @@ describe('report routes', () => {
         )
         .set('Authorization', as('carl'));
       expect(res.status).toBe(200);
+      expectMatchesDocument(res);
       expect(res.body.subjectRef).toBe(CUSTOMER);
       expect(
         res.body.model.services.map((s: { entityRef: string }) => s.entityRef),
@@ -160,6 +166,7 @@ describe('report routes', () => {
       const list = await request(server)
         .get('/api/sla/customers/group/default/dispatch-center/reports')
         .set('Authorization', as('carl'));
+      expectMatchesDocument(list);
       expect(list.body.services).toEqual([
         'component:default/cad-core',
         'component:default/gis-routing',
@@ -204,6 +211,7 @@ describe('report routes', () => {
         .set('Authorization', as('mona'))
         .send(BODY);
       expect(res.status).toBe(200);
+      expectMatchesDocument(res);
       expect(res.body).toMatchObject({
         periodKey: '2026-09',
         revision: 2,
@@ -222,10 +230,10 @@ describe('report routes', () => {
         .set('Authorization', as('mona'))
         .send({ ...BODY, subjectKind: 'team', period: '' });
       expect(res.status).toBe(400);
-      expect(res.body.error.message).toContain(
-        'subjectKind: "team" — expected entity or customer',
+      // The document refuses the first problem it finds, naming the field and the value.
+      expect(res.body.error.message).toBe(
+        'subjectKind: must be equal to one of the allowed values: entity, customer (got "team")',
       );
-      expect(res.body.error.message).toContain('period: required');
     });
 
     it('answers 401, and 403 to an owner without the recompute permission (nothing audited)', async () => {

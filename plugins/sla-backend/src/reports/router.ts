@@ -10,7 +10,7 @@ import {
   slaSnapshotRecomputePermission,
 } from '@servicelevel/plugin-sla-common';
 import express, { Request, Response } from 'express';
-import Router from 'express-promise-router';
+import { createValidatedRouter } from '../schema/validatedRouter';
 import { audited } from '../service/audited';
 import { createAuthorize, principalName } from '../service/authorize';
 import { normalizeEntityRef } from '../plans/planInput';
@@ -37,8 +37,8 @@ export function createReportsRouter(
   const { auditor, reports, reportService } = options;
   const now = options.now ?? (() => Date.now());
   const authorize = createAuthorize(options);
-  const router = Router();
-  router.use(express.json());
+  // Every request is validated against openapi.yaml before a route runs.
+  const router = createValidatedRouter();
 
   router.get('/entities/:kind/:namespace/:name/report', async (req, res) => {
     await authorize(req, slaReadPermission);

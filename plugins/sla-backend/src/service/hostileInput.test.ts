@@ -505,8 +505,49 @@ describe.each(databases.eachSupportedId())('hostile input, %p', databaseId => {
 type OpenApi = {
   paths: Record<
     string,
-    Record<string, { security?: unknown[]; parameters?: unknown[] }>
+    Record<
+      string,
+      { security?: unknown[]; parameters?: unknown[]; requestBody?: unknown }
+    >
   >;
+};
+
+/**
+ * A request the document accepts, per operation with a body or a required parameter: the
+ * document is checked before the permission, so a denied user must send a valid request to
+ * get the 403.
+ */
+const VALID_REQUESTS: Record<
+  string,
+  { query?: string; contentType?: string; body?: string | object }
+> = {
+  'POST /incidents': { body: { incidents: [VALID] } },
+  'POST /incidents/import': { contentType: 'text/csv', body: `${HEADER}\n` },
+  'POST /snapshots/recompute': { body: { period: '2026-09' } },
+  'POST /plans': {
+    body: {
+      entityRef: 'component:default/cad-core',
+      title: 'Plan',
+      origin: { type: 'other' },
+      owner: 'group:default/ops',
+      targetDate: '2099-01-01',
+    },
+  },
+  'PATCH /plans/{id}': { body: { title: 'Plan' } },
+  'POST /reports/regenerate': {
+    body: {
+      subjectKind: 'entity',
+      subjectRef: 'component:default/cad-core',
+      period: '2026-09',
+    },
+  },
+  'POST /entities/{kind}/{namespace}/{name}/confirmation': {
+    body: { termsVersion: 1 },
+  },
+  'GET /entities/{kind}/{namespace}/{name}/report': { query: 'period=2026-09' },
+  'GET /customers/{kind}/{namespace}/{name}/report': {
+    query: 'period=2026-09',
+  },
 };
 
 /** Every documented route, read from openapi.yaml so that new routes are covered as they are added. */
@@ -530,8 +571,26 @@ const ROUTES = Object.entries(
         .replace('{name}', 'cad-core')
         .replace(/\{[^}]+\}/g, 'some-id')}`,
       open: Array.isArray(op.security) && op.security.length === 0,
+      hasBody: op.requestBody !== undefined,
     })),
 );
+
+/** The route's request as the document accepts it. */
+function validRequest(
+  server: Parameters<typeof request>[0],
+  r: (typeof ROUTES)[number],
+) {
+  const valid = VALID_REQUESTS[`${r.method.toUpperCase()} ${r.route}`] ?? {};
+  const req = request(server)[r.method](
+    valid.query ? `${r.url}?${valid.query}` : r.url,
+  );
+  if (valid.body === undefined) return req;
+  return req
+    .set('Content-Type', valid.contentType ?? 'application/json')
+    .send(
+      typeof valid.body === 'string' ? valid.body : JSON.stringify(valid.body),
+    );
+}
 
 describe('credentials and permissions on every documented route', () => {
   let server: Awaited<ReturnType<typeof startTestBackend>>['server'];
@@ -564,21 +623,25 @@ describe('credentials and permissions on every documented route', () => {
     );
   });
 
+  it('has a valid request for every route with a body', () => {
+    const withBody = ROUTES.filter(r => r.hasBody).map(
+      r => `${r.method.toUpperCase()} ${r.route}`,
+    );
+    expect(withBody.filter(k => !VALID_REQUESTS[k])).toEqual([]);
+  });
+
   it.each(ROUTES.filter(r => !r.open))(
     '$method $route answers 401 without credentials',
-    async ({ method, url }) => {
-      const res = await request(server)[method](url).send({});
+    async r => {
+      const res = await validRequest(server, r);
       expect(res.status).toBe(401);
     },
   );
 
   it.each(ROUTES.filter(r => !r.open))(
     '$method $route answers 403 to a user the policy denies',
-    async ({ method, url }) => {
-      const res = await request(server)
-        [method](url)
-        .set('Authorization', user())
-        .send({});
+    async r => {
+      const res = await validRequest(server, r).set('Authorization', user());
       expect(res.status).toBe(403);
     },
   );

@@ -1,4 +1,4 @@
-/* eslint jest/expect-expect: ["error", { "assertFunctionNames": ["expect", "expectAuthEnforced"] }] */
+/* eslint jest/expect-expect: ["error", { "assertFunctionNames": ["expect", "expectAuthEnforced", "expectMatchesDocument"] }] */
 import {
   mockCredentials,
   mockServices,
@@ -9,6 +9,7 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import request from 'supertest';
 import { EXAMPLE_SLA_CONFIG } from '../__testUtils__/slaConfig';
+import { expectMatchesDocument } from '../schema/__testUtils__/expectMatchesDocument';
 import { slaPlugin } from '../plugin';
 
 const CONFIG = { sla: EXAMPLE_SLA_CONFIG };
@@ -146,6 +147,7 @@ describe('sla router', () => {
         .send({ incidents: [WORKED_EXAMPLE] });
 
       expect(res.status).toBe(200);
+      expectMatchesDocument(res);
       expect(res.body).toEqual({
         inserted: 1,
         updated: 0,
@@ -189,10 +191,13 @@ describe('sla router', () => {
         .set('Authorization', user())
         .send({ incidents: batch });
 
+      // Refused by the document before the handler runs, naming index, field and value.
       expect(res.status).toBe(400);
+      expectMatchesDocument(res);
       expect(res.body.error.name).toBe('InputError');
-      expect(res.body.error.message).toContain('incidents[737].priority');
-      expect(res.body.error.message).toContain('nothing was stored');
+      expect(res.body.error.message).toBe(
+        'incidents[737].priority: must match pattern "^[Pp][1-4]$" (got "urgent")',
+      );
 
       const compliance = await request(server)
         .get(
@@ -213,7 +218,35 @@ describe('sla router', () => {
         .set('Authorization', user())
         .send({ incidents: batch });
       expect(res.status).toBe(400);
-      expect(res.body.error.message).toContain('at most 5000 per request');
+      expect(res.body.error.message).toMatch(
+        /^incidents: must NOT have more than 5000 items/,
+      );
+    });
+
+    it('names the field of a rule the document cannot express, and stores nothing', async () => {
+      const server = await startBackend();
+      const res = await request(server)
+        .post('/api/sla/incidents')
+        .set('Authorization', user())
+        .send({
+          incidents: [
+            { ...WORKED_EXAMPLE, resolvedAt: '2026-09-01T00:00:00Z' },
+          ],
+        });
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toContain('nothing was stored');
+      expect(res.body.error.message).toContain('incidents[0].resolvedAt');
+    });
+
+    it('answers 413 to a body over 20 MB', async () => {
+      const server = await startBackend();
+      const res = await request(server)
+        .post('/api/sla/incidents')
+        .set('Authorization', user())
+        .set('Content-Type', 'application/json')
+        .send(`{"incidents": ["${'x'.repeat(21 * 1024 * 1024)}"]}`);
+      expect(res.status).toBe(413);
+      expectMatchesDocument(res);
     });
 
     it('accepts incidents of entities the catalog does not know, and flags them', async () => {
@@ -241,6 +274,7 @@ describe('sla router', () => {
       const unknown = await request(server)
         .get('/api/sla/incidents/unknown-entities')
         .set('Authorization', user());
+      expectMatchesDocument(unknown);
       expect(unknown.body).toEqual({
         items: [{ entityRef: 'component:default/ghost', count: 1 }],
       });
@@ -265,6 +299,7 @@ describe('sla router', () => {
         .set('Content-Type', 'text/csv')
         .send(csv);
       expect(res.status).toBe(200);
+      expectMatchesDocument(res);
       expect(res.body).toEqual({
         rows: 1,
         inserted: 1,
@@ -331,6 +366,7 @@ describe('sla router', () => {
         .set('Authorization', user());
 
       expect(res.status).toBe(200);
+      expectMatchesDocument(res);
       expect(res.body.period.key).toBe('2026-09');
       expect(res.body.termsVersion).toBe(1);
       const incident = res.body.result.incidents[0];
@@ -387,6 +423,7 @@ describe('sla router', () => {
           entityRef: 'component:default/gis-routing',
         });
       expect(recompute.status).toBe(200);
+      expectMatchesDocument(recompute);
       expect(recompute.body.recomputed).toEqual([
         {
           entityRef: 'component:default/gis-routing',
@@ -407,6 +444,7 @@ describe('sla router', () => {
         .get('/api/sla/entities/component/default/broken/terms')
         .set('Authorization', user());
       expect(res.status).toBe(200);
+      expectMatchesDocument(res);
       const problems = res.body.versions[0].problems;
       expect(problems[0].key).toBe('servicelevel.io/response-time');
       expect(problems[0].message).toContain('P1=15 minutes');
@@ -421,7 +459,20 @@ describe('sla router', () => {
         )
         .set('Authorization', user());
       expect(res.status).toBe(400);
-      expect(res.body.error.message).toMatch(/^period: /);
+      expect(res.body.error.message).toMatch(
+        /^period: must match pattern .* \(got "March"\)$/,
+      );
+    });
+
+    it('answers 400 naming a parameter the document does not know', async () => {
+      const server = await startBackend();
+      const res = await request(server)
+        .get(
+          '/api/sla/entities/component/default/cad-core/compliance?perod=2026-09',
+        )
+        .set('Authorization', user());
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toBe("Unknown query parameter 'perod'");
     });
 
     it('reads an entity the scheduled catalog sync has not seen yet straight from the catalog', async () => {
@@ -469,6 +520,7 @@ describe('sla router', () => {
         .get('/api/sla/entities/component/default/cad-core/history?periods=3')
         .set('Authorization', user());
       expect(res.status).toBe(200);
+      expectMatchesDocument(res);
       expect(res.body.periods).toHaveLength(3);
       const keys = res.body.periods.map(
         (p: { period: { key: string } }) => p.period.key,
@@ -483,7 +535,7 @@ describe('sla router', () => {
         .get('/api/sla/entities/component/default/cad-core/history?periods=0')
         .set('Authorization', user());
       expect(res.status).toBe(400);
-      expect(res.body.error.message).toContain('periods');
+      expect(res.body.error.message).toBe('periods: must be >= 1 (got 0)');
     });
   });
 
@@ -498,6 +550,7 @@ describe('sla router', () => {
         .get('/api/sla/overview?period=2026-09&groupBy=owner')
         .set('Authorization', user());
       expect(res.status).toBe(200);
+      expectMatchesDocument(res);
       const fieldOps = res.body.groups.find(
         (g: { key: string }) => g.key === 'group:default/field-ops',
       );
@@ -537,7 +590,9 @@ describe('sla router', () => {
         .get('/api/sla/overview?groupBy=team')
         .set('Authorization', user());
       expect(res.status).toBe(400);
-      expect(res.body.error.message).toContain('groupBy');
+      expect(res.body.error.message).toBe(
+        'groupBy: must be equal to one of the allowed values: owner, system, domain (got "team")',
+      );
       await expectAuthEnforced('get', '/api/sla/overview');
     });
   });
@@ -549,6 +604,7 @@ describe('sla router', () => {
         .get('/api/sla/catalog')
         .set('Authorization', user());
       expect(res.status).toBe(200);
+      expectMatchesDocument(res);
       const cad = res.body.items.find(
         (i: { entityRef: string }) =>
           i.entityRef === 'component:default/cad-core',
@@ -566,6 +622,32 @@ describe('sla router', () => {
     });
   });
 
+  describe('GET /sources and GET /health', () => {
+    it('lists the incident sources, and answers health without credentials', async () => {
+      const server = await startBackend();
+      const sources = await request(server)
+        .get('/api/sla/sources')
+        .set('Authorization', user());
+      expect(sources.status).toBe(200);
+      expectMatchesDocument(sources);
+      expect(sources.body).toEqual({ sources: [] });
+      const health = await request(server).get('/api/sla/health');
+      expect(health.status).toBe(200);
+      expectMatchesDocument(health);
+    });
+
+    it('answers 400 naming a query parameter neither route takes', async () => {
+      const server = await startBackend();
+      for (const route of ['/api/sla/sources', '/api/sla/catalog']) {
+        const res = await request(server)
+          .get(`${route}?page=2`)
+          .set('Authorization', user());
+        expect(res.status).toBe(400);
+        expect(res.body.error.message).toBe("Unknown query parameter 'page'");
+      }
+    });
+  });
+
   describe('POST /snapshots/recompute', () => {
     it('answers 400 without a period, 401 and 403', async () => {
       const server = await startBackend();
@@ -574,7 +656,14 @@ describe('sla router', () => {
         .set('Authorization', user())
         .send({});
       expect(res.status).toBe(400);
-      expect(res.body.error.message).toMatch(/^period: /);
+      expect(res.body.error.message).toBe('period: required');
+      const bad = await request(server)
+        .post('/api/sla/snapshots/recompute')
+        .set('Authorization', user())
+        .send({ period: '2026-13' });
+      expect(bad.status).toBe(400);
+      expectMatchesDocument(bad);
+      expect(bad.body.error.message).toMatch(/^period: must match pattern/);
       await expectAuthEnforced('post', '/api/sla/snapshots/recompute', {
         data: { period: '2026-09' },
       });

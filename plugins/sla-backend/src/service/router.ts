@@ -14,7 +14,7 @@ import {
   slaSnapshotRecomputePermission,
 } from '@servicelevel/plugin-sla-common';
 import express, { Request } from 'express';
-import Router from 'express-promise-router';
+import { createValidatedRouter } from '../schema/validatedRouter';
 import { EntityStore, IncidentStore, SyncStateStore } from '../database/types';
 import { audited } from './audited';
 import { createAuthorize, principalName } from './authorize';
@@ -42,8 +42,8 @@ export async function createRouter(
   const { auditor, incidents, entities, compliance, syncStates } = options;
   const now = options.now ?? (() => Date.now());
   const authorize = createAuthorize(options);
-  const router = Router();
-  router.use(express.json({ limit: '20mb' }));
+  // Every request is validated against openapi.yaml before a route runs.
+  const router = createValidatedRouter();
 
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
@@ -237,8 +237,10 @@ function entityRefOf(req: Request): string {
 }
 
 function stringParam(req: Request, name: string): string | undefined {
-  const v = req.query[name];
+  const v: unknown = req.query[name];
   if (v === undefined) return undefined;
+  // The validator has already coerced the numbers the document declares.
+  if (typeof v === 'number') return String(v);
   if (typeof v !== 'string')
     throw new InputError(`${name}: expected a single value`);
   return v;

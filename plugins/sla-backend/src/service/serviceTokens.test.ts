@@ -111,7 +111,7 @@ describe.each(databases.eachSupportedId())(
         {
           entityRef: CAD,
           title: 'Faster first response',
-          origin: 'breach',
+          origin: { type: 'other' },
           owner: 'group:default/dispatch-platform',
           targetDate: '2026-12-31',
         },
