@@ -68,7 +68,7 @@ const ENTITIES: Entity[] = [
   },
 ];
 
-/** The SPEC §5a worked example, as a service desk would push it. */
+/** The worked example of ENGINE.md, as a service desk would push it. */
 const WORKED_EXAMPLE = {
   source: 'servicenow',
   id: 'INC0010001',
@@ -352,7 +352,7 @@ describe('sla router', () => {
   });
 
   describe('GET /entities/{kind}/{namespace}/{name}/compliance', () => {
-    it('evaluates the SPEC §5a worked example: response met, resolution breached', async () => {
+    it('evaluates the worked example of ENGINE.md: response met, resolution breached', async () => {
       const server = await startBackend();
       await request(server)
         .post('/api/sla/incidents')

@@ -35,7 +35,7 @@ export interface RouterOptions {
   now?: () => number;
 }
 
-/** The HTTP API of SPEC §6. Every route is described in openapi.yaml (checked by a test). */
+/** The HTTP API (docs/api.md). Every route is described in openapi.yaml (checked by a test). */
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
