@@ -1,8 +1,11 @@
-import { Knex } from 'knex';
-import { connectStore, DatabaseStoreOptions, toNumber } from './client';
+import {
+  connectStore,
+  DatabaseStoreOptions,
+  toNumber,
+  withOptionalFields,
+} from './client';
+import { DatabaseStore } from './DatabaseStore';
 import type { Confirmation, ConfirmationStore } from './types';
-
-const TABLE = 'sla_confirmations';
 
 /** A row of sla_confirmations as the drivers return it. */
 export type RawConfirmationRow = {
@@ -15,28 +18,30 @@ export type RawConfirmationRow = {
   comment: string | null;
 };
 
+const TABLE = 'sla_confirmations';
+
 function fromRow(row: RawConfirmationRow): Confirmation {
-  const c: Confirmation = {
-    id: toNumber(row.id),
-    entityRef: row.entity_ref,
-    termsVersion: toNumber(row.terms_version),
-    by: row.confirmed_by,
-    role: row.role as Confirmation['role'],
-    at: toNumber(row.confirmed_at),
-  };
-  if (row.comment !== null) c.comment = row.comment;
-  return c;
+  return withOptionalFields<Confirmation>(
+    {
+      id: toNumber(row.id),
+      entityRef: row.entity_ref,
+      termsVersion: toNumber(row.terms_version),
+      by: row.confirmed_by,
+      role: row.role as Confirmation['role'],
+      at: toNumber(row.confirmed_at),
+    },
+    { comment: row.comment },
+  );
 }
 
 /** Confirmations are only ever added: the list is the agreement's sign-off history. */
-export class DatabaseConfirmationStore implements ConfirmationStore {
-  static async create(
-    options: DatabaseStoreOptions,
-  ): Promise<DatabaseConfirmationStore> {
+export class DatabaseConfirmationStore
+  extends DatabaseStore
+  implements ConfirmationStore
+{
+  static async create(options: DatabaseStoreOptions) {
     return new DatabaseConfirmationStore(await connectStore(options));
   }
-
-  private constructor(private readonly db: Knex) {}
 
   async add(c: Omit<Confirmation, 'id'>): Promise<Confirmation> {
     const [row] = await this.db<RawConfirmationRow>(TABLE)

@@ -1,5 +1,5 @@
-import { TestDatabases } from '@backstage/backend-test-utils';
 import { DatabaseEntityStore } from './DatabaseEntityStore';
+import { describeStoreOnEachDatabase } from './__testUtils__/testDatabases';
 import type { SlaEntity } from './types';
 
 jest.setTimeout(60_000);
@@ -22,133 +22,122 @@ function entity(
   };
 }
 
-const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
+describeStoreOnEachDatabase(DatabaseEntityStore, setup => {
+  it('reads back every field, and leaves absent optional fields absent', async () => {
+    const { store } = await setup();
+    const full = entity('cad-core', {
+      title: 'CAD core',
+      ownerRef: 'group:default/dispatch',
+      systemRef: 'system:default/cad',
+      domainRef: 'domain:default/emergency',
+      annotations: {
+        'servicelevel.io/tier': 'gold',
+        'servicelevel.io/response-time': 'P1=15m P2=30m',
+        'pagerduty.com/service-id': 'PABC123',
+      },
+    });
+    const bare = entity('billing');
 
-describe.each(databases.eachSupportedId())(
-  'DatabaseEntityStore on %p',
-  databaseId => {
-    async function setup() {
-      const knex = await databases.init(databaseId);
-      const store = await DatabaseEntityStore.create({ database: knex });
-      return { knex, store };
-    }
+    await store.syncEntities([full, bare], MARCH);
 
-    it('reads back every field, and leaves absent optional fields absent', async () => {
-      const { store } = await setup();
-      const full = entity('cad-core', {
-        title: 'CAD core',
-        ownerRef: 'group:default/dispatch',
-        systemRef: 'system:default/cad',
-        domainRef: 'domain:default/emergency',
-        annotations: {
-          'servicelevel.io/tier': 'gold',
-          'servicelevel.io/response-time': 'P1=15m P2=30m',
-          'pagerduty.com/service-id': 'PABC123',
-        },
-      });
-      const bare = entity('billing');
+    expect(await store.getEntity(full.entityRef)).toStrictEqual(full);
+    expect(await store.getEntity(bare.entityRef)).toStrictEqual(bare);
+    await expect(
+      store.getEntity('component:default/unknown'),
+    ).resolves.toBeUndefined();
+  });
 
-      await store.syncEntities([full, bare], MARCH);
+  it('lists present entities sorted by ref', async () => {
+    const { store } = await setup();
+    await store.syncEntities(
+      [entity('zeta'), entity('alpha'), entity('mid')],
+      MARCH,
+    );
+    expect((await store.listEntities()).map(e => e.name)).toEqual([
+      'alpha',
+      'mid',
+      'zeta',
+    ]);
+  });
 
-      expect(await store.getEntity(full.entityRef)).toStrictEqual(full);
-      expect(await store.getEntity(bare.entityRef)).toStrictEqual(bare);
-      await expect(
-        store.getEntity('component:default/unknown'),
-      ).resolves.toBeUndefined();
+  it('marks entities missing from a sync as removed, once, and keeps them', async () => {
+    const { store } = await setup();
+    await store.syncEntities([entity('a'), entity('b')], MARCH);
+
+    await store.syncEntities(
+      [entity('b', { lastSeenAt: MARCH + MINUTE })],
+      MARCH + MINUTE,
+    );
+    await store.syncEntities(
+      [entity('b', { lastSeenAt: MARCH + 2 * MINUTE })],
+      MARCH + 2 * MINUTE,
+    );
+
+    expect((await store.listEntities()).map(e => e.name)).toEqual(['b']);
+    // Removed at the first sync that missed it, not at the later ones.
+    expect(await store.getEntity('component:default/a')).toStrictEqual({
+      ...entity('a'),
+      removedAt: MARCH + MINUTE,
+    });
+  });
+
+  it('clears the removal of an entity that reappears, with its new data', async () => {
+    const { store } = await setup();
+    await store.syncEntities([entity('a'), entity('b')], MARCH);
+    await store.syncEntities([entity('b')], MARCH + MINUTE);
+
+    const back = entity('a', {
+      title: 'A is back',
+      lastSeenAt: MARCH + 2 * MINUTE,
+    });
+    await store.syncEntities([back, entity('b')], MARCH + 2 * MINUTE);
+
+    expect(await store.getEntity(back.entityRef)).toStrictEqual(back);
+    expect((await store.listEntities()).map(e => e.name)).toEqual(['a', 'b']);
+  });
+
+  it('replaces the stored fields of an entity on every sync', async () => {
+    const { store } = await setup();
+    await store.syncEntities(
+      [entity('a', { ownerRef: 'group:default/old', title: 'Old' })],
+      MARCH,
+    );
+    const moved = entity('a', {
+      ownerRef: 'group:default/new',
+      annotations: { 'servicelevel.io/tier': 'silver' },
+      lastSeenAt: MARCH + MINUTE,
     });
 
-    it('lists present entities sorted by ref', async () => {
-      const { store } = await setup();
-      await store.syncEntities(
-        [entity('zeta'), entity('alpha'), entity('mid')],
-        MARCH,
-      );
-      expect((await store.listEntities()).map(e => e.name)).toEqual([
-        'alpha',
-        'mid',
-        'zeta',
-      ]);
-    });
+    await store.syncEntities([moved], MARCH + MINUTE);
 
-    it('marks entities missing from a sync as removed, once, and keeps them', async () => {
-      const { store } = await setup();
-      await store.syncEntities([entity('a'), entity('b')], MARCH);
+    expect(await store.getEntity(moved.entityRef)).toStrictEqual(moved);
+  });
 
-      await store.syncEntities(
-        [entity('b', { lastSeenAt: MARCH + MINUTE })],
-        MARCH + MINUTE,
-      );
-      await store.syncEntities(
-        [entity('b', { lastSeenAt: MARCH + 2 * MINUTE })],
-        MARCH + 2 * MINUTE,
-      );
+  it('marks every entity removed when the catalog lists none', async () => {
+    const { store } = await setup();
+    await store.syncEntities([entity('a'), entity('b')], MARCH);
 
-      expect((await store.listEntities()).map(e => e.name)).toEqual(['b']);
-      // Removed at the first sync that missed it, not at the later ones.
-      expect(await store.getEntity('component:default/a')).toStrictEqual({
-        ...entity('a'),
-        removedAt: MARCH + MINUTE,
-      });
-    });
+    await store.syncEntities([], MARCH + MINUTE);
 
-    it('clears the removal of an entity that reappears, with its new data', async () => {
-      const { store } = await setup();
-      await store.syncEntities([entity('a'), entity('b')], MARCH);
-      await store.syncEntities([entity('b')], MARCH + MINUTE);
+    expect(await store.listEntities()).toEqual([]);
+    expect((await store.getEntity('component:default/b'))?.removedAt).toBe(
+      MARCH + MINUTE,
+    );
+  });
 
-      const back = entity('a', {
-        title: 'A is back',
-        lastSeenAt: MARCH + 2 * MINUTE,
-      });
-      await store.syncEntities([back, entity('b')], MARCH + 2 * MINUTE);
+  it('syncs a catalog of 1,500 entities and removes 700 of them', async () => {
+    const { knex, store } = await setup();
+    const all = Array.from({ length: 1500 }, (_, i) =>
+      entity(`svc-${String(i).padStart(4, '0')}`),
+    );
+    await store.syncEntities(all, MARCH);
 
-      expect(await store.getEntity(back.entityRef)).toStrictEqual(back);
-      expect((await store.listEntities()).map(e => e.name)).toEqual(['a', 'b']);
-    });
+    await store.syncEntities(all.slice(700), MARCH + MINUTE);
 
-    it('replaces the stored fields of an entity on every sync', async () => {
-      const { store } = await setup();
-      await store.syncEntities(
-        [entity('a', { ownerRef: 'group:default/old', title: 'Old' })],
-        MARCH,
-      );
-      const moved = entity('a', {
-        ownerRef: 'group:default/new',
-        annotations: { 'servicelevel.io/tier': 'silver' },
-        lastSeenAt: MARCH + MINUTE,
-      });
-
-      await store.syncEntities([moved], MARCH + MINUTE);
-
-      expect(await store.getEntity(moved.entityRef)).toStrictEqual(moved);
-    });
-
-    it('marks every entity removed when the catalog lists none', async () => {
-      const { store } = await setup();
-      await store.syncEntities([entity('a'), entity('b')], MARCH);
-
-      await store.syncEntities([], MARCH + MINUTE);
-
-      expect(await store.listEntities()).toEqual([]);
-      expect((await store.getEntity('component:default/b'))?.removedAt).toBe(
-        MARCH + MINUTE,
-      );
-    });
-
-    it('syncs a catalog of 1,500 entities and removes 700 of them', async () => {
-      const { knex, store } = await setup();
-      const all = Array.from({ length: 1500 }, (_, i) =>
-        entity(`svc-${String(i).padStart(4, '0')}`),
-      );
-      await store.syncEntities(all, MARCH);
-
-      await store.syncEntities(all.slice(700), MARCH + MINUTE);
-
-      expect(await store.listEntities()).toHaveLength(800);
-      const [{ count }] = await knex('sla_entities')
-        .where('removed_at', MARCH + MINUTE)
-        .count({ count: '*' });
-      expect(Number(count)).toBe(700);
-    });
-  },
-);
+    expect(await store.listEntities()).toHaveLength(800);
+    const [{ count }] = await knex('sla_entities')
+      .where('removed_at', MARCH + MINUTE)
+      .count({ count: '*' });
+    expect(Number(count)).toBe(700);
+  });
+});

@@ -1,4 +1,3 @@
-import { Knex } from 'knex';
 import {
   chunk,
   connectStore,
@@ -6,10 +5,10 @@ import {
   rowsPerStatement,
   toNumber,
   toOptionalNumber,
+  withOptionalFields,
 } from './client';
+import { CountingDatabaseStore } from './DatabaseStore';
 import type { EntityStore, SlaEntity } from './types';
-
-const TABLE = 'sla_entities';
 
 /** A row of sla_entities as the drivers return it. */
 export type RawEntityRow = {
@@ -26,6 +25,8 @@ export type RawEntityRow = {
   last_seen_at: number | string;
   removed_at: number | string | null;
 };
+
+const TABLE = 'sla_entities';
 
 const COLUMN_COUNT = 11;
 /** Entity refs per IN list. */
@@ -49,47 +50,32 @@ function toRow(entity: Omit<SlaEntity, 'removedAt'>): RawEntityRow {
 }
 
 function fromRow(row: RawEntityRow): SlaEntity {
-  const entity: SlaEntity = {
-    entityRef: row.entity_ref,
-    kind: row.kind,
-    namespace: row.namespace,
-    name: row.name,
-    annotations: JSON.parse(row.annotations) as Record<string, string>,
-    lastSeenAt: toNumber(row.last_seen_at),
-  };
-  if (row.title !== null) {
-    entity.title = row.title;
-  }
-  if (row.owner_ref !== null) {
-    entity.ownerRef = row.owner_ref;
-  }
-  if (row.system_ref !== null) {
-    entity.systemRef = row.system_ref;
-  }
-  if (row.domain_ref !== null) {
-    entity.domainRef = row.domain_ref;
-  }
-  const removedAt = toOptionalNumber(row.removed_at);
-  if (removedAt !== undefined) {
-    entity.removedAt = removedAt;
-  }
-  return entity;
+  return withOptionalFields<SlaEntity>(
+    {
+      entityRef: row.entity_ref,
+      kind: row.kind,
+      namespace: row.namespace,
+      name: row.name,
+      annotations: JSON.parse(row.annotations) as Record<string, string>,
+      lastSeenAt: toNumber(row.last_seen_at),
+    },
+    {
+      title: row.title,
+      ownerRef: row.owner_ref,
+      systemRef: row.system_ref,
+      domainRef: row.domain_ref,
+      removedAt: toOptionalNumber(row.removed_at),
+    },
+  );
 }
 
 /** Catalog entities with SLA annotations; rows are marked removed, never deleted. */
-export class DatabaseEntityStore implements EntityStore {
-  static async create(
-    options: DatabaseStoreOptions,
-  ): Promise<DatabaseEntityStore> {
+export class DatabaseEntityStore
+  extends CountingDatabaseStore
+  implements EntityStore
+{
+  static async create(options: DatabaseStoreOptions) {
     return new DatabaseEntityStore(await connectStore(options));
-  }
-
-  private changeCount = 0;
-
-  private constructor(private readonly db: Knex) {}
-
-  changes(): number {
-    return this.changeCount;
   }
 
   /**
@@ -106,39 +92,39 @@ export class DatabaseEntityStore implements EntityStore {
     ];
     const present = new Set(rows.map(r => r.entity_ref));
 
-    this.changeCount++;
-    await this.db.transaction(async tx => {
-      for (const batch of chunk(rows, rowsPerStatement(COLUMN_COUNT))) {
-        await tx<RawEntityRow>(TABLE)
-          .insert(batch)
-          .onConflict('entity_ref')
-          .merge();
-      }
-      // The difference is taken here rather than with NOT IN, whose list could exceed the
-      // bound-variable limit for a large catalog.
-      const current = await tx<RawEntityRow>(TABLE)
-        .whereNull('removed_at')
-        .select('entity_ref');
-      const gone = current
-        .map(r => r.entity_ref)
-        .filter(ref => !present.has(ref));
-      for (const refs of chunk(gone, REFS_PER_QUERY)) {
-        await tx<RawEntityRow>(TABLE)
-          .whereIn('entity_ref', refs)
+    await this.countedWrite(() =>
+      this.db.transaction(async tx => {
+        for (const batch of chunk(rows, rowsPerStatement(COLUMN_COUNT))) {
+          await tx<RawEntityRow>(TABLE)
+            .insert(batch)
+            .onConflict('entity_ref')
+            .merge();
+        }
+        // The difference is taken here rather than with NOT IN, whose list could exceed the
+        // bound-variable limit for a large catalog.
+        const current = await tx<RawEntityRow>(TABLE)
           .whereNull('removed_at')
-          .update({ removed_at: now });
-      }
-    });
-    this.changeCount++;
+          .select('entity_ref');
+        const gone = current
+          .map(r => r.entity_ref)
+          .filter(ref => !present.has(ref));
+        for (const refs of chunk(gone, REFS_PER_QUERY)) {
+          await tx<RawEntityRow>(TABLE)
+            .whereIn('entity_ref', refs)
+            .whereNull('removed_at')
+            .update({ removed_at: now });
+        }
+      }),
+    );
   }
 
   async upsertEntity(entity: Omit<SlaEntity, 'removedAt'>): Promise<void> {
-    this.changeCount++;
-    await this.db<RawEntityRow>(TABLE)
-      .insert(toRow(entity))
-      .onConflict('entity_ref')
-      .merge();
-    this.changeCount++;
+    await this.countedWrite(() =>
+      this.db<RawEntityRow>(TABLE)
+        .insert(toRow(entity))
+        .onConflict('entity_ref')
+        .merge(),
+    );
   }
 
   async listEntities(): Promise<SlaEntity[]> {

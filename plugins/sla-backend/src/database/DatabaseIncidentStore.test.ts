@@ -1,6 +1,9 @@
-import { TestDatabases } from '@backstage/backend-test-utils';
 import type { Incident } from '@servicelevel/plugin-sla-common';
 import { DatabaseIncidentStore } from './DatabaseIncidentStore';
+import {
+  describeStoreOnEachDatabase,
+  rejectionMessage,
+} from './__testUtils__/testDatabases';
 
 jest.setTimeout(60_000);
 
@@ -25,369 +28,340 @@ function incident(id: string, overrides: Partial<Incident> = {}): Incident {
   };
 }
 
-/**
- * The message of the error a promise rejects with. better-sqlite3 builds its errors in the
- * realm of the first test file that loaded it, so in later files of the same Jest worker they
- * fail `instanceof Error` and `rejects.toThrow()` wrongly reports "did not throw".
- */
-async function rejectionMessage(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    return String((error as { message?: unknown }).message);
-  }
-  throw new Error('Expected the promise to reject');
-}
+describeStoreOnEachDatabase(DatabaseIncidentStore, setup => {
+  describe('upsertIncidents', () => {
+    it('stores each incident once when the same batch is sent twice, reporting updates the second time', async () => {
+      const { knex, store } = await setup();
+      const batch = [incident('A'), incident('B'), incident('C')];
 
-const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
+      await expect(
+        store.upsertIncidents(batch, { now: MARCH }),
+      ).resolves.toEqual({ inserted: 3, updated: 0 });
+      await expect(
+        store.upsertIncidents(batch, { now: MARCH + HOUR }),
+      ).resolves.toEqual({ inserted: 0, updated: 3 });
 
-describe.each(databases.eachSupportedId())(
-  'DatabaseIncidentStore on %p',
-  databaseId => {
-    async function setup() {
-      const knex = await databases.init(databaseId);
-      const store = await DatabaseIncidentStore.create({ database: knex });
-      return { knex, store };
-    }
+      const rows = await knex('sla_incidents').select('incident_id');
+      expect(rows.map(r => r.incident_id).sort()).toEqual(['A', 'B', 'C']);
+      expect((await store.get('api', 'A'))?.updatedAt).toBe(MARCH + HOUR);
+    });
 
-    describe('upsertIncidents', () => {
-      it('stores each incident once when the same batch is sent twice, reporting updates the second time', async () => {
-        const { knex, store } = await setup();
-        const batch = [incident('A'), incident('B'), incident('C')];
+    it('identifies incidents by source and id together', async () => {
+      const { store } = await setup();
+      await expect(
+        store.upsertIncidents([
+          incident('1', { source: 'api' }),
+          incident('1', { source: 'pagerduty', title: 'From PagerDuty' }),
+        ]),
+      ).resolves.toEqual({ inserted: 2, updated: 0 });
+      expect((await store.get('pagerduty', '1'))?.title).toBe('From PagerDuty');
+      expect((await store.get('api', '1'))?.title).toBe('Incident 1');
+    });
 
-        await expect(
-          store.upsertIncidents(batch, { now: MARCH }),
-        ).resolves.toEqual({ inserted: 3, updated: 0 });
-        await expect(
-          store.upsertIncidents(batch, { now: MARCH + HOUR }),
-        ).resolves.toEqual({ inserted: 0, updated: 3 });
+    it('counts a mixed batch as inserted and updated, and the update replaces every field', async () => {
+      const { store } = await setup();
+      await store.upsertIncidents(
+        [incident('A', { resolvedAt: MARCH, url: 'https://x/A' })],
+        { now: MARCH },
+      );
 
-        const rows = await knex('sla_incidents').select('incident_id');
-        expect(rows.map(r => r.incident_id).sort()).toEqual(['A', 'B', 'C']);
-        expect((await store.get('api', 'A'))?.updatedAt).toBe(MARCH + HOUR);
-      });
+      const result = await store.upsertIncidents(
+        [incident('A', { title: 'Renamed', priority: 'P1' }), incident('B')],
+        { now: MARCH + 1 },
+      );
 
-      it('identifies incidents by source and id together', async () => {
-        const { store } = await setup();
-        await expect(
-          store.upsertIncidents([
-            incident('1', { source: 'api' }),
-            incident('1', { source: 'pagerduty', title: 'From PagerDuty' }),
-          ]),
-        ).resolves.toEqual({ inserted: 2, updated: 0 });
-        expect((await store.get('pagerduty', '1'))?.title).toBe(
-          'From PagerDuty',
-        );
-        expect((await store.get('api', '1'))?.title).toBe('Incident 1');
-      });
-
-      it('counts a mixed batch as inserted and updated, and the update replaces every field', async () => {
-        const { store } = await setup();
-        await store.upsertIncidents(
-          [incident('A', { resolvedAt: MARCH, url: 'https://x/A' })],
-          { now: MARCH },
-        );
-
-        const result = await store.upsertIncidents(
-          [incident('A', { title: 'Renamed', priority: 'P1' }), incident('B')],
-          { now: MARCH + 1 },
-        );
-
-        expect(result).toEqual({ inserted: 1, updated: 1 });
-        // resolvedAt and url were not sent again: the stored incident no longer has them.
-        expect(await store.get('api', 'A')).toStrictEqual({
-          ...incident('A', { title: 'Renamed', priority: 'P1' }),
-          updatedAt: MARCH + 1,
-        });
-      });
-
-      it('keeps the last copy of an incident repeated within one batch', async () => {
-        const { store } = await setup();
-        await expect(
-          store.upsertIncidents([
-            incident('A', { title: 'first' }),
-            incident('A', { title: 'second' }),
-          ]),
-        ).resolves.toEqual({ inserted: 1, updated: 0 });
-        expect((await store.get('api', 'A'))?.title).toBe('second');
-      });
-
-      it('writes nothing when one row of the batch violates a constraint', async () => {
-        const { knex, store } = await setup();
-        await store.upsertIncidents([incident('existing', { title: 'old' })], {
-          now: MARCH,
-        });
-
-        // 150 rows span several insert statements; the bad one is in a late one, so earlier
-        // statements have already run when it fails.
-        const batch = [
-          incident('existing', { title: 'new' }),
-          ...Array.from({ length: 149 }, (_, i) => incident(`new-${i}`)),
-        ];
-        batch[140] = { ...batch[140], title: null as unknown as string };
-
-        // SQLite: "NOT NULL constraint failed: sla_incidents.title"; PostgreSQL: "null value
-        // in column "title" … violates not-null constraint".
-        expect(
-          await rejectionMessage(
-            store.upsertIncidents(batch, { now: MARCH + HOUR }),
-          ),
-        ).toMatch(/title/);
-
-        const rows = await knex('sla_incidents').select('incident_id', 'title');
-        expect(rows).toEqual([{ incident_id: 'existing', title: 'old' }]);
-      });
-
-      it('handles a batch of 1,000 incidents, half of them already stored', async () => {
-        const { knex, store } = await setup();
-        const all = Array.from({ length: 1000 }, (_, i) =>
-          incident(`INC-${i}`, {
-            createdAt: MARCH + i * 1000,
-            pauses: [
-              { start: MARCH + i * 1000 + 1, end: MARCH + i * 1000 + 2 },
-            ],
-          }),
-        );
-        await expect(
-          store.upsertIncidents(all.filter((_, i) => i % 2 === 0)),
-        ).resolves.toEqual({ inserted: 500, updated: 0 });
-
-        await expect(store.upsertIncidents(all)).resolves.toEqual({
-          inserted: 500,
-          updated: 500,
-        });
-
-        const [{ count }] = await knex('sla_incidents').count({ count: '*' });
-        expect(Number(count)).toBe(1000);
-        expect((await store.get('api', 'INC-999'))?.pauses).toEqual([
-          { start: MARCH + 999_001, end: MARCH + 999_002 },
-        ]);
-      });
-
-      it('lets concurrent writers of the same incidents in different orders all succeed', async () => {
-        const { knex, store } = await setup();
-        const ids = Array.from({ length: 1000 }, (_, i) => `INC-${i}`);
-        let seed = 7;
-        const random = () => {
-          seed = (seed * 48271) % 2147483647;
-          return seed / 2147483647;
-        };
-        // Random orders per writer and round: before rows were sorted, PostgreSQL found
-        // deadlocks in about one request of four here.
-        for (let round = 0; round < 4; round++) {
-          const writers = [0, 1, 2].map(w =>
-            store.upsertIncidents(
-              ids
-                .map(id => ({ id, key: random() }))
-                .sort((a, b) => a.key - b.key)
-                .map(({ id }) =>
-                  incident(id, { title: `round ${round} writer ${w}` }),
-                ),
-            ),
-          );
-          const results = await Promise.all(writers);
-          // Each writer accounts for all its rows; which writer "inserted" a row is only
-          // exact without concurrent writers of the same incidents.
-          expect(results.map(r => r.inserted + r.updated)).toEqual([
-            1000, 1000, 1000,
-          ]);
-        }
-        const [{ count }] = await knex('sla_incidents').count({ count: '*' });
-        expect(Number(count)).toBe(1000);
-      });
-
-      it('accepts an empty batch', async () => {
-        const { store } = await setup();
-        await expect(store.upsertIncidents([])).resolves.toEqual({
-          inserted: 0,
-          updated: 0,
-        });
+      expect(result).toEqual({ inserted: 1, updated: 1 });
+      // resolvedAt and url were not sent again: the stored incident no longer has them.
+      expect(await store.get('api', 'A')).toStrictEqual({
+        ...incident('A', { title: 'Renamed', priority: 'P1' }),
+        updatedAt: MARCH + 1,
       });
     });
 
-    describe('round trip', () => {
-      it('reads back every field of a complete incident', async () => {
-        const { store } = await setup();
-        const full: Incident = {
-          source: 'servicenow',
-          id: 'INC0012345',
-          entityRef: CAD,
-          title: 'Dispatch consoles frozen',
-          priority: 'P1',
-          createdAt: MARCH + 1,
-          acknowledgedAt: MARCH + 600_000,
-          resolvedAt: MARCH + 2 * HOUR,
-          pauses: [
-            { start: MARCH + HOUR, end: MARCH + HOUR + 60_000 },
-            { start: MARCH + HOUR + 120_000 },
-          ],
-          outage: {
-            start: MARCH + 2,
-            end: MARCH + HOUR,
-            planned: true,
-            impact: 'degraded',
-          },
-          url: 'https://example.service-now.com/INC0012345',
-        };
-        await store.upsertIncidents([full], { now: MARCH + 3 * HOUR });
-
-        expect(await store.get('servicenow', 'INC0012345')).toStrictEqual({
-          ...full,
-          updatedAt: MARCH + 3 * HOUR,
-        });
-      });
-
-      it('leaves absent optional fields absent rather than null', async () => {
-        const { store } = await setup();
-        await store.upsertIncidents(
-          [
-            incident('minimal'),
-            incident('open-outage', { outage: { start: MARCH } }),
-            incident('unplanned', {
-              outage: { start: MARCH, end: MARCH + 1, impact: 'down' },
-            }),
-          ],
-          { now: MARCH },
-        );
-
-        const minimal = await store.get('api', 'minimal');
-        expect(minimal).toStrictEqual({
-          ...incident('minimal'),
-          updatedAt: MARCH,
-        });
-        expect(Object.keys(minimal!).sort()).toEqual([
-          'createdAt',
-          'entityRef',
-          'id',
-          'pauses',
-          'priority',
-          'source',
-          'title',
-          'updatedAt',
-        ]);
-        expect((await store.get('api', 'open-outage'))?.outage).toStrictEqual({
-          start: MARCH,
-        });
-        expect((await store.get('api', 'unplanned'))?.outage).toStrictEqual({
-          start: MARCH,
-          end: MARCH + 1,
-          impact: 'down',
-        });
-      });
-
-      it('returns undefined for an unknown incident', async () => {
-        const { store } = await setup();
-        await store.upsertIncidents([incident('A')]);
-        await expect(store.get('api', 'B')).resolves.toBeUndefined();
-        await expect(store.get('csv', 'A')).resolves.toBeUndefined();
-      });
+    it('keeps the last copy of an incident repeated within one batch', async () => {
+      const { store } = await setup();
+      await expect(
+        store.upsertIncidents([
+          incident('A', { title: 'first' }),
+          incident('A', { title: 'second' }),
+        ]),
+      ).resolves.toEqual({ inserted: 1, updated: 0 });
+      expect((await store.get('api', 'A'))?.title).toBe('second');
     });
 
-    describe('listForEntity', () => {
-      const window = [
-        // Excluded: finished before the window.
-        incident('resolved-before', {
-          createdAt: MARCH - 10 * DAY,
-          acknowledgedAt: MARCH - 10 * DAY + HOUR,
-          resolvedAt: MARCH - DAY,
-        }),
-        incident('outage-ended-before', {
-          createdAt: MARCH - 10 * DAY,
-          resolvedAt: MARCH - 9 * DAY,
-          outage: { start: MARCH - 10 * DAY, end: MARCH - 1 },
-        }),
-        // Excluded: created at or after the end of the window.
-        incident('created-at-end', { createdAt: APRIL }),
-        // Excluded: another entity.
-        incident('other-entity', { entityRef: BILLING, createdAt: MARCH }),
-        // Included.
-        incident('open', { createdAt: MARCH - 5 * DAY }),
-        incident('resolved-at-start', {
-          createdAt: MARCH - 2 * DAY,
-          resolvedAt: MARCH,
-        }),
-        incident('resolved-inside', {
-          createdAt: MARCH - 3 * DAY,
-          resolvedAt: MARCH + HOUR,
-        }),
-        incident('outage-overlaps', {
-          createdAt: MARCH - 8 * DAY,
-          resolvedAt: MARCH - 7 * DAY,
-          outage: { start: MARCH - 8 * DAY, end: MARCH + 2 * HOUR },
-        }),
-        incident('outage-open', {
-          createdAt: MARCH - 6 * DAY,
-          resolvedAt: MARCH - 6 * DAY + HOUR,
-          outage: { start: MARCH - 6 * DAY },
-        }),
-        incident('created-inside', {
-          createdAt: APRIL - 1,
-          acknowledgedAt: APRIL + HOUR,
-        }),
+    it('writes nothing when one row of the batch violates a constraint', async () => {
+      const { knex, store } = await setup();
+      await store.upsertIncidents([incident('existing', { title: 'old' })], {
+        now: MARCH,
+      });
+
+      // 150 rows span several insert statements; the bad one is in a late one, so earlier
+      // statements have already run when it fails.
+      const batch = [
+        incident('existing', { title: 'new' }),
+        ...Array.from({ length: 149 }, (_, i) => incident(`new-${i}`)),
       ];
+      batch[140] = { ...batch[140], title: null as unknown as string };
 
-      it('returns the incidents that can matter for the window, by creation time', async () => {
-        const { store } = await setup();
-        await store.upsertIncidents(window);
+      // SQLite: "NOT NULL constraint failed: sla_incidents.title"; PostgreSQL: "null value
+      // in column "title" … violates not-null constraint".
+      expect(
+        await rejectionMessage(
+          store.upsertIncidents(batch, { now: MARCH + HOUR }),
+        ),
+      ).toMatch(/title/);
 
-        const listed = await store.listForEntity(CAD, MARCH, APRIL);
+      const rows = await knex('sla_incidents').select('incident_id', 'title');
+      expect(rows).toEqual([{ incident_id: 'existing', title: 'old' }]);
+    });
 
-        expect(listed.map(i => i.id)).toEqual([
-          'outage-overlaps',
-          'outage-open',
-          'open',
-          'resolved-inside',
-          'resolved-at-start',
-          'created-inside',
-        ]);
-        expect(listed.find(i => i.id === 'outage-overlaps')?.outage).toEqual({
-          start: MARCH - 8 * DAY,
-          end: MARCH + 2 * HOUR,
-        });
+    it('handles a batch of 1,000 incidents, half of them already stored', async () => {
+      const { knex, store } = await setup();
+      const all = Array.from({ length: 1000 }, (_, i) =>
+        incident(`INC-${i}`, {
+          createdAt: MARCH + i * 1000,
+          pauses: [{ start: MARCH + i * 1000 + 1, end: MARCH + i * 1000 + 2 }],
+        }),
+      );
+      await expect(
+        store.upsertIncidents(all.filter((_, i) => i % 2 === 0)),
+      ).resolves.toEqual({ inserted: 500, updated: 0 });
+
+      await expect(store.upsertIncidents(all)).resolves.toEqual({
+        inserted: 500,
+        updated: 500,
       });
 
-      it('groups the same selection by entity for many entities at once', async () => {
-        const { store } = await setup();
-        await store.upsertIncidents([
-          ...window,
-          incident('billing-open', {
-            entityRef: BILLING,
-            createdAt: MARCH - 1,
-          }),
-        ]);
-        const unknown = 'component:default/nothing';
+      const [{ count }] = await knex('sla_incidents').count({ count: '*' });
+      expect(Number(count)).toBe(1000);
+      expect((await store.get('api', 'INC-999'))?.pauses).toEqual([
+        { start: MARCH + 999_001, end: MARCH + 999_002 },
+      ]);
+    });
 
-        const byEntity = await store.listForEntities(
-          [CAD, BILLING, unknown],
-          MARCH,
-          APRIL,
+    it('lets concurrent writers of the same incidents in different orders all succeed', async () => {
+      const { knex, store } = await setup();
+      const ids = Array.from({ length: 1000 }, (_, i) => `INC-${i}`);
+      let seed = 7;
+      const random = () => {
+        seed = (seed * 48271) % 2147483647;
+        return seed / 2147483647;
+      };
+      // Random orders per writer and round: before rows were sorted, PostgreSQL found
+      // deadlocks in about one request of four here.
+      for (let round = 0; round < 4; round++) {
+        const writers = [0, 1, 2].map(w =>
+          store.upsertIncidents(
+            ids
+              .map(id => ({ id, key: random() }))
+              .sort((a, b) => a.key - b.key)
+              .map(({ id }) =>
+                incident(id, { title: `round ${round} writer ${w}` }),
+              ),
+          ),
         );
-
-        expect([...byEntity.keys()].sort()).toEqual(
-          [BILLING, CAD, unknown].sort(),
-        );
-        expect(byEntity.get(CAD)).toEqual(
-          await store.listForEntity(CAD, MARCH, APRIL),
-        );
-        expect(byEntity.get(BILLING)!.map(i => i.id)).toEqual([
-          'billing-open',
-          'other-entity',
+        const results = await Promise.all(writers);
+        // Each writer accounts for all its rows; which writer "inserted" a row is only
+        // exact without concurrent writers of the same incidents.
+        expect(results.map(r => r.inserted + r.updated)).toEqual([
+          1000, 1000, 1000,
         ]);
-        expect(byEntity.get(unknown)).toEqual([]);
+      }
+      const [{ count }] = await knex('sla_incidents').count({ count: '*' });
+      expect(Number(count)).toBe(1000);
+    });
+
+    it('accepts an empty batch', async () => {
+      const { store } = await setup();
+      await expect(store.upsertIncidents([])).resolves.toEqual({
+        inserted: 0,
+        updated: 0,
+      });
+    });
+  });
+
+  describe('round trip', () => {
+    it('reads back every field of a complete incident', async () => {
+      const { store } = await setup();
+      const full: Incident = {
+        source: 'servicenow',
+        id: 'INC0012345',
+        entityRef: CAD,
+        title: 'Dispatch consoles frozen',
+        priority: 'P1',
+        createdAt: MARCH + 1,
+        acknowledgedAt: MARCH + 600_000,
+        resolvedAt: MARCH + 2 * HOUR,
+        pauses: [
+          { start: MARCH + HOUR, end: MARCH + HOUR + 60_000 },
+          { start: MARCH + HOUR + 120_000 },
+        ],
+        outage: {
+          start: MARCH + 2,
+          end: MARCH + HOUR,
+          planned: true,
+          impact: 'degraded',
+        },
+        url: 'https://example.service-now.com/INC0012345',
+      };
+      await store.upsertIncidents([full], { now: MARCH + 3 * HOUR });
+
+      expect(await store.get('servicenow', 'INC0012345')).toStrictEqual({
+        ...full,
+        updatedAt: MARCH + 3 * HOUR,
       });
     });
 
-    it('counts incidents per entity', async () => {
+    it('leaves absent optional fields absent rather than null', async () => {
+      const { store } = await setup();
+      await store.upsertIncidents(
+        [
+          incident('minimal'),
+          incident('open-outage', { outage: { start: MARCH } }),
+          incident('unplanned', {
+            outage: { start: MARCH, end: MARCH + 1, impact: 'down' },
+          }),
+        ],
+        { now: MARCH },
+      );
+
+      const minimal = await store.get('api', 'minimal');
+      expect(minimal).toStrictEqual({
+        ...incident('minimal'),
+        updatedAt: MARCH,
+      });
+      expect(Object.keys(minimal!).sort()).toEqual([
+        'createdAt',
+        'entityRef',
+        'id',
+        'pauses',
+        'priority',
+        'source',
+        'title',
+        'updatedAt',
+      ]);
+      expect((await store.get('api', 'open-outage'))?.outage).toStrictEqual({
+        start: MARCH,
+      });
+      expect((await store.get('api', 'unplanned'))?.outage).toStrictEqual({
+        start: MARCH,
+        end: MARCH + 1,
+        impact: 'down',
+      });
+    });
+
+    it('returns undefined for an unknown incident', async () => {
+      const { store } = await setup();
+      await store.upsertIncidents([incident('A')]);
+      await expect(store.get('api', 'B')).resolves.toBeUndefined();
+      await expect(store.get('csv', 'A')).resolves.toBeUndefined();
+    });
+  });
+
+  describe('listForEntity', () => {
+    const window = [
+      // Excluded: finished before the window.
+      incident('resolved-before', {
+        createdAt: MARCH - 10 * DAY,
+        acknowledgedAt: MARCH - 10 * DAY + HOUR,
+        resolvedAt: MARCH - DAY,
+      }),
+      incident('outage-ended-before', {
+        createdAt: MARCH - 10 * DAY,
+        resolvedAt: MARCH - 9 * DAY,
+        outage: { start: MARCH - 10 * DAY, end: MARCH - 1 },
+      }),
+      // Excluded: created at or after the end of the window.
+      incident('created-at-end', { createdAt: APRIL }),
+      // Excluded: another entity.
+      incident('other-entity', { entityRef: BILLING, createdAt: MARCH }),
+      // Included.
+      incident('open', { createdAt: MARCH - 5 * DAY }),
+      incident('resolved-at-start', {
+        createdAt: MARCH - 2 * DAY,
+        resolvedAt: MARCH,
+      }),
+      incident('resolved-inside', {
+        createdAt: MARCH - 3 * DAY,
+        resolvedAt: MARCH + HOUR,
+      }),
+      incident('outage-overlaps', {
+        createdAt: MARCH - 8 * DAY,
+        resolvedAt: MARCH - 7 * DAY,
+        outage: { start: MARCH - 8 * DAY, end: MARCH + 2 * HOUR },
+      }),
+      incident('outage-open', {
+        createdAt: MARCH - 6 * DAY,
+        resolvedAt: MARCH - 6 * DAY + HOUR,
+        outage: { start: MARCH - 6 * DAY },
+      }),
+      incident('created-inside', {
+        createdAt: APRIL - 1,
+        acknowledgedAt: APRIL + HOUR,
+      }),
+    ];
+
+    it('returns the incidents that can matter for the window, by creation time', async () => {
+      const { store } = await setup();
+      await store.upsertIncidents(window);
+
+      const listed = await store.listForEntity(CAD, MARCH, APRIL);
+
+      expect(listed.map(i => i.id)).toEqual([
+        'outage-overlaps',
+        'outage-open',
+        'open',
+        'resolved-inside',
+        'resolved-at-start',
+        'created-inside',
+      ]);
+      expect(listed.find(i => i.id === 'outage-overlaps')?.outage).toEqual({
+        start: MARCH - 8 * DAY,
+        end: MARCH + 2 * HOUR,
+      });
+    });
+
+    it('groups the same selection by entity for many entities at once', async () => {
       const { store } = await setup();
       await store.upsertIncidents([
-        incident('A'),
-        incident('B'),
-        incident('C', { entityRef: BILLING }),
+        ...window,
+        incident('billing-open', {
+          entityRef: BILLING,
+          createdAt: MARCH - 1,
+        }),
       ]);
-      await expect(store.countByEntity()).resolves.toEqual([
-        { entityRef: BILLING, count: 1 },
-        { entityRef: CAD, count: 2 },
+      const unknown = 'component:default/nothing';
+
+      const byEntity = await store.listForEntities(
+        [CAD, BILLING, unknown],
+        MARCH,
+        APRIL,
+      );
+
+      expect([...byEntity.keys()].sort()).toEqual(
+        [BILLING, CAD, unknown].sort(),
+      );
+      expect(byEntity.get(CAD)).toEqual(
+        await store.listForEntity(CAD, MARCH, APRIL),
+      );
+      expect(byEntity.get(BILLING)!.map(i => i.id)).toEqual([
+        'billing-open',
+        'other-entity',
       ]);
+      expect(byEntity.get(unknown)).toEqual([]);
     });
-  },
-);
+  });
+
+  it('counts incidents per entity', async () => {
+    const { store } = await setup();
+    await store.upsertIncidents([
+      incident('A'),
+      incident('B'),
+      incident('C', { entityRef: BILLING }),
+    ]);
+    await expect(store.countByEntity()).resolves.toEqual([
+      { entityRef: BILLING, count: 1 },
+      { entityRef: CAD, count: 2 },
+    ]);
+  });
+});

@@ -7,10 +7,10 @@ import {
   rowsPerStatement,
   toNumber,
   toOptionalNumber,
+  withOptionalFields,
 } from './client';
+import { CountingDatabaseStore } from './DatabaseStore';
 import type { IncidentStore, StoredIncident } from './types';
-
-const TABLE = 'sla_incidents';
 
 /** A row of sla_incidents as the drivers return it. */
 export type RawIncidentRow = {
@@ -32,6 +32,8 @@ export type RawIncidentRow = {
   url: string | null;
   updated_at: number | string;
 };
+
+const TABLE = 'sla_incidents';
 
 const COLUMN_COUNT = 16;
 /** Identity pairs per existence query (two bound variables each). */
@@ -65,43 +67,39 @@ function toRow(incident: Incident, now: number): RawIncidentRow {
  * absent are the same fact; it is read back only when true.
  */
 function fromRow(row: RawIncidentRow): StoredIncident {
-  const incident: StoredIncident = {
-    source: row.source,
-    id: row.incident_id,
-    entityRef: row.entity_ref,
-    title: row.title,
-    priority: row.priority as Incident['priority'],
-    createdAt: toNumber(row.created_at),
-    pauses: JSON.parse(row.pauses) as Pause[],
-    updatedAt: toNumber(row.updated_at),
-  };
-  const acknowledgedAt = toOptionalNumber(row.acknowledged_at);
-  if (acknowledgedAt !== undefined) {
-    incident.acknowledgedAt = acknowledgedAt;
+  return withOptionalFields<StoredIncident>(
+    {
+      source: row.source,
+      id: row.incident_id,
+      entityRef: row.entity_ref,
+      title: row.title,
+      priority: row.priority as Incident['priority'],
+      createdAt: toNumber(row.created_at),
+      pauses: JSON.parse(row.pauses) as Pause[],
+      updatedAt: toNumber(row.updated_at),
+    },
+    {
+      acknowledgedAt: toOptionalNumber(row.acknowledged_at),
+      resolvedAt: toOptionalNumber(row.resolved_at),
+      outage: outageFromRow(row),
+      url: row.url,
+    },
+  );
+}
+
+function outageFromRow(row: RawIncidentRow): Incident['outage'] {
+  const start = toOptionalNumber(row.outage_start);
+  if (start === undefined) {
+    return undefined;
   }
-  const resolvedAt = toOptionalNumber(row.resolved_at);
-  if (resolvedAt !== undefined) {
-    incident.resolvedAt = resolvedAt;
-  }
-  const outageStart = toOptionalNumber(row.outage_start);
-  if (outageStart !== undefined) {
-    const outage: NonNullable<Incident['outage']> = { start: outageStart };
-    const outageEnd = toOptionalNumber(row.outage_end);
-    if (outageEnd !== undefined) {
-      outage.end = outageEnd;
-    }
-    if (Boolean(row.outage_planned)) {
-      outage.planned = true;
-    }
-    if (row.outage_impact !== null) {
-      outage.impact = row.outage_impact as 'down' | 'degraded';
-    }
-    incident.outage = outage;
-  }
-  if (row.url !== null) {
-    incident.url = row.url;
-  }
-  return incident;
+  return withOptionalFields<NonNullable<Incident['outage']>>(
+    { start },
+    {
+      end: toOptionalNumber(row.outage_end),
+      planned: Boolean(row.outage_planned) || undefined,
+      impact: row.outage_impact as 'down' | 'degraded' | null,
+    },
+  );
 }
 
 function identity(source: string, id: string): string {
@@ -109,12 +107,10 @@ function identity(source: string, id: string): string {
 }
 
 /**
- * One INSERT … ON CONFLICT may not touch a row twice (PostgreSQL), so the last copy of a
- * repeated (source, id) wins, as it would if the copies were sent one after the other.
- */
-/**
- * One row per identity (the last wins), sorted by identity: concurrent writers then lock
- * rows in the same order, so overlapping batches wait for each other instead of deadlocking.
+ * One row per identity: one INSERT … ON CONFLICT may not touch a row twice (PostgreSQL), so
+ * the last copy of a repeated (source, id) wins, as it would if the copies were sent one after
+ * the other. Sorted by identity: concurrent writers then lock rows in the same order, so
+ * overlapping batches wait for each other instead of deadlocking.
  */
 function uniqueRows(incidents: Incident[], now: number): RawIncidentRow[] {
   const byIdentity = new Map<string, RawIncidentRow>();
@@ -162,20 +158,20 @@ export function relevantTo(
   );
 }
 
+/** listForEntity's order: by creation, ties broken by identity. */
+const INCIDENT_ORDER = [
+  { column: 'created_at' },
+  { column: 'source' },
+  { column: 'incident_id' },
+];
+
 /** Incidents in sla_incidents, identified by (source, incident_id). */
-export class DatabaseIncidentStore implements IncidentStore {
-  static async create(
-    options: DatabaseStoreOptions,
-  ): Promise<DatabaseIncidentStore> {
+export class DatabaseIncidentStore
+  extends CountingDatabaseStore
+  implements IncidentStore
+{
+  static async create(options: DatabaseStoreOptions) {
     return new DatabaseIncidentStore(await connectStore(options));
-  }
-
-  private changeCount = 0;
-
-  private constructor(private readonly db: Knex) {}
-
-  changes(): number {
-    return this.changeCount;
   }
 
   async upsertIncidents(
@@ -187,9 +183,7 @@ export class DatabaseIncidentStore implements IncidentStore {
       return { inserted: 0, updated: 0 };
     }
 
-    // Counted before and after: a read that overlaps the write is never cached as current.
-    this.changeCount++;
-    try {
+    return this.countedWrite(async () => {
       for (let attempt = 1; ; attempt++) {
         try {
           return await this.db.transaction(tx => this.writeRows(tx, rows));
@@ -204,9 +198,7 @@ export class DatabaseIncidentStore implements IncidentStore {
           );
         }
       }
-    } finally {
-      this.changeCount++;
-    }
+    });
   }
 
   async upsertIncidentBatches(
@@ -214,9 +206,8 @@ export class DatabaseIncidentStore implements IncidentStore {
     options?: { now?: number },
   ): Promise<{ inserted: number; updated: number }> {
     const now = options?.now ?? Date.now();
-    this.changeCount++;
-    try {
-      return await this.db.transaction(async tx => {
+    return this.countedWrite(() =>
+      this.db.transaction(async tx => {
         let inserted = 0;
         let updated = 0;
         for await (const batch of batches) {
@@ -227,10 +218,8 @@ export class DatabaseIncidentStore implements IncidentStore {
           updated += written.updated;
         }
         return { inserted, updated };
-      });
-    } finally {
-      this.changeCount++;
-    }
+      }),
+    );
   }
 
   private async writeRows(
@@ -264,11 +253,7 @@ export class DatabaseIncidentStore implements IncidentStore {
     const rows = await this.db<RawIncidentRow>(TABLE)
       .where('entity_ref', entityRef)
       .where(q => relevantTo(q, from, to))
-      .orderBy([
-        { column: 'created_at' },
-        { column: 'source' },
-        { column: 'incident_id' },
-      ]);
+      .orderBy(INCIDENT_ORDER);
     return rows.map(fromRow);
   }
 
@@ -290,12 +275,7 @@ export class DatabaseIncidentStore implements IncidentStore {
         // Entity first: the (entity_ref, created_at) index then yields the rows in order and
         // no large sort is needed (SQLite spilled it to temp files at 50,000 rows a query).
         // Within each entity the order is listForEntity's.
-        .orderBy([
-          { column: 'entity_ref' },
-          { column: 'created_at' },
-          { column: 'source' },
-          { column: 'incident_id' },
-        ]);
+        .orderBy([{ column: 'entity_ref' }, ...INCIDENT_ORDER]);
       for (const row of rows) {
         result.get(row.entity_ref)!.push(fromRow(row));
       }

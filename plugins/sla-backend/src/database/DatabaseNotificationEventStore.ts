@@ -1,18 +1,17 @@
-import { Knex } from 'knex';
 import {
   chunk,
   connectStore,
   DatabaseStoreOptions,
   toNumber,
   toOptionalNumber,
+  withOptionalFields,
 } from './client';
+import { DatabaseStore } from './DatabaseStore';
 import type {
   NotificationEventRecord,
   NotificationEventStore,
   SlaEventKind,
 } from './types';
-
-const TABLE = 'sla_notification_events';
 
 /** A row of sla_notification_events as the drivers return it. */
 export type RawNotificationEventRow = {
@@ -25,31 +24,32 @@ export type RawNotificationEventRow = {
   sent_at: number | string | null;
 };
 
+const TABLE = 'sla_notification_events';
+
 function fromRow(row: RawNotificationEventRow): NotificationEventRecord {
-  const record: NotificationEventRecord = {
-    key: row.event_key,
-    kind: row.kind as SlaEventKind,
-    entityRef: row.entity_ref,
-    recipients: JSON.parse(row.recipients),
-    claimedAt: toNumber(row.claimed_at),
-  };
-  const sentAt = toOptionalNumber(row.sent_at);
-  if (sentAt !== undefined) record.sentAt = sentAt;
-  return record;
+  return withOptionalFields<NotificationEventRecord>(
+    {
+      key: row.event_key,
+      kind: row.kind as SlaEventKind,
+      entityRef: row.entity_ref,
+      recipients: JSON.parse(row.recipients),
+      claimedAt: toNumber(row.claimed_at),
+    },
+    { sentAt: toOptionalNumber(row.sent_at) },
+  );
 }
 
 /** Keys per IN (…) list, well under SQLite's 999 bound variables. */
 const KEYS_PER_QUERY = 500;
 
 /** The de-duplication record of owner notifications. */
-export class DatabaseNotificationEventStore implements NotificationEventStore {
-  static async create(
-    options: DatabaseStoreOptions,
-  ): Promise<DatabaseNotificationEventStore> {
+export class DatabaseNotificationEventStore
+  extends DatabaseStore
+  implements NotificationEventStore
+{
+  static async create(options: DatabaseStoreOptions) {
     return new DatabaseNotificationEventStore(await connectStore(options));
   }
-
-  private constructor(private readonly db: Knex) {}
 
   async claim(
     event: Pick<

@@ -1,14 +1,17 @@
 import { Knex } from 'knex';
-import { connectStore, DatabaseStoreOptions, toNumber } from './client';
+import {
+  connectStore,
+  DatabaseStoreOptions,
+  forUpdateOnPostgres,
+  toNumber,
+} from './client';
+import { DatabaseStore } from './DatabaseStore';
 import type {
   Plan,
   PlanChange,
   PlanHistoryEntry,
 } from '@servicelevel/plugin-sla-common';
-import type { PlanFilter, PlanStore } from './types';
-
-const PLANS = 'sla_plans';
-const HISTORY = 'sla_plan_history';
+import type { PlanStoreFilter, PlanStore } from './types';
 
 /** A row of sla_plans as the drivers return it. */
 export type RawPlanRow = {
@@ -41,6 +44,9 @@ export type RawPlanHistoryRow = {
   /** JSON of PlanChange[]. */
   changes: string;
 };
+
+const PLANS = 'sla_plans';
+const HISTORY = 'sla_plan_history';
 
 function toRow(plan: Plan): RawPlanRow {
   return {
@@ -90,14 +96,10 @@ function historyFromRow(row: RawPlanHistoryRow): PlanHistoryEntry {
 }
 
 /** Improvement plans and their history; plans are soft-deleted so the history outlives them. */
-export class DatabasePlanStore implements PlanStore {
-  static async create(
-    options: DatabaseStoreOptions,
-  ): Promise<DatabasePlanStore> {
+export class DatabasePlanStore extends DatabaseStore implements PlanStore {
+  static async create(options: DatabaseStoreOptions) {
     return new DatabasePlanStore(await connectStore(options));
   }
-
-  private constructor(private readonly db: Knex) {}
 
   async create(plan: Plan, by: string): Promise<Plan> {
     await this.db.transaction(async tx => {
@@ -120,7 +122,7 @@ export class DatabasePlanStore implements PlanStore {
     return row ? fromRow(row) : undefined;
   }
 
-  async list(filter: PlanFilter): Promise<Plan[]> {
+  async list(filter: PlanStoreFilter): Promise<Plan[]> {
     if (filter.status?.length === 0) return [];
     let query = this.db<RawPlanRow>(PLANS).whereNull('deleted_at');
     if (filter.entityRef !== undefined) {
@@ -145,12 +147,10 @@ export class DatabasePlanStore implements PlanStore {
     meta: { by: string; at: number },
   ): Promise<Plan | undefined> {
     return this.db.transaction(async tx => {
-      // FOR UPDATE serialises concurrent edits of one plan on PostgreSQL; SQLite has one writer.
-      let read = tx<RawPlanRow>(PLANS).where({ id }).whereNull('deleted_at');
-      if (tx.client.config.client === 'pg') {
-        read = read.forUpdate();
-      }
-      const row = await read.first();
+      const row = await forUpdateOnPostgres(
+        tx,
+        tx<RawPlanRow>(PLANS).where({ id }).whereNull('deleted_at'),
+      ).first();
       if (!row) return undefined;
       const current = fromRow(row);
       const { next, changes } = apply(current);

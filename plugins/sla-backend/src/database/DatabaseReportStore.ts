@@ -1,9 +1,12 @@
-import { Knex } from 'knex';
-import { connectStore, DatabaseStoreOptions, toNumber } from './client';
+import {
+  connectStore,
+  DatabaseStoreOptions,
+  forUpdateOnPostgres,
+  toNumber,
+} from './client';
+import { DatabaseStore } from './DatabaseStore';
 import type { ReportModel } from '../reports/model';
 import type { ReportStore, ReportSummary, StoredReport } from './types';
-
-const TABLE = 'sla_reports';
 
 /** A row of sla_reports as the drivers return it. */
 export type RawReportRow = {
@@ -19,6 +22,8 @@ export type RawReportRow = {
   generated_by: string;
   revision: number | string;
 };
+
+const TABLE = 'sla_reports';
 
 function toRow(
   r: Omit<StoredReport, 'revision'>,
@@ -70,14 +75,10 @@ function fromRow(row: RawReportRow): StoredReport {
 }
 
 /** Generated period reports, immutable once stored (ENGINE.md R8). */
-export class DatabaseReportStore implements ReportStore {
-  static async create(
-    options: DatabaseStoreOptions,
-  ): Promise<DatabaseReportStore> {
+export class DatabaseReportStore extends DatabaseStore implements ReportStore {
+  static async create(options: DatabaseStoreOptions) {
     return new DatabaseReportStore(await connectStore(options));
   }
-
-  private constructor(private readonly db: Knex) {}
 
   async insertIfAbsent(
     report: Omit<StoredReport, 'revision'>,
@@ -98,9 +99,10 @@ export class DatabaseReportStore implements ReportStore {
         subject_ref: report.subjectRef,
         period_key: report.periodKey,
       };
-      let read = tx<RawReportRow>(TABLE).where(key).select('revision');
-      if (tx.client.config.client === 'pg') read = read.forUpdate();
-      const existing = await read.first();
+      const existing = await forUpdateOnPostgres(
+        tx,
+        tx<RawReportRow>(TABLE).where(key).select('revision'),
+      ).first();
       const revision = existing ? toNumber(existing.revision) + 1 : 1;
       await tx<RawReportRow>(TABLE)
         .insert(toRow(report, revision))

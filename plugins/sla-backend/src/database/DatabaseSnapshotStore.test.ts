@@ -1,6 +1,6 @@
-import { TestDatabases } from '@backstage/backend-test-utils';
 import type { PeriodResult } from '@servicelevel/plugin-sla-common';
 import { DatabaseSnapshotStore } from './DatabaseSnapshotStore';
+import { describeStoreOnEachDatabase } from './__testUtils__/testDatabases';
 import type { Snapshot } from './types';
 
 jest.setTimeout(60_000);
@@ -68,109 +68,99 @@ function snapshot(
   };
 }
 
-const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
+describeStoreOnEachDatabase(DatabaseSnapshotStore, setup => {
+  it('stores a snapshot once and never overwrites it with insertIfAbsent', async () => {
+    const { store } = await setup();
+    const first = snapshot(CAD, '2026-01');
 
-describe.each(databases.eachSupportedId())(
-  'DatabaseSnapshotStore on %p',
-  databaseId => {
-    async function setup() {
-      const knex = await databases.init(databaseId);
-      return DatabaseSnapshotStore.create({ database: knex });
+    await expect(store.insertIfAbsent(first)).resolves.toBe(true);
+    await expect(
+      store.insertIfAbsent(
+        snapshot(CAD, '2026-01', {
+          termsVersion: 2,
+          result: result('2026-01', JAN, FEB, 95),
+          computedAt: MARCH,
+        }),
+      ),
+    ).resolves.toBe(false);
+
+    expect(await store.get(CAD, '2026-01')).toStrictEqual(first);
+  });
+
+  it('overwrites a snapshot on an explicit replace, recording who did it', async () => {
+    const { store } = await setup();
+    await store.insertIfAbsent(snapshot(CAD, '2026-01'));
+    const recomputed = snapshot(CAD, '2026-01', {
+      termsVersion: 2,
+      result: result('2026-01', JAN, FEB, 95),
+      computedAt: MARCH,
+      recomputedBy: 'user:default/ops-lead',
+    });
+
+    await store.replace(recomputed);
+
+    expect(await store.get(CAD, '2026-01')).toStrictEqual(recomputed);
+  });
+
+  it('stores a snapshot on replace when there was none', async () => {
+    const { store } = await setup();
+    const fresh = snapshot(BILLING, '2026-02');
+    await store.replace(fresh);
+    expect(await store.get(BILLING, '2026-02')).toStrictEqual(fresh);
+    await expect(store.get(BILLING, '2026-01')).resolves.toBeUndefined();
+  });
+
+  it('lists snapshots by entity and period key, sorted by entity then period', async () => {
+    const { store } = await setup();
+    for (const s of [
+      snapshot(CAD, '2026-02'),
+      snapshot(BILLING, '2026-01'),
+      snapshot(CAD, '2026-01'),
+      snapshot(BILLING, '2026-02'),
+    ]) {
+      await store.insertIfAbsent(s);
+    }
+    const keys = (list: Snapshot[]) =>
+      list.map(s => `${s.entityRef.split('/')[1]} ${s.periodKey}`);
+
+    expect(keys(await store.list({}))).toEqual([
+      'billing 2026-01',
+      'billing 2026-02',
+      'cad-core 2026-01',
+      'cad-core 2026-02',
+    ]);
+    expect(keys(await store.list({ entityRefs: [CAD] }))).toEqual([
+      'cad-core 2026-01',
+      'cad-core 2026-02',
+    ]);
+    expect(keys(await store.list({ periodKeys: ['2026-02'] }))).toEqual([
+      'billing 2026-02',
+      'cad-core 2026-02',
+    ]);
+    expect(
+      keys(
+        await store.list({ entityRefs: [BILLING], periodKeys: ['2026-01'] }),
+      ),
+    ).toEqual(['billing 2026-01']);
+    expect(await store.list({ entityRefs: [] })).toEqual([]);
+    expect(await store.list({ periodKeys: [] })).toEqual([]);
+  });
+
+  it('lists snapshots of more entities than fit in one query, still sorted', async () => {
+    const { store } = await setup();
+    const refs = Array.from(
+      { length: 1200 },
+      (_, i) => `component:default/svc-${String(i).padStart(4, '0')}`,
+    );
+    for (const ref of refs) {
+      await store.insertIfAbsent(snapshot(ref, '2026-01'));
     }
 
-    it('stores a snapshot once and never overwrites it with insertIfAbsent', async () => {
-      const store = await setup();
-      const first = snapshot(CAD, '2026-01');
-
-      await expect(store.insertIfAbsent(first)).resolves.toBe(true);
-      await expect(
-        store.insertIfAbsent(
-          snapshot(CAD, '2026-01', {
-            termsVersion: 2,
-            result: result('2026-01', JAN, FEB, 95),
-            computedAt: MARCH,
-          }),
-        ),
-      ).resolves.toBe(false);
-
-      expect(await store.get(CAD, '2026-01')).toStrictEqual(first);
+    const listed = await store.list({
+      entityRefs: [...refs].reverse(),
+      periodKeys: ['2026-01'],
     });
 
-    it('overwrites a snapshot on an explicit replace, recording who did it', async () => {
-      const store = await setup();
-      await store.insertIfAbsent(snapshot(CAD, '2026-01'));
-      const recomputed = snapshot(CAD, '2026-01', {
-        termsVersion: 2,
-        result: result('2026-01', JAN, FEB, 95),
-        computedAt: MARCH,
-        recomputedBy: 'user:default/ops-lead',
-      });
-
-      await store.replace(recomputed);
-
-      expect(await store.get(CAD, '2026-01')).toStrictEqual(recomputed);
-    });
-
-    it('stores a snapshot on replace when there was none', async () => {
-      const store = await setup();
-      const fresh = snapshot(BILLING, '2026-02');
-      await store.replace(fresh);
-      expect(await store.get(BILLING, '2026-02')).toStrictEqual(fresh);
-      await expect(store.get(BILLING, '2026-01')).resolves.toBeUndefined();
-    });
-
-    it('lists snapshots by entity and period key, sorted by entity then period', async () => {
-      const store = await setup();
-      for (const s of [
-        snapshot(CAD, '2026-02'),
-        snapshot(BILLING, '2026-01'),
-        snapshot(CAD, '2026-01'),
-        snapshot(BILLING, '2026-02'),
-      ]) {
-        await store.insertIfAbsent(s);
-      }
-      const keys = (list: Snapshot[]) =>
-        list.map(s => `${s.entityRef.split('/')[1]} ${s.periodKey}`);
-
-      expect(keys(await store.list({}))).toEqual([
-        'billing 2026-01',
-        'billing 2026-02',
-        'cad-core 2026-01',
-        'cad-core 2026-02',
-      ]);
-      expect(keys(await store.list({ entityRefs: [CAD] }))).toEqual([
-        'cad-core 2026-01',
-        'cad-core 2026-02',
-      ]);
-      expect(keys(await store.list({ periodKeys: ['2026-02'] }))).toEqual([
-        'billing 2026-02',
-        'cad-core 2026-02',
-      ]);
-      expect(
-        keys(
-          await store.list({ entityRefs: [BILLING], periodKeys: ['2026-01'] }),
-        ),
-      ).toEqual(['billing 2026-01']);
-      expect(await store.list({ entityRefs: [] })).toEqual([]);
-      expect(await store.list({ periodKeys: [] })).toEqual([]);
-    });
-
-    it('lists snapshots of more entities than fit in one query, still sorted', async () => {
-      const store = await setup();
-      const refs = Array.from(
-        { length: 1200 },
-        (_, i) => `component:default/svc-${String(i).padStart(4, '0')}`,
-      );
-      for (const ref of refs) {
-        await store.insertIfAbsent(snapshot(ref, '2026-01'));
-      }
-
-      const listed = await store.list({
-        entityRefs: [...refs].reverse(),
-        periodKeys: ['2026-01'],
-      });
-
-      expect(listed.map(s => s.entityRef)).toEqual(refs);
-    });
-  },
-);
+    expect(listed.map(s => s.entityRef)).toEqual(refs);
+  });
+});

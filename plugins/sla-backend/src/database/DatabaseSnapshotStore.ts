@@ -1,15 +1,14 @@
 import type { PeriodResult } from '@servicelevel/plugin-sla-common';
-import { Knex } from 'knex';
 import {
   chunk,
   connectStore,
   DatabaseStoreOptions,
   rowsPerStatement,
   toNumber,
+  withOptionalFields,
 } from './client';
+import { DatabaseStore } from './DatabaseStore';
 import type { Snapshot, SnapshotStore } from './types';
-
-const TABLE = 'sla_snapshots';
 
 /** A row of sla_snapshots as the drivers return it. */
 export type RawSnapshotRow = {
@@ -23,6 +22,8 @@ export type RawSnapshotRow = {
   computed_at: number | string;
   recomputed_by: string | null;
 };
+
+const TABLE = 'sla_snapshots';
 
 const COLUMN_COUNT = 8;
 /** Entity refs per IN list, leaving room for the period keys under 999 variables. */
@@ -58,30 +59,28 @@ function readStoredResult(json: string): PeriodResult {
 }
 
 function fromRow(row: RawSnapshotRow): Snapshot {
-  const snapshot: Snapshot = {
-    entityRef: row.entity_ref,
-    periodKey: row.period_key,
-    periodStart: toNumber(row.period_start),
-    periodEnd: toNumber(row.period_end),
-    termsVersion: toNumber(row.terms_version),
-    result: readStoredResult(row.result),
-    computedAt: toNumber(row.computed_at),
-  };
-  if (row.recomputed_by !== null) {
-    snapshot.recomputedBy = row.recomputed_by;
-  }
-  return snapshot;
+  return withOptionalFields<Snapshot>(
+    {
+      entityRef: row.entity_ref,
+      periodKey: row.period_key,
+      periodStart: toNumber(row.period_start),
+      periodEnd: toNumber(row.period_end),
+      termsVersion: toNumber(row.terms_version),
+      result: readStoredResult(row.result),
+      computedAt: toNumber(row.computed_at),
+    },
+    { recomputedBy: row.recomputed_by },
+  );
 }
 
 /** Immutable results of closed periods, one per (entityRef, periodKey). */
-export class DatabaseSnapshotStore implements SnapshotStore {
-  static async create(
-    options: DatabaseStoreOptions,
-  ): Promise<DatabaseSnapshotStore> {
+export class DatabaseSnapshotStore
+  extends DatabaseStore
+  implements SnapshotStore
+{
+  static async create(options: DatabaseStoreOptions) {
     return new DatabaseSnapshotStore(await connectStore(options));
   }
-
-  private constructor(private readonly db: Knex) {}
 
   async insertIfAbsent(snapshot: Snapshot): Promise<boolean> {
     // With DO NOTHING, RETURNING yields no row when the snapshot already existed.

@@ -1,13 +1,11 @@
-import { Knex } from 'knex';
 import {
   connectStore,
   DatabaseStoreOptions,
-  toNumber,
   toOptionalNumber,
+  withOptionalFields,
 } from './client';
+import { DatabaseStore } from './DatabaseStore';
 import type { SyncState, SyncStateStore } from './types';
-
-const TABLE = 'sla_sync_state';
 
 /** A row of sla_sync_state as the drivers return it. */
 export type RawSyncStateRow = {
@@ -19,6 +17,8 @@ export type RawSyncStateRow = {
   last_error: string | null;
   last_count: number | string | null;
 };
+
+const TABLE = 'sla_sync_state';
 
 function toRow(state: SyncState): RawSyncStateRow {
   return {
@@ -33,36 +33,26 @@ function toRow(state: SyncState): RawSyncStateRow {
 }
 
 function fromRow(row: RawSyncStateRow): SyncState {
-  const state: SyncState = { provider: row.provider, account: row.account };
-  if (row.cursor !== null) {
-    state.cursor = row.cursor;
-  }
-  const lastSyncAt = toOptionalNumber(row.last_sync_at);
-  if (lastSyncAt !== undefined) {
-    state.lastSyncAt = lastSyncAt;
-  }
-  const lastSuccessAt = toOptionalNumber(row.last_success_at);
-  if (lastSuccessAt !== undefined) {
-    state.lastSuccessAt = lastSuccessAt;
-  }
-  if (row.last_error !== null) {
-    state.lastError = row.last_error;
-  }
-  if (row.last_count !== null) {
-    state.lastCount = toNumber(row.last_count);
-  }
-  return state;
+  return withOptionalFields<SyncState>(
+    { provider: row.provider, account: row.account },
+    {
+      cursor: row.cursor,
+      lastSyncAt: toOptionalNumber(row.last_sync_at),
+      lastSuccessAt: toOptionalNumber(row.last_success_at),
+      lastError: row.last_error,
+      lastCount: toOptionalNumber(row.last_count),
+    },
+  );
 }
 
 /** Progress of each incident provider account, one row per (provider, account). */
-export class DatabaseSyncStateStore implements SyncStateStore {
-  static async create(
-    options: DatabaseStoreOptions,
-  ): Promise<DatabaseSyncStateStore> {
+export class DatabaseSyncStateStore
+  extends DatabaseStore
+  implements SyncStateStore
+{
+  static async create(options: DatabaseStoreOptions) {
     return new DatabaseSyncStateStore(await connectStore(options));
   }
-
-  private constructor(private readonly db: Knex) {}
 
   async get(provider: string, account: string): Promise<SyncState | undefined> {
     const row = await this.db<RawSyncStateRow>(TABLE)

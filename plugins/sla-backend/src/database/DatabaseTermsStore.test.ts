@@ -1,9 +1,9 @@
-import { TestDatabases } from '@backstage/backend-test-utils';
 import type {
   AnnotationProblem,
   SlaTerms,
 } from '@servicelevel/plugin-sla-common';
 import { DatabaseTermsStore } from './DatabaseTermsStore';
+import { describeStoreOnEachDatabase } from './__testUtils__/testDatabases';
 
 jest.setTimeout(60_000);
 
@@ -41,142 +41,132 @@ function fingerprint(terms: SlaTerms): string {
   return JSON.stringify(terms);
 }
 
-const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
+describeStoreOnEachDatabase(DatabaseTermsStore, setup => {
+  function record(
+    store: DatabaseTermsStore,
+    terms: SlaTerms,
+    seenAt: number,
+    problems: AnnotationProblem[] = [],
+    entityRef = CAD,
+  ) {
+    return store.recordTerms({
+      entityRef,
+      terms,
+      problems,
+      fingerprint: fingerprint(terms),
+      seenAt,
+    });
+  }
 
-describe.each(databases.eachSupportedId())(
-  'DatabaseTermsStore on %p',
-  databaseId => {
-    async function setup() {
-      const knex = await databases.init(databaseId);
-      return DatabaseTermsStore.create({ database: knex });
-    }
+  it('stores the first terms seen as version 1, reading back every field', async () => {
+    const { store } = await setup();
 
-    function record(
-      store: DatabaseTermsStore,
-      terms: SlaTerms,
-      seenAt: number,
-      problems: AnnotationProblem[] = [],
-      entityRef = CAD,
-    ) {
-      return store.recordTerms({
-        entityRef,
-        terms,
-        problems,
-        fingerprint: fingerprint(terms),
-        seenAt,
-      });
-    }
+    const recorded = await record(store, GOLD, MARCH, [TYPO]);
 
-    it('stores the first terms seen as version 1, reading back every field', async () => {
-      const store = await setup();
+    const expected = {
+      entityRef: CAD,
+      version: 1,
+      terms: GOLD,
+      problems: [TYPO],
+      seenAt: MARCH,
+      fingerprint: fingerprint(GOLD),
+    };
+    expect(recorded).toEqual(expected);
+    expect(await store.listVersions(CAD)).toEqual([expected]);
+  });
 
-      const recorded = await record(store, GOLD, MARCH, [TYPO]);
+  it('keeps the version and its first-seen time while the fingerprint is unchanged', async () => {
+    const { store } = await setup();
+    await record(store, GOLD, MARCH);
 
-      const expected = {
-        entityRef: CAD,
+    const again = await record(store, GOLD, MARCH + 300_000);
+
+    expect(again.version).toBe(1);
+    expect(again.seenAt).toBe(MARCH);
+    expect(await store.listVersions(CAD)).toHaveLength(1);
+  });
+
+  it('updates the problems of the latest version in place when only they change', async () => {
+    const { store } = await setup();
+    await record(store, GOLD, MARCH, [TYPO]);
+
+    const fixed = await record(store, GOLD, MARCH + 1, []);
+
+    expect(fixed).toMatchObject({ version: 1, problems: [], seenAt: MARCH });
+    const versions = await store.listVersions(CAD);
+    expect(versions.map(v => [v.version, v.problems])).toEqual([[1, []]]);
+  });
+
+  it('stores a new version for changed terms and lists versions oldest first', async () => {
+    const { store } = await setup();
+    await record(store, GOLD, MARCH);
+
+    const changed = await record(store, SILVER, MARCH + 1000);
+    // Going back to earlier terms is a change too: a new version, not the old number.
+    const back = await record(store, GOLD, MARCH + 2000);
+
+    expect(changed).toMatchObject({ version: 2, terms: SILVER });
+    expect(back).toMatchObject({ version: 3, terms: GOLD });
+    const versions = await store.listVersions(CAD);
+    expect(versions.map(v => [v.version, v.terms.tier, v.seenAt])).toEqual([
+      [1, 'gold', MARCH],
+      [2, 'silver', MARCH + 1000],
+      [3, 'gold', MARCH + 2000],
+    ]);
+  });
+
+  it('numbers versions per entity', async () => {
+    const { store } = await setup();
+    await record(store, GOLD, MARCH, [], CAD);
+    await record(store, SILVER, MARCH + 1, [], CAD);
+
+    const billing = await record(store, SILVER, MARCH + 2, [], BILLING);
+
+    expect(billing.version).toBe(1);
+    expect(await store.listVersions('component:default/unknown')).toEqual([]);
+  });
+
+  it('lists the latest version of every entity', async () => {
+    const { store } = await setup();
+    await record(store, GOLD, MARCH, [], CAD);
+    await record(store, SILVER, MARCH + 1, [TYPO], CAD);
+    await record(store, GOLD, MARCH + 2, [], BILLING);
+
+    const latest = await store.listLatest();
+
+    expect(latest).toEqual([
+      {
+        entityRef: BILLING,
         version: 1,
         terms: GOLD,
-        problems: [TYPO],
-        seenAt: MARCH,
+        problems: [],
+        seenAt: MARCH + 2,
         fingerprint: fingerprint(GOLD),
-      };
-      expect(recorded).toEqual(expected);
-      expect(await store.listVersions(CAD)).toEqual([expected]);
-    });
+      },
+      {
+        entityRef: CAD,
+        version: 2,
+        terms: SILVER,
+        problems: [TYPO],
+        seenAt: MARCH + 1,
+        fingerprint: fingerprint(SILVER),
+      },
+    ]);
+  });
 
-    it('keeps the version and its first-seen time while the fingerprint is unchanged', async () => {
-      const store = await setup();
-      await record(store, GOLD, MARCH);
+  it('gives concurrent changes distinct versions', async () => {
+    const { store } = await setup();
+    const terms = [GOLD, SILVER, { ...GOLD, availability: 99 }];
 
-      const again = await record(store, GOLD, MARCH + 300_000);
+    const recorded = await Promise.all(
+      terms.map((t, i) => record(store, t, MARCH + i)),
+    );
 
-      expect(again.version).toBe(1);
-      expect(again.seenAt).toBe(MARCH);
-      expect(await store.listVersions(CAD)).toHaveLength(1);
-    });
-
-    it('updates the problems of the latest version in place when only they change', async () => {
-      const store = await setup();
-      await record(store, GOLD, MARCH, [TYPO]);
-
-      const fixed = await record(store, GOLD, MARCH + 1, []);
-
-      expect(fixed).toMatchObject({ version: 1, problems: [], seenAt: MARCH });
-      const versions = await store.listVersions(CAD);
-      expect(versions.map(v => [v.version, v.problems])).toEqual([[1, []]]);
-    });
-
-    it('stores a new version for changed terms and lists versions oldest first', async () => {
-      const store = await setup();
-      await record(store, GOLD, MARCH);
-
-      const changed = await record(store, SILVER, MARCH + 1000);
-      // Going back to earlier terms is a change too: a new version, not the old number.
-      const back = await record(store, GOLD, MARCH + 2000);
-
-      expect(changed).toMatchObject({ version: 2, terms: SILVER });
-      expect(back).toMatchObject({ version: 3, terms: GOLD });
-      const versions = await store.listVersions(CAD);
-      expect(versions.map(v => [v.version, v.terms.tier, v.seenAt])).toEqual([
-        [1, 'gold', MARCH],
-        [2, 'silver', MARCH + 1000],
-        [3, 'gold', MARCH + 2000],
-      ]);
-    });
-
-    it('numbers versions per entity', async () => {
-      const store = await setup();
-      await record(store, GOLD, MARCH, [], CAD);
-      await record(store, SILVER, MARCH + 1, [], CAD);
-
-      const billing = await record(store, SILVER, MARCH + 2, [], BILLING);
-
-      expect(billing.version).toBe(1);
-      expect(await store.listVersions('component:default/unknown')).toEqual([]);
-    });
-
-    it('lists the latest version of every entity', async () => {
-      const store = await setup();
-      await record(store, GOLD, MARCH, [], CAD);
-      await record(store, SILVER, MARCH + 1, [TYPO], CAD);
-      await record(store, GOLD, MARCH + 2, [], BILLING);
-
-      const latest = await store.listLatest();
-
-      expect(latest).toEqual([
-        {
-          entityRef: BILLING,
-          version: 1,
-          terms: GOLD,
-          problems: [],
-          seenAt: MARCH + 2,
-          fingerprint: fingerprint(GOLD),
-        },
-        {
-          entityRef: CAD,
-          version: 2,
-          terms: SILVER,
-          problems: [TYPO],
-          seenAt: MARCH + 1,
-          fingerprint: fingerprint(SILVER),
-        },
-      ]);
-    });
-
-    it('gives concurrent changes distinct versions', async () => {
-      const store = await setup();
-      const terms = [GOLD, SILVER, { ...GOLD, availability: 99 }];
-
-      const recorded = await Promise.all(
-        terms.map((t, i) => record(store, t, MARCH + i)),
-      );
-
-      expect(recorded.map(r => r.version).sort()).toEqual([1, 2, 3]);
-      const versions = await store.listVersions(CAD);
-      expect(versions.map(v => v.version)).toEqual([1, 2, 3]);
-      expect(versions.map(v => v.fingerprint).sort()).toEqual(
-        terms.map(fingerprint).sort(),
-      );
-    });
-  },
-);
+    expect(recorded.map(r => r.version).sort()).toEqual([1, 2, 3]);
+    const versions = await store.listVersions(CAD);
+    expect(versions.map(v => v.version)).toEqual([1, 2, 3]);
+    expect(versions.map(v => v.fingerprint).sort()).toEqual(
+      terms.map(fingerprint).sort(),
+    );
+  });
+});

@@ -4,9 +4,8 @@ import type {
 } from '@servicelevel/plugin-sla-common';
 import { Knex } from 'knex';
 import { connectStore, DatabaseStoreOptions, toNumber } from './client';
+import { CountingDatabaseStore } from './DatabaseStore';
 import type { TermsStore, TermsVersion } from './types';
-
-const TABLE = 'sla_terms_versions';
 
 /** A row of sla_terms_versions as the drivers return it. */
 export type RawTermsVersionRow = {
@@ -19,6 +18,8 @@ export type RawTermsVersionRow = {
   fingerprint: string;
   seen_at: number | string;
 };
+
+const TABLE = 'sla_terms_versions';
 
 /** Attempts of recordTerms when a concurrent writer took the same version number. */
 const MAX_ATTEMPTS = 3;
@@ -35,19 +36,12 @@ function fromRow(row: RawTermsVersionRow): TermsVersion {
 }
 
 /** Versions of the effective terms of each entity (ENGINE.md R8); versions are never deleted. */
-export class DatabaseTermsStore implements TermsStore {
-  static async create(
-    options: DatabaseStoreOptions,
-  ): Promise<DatabaseTermsStore> {
+export class DatabaseTermsStore
+  extends CountingDatabaseStore
+  implements TermsStore
+{
+  static async create(options: DatabaseStoreOptions) {
     return new DatabaseTermsStore(await connectStore(options));
-  }
-
-  private changeCount = 0;
-
-  private constructor(private readonly db: Knex) {}
-
-  changes(): number {
-    return this.changeCount;
   }
 
   async recordTerms(input: {

@@ -73,3 +73,30 @@ export function toOptionalNumber(
 ): number | undefined {
   return value === null || value === undefined ? undefined : Number(value);
 }
+
+/**
+ * Sets each of `fields` that has a value on `target`, in the order given, and leaves the
+ * others absent: rows hold null where an optional field has no value, objects leave it out.
+ */
+export function withOptionalFields<T extends object>(
+  target: T,
+  fields: { [K in keyof T]?: T[K] | null },
+): T {
+  for (const [key, value] of Object.entries(fields)) {
+    if (value !== null && value !== undefined) {
+      (target as Record<string, unknown>)[key] = value;
+    }
+  }
+  return target;
+}
+
+/**
+ * Reads with FOR UPDATE on PostgreSQL, which serialises concurrent read-modify-write
+ * transactions on the rows read; SQLite has one writer, and no FOR UPDATE.
+ */
+export function forUpdateOnPostgres<TRecord extends {}, TResult>(
+  tx: Knex.Transaction,
+  query: Knex.QueryBuilder<TRecord, TResult>,
+): Knex.QueryBuilder<TRecord, TResult> {
+  return tx.client.config.client === 'pg' ? query.forUpdate() : query;
+}

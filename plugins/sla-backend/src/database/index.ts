@@ -9,7 +9,7 @@ export type {
   SyncStateStore,
   TermsStore,
   TermsVersion,
-  PlanFilter,
+  PlanStoreFilter,
   PlanStore,
   StoredReport,
   ReportSummary,

@@ -1,7 +1,7 @@
-import { TestDatabases } from '@backstage/backend-test-utils';
 import fs from 'fs';
 import { Knex } from 'knex';
 import { MIGRATIONS_DIRECTORY } from './migrations';
+import { describeEachDatabase } from './__testUtils__/testDatabases';
 
 const migrationFiles = fs
   .readdirSync(MIGRATIONS_DIRECTORY)
@@ -19,8 +19,6 @@ async function migrateDownFrom(knex: Knex, file: string) {
 jest.setTimeout(60_000);
 
 describe('migrations', () => {
-  const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
-
   it('names every migration with a 14-digit timestamp', () => {
     const all = fs
       .readdirSync(MIGRATIONS_DIRECTORY)
@@ -28,50 +26,50 @@ describe('migrations', () => {
     expect(all).toEqual(migrationFiles);
     expect(migrationFiles.length).toBeGreaterThan(0);
   });
+});
 
-  describe.each(databases.eachSupportedId())('%p', databaseId => {
-    it.each(migrationFiles)('%s goes up, down and up again', async file => {
-      const knex = await databases.init(databaseId);
-      for (const earlier of migrationFiles.slice(
-        0,
-        migrationFiles.indexOf(file),
-      )) {
-        await migrateUpTo(knex, earlier);
-      }
-      await migrateUpTo(knex, file);
-      const tablesAfterUp = await listTables(knex);
+describeEachDatabase('migrations', init => {
+  it.each(migrationFiles)('%s goes up, down and up again', async file => {
+    const knex = await init();
+    for (const earlier of migrationFiles.slice(
+      0,
+      migrationFiles.indexOf(file),
+    )) {
+      await migrateUpTo(knex, earlier);
+    }
+    await migrateUpTo(knex, file);
+    const tablesAfterUp = await listTables(knex);
 
-      await migrateDownFrom(knex, file);
-      const tablesAfterDown = await listTables(knex);
+    await migrateDownFrom(knex, file);
+    const tablesAfterDown = await listTables(knex);
 
-      await migrateUpTo(knex, file);
-      expect(await listTables(knex)).toEqual(tablesAfterUp);
-      expect(tablesAfterDown.length).toBeLessThanOrEqual(tablesAfterUp.length);
-      await knex.destroy();
+    await migrateUpTo(knex, file);
+    expect(await listTables(knex)).toEqual(tablesAfterUp);
+    expect(tablesAfterDown.length).toBeLessThanOrEqual(tablesAfterUp.length);
+    await knex.destroy();
+  });
+
+  it('stores and reads back an incident in the init schema', async () => {
+    const knex = await init();
+    await knex.migrate.latest({ directory: MIGRATIONS_DIRECTORY });
+    await knex('sla_incidents').insert({
+      source: 'api',
+      incident_id: 'INC-1',
+      entity_ref: 'component:default/cad-core',
+      title: 'Dispatch consoles frozen',
+      priority: 'P1',
+      created_at: 1790000000000,
+      pauses: '[]',
+      updated_at: 1790000000000,
     });
-
-    it('stores and reads back an incident in the init schema', async () => {
-      const knex = await databases.init(databaseId);
-      await knex.migrate.latest({ directory: MIGRATIONS_DIRECTORY });
-      await knex('sla_incidents').insert({
-        source: 'api',
-        incident_id: 'INC-1',
-        entity_ref: 'component:default/cad-core',
-        title: 'Dispatch consoles frozen',
-        priority: 'P1',
-        created_at: 1790000000000,
-        pauses: '[]',
-        updated_at: 1790000000000,
-      });
-      const rows = await knex('sla_incidents').select(
-        'incident_id',
-        'created_at',
-      );
-      expect(rows.map(r => [r.incident_id, Number(r.created_at)])).toEqual([
-        ['INC-1', 1790000000000],
-      ]);
-      await knex.destroy();
-    });
+    const rows = await knex('sla_incidents').select(
+      'incident_id',
+      'created_at',
+    );
+    expect(rows.map(r => [r.incident_id, Number(r.created_at)])).toEqual([
+      ['INC-1', 1790000000000],
+    ]);
+    await knex.destroy();
   });
 });
 

@@ -205,7 +205,7 @@ export interface SyncStateStore {
 }
 
 /** Service improvement plans (issue 7). */
-export interface PlanFilter {
+export interface PlanStoreFilter {
   entityRef?: string;
   owner?: string;
   status?: PlanStatus[];
@@ -217,7 +217,7 @@ export interface PlanStore {
   /** A plan that is not deleted. */
   get(id: string): Promise<Plan | undefined>;
   /** Plans that are not deleted, newest first. */
-  list(filter: PlanFilter): Promise<Plan[]>;
+  list(filter: PlanStoreFilter): Promise<Plan[]>;
   /**
    * Reads the plan, lets `apply` compute the next state and the changes, and writes both in one
    * transaction. Nothing is written when `apply` returns no changes. Undefined when the plan
