@@ -79,6 +79,25 @@ export async function dropDatabase(name) {
   await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
 }
 
+/**
+ * Runs a scenario on a fresh database: `run` gets a pool on it; afterwards, however it
+ * ends, `cleanup` runs (e.g. closing a vendor mock), then the pool is closed and the
+ * database dropped.
+ */
+export async function withDatabase(name, run, cleanup = async () => {}) {
+  let pool;
+  try {
+    pool = await createDatabase(name);
+    return await run(pool);
+  } finally {
+    await cleanup();
+    if (pool) {
+      await pool.end();
+      await dropDatabase(name);
+    }
+  }
+}
+
 // ---------------------------------------------------------------- ports
 
 export async function freePort() {
@@ -119,6 +138,15 @@ export function writeConfig(name, { port, database, extra = {} }) {
   // JSON is YAML.
   writeFileSync(path, JSON.stringify(config, null, 2));
   return path;
+}
+
+/**
+ * A free port and the app-config override of a backend on it (see writeConfig), for
+ * startBackend / startHealthy.
+ */
+export async function configureBackend(name, { database, extra }) {
+  const port = await freePort();
+  return { port, configPath: writeConfig(name, { port, database, extra }) };
 }
 
 const running = new Set();
@@ -203,6 +231,35 @@ export async function waitHealthy(proc, timeoutMs = STARTUP_TIMEOUT_MS) {
   if (!ok)
     throw new Error(`${proc.name} did not answer within ${timeoutMs} ms`);
   return Date.now() - proc.startedAt;
+}
+
+/**
+ * Starts a backend (see startBackend) and waits until it is healthy, logging `label` with
+ * its startup time: `backend up in 12.3 s`.
+ */
+export async function startHealthy(name, options, label = 'backend up') {
+  const proc = startBackend(name, options);
+  info(`${label} in ${(await waitHealthy(proc)) / 1000} s`);
+  return proc;
+}
+
+/**
+ * The `extra` config (see writeConfig) of a backend that syncs from a PagerDuty mock: its
+ * scheduled tasks every `frequencyS` seconds with a `timeoutS` lease, and the mock as the
+ * only PagerDuty account, read without look-back.
+ */
+export function pagerDutySyncConfig(mock, { frequencyS, timeoutS }) {
+  return {
+    sla: {
+      schedule: {
+        frequency: { seconds: frequencyS },
+        timeout: { minutes: 0, seconds: timeoutS },
+      },
+      providers: {
+        pagerduty: { token: mock.token, baseUrl: mock.url, lookbackDays: 0 },
+      },
+    },
+  };
 }
 
 /** kill -9 of the whole process group (yarn-less backstage-cli and its backend child). */

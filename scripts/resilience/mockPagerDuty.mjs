@@ -28,6 +28,19 @@ const iso = ms => new Date(ms).toISOString().replace('.000Z', 'Z');
 const clone = v => JSON.parse(JSON.stringify(v));
 
 /**
+ * `count` still-triggered incident specs (see pagerDutyIncident) of one service: ids `prefix`
+ * and the index zero-padded to `digits`, created a second apart from `from`, P1–P4 in turn.
+ */
+export function triggeredSpecs({ count, prefix, digits, serviceId, from }) {
+  return Array.from({ length: count }, (_, i) => ({
+    id: `${prefix}${String(i).padStart(digits, '0')}`,
+    serviceId,
+    createdAt: from + i * 1000,
+    priority: `P${1 + (i % 4)}`,
+  }));
+}
+
+/**
  * A vendor incident in PagerDuty's shape. `spec`: { id, serviceId, createdAt (ms), priority
  * ('P1'..'P4'), ackAt?, resolvedAt? }. Without ackAt/resolvedAt it is a still-triggered
  * incident whose status never changed (the provider then skips its log entries).

@@ -1,19 +1,16 @@
 // Scenario 1: kill -9 the backend while clients post batches of 1,000 incidents.
 import {
   check,
-  createDatabase,
-  dropDatabase,
-  freePort,
+  configureBackend,
   incidentRows,
   info,
   is2xx,
   kill9,
   postIncidents,
   sleep,
-  startBackend,
+  startHealthy,
   waitFor,
-  waitHealthy,
-  writeConfig,
+  withDatabase,
 } from './lib.mjs';
 
 const DB = 'sla_resilience_1';
@@ -52,10 +49,8 @@ const presentCount = (batch, byId) =>
   batch.incidents.filter(i => byId.has(i.id)).length;
 
 export async function crashDuringIngestion() {
-  const pool = await createDatabase(DB);
-  const port = await freePort();
-  const configPath = writeConfig('s1', { port, database: DB });
-  try {
+  await withDatabase(DB, async pool => {
+    const backend = await configureBackend('s1', { database: DB });
     const batches = [];
     let next = 0;
     let acked = [];
@@ -101,11 +96,10 @@ export async function crashDuringIngestion() {
     };
 
     for (let round = 1; round <= CRASHES; round++) {
-      const proc = startBackend(`s1-run${round}`, { port, configPath });
-      info(
-        `backend ${round === 1 ? 'up' : 'restarted'} in ${
-          (await waitHealthy(proc)) / 1000
-        } s`,
+      const proc = await startHealthy(
+        `s1-run${round}`,
+        backend,
+        round === 1 ? 'backend up' : 'backend restarted',
       );
       let stop = false;
       const deadline = Date.now() + 90_000;
@@ -161,8 +155,7 @@ export async function crashDuringIngestion() {
       await verify(`crash ${round}, after kill -9`);
     }
 
-    const second = startBackend('s1-final', { port, configPath });
-    info(`backend restarted in ${(await waitHealthy(second)) / 1000} s`);
+    const second = await startHealthy('s1-final', backend, 'backend restarted');
     await verify('after restart');
 
     // The webhook retries what got no answer (and what was refused): idempotent upsert.
@@ -197,8 +190,5 @@ export async function crashDuringIngestion() {
       `${rows.length} rows for ${batches.length} batches × ${BATCH}, ${duplicates} duplicated`,
     );
     await kill9(second);
-  } finally {
-    await pool.end();
-    await dropDatabase(DB);
-  }
+  });
 }

@@ -15,8 +15,7 @@
 import { fork } from 'child_process';
 import os from 'os';
 import path from 'path';
-import fs from 'fs';
-import knexFactory, { Knex } from 'knex';
+import type { Knex } from 'knex';
 import {
   coreServices,
   createServiceFactory,
@@ -49,15 +48,19 @@ import {
   seededRandom,
 } from '../src/__testUtils__/slaConfig';
 import { arg } from './args';
+import {
+  connectDatabase,
+  databaseKinds,
+  DatabaseKind,
+  openDatabase,
+} from './db';
 
 // ---------------------------------------------------------------- arguments
 
 const SERVICES = Number(arg('services', '2000'));
 const GROUPS = Number(arg('groups', '40'));
 const INCIDENTS = Number(arg('incidents', '1000000'));
-const DB = arg('db', 'both');
 const DURATION = Number(arg('duration', '10'));
-const PG = arg('pg', 'postgresql://postgres@127.0.0.1:5432');
 /** --latency off skips the autocannon runs (e.g. to profile ingestion and recompute). */
 const LATENCY = arg('latency', 'on') !== 'off';
 /** --explain prints the plan of one open-month listForEntity query (PostgreSQL: EXPLAIN ANALYZE). */
@@ -245,8 +248,8 @@ type RecomputeFigures = {
   peakRss: number;
 };
 
-/** SELECT, recompute, SELECT, recompute on an existing database; the best of each. */
-async function measureRecompute(knex: Knex): Promise<RecomputeFigures> {
+/** The compliance service over a bench database, and the refs of all its services. */
+async function complianceOf(knex: Knex) {
   const compliance = new ComplianceService({
     incidents: await DatabaseIncidentStore.create({ database: knex }),
     terms: await DatabaseTermsStore.create({ database: knex }),
@@ -255,6 +258,12 @@ async function measureRecompute(knex: Knex): Promise<RecomputeFigures> {
     slaConfig,
   });
   const refs = Array.from({ length: SERVICES }, (_, s) => ref(s));
+  return { compliance, refs };
+}
+
+/** SELECT, recompute, SELECT, recompute on an existing database; the best of each. */
+async function measureRecompute(knex: Knex): Promise<RecomputeFigures> {
+  const { compliance, refs } = await complianceOf(knex);
   // The widest window evaluateAll reads: the zones of the mix reach ±14 h around FROM.
   const selFrom = FROM - 86_400_000;
   const selTo = NOW + 92 * 86_400_000;
@@ -316,42 +325,6 @@ async function measureRecompute(knex: Knex): Promise<RecomputeFigures> {
   };
 }
 
-async function openDatabase(kind: 'sqlite' | 'pg') {
-  if (kind === 'sqlite') {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sla-bench-'));
-    const knex = knexFactory({
-      client: 'better-sqlite3',
-      connection: { filename: path.join(dir, 'sla.sqlite') },
-      useNullAsDefault: true,
-    });
-    return {
-      knex,
-      connection: path.join(dir, 'sla.sqlite'),
-      drop: async () => {
-        await knex.destroy();
-        fs.rmSync(dir, { recursive: true, force: true });
-      },
-    };
-  }
-  const name = `sla_bench_${process.pid}`;
-  const admin = knexFactory({
-    client: 'pg',
-    connection: `${PG}/postgres`,
-  });
-  await admin.raw(`DROP DATABASE IF EXISTS ${name}`);
-  await admin.raw(`CREATE DATABASE ${name}`);
-  const knex = knexFactory({ client: 'pg', connection: `${PG}/${name}` });
-  return {
-    knex,
-    connection: `${PG}/${name}`,
-    drop: async () => {
-      await knex.destroy();
-      await admin.raw(`DROP DATABASE IF EXISTS ${name}`);
-      await admin.destroy();
-    },
-  };
-}
-
 function latency(base: string, paths: string[]) {
   return new Promise<{
     requests: number;
@@ -400,10 +373,10 @@ const fmt = (n: number, digits = 0) =>
     maximumFractionDigits: digits,
   });
 
-async function benchOne(kind: 'sqlite' | 'pg') {
+async function benchOne(kind: DatabaseKind) {
   const log = (m: string) =>
     console.error(`[${kind}] ${m} (load ${os.loadavg()[0].toFixed(2)})`);
-  const { knex, connection, drop } = await openDatabase(kind);
+  const { knex, connection, drop } = await openDatabase(kind, 'sla-bench');
   try {
     const { server } = await startTestBackend({
       features: [
@@ -462,14 +435,7 @@ async function benchOne(kind: 'sqlite' | 'pg') {
     if (kind === 'pg') await knex.raw('ANALYZE');
 
     // Full recompute against a bare SELECT of the same rows.
-    const compliance = new ComplianceService({
-      incidents: await DatabaseIncidentStore.create({ database: knex }),
-      terms: await DatabaseTermsStore.create({ database: knex }),
-      entities: await DatabaseEntityStore.create({ database: knex }),
-      snapshots: await DatabaseSnapshotStore.create({ database: knex }),
-      slaConfig,
-    });
-    const refs = Array.from({ length: SERVICES }, (_, s) => ref(s));
+    const { compliance, refs } = await complianceOf(knex);
     // In a fresh process on the same database: its peak RSS is the recompute's own, not
     // that of a backend that just parsed a million incidents.
     const m = await runChild<RecomputeFigures>(
@@ -595,8 +561,7 @@ async function benchOne(kind: 'sqlite' | 'pg') {
 }
 
 async function main() {
-  const dbs: Array<'sqlite' | 'pg'> =
-    DB === 'both' ? ['sqlite', 'pg'] : [DB as 'sqlite' | 'pg'];
+  const dbs = databaseKinds();
   console.error(
     `SLA backend bench: ${fmt(SERVICES)} services in ${GROUPS} groups, ${fmt(
       INCIDENTS,
@@ -610,14 +575,7 @@ async function main() {
   const recomputeOf = process.argv.indexOf('--recompute-of');
   if (recomputeOf >= 0) {
     const [dbKind, conn] = process.argv.slice(recomputeOf + 1);
-    const knex =
-      dbKind === 'pg'
-        ? knexFactory({ client: 'pg', connection: conn })
-        : knexFactory({
-            client: 'better-sqlite3',
-            connection: { filename: conn },
-            useNullAsDefault: true,
-          });
+    const knex = connectDatabase(dbKind as DatabaseKind, conn);
     const figures = await measureRecompute(knex);
     await knex.destroy();
     console.log(JSON.stringify(figures));

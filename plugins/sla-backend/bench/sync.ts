@@ -18,8 +18,7 @@
 import { fork } from 'child_process';
 import os from 'os';
 import path from 'path';
-import fs from 'fs';
-import knexFactory, { Knex } from 'knex';
+import type { Knex } from 'knex';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { ConfigReader } from '@backstage/config';
 import {
@@ -32,16 +31,15 @@ import { applyDatabaseMigrations } from '../src/database/migrations';
 import { PagerDutyProvider } from '../src/providers/PagerDutyProvider';
 import { ProviderSync } from '../src/providers/ProviderSync';
 import { arg } from './args';
+import { databaseKinds, DatabaseKind, openDatabase } from './db';
 
 // ---------------------------------------------------------------- arguments
 
 const INCIDENTS = Number(arg('incidents', '100000'));
 const SERVICES = Number(arg('services', '50'));
 const RATE = Number(arg('rate', '500'));
-const DB = arg('db', 'both');
 /** --quota-headers off: 2xx answers omit ratelimit-remaining, so only 429s tell the limit. */
 const QUOTA_HEADERS = arg('quota-headers', 'on') !== 'off';
-const PG = arg('pg', 'postgresql://postgres@127.0.0.1:5432');
 /** A failing run is retried from its cursor at most this many times. */
 const MAX_RUNS = 10;
 
@@ -114,39 +112,6 @@ async function startMock(rate: number) {
         }),
     };
   }
-}
-
-// ---------------------------------------------------------------- databases
-
-async function openDatabase(kind: 'sqlite' | 'pg') {
-  if (kind === 'sqlite') {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sla-bench-sync-'));
-    const knex = knexFactory({
-      client: 'better-sqlite3',
-      connection: { filename: path.join(dir, 'sla.sqlite') },
-      useNullAsDefault: true,
-    });
-    return {
-      knex,
-      drop: async () => {
-        await knex.destroy();
-        fs.rmSync(dir, { recursive: true, force: true });
-      },
-    };
-  }
-  const name = `sla_bench_sync_${process.pid}`;
-  const admin = knexFactory({ client: 'pg', connection: `${PG}/postgres` });
-  await admin.raw(`DROP DATABASE IF EXISTS ${name}`);
-  await admin.raw(`CREATE DATABASE ${name}`);
-  const knex = knexFactory({ client: 'pg', connection: `${PG}/${name}` });
-  return {
-    knex,
-    drop: async () => {
-      await knex.destroy();
-      await admin.raw(`DROP DATABASE IF EXISTS ${name}`);
-      await admin.destroy();
-    },
-  };
 }
 
 // ---------------------------------------------------------------- helpers
@@ -224,11 +189,11 @@ async function verify(knex: Knex, specs: Spec[]) {
 
 // ---------------------------------------------------------------- one database
 
-async function measure(kind: 'sqlite' | 'pg', specs: Spec[]) {
+async function measure(kind: DatabaseKind, specs: Spec[]) {
   const mock = await startMock(RATE);
   let written = 0;
   let retries = 0;
-  const { knex, drop } = await openDatabase(kind);
+  const { knex, drop } = await openDatabase(kind, 'sla-bench-sync');
   try {
     await applyDatabaseMigrations(knex);
     const incidents = await DatabaseIncidentStore.create({ database: knex });
@@ -341,8 +306,7 @@ async function main() {
   };
   const specs = generateSpecs(GENERATE);
   const logFetches = specs.filter(s => s.ackAt !== undefined).length;
-  const kinds: Array<'sqlite' | 'pg'> =
-    DB === 'both' ? ['sqlite', 'pg'] : [DB as 'sqlite' | 'pg'];
+  const kinds = databaseKinds();
   console.log(
     `Sync throughput: ${INCIDENTS.toLocaleString(
       'en',

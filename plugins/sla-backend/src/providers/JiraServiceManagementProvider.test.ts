@@ -15,7 +15,6 @@ import {
   malformedJson,
   syncContext,
   useMockServer,
-  vendorConfig,
 } from './__testUtils__';
 
 const JIRA = 'https://acme.atlassian.net';
@@ -309,14 +308,16 @@ describe('JiraServiceManagementProvider', () => {
         }),
       success: () => HttpResponse.json({ issues: [clone(ED2)], isLast: true }),
       provider: options =>
-        JiraServiceManagementProvider.fromConfig(
-          vendorConfig('jira', {
+        defaultAccountProvider(
+          JiraServiceManagementProvider,
+          'jira',
+          {
             baseUrl: JIRA,
             token: 'oauth',
             requestSla: false,
-          }),
+          },
           options,
-        )!,
+        ),
       ctx: syncContext([ENTITY]),
       expectedSleepMs: 5000,
     });

@@ -1,26 +1,22 @@
 import type { Config } from '@backstage/config';
 import type { Incident } from '@servicelevel/plugin-sla-common';
-import {
-  HttpClient,
-  HttpError,
-  IncidentPage,
-  IncidentProviderSyncContext,
-  LinkedEntity,
-} from '@servicelevel/plugin-sla-node';
+import type { IncidentPage, LinkedEntity } from '@servicelevel/plugin-sla-node';
 import {
   AccountsProvider,
+  accountsSpec,
   basicAuth,
+  getJsonUnlessDenied,
+  getList,
   isRecord,
   linkedBy,
-  mapRecords,
   MalformedRecordError,
   optionalInstant,
   optionalString,
   parseIsoInstant,
-  recordLabel,
   requireInstant,
   requireString,
   resolvePriority,
+  SyncRun,
   trimBaseUrl,
 } from './common';
 
@@ -96,26 +92,21 @@ interface SlaTimes {
   resolution?: number | null;
 }
 
-const ACCOUNTS = {
-  vendor: 'jira',
-  isAccount: (c: Config) => c.has('baseUrl'),
-  read: (id: string, c: Config): JiraServiceManagementAccount => {
-    const email = c.getOptionalString('email');
-    const token = c.getString('token');
-    return {
-      id,
-      baseUrl: trimBaseUrl(c.getString('baseUrl')),
-      // Atlassian API tokens go with the account's email as Basic auth; without an
-      // email the token is sent as an OAuth 2.0 bearer token.
-      authorization: email ? basicAuth(email, token) : `Bearer ${token}`,
-      requestSla: c.getOptionalBoolean('requestSla') ?? true,
-      firstResponseSla:
-        c.getOptionalString('firstResponseSla') ?? 'Time to first response',
-      resolutionSla:
-        c.getOptionalString('resolutionSla') ?? 'Time to resolution',
-    };
-  },
-};
+function readAccount(id: string, c: Config): JiraServiceManagementAccount {
+  const email = c.getOptionalString('email');
+  const token = c.getString('token');
+  return {
+    id,
+    baseUrl: trimBaseUrl(c.getString('baseUrl')),
+    // Atlassian API tokens go with the account's email as Basic auth; without an
+    // email the token is sent as an OAuth 2.0 bearer token.
+    authorization: email ? basicAuth(email, token) : `Bearer ${token}`,
+    requestSla: c.getOptionalBoolean('requestSla') ?? true,
+    firstResponseSla:
+      c.getOptionalString('firstResponseSla') ?? 'Time to first response',
+    resolutionSla: c.getOptionalString('resolutionSla') ?? 'Time to resolution',
+  };
+}
 
 /**
  * Jira Service Management (Cloud): issues of the entity's project (and component) found
@@ -125,27 +116,24 @@ const ACCOUNTS = {
 export class JiraServiceManagementProvider extends AccountsProvider<JiraServiceManagementAccount> {
   readonly id = 'jira';
 
-  static readonly accountsSpec = ACCOUNTS;
+  static readonly accountsSpec = accountsSpec('jira', 'baseUrl', readAccount);
 
-  protected headers(account: JiraServiceManagementAccount) {
-    return { Authorization: account.authorization };
-  }
-
-  async *sync(ctx: IncidentProviderSyncContext): AsyncIterable<IncidentPage> {
-    const { account, http } = this.connect(ctx);
+  protected async *syncAccount(
+    run: SyncRun<JiraServiceManagementAccount>,
+  ): AsyncIterable<IncidentPage> {
+    const { ctx } = run;
     const projects = linkedBy(ctx.entities, JIRA_PROJECT_ANNOTATION);
     for (const { entity, value: projectKey } of projects) {
-      yield* this.syncProject(http, account, ctx, entity, projectKey);
+      yield* this.syncProject(run, entity, projectKey);
     }
   }
 
   private async *syncProject(
-    http: HttpClient,
-    account: JiraServiceManagementAccount,
-    ctx: IncidentProviderSyncContext,
+    run: SyncRun<JiraServiceManagementAccount>,
     entity: LinkedEntity,
     projectKey: string,
   ): AsyncIterable<IncidentPage> {
+    const { account, ctx } = run;
     if (!PROJECT_KEY.test(projectKey)) {
       throw new Error(
         `${entity.entityRef}: ${JIRA_PROJECT_ANNOTATION} "${projectKey}" is not a project key`,
@@ -167,21 +155,19 @@ export class JiraServiceManagementProvider extends AccountsProvider<JiraServiceM
       });
       if (token) params.set('nextPageToken', token);
       const url = `${account.baseUrl}/rest/api/3/search/jql?${params}`;
-      const { body } = await http.getJson(url, { signal: ctx.signal });
-      if (!isRecord(body) || !Array.isArray(body.issues)) {
-        throw new Error(`Unexpected response from ${url}: no "issues" list`);
-      }
-      const issues = body.issues as unknown[];
-      const page = mapRecords(
+      const { body, list: issues } = await getList(run, url, 'issues');
+      const page = this.mapPage(
+        run,
         issues,
         issue => this.toIncident(issue, entity, account),
-        ctx.logger,
-        issue => `Jira issue ${recordLabel(issue, 'key', 'id')}`,
+        'Jira issue',
+        'key',
+        'id',
       );
       if (account.requestSla) {
         for (const incident of page.incidents) {
           const key = issueKeyOf(issues, incident.id);
-          const sla = await this.slaTimes(http, account, ctx, key);
+          const sla = await this.slaTimes(run, key);
           if (sla.firstResponse !== undefined) {
             incident.acknowledgedAt = sla.firstResponse;
           }
@@ -247,11 +233,10 @@ export class JiraServiceManagementProvider extends AccountsProvider<JiraServiceM
    * time that cannot be read leaves that time empty rather than dropping the incident.
    */
   private async slaTimes(
-    http: HttpClient,
-    account: JiraServiceManagementAccount,
-    ctx: IncidentProviderSyncContext,
+    run: SyncRun<JiraServiceManagementAccount>,
     issueKey: string,
   ): Promise<SlaTimes> {
+    const { account, ctx } = run;
     const times: SlaTimes = {};
     const firstResponse = account.firstResponseSla.toLowerCase();
     const resolution = account.resolutionSla.toLowerCase();
@@ -261,29 +246,23 @@ export class JiraServiceManagementProvider extends AccountsProvider<JiraServiceM
       }/rest/servicedeskapi/request/${encodeURIComponent(
         issueKey,
       )}/sla?start=${start}&limit=${SLA_PAGE_LIMIT}`;
-      let body: unknown;
-      try {
-        body = (await http.getJson(url, { signal: ctx.signal })).body;
-      } catch (e) {
-        if (e instanceof HttpError && (e.status === 403 || e.status === 404)) {
-          ctx.logger.debug(
-            `Jira ${issueKey} has no readable request SLAs (HTTP ${e.status})`,
-          );
-          return times;
-        }
-        throw e;
-      }
+      const res = await getJsonUnlessDenied(run, url, status =>
+        ctx.logger.debug(
+          `Jira ${issueKey} has no readable request SLAs (HTTP ${status})`,
+        ),
+      );
+      const body = res?.body;
       if (!isRecord(body) || !Array.isArray(body.values)) return times;
       for (const metric of body.values as unknown[]) {
         if (!isRecord(metric) || typeof metric.name !== 'string') continue;
         const name = metric.name.toLowerCase();
         try {
           if (name === firstResponse) {
-            times.firstResponse = earliestStop(metric, 'completedCycles');
+            times.firstResponse = completedStop(metric, Math.min);
           } else if (name === resolution) {
             times.resolution = isRecord(metric.ongoingCycle)
               ? null
-              : latestStop(metric, 'completedCycles');
+              : completedStop(metric, Math.max);
           }
         } catch (e) {
           if (!(e instanceof MalformedRecordError)) throw e;
@@ -299,29 +278,19 @@ export class JiraServiceManagementProvider extends AccountsProvider<JiraServiceM
   }
 }
 
-function stops(metric: Record<string, unknown>, key: string): number[] {
+/** The earliest (`Math.min`) or latest (`Math.max`) stop of a metric's completed cycles. */
+function completedStop(
+  metric: Record<string, unknown>,
+  pick: (...times: number[]) => number,
+): number | undefined {
+  const key = 'completedCycles';
   const cycles = Array.isArray(metric[key]) ? (metric[key] as unknown[]) : [];
-  return cycles
+  const all = cycles
     .map((c, i) =>
       isRecord(c) ? cycleTime(c.stopTime, `${key}[${i}].stopTime`) : undefined,
     )
     .filter((t): t is number => t !== undefined);
-}
-
-function earliestStop(
-  metric: Record<string, unknown>,
-  key: string,
-): number | undefined {
-  const all = stops(metric, key);
-  return all.length ? Math.min(...all) : undefined;
-}
-
-function latestStop(
-  metric: Record<string, unknown>,
-  key: string,
-): number | undefined {
-  const all = stops(metric, key);
-  return all.length ? Math.max(...all) : undefined;
+  return all.length ? pick(...all) : undefined;
 }
 
 /** The key of the issue with this id (the SLA path takes either; the key reads better in logs). */

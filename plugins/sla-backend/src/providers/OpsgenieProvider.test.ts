@@ -11,7 +11,6 @@ import {
   malformedJson,
   syncContext,
   useMockServer,
-  vendorConfig,
 } from './__testUtils__';
 
 const OG = 'https://api.opsgenie.com';
@@ -265,10 +264,12 @@ describe('OpsgenieProvider', () => {
       serverErrorStatus: 503,
       success: () => HttpResponse.json({ data: [clone(INC2)], paging: {} }),
       provider: options =>
-        OpsgenieProvider.fromConfig(
-          vendorConfig('opsgenie', { token: 't' }),
+        defaultAccountProvider(
+          OpsgenieProvider,
+          'opsgenie',
+          { token: 't' },
           options,
-        )!,
+        ),
       ctx: syncContext([ENTITY]),
       expectedSleepMs: 4000,
     });

@@ -6,24 +6,21 @@
  */
 import type { Config } from '@backstage/config';
 import type { Incident } from '@servicelevel/plugin-sla-common';
-import type {
-  HttpClient,
-  IncidentPage,
-  IncidentProviderSyncContext,
-  LinkedEntity,
-} from '@servicelevel/plugin-sla-node';
+import type { IncidentPage, LinkedEntity } from '@servicelevel/plugin-sla-node';
 import {
   AccountsProvider,
+  accountsSpec,
+  getList,
   isRecord,
   lookbackStart,
-  mapRecords,
   MalformedRecordError,
   optionalInstant,
   optionalString,
-  recordLabel,
   requireInstant,
   requireString,
   resolvePriority,
+  sameOriginUrl,
+  SyncRun,
   trimBaseUrl,
 } from './common';
 
@@ -67,25 +64,21 @@ function afterCreation(
   return createdAt + value;
 }
 
-const ACCOUNTS = {
-  vendor: 'opsgenie',
-  isAccount: (c: Config) => c.has('token'),
-  read: (id: string, c: Config): OpsgenieAccount => {
-    const records = c.getOptionalString('records') ?? 'incidents';
-    if (records !== 'incidents' && records !== 'alerts') {
-      throw new Error(
-        `sla.providers.opsgenie (${id}): records must be "incidents" or "alerts", not "${records}"`,
-      );
-    }
-    return {
-      id,
-      token: c.getString('token'),
-      baseUrl: trimBaseUrl(c.getOptionalString('baseUrl') ?? DEFAULT_BASE_URL),
-      records,
-      lookbackDays: c.getOptionalNumber('lookbackDays') ?? 7,
-    };
-  },
-};
+function readAccount(id: string, c: Config): OpsgenieAccount {
+  const records = c.getOptionalString('records') ?? 'incidents';
+  if (records !== 'incidents' && records !== 'alerts') {
+    throw new Error(
+      `sla.providers.opsgenie (${id}): records must be "incidents" or "alerts", not "${records}"`,
+    );
+  }
+  return {
+    id,
+    token: c.getString('token'),
+    baseUrl: trimBaseUrl(c.getOptionalString('baseUrl') ?? DEFAULT_BASE_URL),
+    records,
+    lookbackDays: c.getOptionalNumber('lookbackDays') ?? 7,
+  };
+}
 
 /**
  * Opsgenie: incidents (`GET /v1/incidents`) or alerts (`GET /v2/alerts`) matching the
@@ -94,31 +87,32 @@ const ACCOUNTS = {
 export class OpsgenieProvider extends AccountsProvider<OpsgenieAccount> {
   readonly id = 'opsgenie';
 
-  static readonly accountsSpec = ACCOUNTS;
+  static readonly accountsSpec = accountsSpec('opsgenie', 'token', readAccount);
 
-  protected headers(account: OpsgenieAccount) {
+  protected headers(account: OpsgenieAccount): Record<string, string> {
     return { Authorization: `GenieKey ${account.token}` };
   }
 
-  async *sync(ctx: IncidentProviderSyncContext): AsyncIterable<IncidentPage> {
-    const { account, http } = this.connect(ctx);
-    const since = lookbackStart(ctx, account.lookbackDays);
+  protected async *syncAccount(
+    run: SyncRun<OpsgenieAccount>,
+  ): AsyncIterable<IncidentPage> {
+    const { ctx } = run;
+    const since = lookbackStart(ctx, run.account.lookbackDays);
     for (const entity of ctx.entities) {
       // The whole value is one query (it may contain commas), unlike the id lists elsewhere.
       const selector = entity.annotations[OPSGENIE_SELECTOR_ANNOTATION]?.trim();
       if (!selector) continue;
-      yield* this.syncEntity(http, account, ctx, entity, selector, since);
+      yield* this.syncEntity(run, entity, selector, since);
     }
   }
 
   private async *syncEntity(
-    http: HttpClient,
-    account: OpsgenieAccount,
-    ctx: IncidentProviderSyncContext,
+    run: SyncRun<OpsgenieAccount>,
     entity: LinkedEntity,
     selector: string,
     since: number,
   ): AsyncIterable<IncidentPage> {
+    const { account, ctx } = run;
     const path = account.records === 'alerts' ? '/v2/alerts' : '/v1/incidents';
     const params = new URLSearchParams({
       // createdAt takes epoch ms; the selector is parenthesised because it may hold OR.
@@ -132,23 +126,27 @@ export class OpsgenieProvider extends AccountsProvider<OpsgenieAccount> {
     const seen = new Set<string>();
     while (url) {
       seen.add(url);
-      const res = await http.getJson<unknown>(url, { signal: ctx.signal });
-      const body: unknown = res.body;
-      if (!isRecord(body) || !Array.isArray(body.data)) {
-        throw new Error(`Unexpected response from ${url}: no "data" list`);
-      }
+      const { body, list } = await getList(run, url, 'data');
       const kind = account.records === 'alerts' ? 'alert' : 'incident';
-      yield mapRecords(
-        body.data as unknown[],
+      yield this.mapPage(
+        run,
+        list,
         record => this.toIncident(record, entity),
-        ctx.logger,
-        record => `Opsgenie ${kind} ${recordLabel(record, 'tinyId', 'id')}`,
+        `Opsgenie ${kind}`,
+        'tinyId',
+        'id',
       );
       const next: unknown = isRecord(body.paging)
         ? body.paging.next
         : undefined;
       url =
-        typeof next === 'string' && next ? nextUrl(next, account) : undefined;
+        typeof next === 'string' && next
+          ? sameOriginUrl(
+              next,
+              account.baseUrl,
+              'Opsgenie sent a next page on another host',
+            )
+          : undefined;
       if (url && seen.has(url)) {
         throw new Error(`Opsgenie repeated the next page ${url}`);
       }
@@ -203,13 +201,4 @@ export class OpsgenieProvider extends AccountsProvider<OpsgenieAccount> {
     if (web) incident.url = web;
     return incident;
   }
-}
-
-/** `paging.next`, only on the configured API host so the key is never sent elsewhere. */
-function nextUrl(next: string, account: OpsgenieAccount): string {
-  const url = new URL(next, account.baseUrl);
-  if (url.origin !== new URL(account.baseUrl).origin) {
-    throw new Error(`Opsgenie sent a next page on another host: ${url.origin}`);
-  }
-  return url.toString();
 }

@@ -14,7 +14,6 @@ import {
   malformedJson,
   syncContext,
   useMockServer,
-  vendorConfig,
 } from './__testUtils__';
 
 const EU = 'https://api.eu.pagerduty.com';
@@ -210,10 +209,12 @@ describe('PagerDutyProvider', () => {
       success: () =>
         HttpResponse.json({ incidents: [secondIncident()], more: false }),
       provider: options =>
-        PagerDutyProvider.fromConfig(
-          vendorConfig('pagerduty', { token: 't', baseUrl: EU }),
+        defaultAccountProvider(
+          PagerDutyProvider,
+          'pagerduty',
+          { token: 't', baseUrl: EU },
           options,
-        )!,
+        ),
       ctx: syncContext([ENTITY]),
       expectedSleepMs: 3000,
     });

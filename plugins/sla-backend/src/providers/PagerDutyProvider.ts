@@ -1,13 +1,10 @@
 import type { Config } from '@backstage/config';
 import type { Incident } from '@servicelevel/plugin-sla-common';
-import type {
-  HttpClient,
-  IncidentPage,
-  IncidentProviderSyncContext,
-  LinkedEntity,
-} from '@servicelevel/plugin-sla-node';
+import type { IncidentPage, LinkedEntity } from '@servicelevel/plugin-sla-node';
 import {
   AccountsProvider,
+  accountsSpec,
+  getList,
   isRecord,
   linkedBy,
   lookbackStart,
@@ -19,6 +16,7 @@ import {
   requireString,
   resolvePriority,
   skipRecord,
+  SyncRun,
   trimBaseUrl,
 } from './common';
 
@@ -49,16 +47,14 @@ export interface PagerDutyAccount {
   lookbackDays: number;
 }
 
-const ACCOUNTS = {
-  vendor: 'pagerduty',
-  isAccount: (c: Config) => c.has('token'),
-  read: (id: string, c: Config): PagerDutyAccount => ({
+function readAccount(id: string, c: Config): PagerDutyAccount {
+  return {
     id,
     token: c.getString('token'),
     baseUrl: trimBaseUrl(c.getOptionalString('baseUrl') ?? DEFAULT_BASE_URL),
     lookbackDays: c.getOptionalNumber('lookbackDays') ?? 7,
-  }),
-};
+  };
+}
 
 /**
  * PagerDuty REST API v2: `GET /incidents` per linked service, and the first acknowledgement
@@ -67,33 +63,40 @@ const ACCOUNTS = {
 export class PagerDutyProvider extends AccountsProvider<PagerDutyAccount> {
   readonly id = 'pagerduty';
 
-  static readonly accountsSpec = ACCOUNTS;
+  static readonly accountsSpec = accountsSpec(
+    'pagerduty',
+    'token',
+    readAccount,
+  );
 
-  protected headers(account: PagerDutyAccount) {
+  protected headers(account: PagerDutyAccount): Record<string, string> {
     return {
       Authorization: `Token token=${account.token}`,
       Accept: 'application/vnd.pagerduty+json;version=2',
     };
   }
 
-  async *sync(ctx: IncidentProviderSyncContext): AsyncIterable<IncidentPage> {
-    const { account, http } = this.connect(ctx);
-    const since = lookbackStart(ctx, account.lookbackDays);
+  protected async *syncAccount(
+    run: SyncRun<PagerDutyAccount>,
+  ): AsyncIterable<IncidentPage> {
+    const { ctx } = run;
+    const since = lookbackStart(ctx, run.account.lookbackDays);
     const services = linkedBy(ctx.entities, PAGERDUTY_SERVICE_ANNOTATION);
     for (const { entity, value: serviceId } of services) {
-      if (!this.serves(account, entity, PAGERDUTY_ACCOUNT_ANNOTATION)) continue;
-      yield* this.syncService(http, account, ctx, entity, serviceId, since);
+      if (!this.serves(run.account, entity, PAGERDUTY_ACCOUNT_ANNOTATION)) {
+        continue;
+      }
+      yield* this.syncService(run, entity, serviceId, since);
     }
   }
 
   private async *syncService(
-    http: HttpClient,
-    account: PagerDutyAccount,
-    ctx: IncidentProviderSyncContext,
+    run: SyncRun<PagerDutyAccount>,
     entity: LinkedEntity,
     serviceId: string,
     since: number,
   ): AsyncIterable<IncidentPage> {
+    const { account, ctx } = run;
     let windowStart = since;
     let offset = 0;
     for (;;) {
@@ -107,21 +110,12 @@ export class PagerDutyProvider extends AccountsProvider<PagerDutyAccount> {
       });
       params.append('service_ids[]', serviceId);
       const url = `${account.baseUrl}/incidents?${params}`;
-      const { body } = await http.getJson(url, { signal: ctx.signal });
-      if (!isRecord(body) || !Array.isArray(body.incidents)) {
-        throw new Error(`Unexpected response from ${url}: no "incidents" list`);
-      }
+      const { body, list } = await getList(run, url, 'incidents');
       const page: IncidentPage = { incidents: [], skipped: 0 };
       let lastCreated: number | undefined;
-      for (const raw of body.incidents as unknown[]) {
+      for (const raw of list) {
         try {
-          const incident = await this.toIncident(
-            http,
-            account,
-            ctx,
-            entity,
-            raw,
-          );
+          const incident = await this.toIncident(run, entity, raw);
           page.incidents.push(incident);
           lastCreated = incident.createdAt;
         } catch (e) {
@@ -151,9 +145,7 @@ export class PagerDutyProvider extends AccountsProvider<PagerDutyAccount> {
   }
 
   private async toIncident(
-    http: HttpClient,
-    account: PagerDutyAccount,
-    ctx: IncidentProviderSyncContext,
+    run: SyncRun<PagerDutyAccount>,
     entity: LinkedEntity,
     raw: unknown,
   ): Promise<Incident> {
@@ -202,7 +194,7 @@ export class PagerDutyProvider extends AccountsProvider<PagerDutyAccount> {
       (raw.last_status_change_at === undefined ||
         raw.last_status_change_at === raw.created_at);
     if (!neverChanged) {
-      const ack = await this.firstAcknowledgement(http, account, ctx, id);
+      const ack = await this.firstAcknowledgement(run, id);
       if (ack !== undefined) incident.acknowledgedAt = ack;
     }
     return incident;
@@ -210,9 +202,7 @@ export class PagerDutyProvider extends AccountsProvider<PagerDutyAccount> {
 
   /** Earliest acknowledge log entry (either spelling of its type), paging through all. */
   private async firstAcknowledgement(
-    http: HttpClient,
-    account: PagerDutyAccount,
-    ctx: IncidentProviderSyncContext,
+    run: SyncRun<PagerDutyAccount>,
     incidentId: string,
   ): Promise<number | undefined> {
     let first: number | undefined;
@@ -223,16 +213,11 @@ export class PagerDutyProvider extends AccountsProvider<PagerDutyAccount> {
         limit: String(PAGE_LIMIT),
         offset: String(offset),
       });
-      const url = `${account.baseUrl}/incidents/${encodeURIComponent(
+      const url = `${run.account.baseUrl}/incidents/${encodeURIComponent(
         incidentId,
       )}/log_entries?${params}`;
-      const { body } = await http.getJson(url, { signal: ctx.signal });
-      if (!isRecord(body) || !Array.isArray(body.log_entries)) {
-        throw new Error(
-          `Unexpected response from ${url}: no "log_entries" list`,
-        );
-      }
-      for (const entry of body.log_entries as unknown[]) {
+      const { body, list } = await getList(run, url, 'log_entries');
+      for (const entry of list) {
         if (!isRecord(entry) || !ACK_TYPES.has(String(entry.type))) continue;
         const at = optionalInstant(entry.created_at, 'log_entries.created_at');
         if (at !== undefined && (first === undefined || at < first)) first = at;

@@ -15,7 +15,6 @@ import {
   malformedJson,
   syncContext,
   useMockServer,
-  vendorConfig,
 } from './__testUtils__';
 
 const PROM = 'https://prometheus.acme.com';
@@ -303,10 +302,12 @@ describe('PrometheusProvider', () => {
           },
         }),
       provider: options =>
-        PrometheusProvider.fromConfig(
-          vendorConfig('prometheus', { baseUrl: PROM }),
+        defaultAccountProvider(
+          PrometheusProvider,
+          'prometheus',
+          { baseUrl: PROM },
           options,
-        )!,
+        ),
       ctx: syncContext([ENTITY], { since: 60_000, until: 180_000 }),
       expectedSleepMs: 7000,
     });

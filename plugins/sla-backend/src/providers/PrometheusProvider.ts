@@ -4,17 +4,15 @@ import {
   PRIORITIES,
   Priority,
 } from '@servicelevel/plugin-sla-common';
-import type {
-  HttpClient,
-  IncidentPage,
-  IncidentProviderSyncContext,
-  LinkedEntity,
-} from '@servicelevel/plugin-sla-node';
+import type { IncidentPage, LinkedEntity } from '@servicelevel/plugin-sla-node';
 import {
   AccountsProvider,
-  basicAuth,
+  accountsSpec,
   DAY_MS,
   isRecord,
+  readAuthorization,
+  skipRecord,
+  SyncRun,
   trimBaseUrl,
 } from './common';
 
@@ -46,43 +44,32 @@ interface Sample {
   down: boolean;
 }
 
-function readAuthorization(c: Config): string | undefined {
-  const token = c.getOptionalString('token');
-  const username = c.getOptionalString('username');
-  if (token) return `Bearer ${token}`;
-  return username ? basicAuth(username, c.getString('password')) : undefined;
+function readAccount(id: string, c: Config): PrometheusAccount {
+  const priority = c.getOptionalString('defaultPriority') ?? 'P2';
+  if (!PRIORITIES.includes(priority as Priority)) {
+    throw new Error(
+      `sla.providers.prometheus (${id}): defaultPriority must be one of ${PRIORITIES.join(
+        ', ',
+      )}, not "${priority}"`,
+    );
+  }
+  const stepSeconds = c.getOptionalNumber('stepSeconds') ?? 60;
+  if (!Number.isInteger(stepSeconds) || stepSeconds < 1) {
+    throw new Error(
+      `sla.providers.prometheus (${id}): stepSeconds must be a whole number of seconds ≥ 1`,
+    );
+  }
+  return {
+    id,
+    baseUrl: trimBaseUrl(c.getString('baseUrl')),
+    authorization: readAuthorization(c),
+    stepMs: stepSeconds * 1000,
+    priority: priority as Priority,
+    labelMetric: c.getOptionalString('labelMetric') ?? 'up',
+    maxOutageLookbackMs:
+      (c.getOptionalNumber('maxOutageLookbackDays') ?? 7) * DAY_MS,
+  };
 }
-
-const ACCOUNTS = {
-  vendor: 'prometheus',
-  isAccount: (c: Config) => c.has('baseUrl'),
-  read: (id: string, c: Config): PrometheusAccount => {
-    const priority = c.getOptionalString('defaultPriority') ?? 'P2';
-    if (!PRIORITIES.includes(priority as Priority)) {
-      throw new Error(
-        `sla.providers.prometheus (${id}): defaultPriority must be one of ${PRIORITIES.join(
-          ', ',
-        )}, not "${priority}"`,
-      );
-    }
-    const stepSeconds = c.getOptionalNumber('stepSeconds') ?? 60;
-    if (!Number.isInteger(stepSeconds) || stepSeconds < 1) {
-      throw new Error(
-        `sla.providers.prometheus (${id}): stepSeconds must be a whole number of seconds ≥ 1`,
-      );
-    }
-    return {
-      id,
-      baseUrl: trimBaseUrl(c.getString('baseUrl')),
-      authorization: readAuthorization(c),
-      stepMs: stepSeconds * 1000,
-      priority: priority as Priority,
-      labelMetric: c.getOptionalString('labelMetric') ?? 'up',
-      maxOutageLookbackMs:
-        (c.getOptionalNumber('maxOutageLookbackDays') ?? 7) * DAY_MS,
-    };
-  },
-};
 
 /**
  * Prometheus availability: `query_range` over the entity's availability query, in chunks of
@@ -92,25 +79,23 @@ const ACCOUNTS = {
 export class PrometheusProvider extends AccountsProvider<PrometheusAccount> {
   readonly id = 'prometheus';
 
-  static readonly accountsSpec = ACCOUNTS;
+  static readonly accountsSpec = accountsSpec(
+    'prometheus',
+    'baseUrl',
+    readAccount,
+  );
 
-  protected headers(account: PrometheusAccount): Record<string, string> {
-    return account.authorization
-      ? { Authorization: account.authorization }
-      : {};
-  }
-
-  async *sync(ctx: IncidentProviderSyncContext): AsyncIterable<IncidentPage> {
-    const { account, http } = this.connect(ctx);
+  protected async *syncAccount(
+    run: SyncRun<PrometheusAccount>,
+  ): AsyncIterable<IncidentPage> {
+    const { account, ctx } = run;
     for (const entity of ctx.entities) {
       const raw = entity.annotations[PROMETHEUS_QUERY_ANNOTATION]?.trim();
       if (!raw) continue;
       if (!this.serves(account, entity, PROMETHEUS_ACCOUNT_ANNOTATION))
         continue;
       yield await this.syncEntity(
-        http,
-        account,
-        ctx,
+        run,
         entity,
         availabilityQuery(raw, account.labelMetric),
       );
@@ -118,12 +103,11 @@ export class PrometheusProvider extends AccountsProvider<PrometheusAccount> {
   }
 
   private async syncEntity(
-    http: HttpClient,
-    account: PrometheusAccount,
-    ctx: IncidentProviderSyncContext,
+    run: SyncRun<PrometheusAccount>,
     entity: LinkedEntity,
     query: string,
   ): Promise<IncidentPage> {
+    const { account, ctx } = run;
     const step = account.stepMs;
     // Aligned to the step, so every run samples the same instants and outage starts (the
     // incident ids) come out the same.
@@ -134,29 +118,13 @@ export class PrometheusProvider extends AccountsProvider<PrometheusAccount> {
     let open: number | undefined;
     let seenAny = false;
     for (const [from, to] of chunks(first, last, step)) {
-      const samples = await this.samples(
-        http,
-        account,
-        ctx,
-        query,
-        from,
-        to,
-        page,
-      );
+      const samples = await this.samples(run, query, from, to, page);
       for (const s of samples) {
         if (!seenAny) {
           seenAny = true;
           // Down from the first sample on: the outage began earlier; find its real start.
           if (s.down) {
-            open = await this.outageStart(
-              http,
-              account,
-              ctx,
-              query,
-              first,
-              s.t,
-              page,
-            );
+            open = await this.outageStart(run, query, first, s.t, page);
           }
           continue;
         }
@@ -179,14 +147,13 @@ export class PrometheusProvider extends AccountsProvider<PrometheusAccount> {
    * by chunk to the last up sample, at most `maxOutageLookbackMs` before the window.
    */
   private async outageStart(
-    http: HttpClient,
-    account: PrometheusAccount,
-    ctx: IncidentProviderSyncContext,
+    run: SyncRun<PrometheusAccount>,
     query: string,
     windowStart: number,
     firstDown: number,
     page: IncidentPage,
   ): Promise<number> {
+    const { account } = run;
     const step = account.stepMs;
     const limit =
       Math.floor((windowStart - account.maxOutageLookbackMs) / step) * step;
@@ -194,15 +161,7 @@ export class PrometheusProvider extends AccountsProvider<PrometheusAccount> {
     let before = windowStart;
     while (before > limit) {
       const from = Math.max(limit, before - MAX_POINTS_PER_SERIES * step);
-      const samples = await this.samples(
-        http,
-        account,
-        ctx,
-        query,
-        from,
-        before - step,
-        page,
-      );
+      const samples = await this.samples(run, query, from, before - step, page);
       for (let i = samples.length - 1; i >= 0; i--) {
         if (!samples[i].down) return earliest;
         earliest = samples[i].t;
@@ -214,14 +173,13 @@ export class PrometheusProvider extends AccountsProvider<PrometheusAccount> {
 
   /** One query_range call, its series combined per instant; bad samples are counted. */
   private async samples(
-    http: HttpClient,
-    account: PrometheusAccount,
-    ctx: IncidentProviderSyncContext,
+    run: SyncRun<PrometheusAccount>,
     query: string,
     from: number,
     to: number,
     page: IncidentPage,
   ): Promise<Sample[]> {
+    const { account, http, ctx } = run;
     const params = new URLSearchParams({
       query,
       start: String(from / 1000),
@@ -252,12 +210,8 @@ export class PrometheusProvider extends AccountsProvider<PrometheusAccount> {
       for (const pair of values as unknown[]) {
         const sample = parseSample(pair);
         if (typeof sample === 'string') {
-          const reason = `Prometheus sample ${JSON.stringify(
-            pair,
-          )} of ${query}: ${sample}`;
-          ctx.logger.warn(`Skipping malformed record ${reason}`);
-          page.skipped++;
-          page.skipReason ??= reason;
+          const label = `Prometheus sample ${JSON.stringify(pair)} of ${query}`;
+          skipRecord(page, label, new Error(sample), ctx.logger);
           continue;
         }
         if (sample === undefined) continue;

@@ -11,7 +11,6 @@ import {
   expectRetriedSync,
   syncContext,
   useMockServer,
-  vendorConfig,
 } from './__testUtils__';
 
 const SN = 'https://instance.servicenow.com';
@@ -224,12 +223,12 @@ describe('ServiceNowProvider', () => {
         }),
       success: () => HttpResponse.json(incidentsFixture),
       provider: options =>
-        ServiceNowProvider.fromConfig(
-          vendorConfig('servicenow', [
-            { baseUrl: SN, username: 'u', password: 'p', responseSla: false },
-          ]),
+        defaultAccountProvider(
+          ServiceNowProvider,
+          'servicenow',
+          { baseUrl: SN, username: 'u', password: 'p', responseSla: false },
           options,
-        )!,
+        ),
       ctx: syncContext([ENTITY]),
     });
 

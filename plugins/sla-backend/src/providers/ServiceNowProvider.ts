@@ -1,25 +1,23 @@
 import type { Config } from '@backstage/config';
 import type { Incident } from '@servicelevel/plugin-sla-common';
-import {
-  HttpClient,
-  HttpError,
-  IncidentPage,
-  IncidentProviderSyncContext,
-  LinkedEntity,
-} from '@servicelevel/plugin-sla-node';
+import type { IncidentPage, LinkedEntity } from '@servicelevel/plugin-sla-node';
 import {
   AccountsProvider,
+  accountsSpec,
   basicAuth,
+  getJsonUnlessDenied,
+  getList,
   isRecord,
   linkedBy,
-  mapRecords,
   MalformedRecordError,
   optionalInstant,
   optionalString,
-  recordLabel,
   requireInstant,
   requireString,
+  readAuthorization,
   resolvePriority,
+  sameOriginUrl,
+  SyncRun,
   trimBaseUrl,
 } from './common';
 
@@ -72,27 +70,23 @@ export interface ServiceNowAccount {
   responseSlaQuery: string;
 }
 
-const ACCOUNTS = {
-  vendor: 'servicenow',
-  isAccount: (c: Config) => c.has('baseUrl'),
-  read: (id: string, c: Config): ServiceNowAccount => {
-    const token = c.getOptionalString('token');
-    return {
-      id,
-      baseUrl: trimBaseUrl(c.getString('baseUrl')),
-      authorization: token
-        ? `Bearer ${token}`
-        : basicAuth(c.getString('username'), c.getString('password')),
-      entityIdFields: c.getOptionalStringArray('entityIdFields') ?? [
-        'business_service',
-        'cmdb_ci',
-      ],
-      responseSla: c.getOptionalBoolean('responseSla') ?? true,
-      responseSlaQuery:
-        c.getOptionalString('responseSlaQuery') ?? 'sla.target=response',
-    };
-  },
-};
+function readAccount(id: string, c: Config): ServiceNowAccount {
+  return {
+    id,
+    baseUrl: trimBaseUrl(c.getString('baseUrl')),
+    // Without a token or user name, a missing `username` is the config error.
+    authorization:
+      readAuthorization(c) ??
+      basicAuth(c.getString('username'), c.getString('password')),
+    entityIdFields: c.getOptionalStringArray('entityIdFields') ?? [
+      'business_service',
+      'cmdb_ci',
+    ],
+    responseSla: c.getOptionalBoolean('responseSla') ?? true,
+    responseSlaQuery:
+      c.getOptionalString('responseSlaQuery') ?? 'sla.target=response',
+  };
+}
 
 /**
  * ServiceNow Table API: `incident` rows whose business service or CI is the entity's
@@ -101,29 +95,30 @@ const ACCOUNTS = {
 export class ServiceNowProvider extends AccountsProvider<ServiceNowAccount> {
   readonly id = 'servicenow';
 
-  static readonly accountsSpec = ACCOUNTS;
+  static readonly accountsSpec = accountsSpec(
+    'servicenow',
+    'baseUrl',
+    readAccount,
+  );
 
-  protected headers(account: ServiceNowAccount) {
-    return { Authorization: account.authorization };
-  }
-
-  async *sync(ctx: IncidentProviderSyncContext): AsyncIterable<IncidentPage> {
-    const { account, http } = this.connect(ctx);
-    const state = { responseSla: account.responseSla };
+  protected async *syncAccount(
+    run: SyncRun<ServiceNowAccount>,
+  ): AsyncIterable<IncidentPage> {
+    const { ctx } = run;
+    const state = { responseSla: run.account.responseSla };
     const linked = linkedBy(ctx.entities, SERVICENOW_ENTITY_ANNOTATION);
     for (const { entity, value: ciId } of linked) {
-      yield* this.syncEntity(http, account, state, ctx, entity, ciId);
+      yield* this.syncEntity(run, state, entity, ciId);
     }
   }
 
   private async *syncEntity(
-    http: HttpClient,
-    account: ServiceNowAccount,
+    run: SyncRun<ServiceNowAccount>,
     state: { responseSla: boolean },
-    ctx: IncidentProviderSyncContext,
     entity: LinkedEntity,
     ciId: string,
   ): AsyncIterable<IncidentPage> {
+    const { account, ctx } = run;
     if (!/^[\w.-]+$/.test(ciId)) {
       throw new Error(
         `${entity.entityRef}: ${SERVICENOW_ENTITY_ANNOTATION} "${ciId}" is not a sys_id`,
@@ -147,33 +142,25 @@ export class ServiceNowProvider extends AccountsProvider<ServiceNowAccount> {
       | string
       | undefined = `${account.baseUrl}/api/now/table/incident?${params}`;
     while (url) {
-      const res = await http.getJson(url, { signal: ctx.signal });
-      if (!isRecord(res.body) || !Array.isArray(res.body.result)) {
-        throw new Error(`Unexpected response from ${url}: no "result" list`);
-      }
-      const rows = res.body.result as unknown[];
-      const page = mapRecords(
-        rows,
+      const { list, headers } = await getList(run, url, 'result');
+      const page = this.mapPage(
+        run,
+        list,
         row => this.toIncident(row, entity),
-        ctx.logger,
-        row => `ServiceNow incident ${recordLabel(row, 'number', 'sys_id')}`,
+        'ServiceNow incident',
+        'number',
+        'sys_id',
       );
       if (state.responseSla) {
         for (const incident of page.incidents) {
-          const ack = await this.responseTime(
-            http,
-            account,
-            state,
-            ctx,
-            incident.id,
-          );
+          const ack = await this.responseTime(run, state, incident.id);
           if (ack !== undefined) incident.acknowledgedAt = ack;
           if (!state.responseSla) break;
         }
       }
       yield page;
       // Only the Link header ends the listing: pages may be short (ACLs filter rows).
-      url = nextLink(res.headers.get('link'), account.baseUrl);
+      url = nextLink(headers.get('link'), account.baseUrl);
     }
   }
 
@@ -214,12 +201,11 @@ export class ServiceNowProvider extends AccountsProvider<ServiceNowAccount> {
    * refuses the table (403/404), response times are skipped for the rest of the run.
    */
   private async responseTime(
-    http: HttpClient,
-    account: ServiceNowAccount,
+    run: SyncRun<ServiceNowAccount>,
     state: { responseSla: boolean },
-    ctx: IncidentProviderSyncContext,
     sysId: string,
   ): Promise<number | undefined> {
+    const { account, ctx } = run;
     const params = new URLSearchParams({
       sysparm_query: `task=${sysId}^${account.responseSlaQuery}^ORDERBYstart_time`,
       sysparm_fields: 'sys_id,stage,start_time,end_time',
@@ -227,19 +213,13 @@ export class ServiceNowProvider extends AccountsProvider<ServiceNowAccount> {
       sysparm_exclude_reference_link: 'true',
     });
     const url = `${account.baseUrl}/api/now/table/task_sla?${params}`;
-    let body: unknown;
-    try {
-      body = (await http.getJson(url, { signal: ctx.signal })).body;
-    } catch (e) {
-      if (e instanceof HttpError && (e.status === 403 || e.status === 404)) {
-        ctx.logger.warn(
-          `ServiceNow task_sla is not readable (HTTP ${e.status}); response times are left empty`,
-        );
-        state.responseSla = false;
-        return undefined;
-      }
-      throw e;
-    }
+    const res = await getJsonUnlessDenied(run, url, status => {
+      ctx.logger.warn(
+        `ServiceNow task_sla is not readable (HTTP ${status}); response times are left empty`,
+      );
+      state.responseSla = false;
+    });
+    const body = res?.body;
     if (!isRecord(body) || !Array.isArray(body.result)) return undefined;
     for (const row of body.result as unknown[]) {
       if (!isRecord(row) || row.stage === 'cancelled') continue;
@@ -256,13 +236,11 @@ function nextLink(header: string | null, baseUrl: string): string | undefined {
   for (const part of header.split(/,(?=\s*<)/)) {
     const m = /<([^>]+)>\s*;(.*)/.exec(part.trim());
     if (m && /rel="?next"?/.test(m[2])) {
-      const next = new URL(m[1], baseUrl);
-      if (next.origin !== new URL(baseUrl).origin) {
-        throw new Error(
-          `ServiceNow sent a next link to another host: ${next.origin}`,
-        );
-      }
-      return next.toString();
+      return sameOriginUrl(
+        m[1],
+        baseUrl,
+        'ServiceNow sent a next link to another host',
+      );
     }
   }
   return undefined;

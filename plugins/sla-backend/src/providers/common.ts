@@ -5,6 +5,8 @@ import {
   createHttpClient,
   HttpClient,
   HttpClientOptions,
+  HttpError,
+  HttpJsonResponse,
   IncidentPage,
   IncidentProvider,
   IncidentProviderSyncContext,
@@ -18,6 +20,22 @@ export interface ProviderOptions {
   http?: Partial<HttpClientOptions>;
 }
 
+/**
+ * What every account has: its id and, unless the provider builds its own headers, the
+ * Authorization header its requests carry (none when absent).
+ */
+export interface ProviderAccount {
+  id: string;
+  authorization?: string;
+}
+
+/** What a sync run works with: its account, a client that authenticates as it, its context. */
+export interface SyncRun<A> {
+  account: A;
+  http: HttpClient;
+  ctx: IncidentProviderSyncContext;
+}
+
 /** How a vendor's accounts are read from `sla.providers.<vendor>` (see readAccounts). */
 export interface AccountsSpec<A extends { id: string }> {
   vendor: string;
@@ -26,17 +44,29 @@ export interface AccountsSpec<A extends { id: string }> {
 }
 
 /**
+ * The accounts of `sla.providers.<vendor>`, where a single account block is one holding
+ * `accountKey` (see readAccounts), each read by `read`.
+ */
+export function accountsSpec<A extends ProviderAccount>(
+  vendor: string,
+  accountKey: string,
+  read: (id: string, c: Config) => A,
+): AccountsSpec<A> {
+  return { vendor, isAccount: c => c.has(accountKey), read };
+}
+
+/**
  * What every built-in provider shares: its configured accounts (several per vendor) and
  * the options tests inject.
  */
-export abstract class AccountsProvider<A extends { id: string }>
+export abstract class AccountsProvider<A extends ProviderAccount>
   implements IncidentProvider
 {
   /**
    * The provider a subclass (which names its `accountsSpec`) builds from config, or
    * undefined when no account is configured.
    */
-  static fromConfig<B extends { id: string }, P>(
+  static fromConfig<B extends ProviderAccount, P>(
     this: {
       new (accountList: B[], options?: ProviderOptions): P;
       readonly accountsSpec: AccountsSpec<B>;
@@ -53,10 +83,20 @@ export abstract class AccountsProvider<A extends { id: string }>
 
   abstract readonly id: string;
 
-  abstract sync(ctx: IncidentProviderSyncContext): AsyncIterable<IncidentPage>;
+  /** The pages of a sync run, read as its account (see syncAccount). */
+  async *sync(ctx: IncidentProviderSyncContext): AsyncIterable<IncidentPage> {
+    yield* this.syncAccount(this.connect(ctx));
+  }
+
+  /** The pages of a sync run, with its account connected. */
+  protected abstract syncAccount(run: SyncRun<A>): AsyncIterable<IncidentPage>;
 
   /** The headers every request for this account carries (authorization, API version). */
-  protected abstract headers(account: A): Record<string, string>;
+  protected headers(account: A): Record<string, string> {
+    return account.authorization
+      ? { Authorization: account.authorization }
+      : {};
+  }
 
   constructor(
     protected readonly accountList: A[],
@@ -75,16 +115,32 @@ export abstract class AccountsProvider<A extends { id: string }>
   }
 
   /** The account of a sync run and an HTTP client that authenticates as it. */
-  protected connect(ctx: IncidentProviderSyncContext): {
-    account: A;
-    http: HttpClient;
-  } {
+  protected connect(ctx: IncidentProviderSyncContext): SyncRun<A> {
     const account = this.account(ctx.account);
     const http = createHttpClient({
       ...this.options.http,
       headers: this.headers(account),
     });
-    return { account, http };
+    return { account, http, ctx };
+  }
+
+  /**
+   * A page of vendor records mapped by mapRecords; a record that is skipped is named in
+   * the log as `what` and the first of its `idKeys` it has.
+   */
+  protected mapPage<T>(
+    run: SyncRun<A>,
+    records: readonly T[],
+    map: (record: T) => Incident | undefined,
+    what: string,
+    ...idKeys: string[]
+  ): IncidentPage {
+    return mapRecords(
+      records,
+      map,
+      run.ctx.logger,
+      record => `${what} ${recordLabel(record, ...idKeys)}`,
+    );
   }
 
   /**
@@ -117,6 +173,75 @@ export function lookbackStart(
 /** HTTP Basic authorization for a user name and password (or API token). */
 export function basicAuth(user: string, password: string): string {
   return `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+}
+
+/**
+ * The Authorization of an account block: `token` as a bearer token, else `username` and
+ * `password` as Basic auth, else none.
+ */
+export function readAuthorization(c: Config): string | undefined {
+  const token = c.getOptionalString('token');
+  const username = c.getOptionalString('username');
+  if (token) return `Bearer ${token}`;
+  return username ? basicAuth(username, c.getString('password')) : undefined;
+}
+
+/**
+ * A JSON page whose `key` must be a list (anything else fails the run), with the list and
+ * the response headers.
+ */
+export async function getList(
+  run: SyncRun<unknown>,
+  url: string,
+  key: string,
+): Promise<{
+  body: Record<string, unknown>;
+  list: unknown[];
+  headers: Headers;
+}> {
+  const { body, headers } = await run.http.getJson(url, {
+    signal: run.ctx.signal,
+  });
+  if (!isRecord(body) || !Array.isArray(body[key])) {
+    throw new Error(`Unexpected response from ${url}: no "${key}" list`);
+  }
+  return { body, list: body[key] as unknown[], headers };
+}
+
+/**
+ * GET JSON that an account may not be allowed to read: on 403 or 404, `denied` is told the
+ * status and the result is undefined; any other failure fails the run.
+ */
+export async function getJsonUnlessDenied(
+  run: SyncRun<unknown>,
+  url: string,
+  denied: (status: number) => void,
+): Promise<HttpJsonResponse | undefined> {
+  try {
+    return await run.http.getJson(url, { signal: run.ctx.signal });
+  } catch (e) {
+    if (e instanceof HttpError && (e.status === 403 || e.status === 404)) {
+      denied(e.status);
+      return undefined;
+    }
+    throw e;
+  }
+}
+
+/**
+ * A next-page address a vendor sent (relative to `baseUrl`), only on the configured host
+ * so credentials are never sent elsewhere.
+ */
+export function sameOriginUrl(
+  next: string,
+  baseUrl: string,
+  refusal: string,
+): string {
+  const url = new URL(next, baseUrl);
+  if (url.origin !== new URL(baseUrl).origin) {
+    throw new Error(`${refusal}: ${url.origin}`);
+  }
+  return url.toString();
 }
 
 /** A record that cannot become an incident; it is logged, counted and skipped. */

@@ -72,15 +72,19 @@ export interface ProviderClass<A extends { id: string }, P> {
   fromConfig: (typeof AccountsProvider)['fromConfig'];
 }
 
-/** A provider with one account `default` (`account` is its config) and fast retries. */
+/**
+ * A provider with one account `default` (`account` is its config) and `options` (by default
+ * fast retries).
+ */
 export function defaultAccountProvider<A extends { id: string }, P>(
   providerClass: ProviderClass<A, P>,
   vendor: string,
   account: Record<string, JsonValue | undefined>,
+  options: ProviderOptions = FAST_HTTP,
 ): P {
   const provider = providerClass.fromConfig(
     vendorConfig(vendor, [{ id: 'default', ...account } as JsonValue]),
-    FAST_HTTP,
+    options,
   );
   if (!provider) throw new Error(`No ${vendor} account configured`);
   return provider;
