@@ -440,3 +440,89 @@ describe('versioned calendars', () => {
     ).toBe(0);
   });
 });
+
+describe('part-day closures', () => {
+  const z = 'Asia/Shanghai';
+  const raw = (closures: unknown, extra: Record<string, unknown> = {}) =>
+    readSlaConfig({
+      calendars: {
+        'cn-workdays': {
+          timezone: z,
+          hours: { 'mon-fri': '09:00-12:00,13:30-18:00' },
+          workdays: ['2026-09-20'],
+          closures,
+          ...extra,
+        },
+      },
+    });
+
+  it('an afternoon off and a shortened make-up day remove only the closed spans', () => {
+    const { config, problems } = raw({
+      '2026-09-18': '13:00-24:00',
+      '2026-09-20': '10:00-11:00,17:00-18:00',
+    });
+    expect(problems).toEqual([]);
+    expect(config.calendars['cn-workdays'].closures).toEqual({
+      '2026-09-18': [[780, 1440]],
+      '2026-09-20': [
+        [600, 660],
+        [1020, 1080],
+      ],
+    });
+    const terms = parseSlaAnnotations(
+      {
+        'servicelevel.io/service-hours': 'calendar:cn-workdays',
+        'servicelevel.io/availability': '99%',
+      },
+      config,
+    ).terms!;
+    const cal = createBusinessCalendar(terms);
+    // Friday: the morning only (3 h); the make-up Sunday: 7 h 30 less 2 h.
+    expect(
+      cal.businessTime(at('2026-09-18T00:00', z), at('2026-09-19T00:00', z)),
+    ).toBe(3 * H);
+    expect(
+      cal.businessTime(at('2026-09-20T00:00', z), at('2026-09-21T00:00', z)),
+    ).toBe(5.5 * H);
+    // A clock started at Friday 11:30 reaches 1 h at the make-up Sunday 09:30.
+    expect(cal.dueAt(at('2026-09-18T11:30', z), H)).toBe(
+      at('2026-09-20T09:30', z),
+    );
+  });
+
+  it('terms carry closures only when there are some, so other calendars keep their versions', () => {
+    const annotations = {
+      'servicelevel.io/service-hours': 'calendar:cn-workdays',
+      'servicelevel.io/availability': '99%',
+    };
+    const without = parseSlaAnnotations(annotations, raw(undefined).config)
+      .terms!;
+    expect('closures' in without.serviceHours).toBe(false);
+    const withOne = parseSlaAnnotations(
+      annotations,
+      raw({ '2026-12-31': '12:00-18:00' }).config,
+    ).terms!;
+    expect(withOne.serviceHours).toMatchObject({
+      closures: { '2026-12-31': [[720, 1080]] },
+    });
+  });
+
+  it('reports malformed closures and drops closures of holidays', () => {
+    const { config, problems } = raw(
+      {
+        '2026-10-01': '13:00-18:00',
+        '2026-13-01': '13:00-18:00',
+        '2026-12-24': 'afternoon',
+      },
+      { holidays: ['2026-10-01'] },
+    );
+    expect(problems.map(p => p.path)).toEqual([
+      'sla.calendars.cn-workdays.closures.2026-12-24',
+      'sla.calendars.cn-workdays.closures.2026-13-01',
+    ]);
+    expect(problems[0].message).toContain(
+      "expected <YYYY-MM-DD>: <HH:MM-HH:MM>[,<HH:MM-HH:MM>…], e.g. '2026-12-24': '13:00-18:00'",
+    );
+    expect(config.calendars['cn-workdays'].closures).toBeUndefined();
+  });
+});

@@ -8,7 +8,13 @@ import {
   localToUtc,
   parseIsoDate,
 } from './time';
-import { WEEKDAYS, WeeklyHours, dayMinutes, standardDay } from './weekly';
+import {
+  WEEKDAYS,
+  WeeklyHours,
+  dayMinutes,
+  normalizeSpans,
+  standardDay,
+} from './weekly';
 import { MINUTE_MS } from './time';
 
 /**
@@ -149,6 +155,8 @@ class WeeklyCalendar extends CumulativeCalendar {
   private readonly standard: Array<[number, number]>;
   private readonly holidays: Set<number>;
   private readonly workdays: Set<number>;
+  /** Closed local spans per civil day (part-day closures), normalized. */
+  private readonly closures: Map<number, Array<[number, number]>>;
   private readonly lastWorkday: number;
   private readonly hasWeeklyTime: boolean;
   /** Per-local-date UTC intervals, computed once (flat [s0, e0, s1, e1, …]). */
@@ -171,6 +179,7 @@ class WeeklyCalendar extends CumulativeCalendar {
     hours: WeeklyHours,
     holidays: Iterable<number>,
     workdays: Iterable<number>,
+    closures: Map<number, Array<[number, number]>> = new Map(),
   ) {
     super();
     this.tz = getZone(zone);
@@ -179,14 +188,18 @@ class WeeklyCalendar extends CumulativeCalendar {
     this.serviceDayMs = dayMinutes(this.standard) * MINUTE_MS;
     this.holidays = new Set(holidays);
     this.workdays = new Set(workdays);
+    this.closures = closures;
     this.lastWorkday = Math.max(-Infinity, ...this.workdays);
     this.hasWeeklyTime = WEEKDAYS.some(d => hours[d].length > 0);
   }
 
   private spansOf(day: number): Array<[number, number]> {
     if (this.holidays.has(day)) return [];
-    if (this.workdays.has(day)) return this.standard;
-    return this.byWeekday[isoWeekday(day)];
+    const spans = this.workdays.has(day)
+      ? this.standard
+      : this.byWeekday[isoWeekday(day)];
+    const closed = this.closures.get(day);
+    return closed ? subtractSpans(spans, closed) : spans;
   }
 
   private intervalsOf(day: number): number[] {
@@ -359,6 +372,25 @@ class WeeklyCalendar extends CumulativeCalendar {
   }
 }
 
+/** `spans` minus `closed` (both sorted and disjoint), in local minutes. */
+function subtractSpans(
+  spans: Array<[number, number]>,
+  closed: Array<[number, number]>,
+): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  for (const [a, b] of spans) {
+    let start = a;
+    for (const [c, d] of closed) {
+      if (d <= start || c >= b) continue;
+      if (c > start) out.push([start, c]);
+      start = Math.max(start, d);
+      if (start >= b) break;
+    }
+    if (start < b) out.push([start, b]);
+  }
+  return out;
+}
+
 /** W = all time (`24x7`). `zone` only matters for period boundaries. */
 export function createAlwaysOnCalendar(zone: string = 'UTC'): BusinessCalendar {
   return new AlwaysOnCalendar(zone);
@@ -366,19 +398,33 @@ export function createAlwaysOnCalendar(zone: string = 'UTC'): BusinessCalendar {
 
 /**
  * W = weekly hours in `zone`, minus `holidays`, plus make-up `workdays`
- * (which keep the standard day's hours). Dates are `YYYY-MM-DD`; invalid ones
- * are ignored (readSlaConfig reports them). A holiday that is also listed as
- * a workday is a holiday.
+ * (which keep the standard day's hours), minus part-day `closures` (date →
+ * closed local spans, taken out of that date's hours, make-up days included).
+ * Dates are `YYYY-MM-DD`; invalid ones are ignored (readSlaConfig reports
+ * them). A holiday that is also listed as a workday is a holiday.
  */
 export function createWeeklyCalendar(
   zone: string,
   hours: WeeklyHours,
   holidays: string[] = [],
   workdays: string[] = [],
+  closures: Record<string, Array<[number, number]>> = {},
 ): BusinessCalendar {
   const toDays = (list: string[]) =>
     list.map(parseIsoDate).filter((d): d is number => d !== undefined);
-  return new WeeklyCalendar(zone, hours, toDays(holidays), toDays(workdays));
+  const closed = new Map<number, Array<[number, number]>>();
+  for (const [date, spans] of Object.entries(closures)) {
+    const day = parseIsoDate(date);
+    const merged = Array.isArray(spans) ? normalizeSpans(spans) : [];
+    if (day !== undefined && merged.length) closed.set(day, merged);
+  }
+  return new WeeklyCalendar(
+    zone,
+    hours,
+    toDays(holidays),
+    toDays(workdays),
+    closed,
+  );
 }
 
 /** W for a named calendar of `config`; undefined when it is not configured. */
@@ -393,6 +439,7 @@ export function createNamedCalendar(
     cal.hours,
     cal.holidays,
     cal.workdays,
+    cal.closures,
   );
 }
 
@@ -431,6 +478,7 @@ function buildCalendar(terms: SlaTerms, config?: SlaConfig): BusinessCalendar {
         sh.hours,
         sh.holidays,
         sh.workdays,
+        sh.closures,
       );
     }
     const named = config && createNamedCalendar(sh.calendar, config);

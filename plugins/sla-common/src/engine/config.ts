@@ -1,6 +1,6 @@
 import type { CalendarConfig, SlaConfig } from './types';
 import { isValidTimeZone, parseIsoDate } from './time';
-import { weeklyHoursFromEntries } from './weekly';
+import { parseSpans, weeklyHoursFromEntries } from './weekly';
 
 /** A problem in the `sla:` configuration; `path` is dotted from `sla`. */
 export interface ConfigProblem {
@@ -129,6 +129,38 @@ function readDates(
   return [...new Set(out)].sort();
 }
 
+function readClosures(
+  path: string,
+  v: unknown,
+  holidays: string[],
+  problems: ConfigProblem[],
+): Record<string, Array<[number, number]>> {
+  const out: Record<string, Array<[number, number]>> = {};
+  if (v === undefined) return out;
+  if (!isRecord(v)) {
+    problems.push({
+      path,
+      message: `${path}: expected a map of dates to closed spans, e.g. { '2026-12-24': '13:00-18:00' }`,
+    });
+    return out;
+  }
+  for (const date of Object.keys(v).sort()) {
+    const text = scalarToString(v[date]) ?? '';
+    const spans =
+      parseIsoDate(date) === undefined ? undefined : parseSpans(text);
+    if (!spans) {
+      problems.push({
+        path: `${path}.${date}`,
+        message: `${path}.${date}: "${text}" — expected <YYYY-MM-DD>: <HH:MM-HH:MM>[,<HH:MM-HH:MM>…], e.g. '2026-12-24': '13:00-18:00'`,
+      });
+    } else if (!holidays.includes(date)) {
+      // A holiday is closed all day already.
+      out[date] = spans;
+    }
+  }
+  return out;
+}
+
 function readCalendar(
   path: string,
   v: unknown,
@@ -138,7 +170,7 @@ function readCalendar(
   if (!isRecord(v)) {
     problems.push({
       path,
-      message: `${path}: expected an object with timezone, hours, holidays, workdays`,
+      message: `${path}: expected an object with timezone, hours, holidays, workdays, closures`,
     });
     return undefined;
   }
@@ -188,10 +220,17 @@ function readCalendar(
       )} also listed as holidays; treated as holidays`,
     });
   }
+  const closures = readClosures(
+    `${path}.closures`,
+    v.closures,
+    holidays,
+    problems,
+  );
   return {
     timezone,
     hours,
     holidays,
     workdays: workdays.filter(d => !clash.includes(d)),
+    ...(Object.keys(closures).length ? { closures } : {}),
   };
 }

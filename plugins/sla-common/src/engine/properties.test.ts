@@ -67,6 +67,8 @@ type Cal = {
   spans: Array<Array<[number, number]>>; // index 0 = Monday
   holidays: number[]; // civil day numbers
   workdays: number[];
+  /** Part-day closures: [civil day, closed local spans]. */
+  closures: Array<[number, Array<[number, number]>]>;
 };
 
 const civil = (y: number, m: number, d: number) => Date.UTC(y, m - 1, d) / DAY;
@@ -85,6 +87,16 @@ function refIntervals(
     if (cal.workdays.includes(d))
       spans = cal.spans[0].length ? cal.spans[0] : standard;
     if (cal.holidays.includes(d)) spans = [];
+    // A part-day closure takes its (wall-clock) minutes out of the day's spans.
+    const closed = cal.closures.filter(([day]) => day === d).flatMap(c => c[1]);
+    if (closed.length) {
+      const open: Array<[number, number]> = [];
+      for (const [s, e] of spans)
+        for (let m = s; m < e; m++)
+          if (!closed.some(([cs, ce]) => cs <= m && m < ce))
+            open.push([m, m + 1]);
+      spans = open;
+    }
     // A day's spans are a set of wall-clock intervals: union them before resolving.
     const merged: Array<[number, number]> = [];
     for (const [s, e] of [...spans].sort((x, y) => x[0] - y[0])) {
@@ -115,12 +127,19 @@ const toWeekly = (cal: Cal): WeeklyHours => {
   return h;
 };
 const iso = (d: number) => new Date(d * DAY).toISOString().slice(0, 10);
+const closuresOf = (cal: Cal) => {
+  const out: Record<string, Array<[number, number]>> = {};
+  for (const [day, spans] of cal.closures)
+    out[iso(day)] = [...(out[iso(day)] ?? []), ...spans];
+  return out;
+};
 const fastCalendar = (cal: Cal) =>
   createWeeklyCalendar(
     cal.zone,
     toWeekly(cal),
     cal.holidays.map(iso),
     cal.workdays.map(iso),
+    closuresOf(cal),
   );
 
 // ---------- generators ----------
@@ -174,6 +193,13 @@ const calendarArb = (day0: number) =>
     workdays: fc.uniqueArray(fc.integer({ min: day0 - 2, max: day0 + 8 }), {
       maxLength: 2,
     }),
+    closures: fc.array(
+      fc.tuple(
+        fc.integer({ min: day0 - 2, max: day0 + 8 }),
+        fc.array(span, { minLength: 1, maxLength: 2 }),
+      ),
+      { maxLength: 3 },
+    ),
   });
 /** Scenario: a calendar and minute-aligned instants within a few days. */
 const scenario = baseDay.chain(day0 =>
@@ -226,12 +252,7 @@ describe('property: fast arithmetic = minute-stepping reference', () => {
             if (working[i] && !paused && ++count === targetMin)
               expected = m + MIN;
           }
-          const fast = createWeeklyCalendar(
-            cal.zone,
-            toWeekly(cal),
-            cal.holidays.map(iso),
-            cal.workdays.map(iso),
-          );
+          const fast = fastCalendar(cal);
           const due = fast.dueAt(a, targetMin * MIN, pauses);
           // Not reached within the horizon: the fast answer is undefined or later.
           const fastSeen =
@@ -283,6 +304,7 @@ describe('property: fast arithmetic = minute-stepping reference', () => {
             spans: maintSpans,
             holidays: [],
             workdays: [],
+            closures: [],
           };
           const maintHours = toWeekly(maint);
           const hasMaint = maintSpans.some(s => s.length);

@@ -412,6 +412,10 @@ function parseServiceHours(
       hours: cal.hours,
       holidays: [...cal.holidays],
       workdays: [...cal.workdays],
+      // Only when there are some, so calendars without closures keep their terms versions.
+      ...(cal.closures && Object.keys(cal.closures).length
+        ? { closures: cal.closures }
+        : {}),
     };
   }
   const hours = parseWeeklyHours(text);

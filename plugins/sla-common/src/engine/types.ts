@@ -44,6 +44,12 @@ export interface CalendarConfig {
   holidays: string[];
   /** `YYYY-MM-DD` make-up working days; they keep Monday's (the standard day's) hours. */
   workdays: string[];
+  /**
+   * Part-day closures: `YYYY-MM-DD` → closed local spans in minutes after midnight
+   * (`[start, end)`, normalized like {@link WeeklyHours} spans), removed from that date's
+   * working hours (an afternoon off, a shortened working day). Absent when there are none.
+   */
+  closures?: Record<string, Array<[number, number]>>;
 }
 
 /** The `sla:` app-config section (docs/configuration.md), as the engine needs it. */
@@ -68,6 +74,8 @@ export type ServiceHours =
       hours: WeeklyHours;
       holidays: string[];
       workdays: string[];
+      /** Part-day closures of the calendar; absent when there are none. */
+      closures?: Record<string, Array<[number, number]>>;
     };
 
 /** A per-priority time target. */
