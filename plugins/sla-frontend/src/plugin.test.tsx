@@ -1,13 +1,6 @@
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
-import {
-  EntityProvider,
-  entityRouteRef,
-} from '@backstage/plugin-catalog-react';
 import { screen } from '@testing-library/react';
 import { Route, Routes } from 'react-router-dom';
-import { slaApiRef } from './api';
-import { mockPlansReportsApi, mockSlaApi } from './__testUtils__/render';
-import { plansReportsApiRef } from './api/PlansReportsClient';
+import { renderSla } from './__testUtils__/render';
 import {
   NOW,
   history,
@@ -32,7 +25,6 @@ describe('sla plugin (legacy frontend system)', () => {
     expect(slaPlugin.routes.root).toBe(rootRouteRef);
     expect([...slaPlugin.getApis()].map(f => f.api.id)).toEqual([
       'plugin.sla.service',
-      'plugin.sla.plans-reports',
     ]);
   });
 
@@ -44,51 +36,29 @@ describe('sla plugin (legacy frontend system)', () => {
   });
 
   it('renders the card through the legacy component extension', async () => {
-    await renderInTestApp(
-      <TestApiProvider
-        apis={[
-          [plansReportsApiRef, mockPlansReportsApi()],
-          [
-            slaApiRef,
-            mockSlaApi({
-              getEntityCompliance: async () => periodResult(),
-              getEntityHistory: async () => history,
-              getEntityTerms: async () => termsHistory,
-            }),
-          ],
-        ]}
-      >
-        <EntityProvider entity={slaEntity()}>
-          <EntitySlaCard />
-        </EntityProvider>
-      </TestApiProvider>,
-      { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
+    await renderSla(
+      <EntitySlaCard />,
+      {
+        getEntityCompliance: async () => periodResult(),
+        getEntityHistory: async () => history,
+        getEntityTerms: async () => termsHistory,
+      },
+      slaEntity(),
     );
-    expect(await screen.findByText('Response time P1')).toBeInTheDocument();
+    expect(await screen.findByText('Response time · P1')).toBeInTheDocument();
   });
 
   it('renders the routable page with its tabs', async () => {
-    await renderInTestApp(
-      <TestApiProvider
-        apis={[
-          [plansReportsApiRef, mockPlansReportsApi()],
-          [
-            slaApiRef,
-            mockSlaApi({
-              getCatalog: async () => ({ items: [] }),
-              getOverview: () => new Promise(() => {}),
-            }),
-          ],
-        ]}
-      >
-        <Routes>
-          <Route path="/sla/*" element={<SlaPage />} />
-        </Routes>
-      </TestApiProvider>,
+    await renderSla(
+      <Routes>
+        <Route path="/sla/*" element={<SlaPage />} />
+      </Routes>,
       {
-        routeEntries: ['/sla/catalog'],
-        mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+        getCatalog: async () => ({ items: [] }),
+        getOverview: () => new Promise(() => {}),
       },
+      undefined,
+      ['/sla/catalog'],
     );
     expect(await screen.findByText('Service levels')).toBeInTheDocument();
     expect(screen.getByText('Achievement')).toBeInTheDocument();

@@ -10,10 +10,6 @@ import {
 import { Entity } from '@backstage/catalog-model';
 import { hasSlaAnnotations } from '@servicelevel/plugin-sla-common';
 import { slaApiRef, SlaClient } from './api';
-import {
-  plansReportsApiRef,
-  PlansReportsClient,
-} from './api/PlansReportsClient';
 
 /** The `/sla` organisation page. @public */
 export const rootRouteRef = createRouteRef({ id: 'sla' });
@@ -37,12 +33,6 @@ export const slaPlugin = createPlugin({
       deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
       factory: ({ discoveryApi, fetchApi }) =>
         new SlaClient({ discoveryApi, fetchApi }),
-    }),
-    createApiFactory({
-      api: plansReportsApiRef,
-      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
-      factory: ({ discoveryApi, fetchApi }) =>
-        new PlansReportsClient({ discoveryApi, fetchApi }),
     }),
   ],
 });

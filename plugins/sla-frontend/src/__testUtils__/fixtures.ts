@@ -1,14 +1,24 @@
-import { Entity } from '@backstage/catalog-model';
+import { CompoundEntityRef, Entity } from '@backstage/catalog-model';
 import type {
   CatalogListing,
+  ConfirmationStatus,
   EntityHistory,
   EntityPeriodResult,
   EntityTerms,
-  IncidentRow,
+  HeatmapCell,
   Overview,
-  SlaTerms,
+  PlanView,
+  ReportSummary,
   SourcesStatus,
-} from '../api/types';
+} from '../api';
+
+/*
+ * Responses of the SLA API, typed by the types generated from sla-backend's OpenAPI document:
+ * a fixture that no longer matches the API fails the type check.
+ */
+
+type SlaTerms = EntityPeriodResult['terms'];
+type IncidentRow = EntityPeriodResult['result']['incidents'][number];
 
 /** 2026-11-20 10:00 +08:00. */
 export const NOW = Date.parse('2026-11-20T02:00:00Z');
@@ -230,11 +240,11 @@ const cell = (
   met: number,
   committed: number,
   complete = true,
-) => ({
+): HeatmapCell => ({
   key,
   span,
   complete,
-  status: (met < committed ? 'breached' : 'met') as 'breached' | 'met',
+  status: met < committed ? 'breached' : 'met',
   met,
   committed,
   ...(committed > 0 ? { rate: (met * 100) / committed } : {}),
@@ -464,3 +474,47 @@ export function entitySlaApi() {
     getEntityTerms: jest.fn(async () => termsHistory),
   };
 }
+
+/** `GET /entities/{…}/confirmation` of an entity whose terms nobody has confirmed. */
+export function unconfirmed(entity: CompoundEntityRef): ConfirmationStatus {
+  return {
+    entityRef:
+      `${entity.kind}:${entity.namespace}/${entity.name}`.toLowerCase(),
+    termsVersion: 1,
+    state: 'unconfirmed',
+    confirmations: [],
+    review: { state: 'none' },
+  };
+}
+
+/** A plan as `GET /plans` returns it. */
+export function planView(over: Partial<PlanView> = {}): PlanView {
+  return {
+    id: 'p1',
+    entityRef: 'component:default/cad-core',
+    title: 'Faster P1 response',
+    description: '',
+    origin: { type: 'other' },
+    addresses: [],
+    owner: 'group:default/dispatch-platform',
+    targetDate: '2026-10-01',
+    status: 'proposed',
+    actions: [],
+    createdAt: 1,
+    createdBy: 'user:default/olivia',
+    updatedAt: 1,
+    overdue: false,
+    overdueActions: [],
+    ...over,
+  };
+}
+
+/** A stored report as `GET /entities/{…}/reports` lists it. */
+export const reportSummary: ReportSummary = {
+  subjectKind: 'entity',
+  subjectRef: 'component:default/cad-core',
+  periodKey: '2026-09',
+  generatedAt: Date.UTC(2026, 9, 1),
+  generatedBy: 'scheduler',
+  revision: 1,
+};

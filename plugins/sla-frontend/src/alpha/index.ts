@@ -1,13 +1,2 @@
-export {
-  default,
-  slaApi,
-  slaPlansReportsApi,
-  slaEntityCard,
-  slaEntityContent,
-  slaPage,
-  slaOverviewSubPage,
-  slaCatalogSubPage,
-  slaPlansSubPage,
-  slaSourcesSubPage,
-  slaRootRouteRef,
-} from './plugin';
+export { default } from './plugin';
+export * from './plugin';

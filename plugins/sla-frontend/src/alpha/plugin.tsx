@@ -14,10 +14,6 @@ import {
 } from '@backstage/plugin-catalog-react/alpha';
 import AssessmentIcon from '@material-ui/icons/Assessment';
 import { slaApiRef, SlaClient } from '../api';
-import {
-  plansReportsApiRef,
-  PlansReportsClient,
-} from '../api/PlansReportsClient';
 import { isSlaAvailable } from '../plugin';
 import { slaTranslationRef } from '../translation';
 
@@ -32,18 +28,6 @@ export const slaApi = ApiBlueprint.make({
       deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
       factory: ({ discoveryApi, fetchApi }) =>
         new SlaClient({ discoveryApi, fetchApi }),
-    }),
-});
-
-/** Improvement plans, period reports and agreement confirmations. @alpha */
-export const slaPlansReportsApi = ApiBlueprint.make({
-  name: 'plans-reports',
-  params: defineParams =>
-    defineParams({
-      api: plansReportsApiRef,
-      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
-      factory: ({ discoveryApi, fetchApi }) =>
-        new PlansReportsClient({ discoveryApi, fetchApi }),
     }),
 });
 
@@ -152,7 +136,6 @@ export default createFrontendPlugin({
   routes: { root: slaRootRouteRef },
   extensions: [
     slaApi,
-    slaPlansReportsApi,
     slaEntityCard,
     slaEntityContent,
     slaPage,

@@ -1,17 +1,31 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import { CompoundEntityRef } from '@backstage/catalog-model';
-import {
+import type {
   CatalogListing,
+  Confirmation,
+  ConfirmationStatus,
+  CustomerReportList,
   EntityHistory,
   EntityPeriodResult,
   EntityTerms,
+  HistoryQuery,
+  NewPlan,
   Overview,
-  OverviewGroupBy,
+  OverviewQuery,
   PeriodSelector,
+  PlanFilter,
+  PlanList,
+  PlanPatch,
+  PlanView,
+  PlanWithHistory,
+  ReportDocument,
+  ReportDocumentFormat,
+  ReportList,
+  ReportSummary,
   SourcesStatus,
 } from './types';
 
-/** The sla-backend HTTP API (docs/api.md). @public */
+/** The sla-backend HTTP API (docs/api.md), typed by its OpenAPI document. @public */
 export interface SlaApi {
   /** One entity's result for a period (`2026-03`, `2026-Q1`, `2026`, or from/to); default the current one. */
   getEntityCompliance(
@@ -21,19 +35,43 @@ export interface SlaApi {
   /** The last `periods` periods of the entity's own length, oldest first. */
   getEntityHistory(
     entity: CompoundEntityRef,
-    options?: { periods?: number },
+    options?: HistoryQuery,
   ): Promise<EntityHistory>;
   /** The entity's annotations and every version of its effective terms. */
   getEntityTerms(entity: CompoundEntityRef): Promise<EntityTerms>;
   /** Organisation-wide rollup; without a period, the current month. */
-  getOverview(options?: {
-    period?: string;
-    groupBy?: OverviewGroupBy;
-  }): Promise<Overview>;
+  getOverview(options?: OverviewQuery): Promise<Overview>;
   /** The published service catalog. */
   getCatalog(): Promise<CatalogListing>;
   /** Sync state of every incident source. */
   getSources(): Promise<SourcesStatus>;
+  /** Improvement plans, filtered like `GET /plans`. */
+  listPlans(filter?: PlanFilter): Promise<PlanList>;
+  /** One plan with its change history. */
+  getPlan(id: string): Promise<PlanWithHistory>;
+  createPlan(plan: NewPlan): Promise<PlanView>;
+  updatePlan(id: string, patch: PlanPatch): Promise<PlanView>;
+  deletePlan(id: string): Promise<void>;
+  /** The stored reports of a service, or of a customer and the services naming it. */
+  listReports(
+    subject: ReportSummary['subjectKind'],
+    ref: CompoundEntityRef,
+  ): Promise<ReportList | CustomerReportList>;
+  /** One period's report document, with the file name the server gave it. */
+  getReport(
+    subject: ReportSummary['subjectKind'],
+    ref: CompoundEntityRef,
+    period: string,
+    format: ReportDocumentFormat,
+  ): Promise<ReportDocument>;
+  /** Confirmation and review state of the entity's agreement. */
+  getConfirmation(entity: CompoundEntityRef): Promise<ConfirmationStatus>;
+  /** Confirms the latest terms version. */
+  confirmAgreement(
+    entity: CompoundEntityRef,
+    termsVersion: number,
+    comment?: string,
+  ): Promise<Confirmation>;
 }
 
 /** @public */

@@ -2,16 +2,20 @@ import { CompoundEntityRef } from '@backstage/catalog-model';
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import { SlaApi } from './SlaApi';
-import {
-  CatalogListing,
-  EntityHistory,
-  EntityPeriodResult,
-  EntityTerms,
-  Overview,
-  OverviewGroupBy,
-  PeriodSelector,
-  SourcesStatus,
-} from './types';
+import type * as Api from './types';
+
+const SUBJECT_PATH = { entity: '/entities', customer: '/customers' } as const;
+
+/** `/entities/<kind>/<namespace>/<name>` (or `/customers/…`), each part encoded. */
+function refPath(
+  ref: CompoundEntityRef,
+  subject: Api.ReportSummary['subjectKind'] = 'entity',
+) {
+  const parts = [ref.kind, ref.namespace, ref.name].map(p =>
+    encodeURIComponent(p),
+  );
+  return `${SUBJECT_PATH[subject]}/${parts.join('/')}`;
+}
 
 /** Talks to the sla-backend plugin at `/api/sla`. @public */
 export class SlaClient implements SlaApi {
@@ -23,10 +27,10 @@ export class SlaClient implements SlaApi {
     this.fetchApi = options.fetchApi;
   }
 
-  async getEntityCompliance(
+  getEntityCompliance(
     entity: CompoundEntityRef,
-    options?: PeriodSelector,
-  ): Promise<EntityPeriodResult> {
+    options?: Api.PeriodSelector,
+  ): Promise<Api.EntityPeriodResult> {
     const query = new URLSearchParams();
     if (options && 'from' in options) {
       query.set('from', options.from);
@@ -34,55 +38,143 @@ export class SlaClient implements SlaApi {
     } else if (options?.period) {
       query.set('period', options.period);
     }
-    return this.request(`${entityPath(entity)}/compliance`, query);
+    return this.request(`${refPath(entity)}/compliance`, { query });
   }
 
-  async getEntityHistory(
+  getEntityHistory(
     entity: CompoundEntityRef,
-    options?: { periods?: number },
-  ): Promise<EntityHistory> {
+    options?: Api.HistoryQuery,
+  ): Promise<Api.EntityHistory> {
     const query = new URLSearchParams();
     if (options?.periods !== undefined) {
       query.set('periods', String(options.periods));
     }
-    return this.request(`${entityPath(entity)}/history`, query);
+    return this.request(`${refPath(entity)}/history`, { query });
   }
 
-  async getEntityTerms(entity: CompoundEntityRef): Promise<EntityTerms> {
-    return this.request(`${entityPath(entity)}/terms`);
+  getEntityTerms(entity: CompoundEntityRef): Promise<Api.EntityTerms> {
+    return this.request(`${refPath(entity)}/terms`);
   }
 
-  async getOverview(options?: {
-    period?: string;
-    groupBy?: OverviewGroupBy;
-  }): Promise<Overview> {
+  getOverview(options?: Api.OverviewQuery): Promise<Api.Overview> {
     const query = new URLSearchParams();
     if (options?.period) query.set('period', options.period);
     if (options?.groupBy) query.set('groupBy', options.groupBy);
-    return this.request('/overview', query);
+    return this.request('/overview', { query });
   }
 
-  async getCatalog(): Promise<CatalogListing> {
+  getCatalog(): Promise<Api.CatalogListing> {
     return this.request('/catalog');
   }
 
-  async getSources(): Promise<SourcesStatus> {
+  getSources(): Promise<Api.SourcesStatus> {
     return this.request('/sources');
   }
 
-  private async request<T>(path: string, query?: URLSearchParams): Promise<T> {
+  listPlans(filter: Api.PlanFilter = {}): Promise<Api.PlanList> {
+    const query = new URLSearchParams();
+    if (filter.entity) query.set('entity', filter.entity);
+    if (filter.owner) query.set('owner', filter.owner);
+    if (filter.status?.length) query.set('status', filter.status.join(','));
+    if (filter.overdue !== undefined) {
+      query.set('overdue', String(filter.overdue));
+    }
+    return this.request('/plans', { query });
+  }
+
+  getPlan(id: string): Promise<Api.PlanWithHistory> {
+    return this.request(`/plans/${encodeURIComponent(id)}`);
+  }
+
+  createPlan(plan: Api.NewPlan): Promise<Api.PlanView> {
+    return this.request('/plans', { method: 'POST', body: plan });
+  }
+
+  updatePlan(id: string, patch: Api.PlanPatch): Promise<Api.PlanView> {
+    return this.request(`/plans/${encodeURIComponent(id)}`, {
+      method: 'PATCH',
+      body: patch,
+    });
+  }
+
+  async deletePlan(id: string): Promise<void> {
+    await this.request(`/plans/${encodeURIComponent(id)}`, {
+      method: 'DELETE',
+    });
+  }
+
+  listReports(
+    subject: Api.ReportSummary['subjectKind'],
+    ref: CompoundEntityRef,
+  ): Promise<Api.ReportList | Api.CustomerReportList> {
+    return this.request(`${refPath(ref, subject)}/reports`);
+  }
+
+  async getReport(
+    subject: Api.ReportSummary['subjectKind'],
+    ref: CompoundEntityRef,
+    period: string,
+    format: Api.ReportDocumentFormat,
+  ): Promise<Api.ReportDocument> {
+    const query = new URLSearchParams({ period, format });
+    const response = await this.request<Response>(
+      `${refPath(ref, subject)}/report`,
+      { query, raw: true },
+    );
+    const disposition = response.headers.get('content-disposition') ?? '';
+    const name = /filename="([^"]+)"/.exec(disposition)?.[1];
+    return {
+      fileName: name ?? `sla-report-${ref.name}-${period}.${format}`,
+      contentType: response.headers.get('content-type') ?? 'text/plain',
+      text: await response.text(),
+    };
+  }
+
+  getConfirmation(entity: CompoundEntityRef): Promise<Api.ConfirmationStatus> {
+    return this.request(`${refPath(entity)}/confirmation`);
+  }
+
+  confirmAgreement(
+    entity: CompoundEntityRef,
+    termsVersion: number,
+    comment?: string,
+  ): Promise<Api.Confirmation> {
+    const body: Api.ConfirmationRequest = comment
+      ? { termsVersion, comment }
+      : { termsVersion };
+    return this.request(`${refPath(entity)}/confirmation`, {
+      method: 'POST',
+      body,
+    });
+  }
+
+  /** JSON by default; `raw` returns the Response (documents); 204 gives undefined. */
+  private async request<T>(
+    path: string,
+    options: {
+      method?: string;
+      body?: unknown;
+      query?: URLSearchParams;
+      raw?: boolean;
+    } = {},
+  ): Promise<T> {
     const baseUrl = await this.discoveryApi.getBaseUrl('sla');
-    const qs = query && query.toString() ? `?${query}` : '';
-    const response = await this.fetchApi.fetch(`${baseUrl}${path}${qs}`);
+    const qs =
+      options.query && options.query.toString() ? `?${options.query}` : '';
+    const response = await this.fetchApi.fetch(`${baseUrl}${path}${qs}`, {
+      method: options.method ?? 'GET',
+      ...(options.body !== undefined
+        ? {
+            headers: { 'Content-Type': 'application/json' },
+            body: JSON.stringify(options.body),
+          }
+        : {}),
+    });
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
     }
+    if (options.raw) return response as unknown as T;
+    if (response.status === 204) return undefined as T;
     return (await response.json()) as T;
   }
-}
-
-function entityPath(entity: CompoundEntityRef): string {
-  return `/entities/${encodeURIComponent(entity.kind)}/${encodeURIComponent(
-    entity.namespace,
-  )}/${encodeURIComponent(entity.name)}`;
 }

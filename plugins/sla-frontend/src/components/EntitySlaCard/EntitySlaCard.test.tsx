@@ -6,7 +6,7 @@ import {
   slaEntity,
   termsHistory,
 } from '../../__testUtils__/fixtures';
-import { renderSla } from '../../__testUtils__/render';
+import { rejects, renderSla } from '../../__testUtils__/render';
 import { EntitySlaCard, nextBreach } from './EntitySlaCard';
 
 // material-table and recharts render slowly under jsdom when suites run in parallel.
@@ -35,10 +35,10 @@ describe('EntitySlaCard', () => {
     const objectives = await screen.findByTestId('sla-objectives');
     expect(within(objectives).getByText('Availability')).toBeInTheDocument();
     expect(
-      within(objectives).getByText('Response time P1'),
+      within(objectives).getByText('Response time · P1'),
     ).toBeInTheDocument();
     expect(
-      within(objectives).getByText('Incidents (all priorities)'),
+      within(objectives).getByText('Incidents · all priorities'),
     ).toBeInTheDocument();
     expect(within(objectives).getByText('Running')).toBeInTheDocument();
     expect(within(objectives).getByText('Breached')).toBeInTheDocument();
@@ -127,9 +127,7 @@ describe('EntitySlaCard', () => {
       <EntitySlaCard />,
       {
         ...data,
-        getEntityCompliance: async () => {
-          throw new Error('backend unreachable');
-        },
+        getEntityCompliance: rejects('backend unreachable'),
       },
       slaEntity(),
     );
@@ -145,9 +143,7 @@ describe('EntitySlaCard', () => {
       <EntitySlaCard />,
       {
         ...data,
-        getEntityHistory: async () => {
-          throw new Error('history timed out');
-        },
+        getEntityHistory: rejects('history timed out'),
       },
       slaEntity(),
     );

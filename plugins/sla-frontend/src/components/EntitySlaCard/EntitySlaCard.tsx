@@ -28,16 +28,10 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import {
-  AnnotationProblem,
-  EntityHistory,
-  EntityPeriodResult,
-  IncidentRow,
-} from '../../api/types';
+import type { EntityHistory, EntityPeriodResult, EntityTerms } from '../../api';
 import { slaTranslationRef } from '../../translation';
 import { OverduePlansNotice } from '../ImprovementPlans';
 import {
-  formatDuration,
   formatInstant,
   formatPercent,
   OKABE_ITO,
@@ -45,8 +39,11 @@ import {
   reviewState,
   StatusChip,
   useEntitySla,
-  useObjectiveLabel,
+  useSlaFormat,
 } from '../common';
+
+type IncidentRow = EntityPeriodResult['result']['incidents'][number];
+type AnnotationProblem = EntityTerms['versions'][number]['problems'][number];
 
 /** Copy-ready annotations for a service that has no SLA yet (tiers come from app-config). */
 export const SLA_EXAMPLE_YAML = `metadata:
@@ -127,6 +124,8 @@ const Problems = ({ problems }: { problems: AnnotationProblem[] }) => {
 const OPEN_MARK = '*';
 
 const Trend = ({ history }: { history: EntityHistory }) => {
+  const { t, percent, rateOf } = useSlaFormat();
+  const na = t('common.notApplicable');
   const data = history.periods.map(p => ({
     key: p.period.key,
     rate: p.result.achievementRate,
@@ -134,10 +133,11 @@ const Trend = ({ history }: { history: EntityHistory }) => {
     tick: p.result.complete ? p.period.key : `${p.period.key}${OPEN_MARK}`,
     label:
       p.result.achievementRate === undefined
-        ? 'n/a'
-        : `${formatPercent(p.result.achievementRate)} (${p.result.met}/${
-            p.result.committed
-          })`,
+        ? na
+        : `${percent(p.result.achievementRate)} (${rateOf(
+            p.result.met,
+            p.result.committed,
+          )})`,
   }));
   return (
     <Box height={90} data-testid="sla-trend">
@@ -155,7 +155,7 @@ const Trend = ({ history }: { history: EntityHistory }) => {
               position="top"
               fontSize={10}
               formatter={(v: number | undefined) =>
-                v === undefined ? 'n/a' : `${Math.floor(v)}%`
+                v === undefined ? na : percent(v)
               }
             />
             {data.map(d => (
@@ -182,8 +182,9 @@ const CardBody = ({
   historyError?: Error;
 }) => {
   const classes = useStyles();
-  const { t } = useTranslationRef(slaTranslationRef);
-  const objectiveLabel = useObjectiveLabel();
+  const fmt = useSlaFormat();
+  const { t, duration: formatDuration } = fmt;
+  const objectiveLabel = fmt.objective;
   const zone = value.terms.timezone;
   const { availability, objectives, incidents, faults } = value.result;
   const due = nextBreach(incidents);
@@ -214,8 +215,8 @@ const CardBody = ({
                 {objectiveLabel(o.objective)}
               </Typography>
               <Typography variant="caption" color="textSecondary">
-                {t('common.target')} {o.target.display} · {t('common.actual')}{' '}
-                {o.actual.display}
+                {t('common.target')} {fmt.target(o)} · {t('common.actual')}{' '}
+                {fmt.actual(o)}
               </Typography>
             </Box>
             <StatusChip status={o.status} />

@@ -38,14 +38,7 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import {
-  ClockResult,
-  EntityHistory,
-  EntityPeriodResult,
-  EntityTerms,
-  IncidentRow,
-  ObjectiveResult,
-} from '../../api/types';
+import type { EntityHistory, EntityPeriodResult, EntityTerms } from '../../api';
 import { slaTranslationRef } from '../../translation';
 import {
   CreatePlanFromBreachButton,
@@ -53,17 +46,21 @@ import {
 } from '../ImprovementPlans';
 import { AgreementConfirmationPanel, ReportsSection } from '../Reports';
 import {
-  formatDuration,
+  AsyncStatus,
   formatInstant,
-  formatPercent,
   granularityOfKey,
   OKABE_ITO,
   PickerSelect,
   recentPeriodKeys,
   StatusChip,
+  ToolbarRow,
   useEntitySla,
-  useObjectiveLabel,
+  useSlaFormat,
 } from '../common';
+
+type ObjectiveResult = EntityPeriodResult['result']['objectives'][number];
+type IncidentRow = EntityPeriodResult['result']['incidents'][number];
+type ClockResult = IncidentRow['response'];
 
 type Granularity = 'month' | 'quarter' | 'year';
 const HOW_MANY: Record<Granularity, number> = {
@@ -90,7 +87,7 @@ export function chartPoints(history: EntityHistory) {
 }
 
 const ClockCell = ({ clock }: { clock: ClockResult }) => {
-  const { t } = useTranslationRef(slaTranslationRef);
+  const { t, duration: formatDuration } = useSlaFormat();
   return (
     <Box display="flex" alignItems="center" style={{ gap: 8 }}>
       <StatusChip status={clock.status} />
@@ -137,23 +134,23 @@ const HistoryChart = ({ history }: { history: EntityHistory }) => {
             fill={OKABE_ITO.orange}
             isAnimationActive={false}
           />
-          <Line
-            yAxisId="pct"
-            dataKey="availability"
-            name={t('tab.chartAvailability')}
-            stroke={OKABE_ITO.blue}
-            strokeWidth={2}
-            isAnimationActive={false}
-          />
-          <Line
-            yAxisId="pct"
-            dataKey="target"
-            name={t('tab.chartTarget')}
-            stroke={OKABE_ITO.vermillion}
-            strokeDasharray="6 3"
-            dot={false}
-            isAnimationActive={false}
-          />
+          {/* Availability, and its target dashed, on the percent axis. */}
+          {[
+            { key: 'availability', colour: OKABE_ITO.blue },
+            { key: 'target', colour: OKABE_ITO.vermillion, dashed: true },
+          ].map(s => (
+            <Line
+              key={s.key}
+              yAxisId="pct"
+              dataKey={s.key}
+              name={t(s.dashed ? 'tab.chartTarget' : 'tab.chartAvailability')}
+              stroke={s.colour}
+              strokeWidth={s.dashed ? 1 : 2}
+              strokeDasharray={s.dashed ? '6 3' : undefined}
+              dot={!s.dashed}
+              isAnimationActive={false}
+            />
+          ))}
         </ComposedChart>
       </ResponsiveContainer>
     </Box>
@@ -254,15 +251,16 @@ const PeriodView = ({
   ownerRef?: string;
   onPlanCreated?: () => void;
 }) => {
-  const { t } = useTranslationRef(slaTranslationRef);
-  const objectiveLabel = useObjectiveLabel();
+  const fmt = useSlaFormat();
+  const { t, duration: formatDuration } = fmt;
+  const objectiveLabel = fmt.objective;
   const zone = value.terms.timezone;
   const { outages } = value.result;
 
   const objectiveColumns: TableColumn<ObjectiveResult>[] = [
     { title: t('common.objective'), render: o => objectiveLabel(o.objective) },
-    { title: t('common.target'), render: o => o.target.display },
-    { title: t('common.actual'), render: o => o.actual.display },
+    { title: t('common.target'), render: o => fmt.target(o) },
+    { title: t('common.actual'), render: o => fmt.actual(o) },
     {
       title: t('common.status'),
       render: o => <StatusChip status={o.status} />,
@@ -334,14 +332,7 @@ const PeriodView = ({
             value.source === 'snapshot'
               ? t('common.snapshot')
               : t('common.live')
-          } · ${t('common.achievementValue', {
-            met: String(value.result.met),
-            committed: String(value.result.committed),
-          })}${
-            value.result.achievementRate !== undefined
-              ? ` (${formatPercent(value.result.achievementRate)})`
-              : ''
-          }`}
+          } · ${fmt.achievement(value.result)}`}
           options={{ paging: false, search: false, padding: 'dense' }}
           columns={objectiveColumns}
           data={value.result.objectives}
@@ -423,57 +414,41 @@ export const EntitySlaContent = () => {
 
   return (
     <Grid container spacing={2}>
-      <Grid item xs={12}>
-        <Box
-          display="flex"
-          alignItems="center"
-          style={{ gap: 16 }}
-          flexWrap="wrap"
-        >
-          <PickerSelect
-            id="sla-granularity"
-            label={t('tab.granularity')}
-            value={granularity}
-            minWidth={140}
-            disabled={!zone}
-            options={[
-              { value: 'month', label: t('tab.month') },
-              { value: 'quarter', label: t('tab.quarter') },
-              { value: 'year', label: t('tab.year') },
-            ]}
-            onChange={v => {
-              if (zone) {
-                setPeriod(recentPeriodKeys(v as Granularity, zone, 1)[0]);
-              }
-            }}
-          />
-          <PickerSelect
-            id="sla-period"
-            label={t('common.period')}
-            value={shownKey ?? ''}
-            minWidth={140}
-            disabled={!zone}
-            options={keys.map(k => ({ value: k }))}
-            onChange={v => setPeriod(String(v))}
-          />
-          {zone && (
-            <Typography variant="body2" color="textSecondary">
-              {t('common.timesIn', { zone })}
-            </Typography>
-          )}
-        </Box>
-      </Grid>
+      <ToolbarRow>
+        <PickerSelect
+          id="sla-granularity"
+          label={t('tab.granularity')}
+          value={granularity}
+          minWidth={140}
+          disabled={!zone}
+          options={[
+            { value: 'month', label: t('tab.month') },
+            { value: 'quarter', label: t('tab.quarter') },
+            { value: 'year', label: t('tab.year') },
+          ]}
+          onChange={v => {
+            if (zone) {
+              setPeriod(recentPeriodKeys(v as Granularity, zone, 1)[0]);
+            }
+          }}
+        />
+        <PickerSelect
+          id="sla-period"
+          label={t('common.period')}
+          value={shownKey ?? ''}
+          minWidth={140}
+          disabled={!zone}
+          options={keys.map(k => ({ value: k }))}
+          onChange={v => setPeriod(String(v))}
+        />
+        {zone && (
+          <Typography variant="body2" color="textSecondary">
+            {t('common.timesIn', { zone })}
+          </Typography>
+        )}
+      </ToolbarRow>
 
-      {compliance.loading && (
-        <Grid item xs={12}>
-          <Progress />
-        </Grid>
-      )}
-      {compliance.error && (
-        <Grid item xs={12}>
-          <ResponseErrorPanel error={compliance.error} />
-        </Grid>
-      )}
+      <AsyncStatus state={compliance} gridRow />
       {value && !compliance.loading && (
         <Grid item xs={12}>
           <PeriodView
@@ -486,8 +461,7 @@ export const EntitySlaContent = () => {
 
       <Grid item xs={12} lg={7}>
         <InfoCard title={t('tab.chartTitle')}>
-          {history.loading && <Progress />}
-          {history.error && <ResponseErrorPanel error={history.error} />}
+          <AsyncStatus state={history} />
           {history.value && <HistoryChart history={history.value} />}
         </InfoCard>
       </Grid>
@@ -502,7 +476,7 @@ export const EntitySlaContent = () => {
       </Grid>
 
       <Grid item xs={12} lg={6}>
-        <AgreementConfirmationPanel entityRef={entityRef} />
+        <AgreementConfirmationPanel entityRef={entityRef} timeZone={zone} />
       </Grid>
       <Grid item xs={12} lg={6}>
         <ReportsSection
@@ -516,6 +490,7 @@ export const EntitySlaContent = () => {
           key={plansVersion}
           entityRef={entityRef}
           ownerRef={ownerRef}
+          timeZone={zone}
         />
       </Grid>
     </Grid>

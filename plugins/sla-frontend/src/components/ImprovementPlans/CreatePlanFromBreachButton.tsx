@@ -1,6 +1,7 @@
 import { useState } from 'react';
-import Button from '@material-ui/core/Button';
-import type { Plan } from '../../api/PlansReportsClient';
+import { slaPlanCreatePermission } from '@servicelevel/plugin-sla-common';
+import type { PlanView } from '../../api';
+import { GuardedButton, usePermissionOn, useSlaFormat } from '../common';
 import { PlanDialog } from './PlanDialog';
 
 /** Props of {@link CreatePlanFromBreachButton}. @public */
@@ -13,7 +14,7 @@ export interface CreatePlanFromBreachButtonProps {
   period: string;
   /** Default owner of the plan (usually the entity's owner ref). */
   ownerRef?: string;
-  onCreated?: (plan: Plan) => void;
+  onCreated?: (plan: PlanView) => void;
 }
 
 /** "Create plan" next to a breached objective: the dialog opens with the origin pre-filled. @public */
@@ -25,11 +26,19 @@ export const CreatePlanFromBreachButton = ({
   onCreated,
 }: CreatePlanFromBreachButtonProps) => {
   const [open, setOpen] = useState(false);
+  const { t, objective: objectiveName } = useSlaFormat();
+  const canCreate = usePermissionOn(slaPlanCreatePermission, entityRef);
   return (
     <>
-      <Button size="small" color="primary" onClick={() => setOpen(true)}>
-        Create plan
-      </Button>
+      <GuardedButton
+        size="small"
+        color="primary"
+        permission={canCreate}
+        deniedText={t('plans.denied.create')}
+        onClick={() => setOpen(true)}
+      >
+        {t('plans.createPlan')}
+      </GuardedButton>
       {open && (
         <PlanDialog
           open
@@ -38,7 +47,10 @@ export const CreatePlanFromBreachButton = ({
             originType: 'breach',
             objective,
             period,
-            title: `Improve ${objective} after the ${period} breach`,
+            title: t('plans.dialog.defaultTitle', {
+              objective: objectiveName(objective),
+              period,
+            }),
             owner: ownerRef ?? '',
           }}
           onClose={() => setOpen(false)}

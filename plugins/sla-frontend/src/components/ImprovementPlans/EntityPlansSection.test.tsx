@@ -1,56 +1,36 @@
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { fireEvent, screen, waitFor } from '@testing-library/react';
+import { planView } from '../../__testUtils__/fixtures';
 import {
-  Plan,
-  PlansReportsApi,
-  plansReportsApiRef,
-} from '../../api/PlansReportsClient';
+  mockPermissionApi,
+  rejects,
+  renderSla,
+} from '../../__testUtils__/render';
 import { CreatePlanFromBreachButton } from './CreatePlanFromBreachButton';
 import { EntityPlansSection } from './EntityPlansSection';
 import { OverduePlansNotice } from './OverduePlansNotice';
 
-const PLAN: Plan = {
-  id: 'p1',
-  entityRef: 'component:default/cad-core',
-  title: 'Faster P1 response',
-  description: '',
+const PLAN = planView({
   origin: { type: 'breach', objective: 'response-time:P1', period: '2026-09' },
-  addresses: [],
-  owner: 'group:default/dispatch-platform',
-  targetDate: '2026-10-01',
   status: 'in-progress',
   actions: [
     { id: 'a1', title: 'Second on-call', done: true, createdAt: 1 },
     { id: 'a2', title: 'Runbook', done: false, createdAt: 1 },
   ],
-  createdAt: 1,
-  createdBy: 'user:default/olivia',
-  updatedAt: 1,
   overdue: true,
-  overdueActions: [],
-};
-
-function render(api: Partial<PlansReportsApi>, node: JSX.Element) {
-  return renderInTestApp(
-    <TestApiProvider apis={[[plansReportsApiRef, api]]}>
-      {node}
-    </TestApiProvider>,
-  );
-}
+});
 
 describe('EntityPlansSection', () => {
   it('lists the entity’s plans with origin, progress and status', async () => {
     const listPlans = jest.fn(async () => ({ items: [PLAN] }));
-    await render(
-      { listPlans },
-      <EntityPlansSection entityRef={PLAN.entityRef} />,
-    );
+    await renderSla(<EntityPlansSection entityRef={PLAN.entityRef} />, {
+      listPlans,
+    });
 
     expect(await screen.findByText('Faster P1 response')).toBeInTheDocument();
     expect(
-      screen.getByText('Breach of response-time:P1 in 2026-09'),
+      screen.getByText('Breach of Response time · P1 in 2026-09'),
     ).toBeInTheDocument();
-    expect(screen.getByText('1/2')).toBeInTheDocument();
+    expect(screen.getByText('1 of 2')).toBeInTheDocument();
     expect(screen.getByText('In progress')).toBeInTheDocument();
     expect(screen.getByText('Overdue')).toBeInTheDocument();
     expect(listPlans).toHaveBeenCalledWith({
@@ -59,13 +39,10 @@ describe('EntityPlansSection', () => {
   });
 
   it('shows the error when the plans cannot be loaded', async () => {
-    const listPlans = jest.fn(async () => {
-      throw new Error('backend unreachable');
+    const listPlans = jest.fn(rejects('backend unreachable'));
+    await renderSla(<EntityPlansSection entityRef={PLAN.entityRef} />, {
+      listPlans,
     });
-    await render(
-      { listPlans },
-      <EntityPlansSection entityRef={PLAN.entityRef} />,
-    );
     expect(
       await screen.findByText('Error: backend unreachable'),
     ).toBeInTheDocument();
@@ -75,16 +52,16 @@ describe('EntityPlansSection', () => {
   it('validates the new-plan dialog before it submits', async () => {
     const listPlans = jest.fn(async () => ({ items: [] }));
     const createPlan = jest.fn(async () => PLAN);
-    await render(
+    await renderSla(
+      <EntityPlansSection
+        entityRef={PLAN.entityRef}
+        ownerRef="group:default/dispatch-platform"
+      />,
       {
         listPlans,
         createPlan,
         getPlan: jest.fn(async () => ({ ...PLAN, history: [] })),
       },
-      <EntityPlansSection
-        entityRef={PLAN.entityRef}
-        ownerRef="group:default/dispatch-platform"
-      />,
     );
     fireEvent.click(await screen.findByText('New plan'));
     fireEvent.click(screen.getByText('Create plan'));
@@ -117,12 +94,61 @@ describe('EntityPlansSection', () => {
   });
 });
 
+describe('plan permissions', () => {
+  it('asks for sla.plan.create on the entity and enables "New plan" when allowed', async () => {
+    const permissionApi = mockPermissionApi();
+    await renderSla(
+      <EntityPlansSection entityRef="Component:default/Allowed-Svc" />,
+      {},
+      undefined,
+      undefined,
+      { permissionApi },
+    );
+    await waitFor(() =>
+      expect(screen.getByText('New plan').closest('button')).toBeEnabled(),
+    );
+    expect(permissionApi.requests).toContainEqual({
+      permission: 'sla.plan.create',
+      resourceRef: 'component:default/allowed-svc',
+    });
+  });
+
+  it('disables "New plan" and "Create plan" with the reason when denied', async () => {
+    const permissionApi = mockPermissionApi(['sla.plan.create']);
+    await renderSla(
+      <>
+        <EntityPlansSection entityRef="component:default/denied-svc" />
+        <CreatePlanFromBreachButton
+          entityRef="component:default/denied-svc"
+          objective="availability"
+          period="2026-09"
+        />
+      </>,
+      {},
+      undefined,
+      undefined,
+      { permissionApi },
+    );
+    await waitFor(() =>
+      expect(permissionApi.requests.length).toBeGreaterThan(0),
+    );
+    const newPlan = screen.getByText('New plan').closest('button')!;
+    await waitFor(() => expect(newPlan).toBeDisabled());
+    expect(screen.getByText('Create plan').closest('button')).toBeDisabled();
+    fireEvent.mouseOver(newPlan.parentElement!);
+    expect(
+      await screen.findByText(
+        'Only members of the owning team can create plans for this service',
+      ),
+    ).toBeInTheDocument();
+  });
+});
+
 describe('CreatePlanFromBreachButton', () => {
   it('pre-fills the origin from the breached objective', async () => {
     const createPlan = jest.fn(async () => PLAN);
     const onCreated = jest.fn();
-    await render(
-      { createPlan },
+    await renderSla(
       <CreatePlanFromBreachButton
         entityRef={PLAN.entityRef}
         objective="availability"
@@ -130,6 +156,7 @@ describe('CreatePlanFromBreachButton', () => {
         ownerRef="group:default/dispatch-platform"
         onCreated={onCreated}
       />,
+      { createPlan },
     );
     fireEvent.click(screen.getByText('Create plan'));
     expect(screen.getByLabelText('Breached objective')).toHaveValue(
@@ -149,7 +176,7 @@ describe('CreatePlanFromBreachButton', () => {
           objective: 'availability',
           period: '2026-09',
         },
-        title: 'Improve availability after the 2026-09 breach',
+        title: 'Improve Availability after the 2026-09 breach',
       }),
     );
   });
@@ -158,10 +185,9 @@ describe('CreatePlanFromBreachButton', () => {
 describe('OverduePlansNotice', () => {
   it('names overdue plans, and renders nothing without any', async () => {
     const listPlans = jest.fn(async () => ({ items: [PLAN] }));
-    await render(
-      { listPlans },
-      <OverduePlansNotice entityRef={PLAN.entityRef} />,
-    );
+    await renderSla(<OverduePlansNotice entityRef={PLAN.entityRef} />, {
+      listPlans,
+    });
     expect(
       await screen.findByText(
         '1 improvement plan is overdue: Faster P1 response',

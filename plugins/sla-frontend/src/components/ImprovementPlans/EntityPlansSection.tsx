@@ -5,13 +5,18 @@ import {
   Progress,
   ResponseErrorPanel,
 } from '@backstage/core-components';
-import Button from '@material-ui/core/Button';
 import Typography from '@material-ui/core/Typography';
+import { slaPlanCreatePermission } from '@servicelevel/plugin-sla-common';
 import { PlanDialog } from './PlanDialog';
-import { PlanDetailsDialog } from './PlanDetailsDialog';
+import { usePlanDetailsDialog } from './PlanDetailsDialog';
 import type { PlanForm } from './planForm';
 import { PlansTable } from './PlansTable';
-import { usePlansReportsApi } from './usePlansReportsApi';
+import {
+  GuardedButton,
+  usePermissionOn,
+  useSlaApi,
+  useSlaFormat,
+} from '../common';
 
 /** Props of {@link EntityPlansSection}. @public */
 export interface EntityPlansSectionProps {
@@ -19,40 +24,48 @@ export interface EntityPlansSectionProps {
   entityRef: string;
   /** Default owner of new plans (usually the entity's owner ref). */
   ownerRef?: string;
+  /** Zone of the plans' times: the entity's (its terms' timezone). */
+  timeZone?: string;
 }
 
 /** The improvement plans of one entity, for the entity's SLA tab. @public */
 export const EntityPlansSection = ({
   entityRef,
   ownerRef,
+  timeZone,
 }: EntityPlansSectionProps) => {
-  const api = usePlansReportsApi();
+  const api = useSlaApi();
+  const { t } = useSlaFormat();
+  const canCreate = usePermissionOn(slaPlanCreatePermission, entityRef);
   const state = useAsyncRetry(
     () => api.listPlans({ entity: entityRef }),
     [api, entityRef],
   );
   const [creating, setCreating] = useState(false);
-  const [openId, setOpenId] = useState<string>();
+  const details = usePlanDetailsDialog(state.retry, timeZone);
   const initial: Partial<PlanForm> = ownerRef ? { owner: ownerRef } : {};
 
   return (
     <InfoCard
-      title="Improvement plans"
+      title={t('plans.title')}
       action={
-        <Button color="primary" onClick={() => setCreating(true)}>
-          New plan
-        </Button>
+        <GuardedButton
+          color="primary"
+          permission={canCreate}
+          deniedText={t('plans.denied.create')}
+          onClick={() => setCreating(true)}
+        >
+          {t('plans.newPlan')}
+        </GuardedButton>
       }
     >
       {state.loading && !state.value && <Progress />}
       {state.error && <ResponseErrorPanel error={state.error} />}
       {state.value && state.value.items.length === 0 && (
-        <Typography variant="body2">
-          No improvement plans for this service yet.
-        </Typography>
+        <Typography variant="body2">{t('plans.empty')}</Typography>
       )}
       {state.value && state.value.items.length > 0 && (
-        <PlansTable plans={state.value.items} onOpen={setOpenId} />
+        <PlansTable plans={state.value.items} onOpen={details.open} />
       )}
       {creating && (
         <PlanDialog
@@ -63,17 +76,11 @@ export const EntityPlansSection = ({
           onSaved={plan => {
             setCreating(false);
             state.retry();
-            setOpenId(plan.id);
+            details.open(plan.id);
           }}
         />
       )}
-      {openId && (
-        <PlanDetailsDialog
-          planId={openId}
-          onClose={() => setOpenId(undefined)}
-          onChanged={state.retry}
-        />
-      )}
+      {details.dialog}
     </InfoCard>
   );
 };

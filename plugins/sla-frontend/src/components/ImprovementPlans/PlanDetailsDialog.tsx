@@ -13,33 +13,68 @@ import ListItemIcon from '@material-ui/core/ListItemIcon';
 import ListItemText from '@material-ui/core/ListItemText';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
+import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import {
-  Plan,
-  PlanHistoryEntry,
   PLAN_TRANSITIONS,
-  PlanStatus,
-} from '../../api/PlansReportsClient';
-import { actionDueText, describeOrigin, STATUS_LABEL } from './planForm';
+  slaPlanDeletePermission,
+  slaPlanUpdatePermission,
+} from '@servicelevel/plugin-sla-common';
+import type { PlanView, PlanWithHistory } from '../../api';
 import { PlanDialog } from './PlanDialog';
 import { PlanStatusChip } from './PlanStatusChip';
-import { errorMessage, usePlansReportsApi } from './usePlansReportsApi';
+import { usePlanText } from './planText';
+import {
+  browserTimeZone,
+  errorMessage,
+  formatInstant,
+  GuardedButton,
+  usePermissionOn,
+  useSlaApi,
+} from '../common';
 
-const ACTION_LABEL: Record<PlanStatus, string> = {
-  proposed: 'Propose',
-  approved: 'Approve',
-  'in-progress': 'Start',
-  done: 'Mark done',
-  dropped: 'Drop',
-};
+type Change = PlanWithHistory['history'][number]['changes'][number];
 
-function describeChange(c: PlanHistoryEntry['changes'][number]): string {
-  const show = (v: unknown) => (v === undefined ? '—' : String(v));
-  if (c.from === undefined) return `${c.field} added: ${show(c.to)}`;
-  if (c.to === undefined) return `${c.field} removed: ${show(c.from)}`;
-  if (typeof c.from === 'object' || typeof c.to === 'object') {
-    return `${c.field} changed`;
-  }
-  return `${c.field}: ${show(c.from)} → ${show(c.to)}`;
+const FIELDS = [
+  'title',
+  'description',
+  'origin',
+  'owner',
+  'targetDate',
+  'status',
+  'actions',
+] as const;
+
+/** One change of the history, in the user's language. */
+function useDescribeChange() {
+  const text = usePlanText();
+  const { t } = text;
+  const fieldName = (f: string) =>
+    (FIELDS as readonly string[]).includes(f)
+      ? t(`plans.details.field.${f as (typeof FIELDS)[number]}`)
+      : f;
+  const show = (field: string, v: unknown) => {
+    if (v === undefined) return '—';
+    if (field === 'status' && typeof v === 'string')
+      return text.status(v as PlanView['status']);
+    return String(v);
+  };
+  return (c: Change): string => {
+    const field = fieldName(c.field);
+    if (c.from === undefined)
+      return t('plans.details.added', { field, value: show(c.field, c.to) });
+    if (c.to === undefined)
+      return t('plans.details.removed', {
+        field,
+        value: show(c.field, c.from),
+      });
+    if (typeof c.from === 'object' || typeof c.to === 'object')
+      return t('plans.details.changed', { field });
+    return t('plans.details.set', {
+      field,
+      from: show(c.field, c.from),
+      to: show(c.field, c.to),
+    });
+  };
 }
 
 /** Props of {@link PlanDetailsDialog}. @public */
@@ -48,6 +83,8 @@ export interface PlanDetailsDialogProps {
   onClose: () => void;
   /** Called after any change (status, action, edit, delete) so lists can reload. */
   onChanged: () => void;
+  /** Zone of the history's times: the entity's; the browser's without one. */
+  timeZone?: string;
 }
 
 /** One plan: status steps, actions to tick off, edit, delete and the full history. */
@@ -55,8 +92,13 @@ export const PlanDetailsDialog = ({
   planId,
   onClose,
   onChanged,
+  timeZone,
 }: PlanDetailsDialogProps) => {
-  const api = usePlansReportsApi();
+  const api = useSlaApi();
+  const text = usePlanText();
+  const { t } = text;
+  const describeChange = useDescribeChange();
+  const zone = timeZone ?? browserTimeZone();
   const state = useAsyncRetry(() => api.getPlan(planId), [api, planId]);
   const [editing, setEditing] = useState(false);
   const [error, setError] = useState<string>();
@@ -73,7 +115,11 @@ export const PlanDetailsDialog = ({
   };
 
   const plan = state.value;
-  const toggle = (p: Plan, id: string, done: boolean) =>
+  // Until the plan has loaded, its entity is unknown: no permission is asked for.
+  const planEntity = plan?.entityRef;
+  const canUpdate = usePermissionOn(slaPlanUpdatePermission, planEntity);
+  const canDelete = usePermissionOn(slaPlanDeletePermission, planEntity);
+  const toggle = (p: PlanView, id: string, done: boolean) =>
     run(() =>
       api.updatePlan(p.id, {
         actions: p.actions.map(a => ({
@@ -88,7 +134,9 @@ export const PlanDetailsDialog = ({
 
   return (
     <Dialog open onClose={onClose} maxWidth="md" fullWidth>
-      <DialogTitle>{plan?.title ?? 'Improvement plan'}</DialogTitle>
+      <DialogTitle>
+        {plan?.title ?? t('plans.details.fallbackTitle')}
+      </DialogTitle>
       <DialogContent>
         {state.loading && !plan && <Progress />}
         {state.error && <ResponseErrorPanel error={state.error} />}
@@ -97,17 +145,27 @@ export const PlanDetailsDialog = ({
           <>
             <PlanStatusChip plan={plan} />
             <Typography variant="body2" style={{ marginTop: 8 }}>
-              {plan.entityRef} · owner {plan.owner} · target {plan.targetDate}
+              <EntityRefLink
+                entityRef={plan.entityRef}
+                defaultKind="component"
+              />{' '}
+              · {t('plans.details.owner')}{' '}
+              <EntityRefLink entityRef={plan.owner} defaultKind="group" /> ·{' '}
+              {t('plans.details.targetDate', { date: plan.targetDate })}
             </Typography>
-            <Typography variant="body2">
-              {describeOrigin(plan.origin)}
-            </Typography>
+            <Typography variant="body2">{text.origin(plan.origin)}</Typography>
             {plan.addresses.length > 0 && (
               <Typography variant="body2">
-                Addresses:{' '}
-                {plan.addresses
-                  .map(a => `${a.objective} (${a.period})`)
-                  .join(', ')}
+                {t('plans.details.addresses', {
+                  list: plan.addresses
+                    .map(a =>
+                      t('plans.details.addressed', {
+                        objective: text.objective(a.objective),
+                        period: a.period,
+                      }),
+                    )
+                    .join(', '),
+                })}
               </Typography>
             )}
             {plan.description && (
@@ -116,10 +174,12 @@ export const PlanDetailsDialog = ({
               </Typography>
             )}
             <Typography variant="subtitle2" style={{ marginTop: 16 }}>
-              Actions
+              {t('plans.details.actions')}
             </Typography>
             {plan.actions.length === 0 && (
-              <Typography variant="body2">No actions yet.</Typography>
+              <Typography variant="body2">
+                {t('plans.details.noActions')}
+              </Typography>
             )}
             <List dense>
               {plan.actions.map(a => (
@@ -129,15 +189,21 @@ export const PlanDetailsDialog = ({
                       edge="start"
                       checked={a.done}
                       disabled={
-                        plan.status === 'done' || plan.status === 'dropped'
+                        !canUpdate.allowed ||
+                        plan.status === 'done' ||
+                        plan.status === 'dropped'
                       }
                       onChange={e => toggle(plan, a.id, e.target.checked)}
-                      inputProps={{ 'aria-label': `${a.title} done` }}
+                      inputProps={{
+                        'aria-label': t('plans.details.actionDone', {
+                          title: a.title,
+                        }),
+                      }}
                     />
                   </ListItemIcon>
                   <ListItemText
                     primary={a.title}
-                    secondary={[a.assignee, actionDueText(plan, a)]
+                    secondary={[a.assignee, text.actionDue(plan, a)]
                       .filter(Boolean)
                       .join(' · ')}
                   />
@@ -145,15 +211,17 @@ export const PlanDetailsDialog = ({
               ))}
             </List>
             <Typography variant="subtitle2" style={{ marginTop: 16 }}>
-              History
+              {t('plans.details.history')}
             </Typography>
             <List dense>
               {plan.history.map(h => (
                 <ListItem key={h.seq}>
                   <ListItemText
-                    primary={`${new Date(h.at).toLocaleString()} — ${h.by} — ${
-                      h.kind
-                    }`}
+                    primary={t('plans.details.historyLine', {
+                      at: `${formatInstant(h.at, zone)} (${zone})`,
+                      by: h.by,
+                      kind: t(`plans.details.kind.${h.kind}`),
+                    })}
                     secondary={
                       h.changes.map(describeChange).join('; ') || undefined
                     }
@@ -167,31 +235,50 @@ export const PlanDetailsDialog = ({
       <DialogActions>
         {plan &&
           PLAN_TRANSITIONS[plan.status].map(next => (
-            <Button
+            <GuardedButton
               key={next}
               color={next === 'dropped' ? 'default' : 'primary'}
+              permission={canUpdate}
+              deniedText={t('plans.denied.update')}
               onClick={() =>
                 run(() => api.updatePlan(plan.id, { status: next }))
               }
-              title={`${STATUS_LABEL[plan.status]} → ${STATUS_LABEL[next]}`}
+              title={t('plans.details.transition', {
+                from: text.status(plan.status),
+                to: text.status(next),
+              })}
             >
-              {ACTION_LABEL[next]}
-            </Button>
+              {t(`plans.transition.${next}`)}
+            </GuardedButton>
           ))}
-        {plan && <Button onClick={() => setEditing(true)}>Edit</Button>}
         {plan && (
-          <Button
+          <GuardedButton
+            permission={canUpdate}
+            deniedText={t('plans.denied.update')}
+            onClick={() => setEditing(true)}
+          >
+            {t('plans.details.edit')}
+          </GuardedButton>
+        )}
+        {plan && (
+          <GuardedButton
+            permission={canDelete}
+            deniedText={t('plans.denied.delete')}
             onClick={() => {
-              // eslint-disable-next-line no-alert
-              if (window.confirm(`Delete the plan "${plan.title}"?`)) {
+              if (
+                // eslint-disable-next-line no-alert
+                window.confirm(
+                  t('plans.details.confirmDelete', { title: plan.title }),
+                )
+              ) {
                 run(() => api.deletePlan(plan.id)).then(onClose);
               }
             }}
           >
-            Delete
-          </Button>
+            {t('plans.details.delete')}
+          </GuardedButton>
         )}
-        <Button onClick={onClose}>Close</Button>
+        <Button onClick={onClose}>{t('plans.details.close')}</Button>
       </DialogActions>
       {plan && editing && (
         <PlanDialog
@@ -209,3 +296,20 @@ export const PlanDetailsDialog = ({
     </Dialog>
   );
 };
+
+/**
+ * The details dialog of the plan a list opened: `open(id)` shows it, and `dialog` is the
+ * element to render. `onChanged` reloads the list after a change.
+ */
+export function usePlanDetailsDialog(onChanged: () => void, timeZone?: string) {
+  const [openId, setOpenId] = useState<string>();
+  const dialog = openId ? (
+    <PlanDetailsDialog
+      planId={openId}
+      onClose={() => setOpenId(undefined)}
+      onChanged={onChanged}
+      timeZone={timeZone}
+    />
+  ) : null;
+  return { open: setOpenId, dialog };
+}

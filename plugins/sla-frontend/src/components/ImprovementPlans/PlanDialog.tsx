@@ -5,14 +5,14 @@ import Dialog from '@material-ui/core/Dialog';
 import DialogActions from '@material-ui/core/DialogActions';
 import DialogContent from '@material-ui/core/DialogContent';
 import DialogTitle from '@material-ui/core/DialogTitle';
-import Grid from '@material-ui/core/Grid';
+import Grid, { GridSize } from '@material-ui/core/Grid';
 import IconButton from '@material-ui/core/IconButton';
 import MenuItem from '@material-ui/core/MenuItem';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import DeleteIcon from '@material-ui/icons/Delete';
 import Alert from '@material-ui/lab/Alert';
-import type { Plan } from '../../api/PlansReportsClient';
+import type { PlanView } from '../../api';
 import {
   actionsOf,
   emptyPlanForm,
@@ -23,7 +23,39 @@ import {
   PlanFormErrors,
   validatePlanForm,
 } from './planForm';
-import { errorMessage, usePlansReportsApi } from './usePlansReportsApi';
+import { EntityRefLink } from '@backstage/plugin-catalog-react';
+import { errorMessage, useSlaApi } from '../common';
+import { OwnerPicker, useOwnerOptions } from './OwnerPicker';
+import { usePlanText } from './planText';
+
+const ORIGIN_TYPES: PlanForm['originType'][] = [
+  'breach',
+  'survey',
+  'review',
+  'other',
+];
+
+/** The fields of each origin type, with their widths in the dialog's grid. */
+const ORIGIN_FIELDS: Record<
+  PlanForm['originType'],
+  Array<{
+    name: 'objective' | 'period' | 'score' | 'scale' | 'note';
+    xs: GridSize;
+    sm: GridSize;
+  }>
+> = {
+  breach: [
+    { name: 'objective', xs: 12, sm: 4 },
+    { name: 'period', xs: 12, sm: 4 },
+  ],
+  survey: [
+    { name: 'score', xs: 6, sm: 2 },
+    { name: 'scale', xs: 6, sm: 2 },
+    { name: 'note', xs: 12, sm: 4 },
+  ],
+  review: [{ name: 'note', xs: 12, sm: 8 }],
+  other: [{ name: 'note', xs: 12, sm: 8 }],
+};
 
 /** Props of {@link PlanDialog}. @public */
 export interface PlanDialogProps {
@@ -31,11 +63,11 @@ export interface PlanDialogProps {
   /** Entity the plan is for (full ref, e.g. component:default/cad-core). */
   entityRef: string;
   /** Edit this plan; absent = create a new one. */
-  plan?: Plan;
+  plan?: PlanView;
   /** Pre-filled fields for a new plan (e.g. the origin of a breached objective). */
   initial?: Partial<PlanForm>;
   onClose: () => void;
-  onSaved: (plan: Plan) => void;
+  onSaved: (plan: PlanView) => void;
 }
 
 /**
@@ -50,7 +82,10 @@ export const PlanDialog = ({
   onClose,
   onSaved,
 }: PlanDialogProps) => {
-  const api = usePlansReportsApi();
+  const api = useSlaApi();
+  const text = usePlanText();
+  const { t } = text;
+  const people = useOwnerOptions();
   const [form, setForm] = useState<PlanForm>(() =>
     plan ? formFromPlan(plan) : emptyPlanForm(initial),
   );
@@ -102,7 +137,7 @@ export const PlanDialog = ({
       value={form[name] as string}
       onChange={e => set({ [name]: e.target.value } as Partial<PlanForm>)}
       error={Boolean(errors[name])}
-      helperText={errors[name]}
+      helperText={text.error(errors[name], form)}
       inputProps={{ 'aria-label': label }}
       {...extra}
     />
@@ -111,63 +146,55 @@ export const PlanDialog = ({
   return (
     <Dialog open={open} onClose={onClose} maxWidth="md" fullWidth>
       <DialogTitle>
-        {plan ? 'Edit improvement plan' : 'New improvement plan'}
+        {plan ? t('plans.dialog.editTitle') : t('plans.dialog.newTitle')}
       </DialogTitle>
       <DialogContent>
         <Typography variant="body2" color="textSecondary">
-          For {entityRef}
+          {t('plans.dialog.forEntity')}{' '}
+          <EntityRefLink entityRef={entityRef} defaultKind="component" />
         </Typography>
         {serverError && <Alert severity="error">{serverError}</Alert>}
-        {field('title', 'Title', { required: true })}
-        {field('description', 'Description', { multiline: true, minRows: 2 })}
+        {field('title', t('plans.dialog.title'), { required: true })}
+        {field('description', t('plans.dialog.description'), {
+          multiline: true,
+          minRows: 2,
+        })}
         <Grid container spacing={2}>
           <Grid item xs={12} sm={4}>
             <TextField
               select
               fullWidth
               margin="dense"
-              label="Origin"
+              label={t('plans.dialog.origin')}
               value={form.originType}
               onChange={e =>
                 set({ originType: e.target.value as PlanForm['originType'] })
               }
             >
-              <MenuItem value="breach">Breach of an objective</MenuItem>
-              <MenuItem value="survey">Customer survey</MenuItem>
-              <MenuItem value="review">Agreement review</MenuItem>
-              <MenuItem value="other">Other</MenuItem>
+              {ORIGIN_TYPES.map(o => (
+                <MenuItem key={o} value={o}>
+                  {t(`plans.originType.${o}`)}
+                </MenuItem>
+              ))}
             </TextField>
           </Grid>
-          {form.originType === 'breach' && (
-            <>
-              <Grid item xs={12} sm={4}>
-                {field('objective', 'Breached objective')}
-              </Grid>
-              <Grid item xs={12} sm={4}>
-                {field('period', 'Period')}
-              </Grid>
-            </>
-          )}
-          {form.originType === 'survey' && (
-            <>
-              <Grid item xs={6} sm={2}>
-                {field('score', 'Score')}
-              </Grid>
-              <Grid item xs={6} sm={2}>
-                {field('scale', 'Out of')}
-              </Grid>
-            </>
-          )}
-          {form.originType !== 'breach' && (
-            <Grid item xs={12} sm={form.originType === 'survey' ? 4 : 8}>
-              {field('note', 'Note')}
+          {ORIGIN_FIELDS[form.originType].map(f => (
+            <Grid item xs={f.xs} sm={f.sm} key={f.name}>
+              {field(f.name, t(`plans.dialog.${f.name}`))}
             </Grid>
-          )}
+          ))}
           <Grid item xs={12} sm={8}>
-            {field('owner', 'Owner (entity ref)', { required: true })}
+            <OwnerPicker
+              label={t('plans.dialog.owner')}
+              required
+              value={form.owner}
+              options={people}
+              onChange={owner => set({ owner })}
+              error={text.error(errors.owner, form)}
+            />
           </Grid>
           <Grid item xs={12} sm={4}>
-            {field('targetDate', 'Target date', {
+            {field('targetDate', t('plans.dialog.targetDate'), {
               type: 'date',
               required: true,
               InputLabelProps: { shrink: true },
@@ -175,7 +202,7 @@ export const PlanDialog = ({
           </Grid>
         </Grid>
         <Typography variant="subtitle2" style={{ marginTop: 16 }}>
-          Actions
+          {t('plans.dialog.actions')}
         </Typography>
         {form.actions.map((a, i) => (
           <Grid
@@ -188,30 +215,34 @@ export const PlanDialog = ({
               <Checkbox
                 checked={a.done}
                 onChange={e => setAction(i, { done: e.target.checked })}
-                inputProps={{ 'aria-label': `Action ${i + 1} done` }}
+                inputProps={{
+                  'aria-label': t('plans.dialog.actionDone', {
+                    n: String(i + 1),
+                  }),
+                }}
               />
             </Grid>
             <Grid item xs={5}>
               <TextField
                 fullWidth
                 margin="dense"
-                label={`Action ${i + 1}`}
+                label={t('plans.dialog.action', { n: String(i + 1) })}
                 value={a.title}
                 onChange={e => setAction(i, { title: e.target.value })}
                 error={Boolean(errors[`actions[${i}].title`])}
-                helperText={errors[`actions[${i}].title`]}
-                inputProps={{ 'aria-label': `Action ${i + 1}` }}
+                helperText={text.error(errors[`actions[${i}].title`], form)}
+                inputProps={{
+                  'aria-label': t('plans.dialog.action', { n: String(i + 1) }),
+                }}
               />
             </Grid>
             <Grid item xs={3}>
-              <TextField
-                fullWidth
-                margin="dense"
-                label="Assignee"
+              <OwnerPicker
+                label={t('plans.dialog.assignee')}
                 value={a.assignee}
-                onChange={e => setAction(i, { assignee: e.target.value })}
-                error={Boolean(errors[`actions[${i}].assignee`])}
-                helperText={errors[`actions[${i}].assignee`]}
+                options={people}
+                onChange={assignee => setAction(i, { assignee })}
+                error={text.error(errors[`actions[${i}].assignee`], form)}
               />
             </Grid>
             <Grid item xs={2}>
@@ -219,17 +250,19 @@ export const PlanDialog = ({
                 fullWidth
                 margin="dense"
                 type="date"
-                label="Due"
+                label={t('plans.dialog.due')}
                 InputLabelProps={{ shrink: true }}
                 value={a.dueDate}
                 onChange={e => setAction(i, { dueDate: e.target.value })}
                 error={Boolean(errors[`actions[${i}].dueDate`])}
-                helperText={errors[`actions[${i}].dueDate`]}
+                helperText={text.error(errors[`actions[${i}].dueDate`], form)}
               />
             </Grid>
             <Grid item xs={1}>
               <IconButton
-                aria-label={`Remove action ${i + 1}`}
+                aria-label={t('plans.dialog.removeAction', {
+                  n: String(i + 1),
+                })}
                 onClick={() =>
                   set({ actions: form.actions.filter((_, j) => j !== i) })
                 }
@@ -250,18 +283,18 @@ export const PlanDialog = ({
             })
           }
         >
-          Add action
+          {t('plans.dialog.addAction')}
         </Button>
       </DialogContent>
       <DialogActions>
-        <Button onClick={onClose}>Cancel</Button>
+        <Button onClick={onClose}>{t('plans.dialog.cancel')}</Button>
         <Button
           color="primary"
           variant="contained"
           onClick={submit}
           disabled={saving}
         >
-          {plan ? 'Save' : 'Create plan'}
+          {plan ? t('plans.dialog.save') : t('plans.dialog.create')}
         </Button>
       </DialogActions>
     </Dialog>

@@ -1,8 +1,8 @@
 import Chip from '@material-ui/core/Chip';
-import type { Plan } from '../../api/PlansReportsClient';
-import { STATUS_LABEL } from './planForm';
+import type { PlanView } from '../../api';
+import { usePlanText } from './planText';
 
-const COLOURS: Record<Plan['status'], { bg: string; fg: string }> = {
+const COLOURS: Record<PlanView['status'], { bg: string; fg: string }> = {
   proposed: { bg: '#e3f2fd', fg: '#0d47a1' },
   approved: { bg: '#ede7f6', fg: '#311b92' },
   'in-progress': { bg: '#fff8e1', fg: '#5d4037' },
@@ -14,23 +14,26 @@ const COLOURS: Record<Plan['status'], { bg: string; fg: string }> = {
 export const PlanStatusChip = ({
   plan,
 }: {
-  plan: Pick<Plan, 'status' | 'overdue'>;
-}) => (
-  <>
-    <Chip
-      size="small"
-      label={STATUS_LABEL[plan.status]}
-      style={{
-        backgroundColor: COLOURS[plan.status].bg,
-        color: COLOURS[plan.status].fg,
-      }}
-    />
-    {plan.overdue && (
+  plan: Pick<PlanView, 'status' | 'overdue'>;
+}) => {
+  const text = usePlanText();
+  return (
+    <>
       <Chip
         size="small"
-        label="Overdue"
-        style={{ backgroundColor: '#b71c1c', color: '#fff', marginLeft: 4 }}
+        label={text.status(plan.status)}
+        style={{
+          backgroundColor: COLOURS[plan.status].bg,
+          color: COLOURS[plan.status].fg,
+        }}
       />
-    )}
-  </>
-);
+      {plan.overdue && (
+        <Chip
+          size="small"
+          label={text.t('plans.overdue')}
+          style={{ backgroundColor: '#b71c1c', color: '#fff', marginLeft: 4 }}
+        />
+      )}
+    </>
+  );
+};

@@ -1,36 +1,26 @@
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { Plan, plansReportsApiRef } from '../../api/PlansReportsClient';
+import type { PlanView } from '../../api';
+import { planView } from '../../__testUtils__/fixtures';
+import { renderSla } from '../../__testUtils__/render';
 import { PlansBoard } from './PlansBoard';
 
-const plan = (id: string, status: Plan['status'], overdue = false): Plan => ({
-  id,
-  entityRef: `component:default/${id}`,
-  title: `Plan ${id}`,
-  description: '',
-  origin: { type: 'other' },
-  addresses: [],
-  owner: 'group:default/field-ops',
-  targetDate: '2026-12-31',
-  status,
-  actions: [],
-  createdAt: 1,
-  createdBy: 'u',
-  updatedAt: 1,
-  overdue,
-  overdueActions: [],
-});
+const plan = (id: string, status: PlanView['status'], overdue = false) =>
+  planView({
+    id,
+    entityRef: `component:default/${id}`,
+    title: `Plan ${id}`,
+    owner: 'group:default/field-ops',
+    targetDate: '2026-12-31',
+    status,
+    overdue,
+  });
 
 describe('PlansBoard', () => {
   it('puts each plan in its status column and passes the filters to the API', async () => {
     const listPlans = jest.fn(async () => ({
       items: [plan('a', 'proposed'), plan('b', 'in-progress', true)],
     }));
-    await renderInTestApp(
-      <TestApiProvider apis={[[plansReportsApiRef, { listPlans }]]}>
-        <PlansBoard />
-      </TestApiProvider>,
-    );
+    await renderSla(<PlansBoard />, { listPlans });
 
     const proposed = (await screen.findByText('Proposed (1)')).parentElement!;
     expect(within(proposed).getByText('Plan a')).toBeInTheDocument();

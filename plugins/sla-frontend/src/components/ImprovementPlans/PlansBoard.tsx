@@ -14,23 +14,26 @@ import Grid from '@material-ui/core/Grid';
 import MenuItem from '@material-ui/core/MenuItem';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
-import { Plan, PLAN_STATUSES, PlanStatus } from '../../api/PlansReportsClient';
-import { PlanDetailsDialog } from './PlanDetailsDialog';
-import { STATUS_LABEL } from './planForm';
+import { PLAN_STATUSES } from '@servicelevel/plugin-sla-common';
+import type { PlanStatus, PlanView } from '../../api';
+import { usePlanDetailsDialog } from './PlanDetailsDialog';
+import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import { PlanStatusChip } from './PlanStatusChip';
-import { usePlansReportsApi } from './usePlansReportsApi';
+import { usePlanText } from './planText';
+import { useSlaApi } from '../common';
 
 /**
  * The organisation-wide plans board for the /sla page: one column per status, filterable by
  * status, owner and overdue. @public
  */
 export const PlansBoard = () => {
-  const api = usePlansReportsApi();
+  const api = useSlaApi();
+  const text = usePlanText();
+  const { t } = text;
   const [status, setStatus] = useState<PlanStatus | 'all'>('all');
   const [owner, setOwner] = useState('');
   const [ownerFilter, setOwnerFilter] = useState('');
   const [overdueOnly, setOverdueOnly] = useState(false);
-  const [openId, setOpenId] = useState<string>();
   const state = useAsyncRetry(
     () =>
       api.listPlans({
@@ -40,32 +43,33 @@ export const PlansBoard = () => {
       }),
     [api, status, ownerFilter, overdueOnly],
   );
+  const details = usePlanDetailsDialog(state.retry);
   const columns = status === 'all' ? PLAN_STATUSES : [status];
-  const byStatus = (s: PlanStatus): Plan[] =>
+  const byStatus = (s: PlanStatus): PlanView[] =>
     (state.value?.items ?? []).filter(p => p.status === s);
 
   return (
-    <InfoCard title="Improvement plans">
+    <InfoCard title={t('plans.title')}>
       <Grid container spacing={2} alignItems="center">
         <Grid item>
           <TextField
             select
-            label="Status"
+            label={t('plans.filter.status')}
             value={status}
             onChange={e => setStatus(e.target.value as PlanStatus | 'all')}
             style={{ minWidth: 160 }}
           >
-            <MenuItem value="all">All</MenuItem>
+            <MenuItem value="all">{t('plans.filter.all')}</MenuItem>
             {PLAN_STATUSES.map(s => (
               <MenuItem key={s} value={s}>
-                {STATUS_LABEL[s]}
+                {text.status(s)}
               </MenuItem>
             ))}
           </TextField>
         </Grid>
         <Grid item>
           <TextField
-            label="Owner"
+            label={t('plans.filter.owner')}
             placeholder="group:default/web-team"
             value={owner}
             onChange={e => setOwner(e.target.value)}
@@ -73,7 +77,7 @@ export const PlansBoard = () => {
             onKeyDown={e => {
               if (e.key === 'Enter') setOwnerFilter(owner.trim());
             }}
-            inputProps={{ 'aria-label': 'Owner' }}
+            inputProps={{ 'aria-label': t('plans.filter.owner') }}
           />
         </Grid>
         <Grid item>
@@ -84,7 +88,7 @@ export const PlansBoard = () => {
                 onChange={e => setOverdueOnly(e.target.checked)}
               />
             }
-            label="Overdue only"
+            label={t('plans.filter.overdueOnly')}
           />
         </Grid>
       </Grid>
@@ -101,20 +105,30 @@ export const PlansBoard = () => {
               style={{ flex: 1, minWidth: 200 }}
             >
               <Typography variant="subtitle2" component="h3">
-                {STATUS_LABEL[s]} ({byStatus(s).length})
+                {t('plans.column', {
+                  status: text.status(s),
+                  count: byStatus(s).length,
+                })}
               </Typography>
               {byStatus(s).map(p => (
                 <Card key={p.id} variant="outlined" style={{ marginTop: 8 }}>
-                  <CardActionArea onClick={() => setOpenId(p.id)}>
+                  <CardActionArea onClick={() => details.open(p.id)}>
                     <CardContent>
                       <Typography variant="body2" style={{ fontWeight: 600 }}>
                         {p.title}
                       </Typography>
                       <Typography variant="caption" display="block">
-                        {p.entityRef}
+                        <EntityRefLink
+                          entityRef={p.entityRef}
+                          defaultKind="component"
+                        />
                       </Typography>
                       <Typography variant="caption" display="block">
-                        {p.owner} · target {p.targetDate}
+                        <EntityRefLink
+                          entityRef={p.owner}
+                          defaultKind="group"
+                        />{' '}
+                        · {t('plans.targetOn', { date: p.targetDate })}
                       </Typography>
                       <PlanStatusChip plan={p} />
                     </CardContent>
@@ -125,13 +139,7 @@ export const PlansBoard = () => {
           ))}
         </Grid>
       )}
-      {openId && (
-        <PlanDetailsDialog
-          planId={openId}
-          onClose={() => setOpenId(undefined)}
-          onChanged={state.retry}
-        />
-      )}
+      {details.dialog}
     </InfoCard>
   );
 };

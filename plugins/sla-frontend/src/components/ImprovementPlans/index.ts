@@ -8,4 +8,3 @@ export { PlanDialog } from './PlanDialog';
 export type { PlanDialogProps } from './PlanDialog';
 export { PlanDetailsDialog } from './PlanDetailsDialog';
 export type { PlanDetailsDialogProps } from './PlanDetailsDialog';
-export { usePlansReportsApi } from './usePlansReportsApi';

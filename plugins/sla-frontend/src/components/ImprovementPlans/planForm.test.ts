@@ -1,11 +1,13 @@
 import { emptyPlanForm, newPlanOf, validatePlanForm } from './planForm';
 
+// The errors are message keys under `plans.error` of the translation ref; the dialog shows
+// them in the user's language.
 describe('validatePlanForm', () => {
   it('names every missing field of an empty form', () => {
     expect(validatePlanForm(emptyPlanForm())).toEqual({
-      title: 'Give the plan a title',
-      owner: 'Who owns the plan? e.g. group:default/web-team',
-      targetDate: 'Pick a target date',
+      title: 'title',
+      owner: 'owner',
+      targetDate: 'targetDate',
     });
   });
 
@@ -18,8 +20,8 @@ describe('validatePlanForm', () => {
     expect(
       validatePlanForm({ ...base, originType: 'breach', period: 'Sept' }),
     ).toEqual({
-      objective: 'Which objective was breached? e.g. availability',
-      period: 'A period such as 2026-09, 2026-Q3 or 2026',
+      objective: 'objective',
+      period: 'period',
     });
     expect(
       validatePlanForm({
@@ -29,7 +31,7 @@ describe('validatePlanForm', () => {
         scale: '5',
       }),
     ).toEqual({
-      score: 'The satisfaction score, 0 to 5',
+      score: 'score',
     });
   });
 
@@ -48,10 +50,10 @@ describe('validatePlanForm', () => {
       ],
     });
     expect(validatePlanForm(form)).toEqual({
-      targetDate: 'Pick a target date',
-      'actions[0].title': 'Describe the action',
-      'actions[0].assignee': 'An entity ref such as user:default/jane',
-      'actions[0].dueDate': 'A date YYYY-MM-DD',
+      targetDate: 'targetDate',
+      'actions[0].title': 'actionTitle',
+      'actions[0].assignee': 'assignee',
+      'actions[0].dueDate': 'actionDue',
     });
   });
 

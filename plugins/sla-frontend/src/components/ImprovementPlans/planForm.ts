@@ -1,10 +1,8 @@
-import type {
-  NewPlan,
-  Plan,
-  PlanActionInput,
-  PlanOrigin,
-} from '../../api/PlansReportsClient';
 import { isCalendarDate, isPeriodKey } from '@servicelevel/plugin-sla-common';
+import type { NewPlan, PlanActionInput, PlanView } from '../../api';
+
+/** A plan's origin as the API sends it: the fields of its type are set. */
+type PlanOrigin = PlanView['origin'];
 
 /** The plan dialog's form state: every field as the user types it. */
 export interface PlanForm {
@@ -27,7 +25,25 @@ export interface PlanForm {
   }>;
 }
 
-export type PlanFormErrors = Partial<Record<string, string>>;
+/**
+ * Field errors, keyed like the backend names them (`actions[1].dueDate`); each value is the
+ * key of its message under `plans.error` in the translation ref (the dialog shows it).
+ */
+export type PlanFormErrors = Partial<Record<string, PlanFormError>>;
+
+/** The messages of the plan form, under `plans.error` in the translation ref. */
+export type PlanFormError =
+  | 'title'
+  | 'owner'
+  | 'ownerRef'
+  | 'targetDate'
+  | 'objective'
+  | 'period'
+  | 'scale'
+  | 'score'
+  | 'actionTitle'
+  | 'actionDue'
+  | 'assignee';
 
 const REF = /^([a-z0-9_-]+:)?([a-z0-9_.-]+\/)?[a-z0-9_.-]+$/i;
 
@@ -51,16 +67,16 @@ export function emptyPlanForm(init: Partial<PlanForm> = {}): PlanForm {
   };
 }
 
-export function formFromPlan(plan: Plan): PlanForm {
+export function formFromPlan(plan: PlanView): PlanForm {
   const o = plan.origin;
   return emptyPlanForm({
     title: plan.title,
     description: plan.description,
     originType: o.type,
-    objective: o.type === 'breach' ? o.objective : '',
-    period: o.type === 'breach' ? o.period : '',
-    score: o.type === 'survey' ? String(o.score) : '',
-    scale: o.type === 'survey' ? String(o.scale) : '5',
+    objective: o.type === 'breach' ? o.objective ?? '' : '',
+    period: o.type === 'breach' ? o.period ?? '' : '',
+    score: o.type === 'survey' ? String(o.score ?? '') : '',
+    scale: o.type === 'survey' ? String(o.scale ?? 5) : '5',
     note: o.type !== 'breach' ? o.note ?? '' : '',
     owner: plan.owner,
     targetDate: plan.targetDate,
@@ -74,34 +90,30 @@ export function formFromPlan(plan: Plan): PlanForm {
   });
 }
 
-/** Field errors, keyed like the backend names them (`actions[1].dueDate`); {} when valid. */
+/** Field errors as message keys (see {@link PlanFormErrors}); {} when valid. */
 export function validatePlanForm(f: PlanForm): PlanFormErrors {
   const e: PlanFormErrors = {};
-  if (!f.title.trim()) e.title = 'Give the plan a title';
-  if (!f.owner.trim())
-    e.owner = 'Who owns the plan? e.g. group:default/web-team';
-  else if (!REF.test(f.owner.trim()))
-    e.owner = 'Expected an entity ref such as group:default/web-team';
-  if (!validDate(f.targetDate)) e.targetDate = 'Pick a target date';
+  if (!f.title.trim()) e.title = 'title';
+  if (!f.owner.trim()) e.owner = 'owner';
+  else if (!REF.test(f.owner.trim())) e.owner = 'ownerRef';
+  if (!validDate(f.targetDate)) e.targetDate = 'targetDate';
   if (f.originType === 'breach') {
-    if (!f.objective.trim())
-      e.objective = 'Which objective was breached? e.g. availability';
-    if (!isPeriodKey(f.period))
-      e.period = 'A period such as 2026-09, 2026-Q3 or 2026';
+    if (!f.objective.trim()) e.objective = 'objective';
+    if (!isPeriodKey(f.period)) e.period = 'period';
   }
   if (f.originType === 'survey') {
     const scale = Number(f.scale);
     const score = Number(f.score);
-    if (!Number.isInteger(scale) || scale < 1) e.scale = 'A whole number ≥ 1';
+    if (!Number.isInteger(scale) || scale < 1) e.scale = 'scale';
     else if (f.score.trim() === '' || !(score >= 0 && score <= scale))
-      e.score = `The satisfaction score, 0 to ${scale}`;
+      e.score = 'score';
   }
   f.actions.forEach((a, i) => {
-    if (!a.title.trim()) e[`actions[${i}].title`] = 'Describe the action';
+    if (!a.title.trim()) e[`actions[${i}].title`] = 'actionTitle';
     if (a.dueDate && !validDate(a.dueDate))
-      e[`actions[${i}].dueDate`] = 'A date YYYY-MM-DD';
+      e[`actions[${i}].dueDate`] = 'actionDue';
     if (a.assignee.trim() && !REF.test(a.assignee.trim()))
-      e[`actions[${i}].assignee`] = 'An entity ref such as user:default/jane';
+      e[`actions[${i}].assignee`] = 'assignee';
   });
   return e;
 }
@@ -147,42 +159,4 @@ export function newPlanOf(entityRef: string, f: PlanForm): NewPlan {
     targetDate: f.targetDate,
     actions: actionsOf(f),
   };
-}
-
-/** Human text of an origin. */
-export function describeOrigin(o: PlanOrigin): string {
-  switch (o.type) {
-    case 'breach':
-      return `Breach of ${o.objective} in ${o.period}`;
-    case 'survey':
-      return `Customer survey: ${o.score}/${o.scale}${
-        o.note ? ` — ${o.note}` : ''
-      }`;
-    case 'review':
-      return `Agreement review${o.note ? ` — ${o.note}` : ''}`;
-    default:
-      return o.note ? `Other — ${o.note}` : 'Other';
-  }
-}
-
-export const STATUS_LABEL: Record<Plan['status'], string> = {
-  proposed: 'Proposed',
-  approved: 'Approved',
-  'in-progress': 'In progress',
-  done: 'Done',
-  dropped: 'Dropped',
-};
-
-/**
- * The due text of an action as the plan dialog shows it (`due 2026-11-25 · OVERDUE`). Overdue
- * is the API's answer (decided in the entity's zone by sla-common), never the browser's clock.
- */
-export function actionDueText(
-  plan: Pick<Plan, 'overdueActions'>,
-  action: { id: string; dueDate?: string },
-): string | undefined {
-  if (!action.dueDate) return undefined;
-  return plan.overdueActions.includes(action.id)
-    ? `due ${action.dueDate} · OVERDUE`
-    : `due ${action.dueDate}`;
 }

@@ -14,43 +14,59 @@ import DialogTitle from '@material-ui/core/DialogTitle';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
-import type { ConfirmationStatus } from '../../api/PlansReportsClient';
+import type { ConfirmationStatus } from '../../api';
+import { EntityRefLink } from '@backstage/plugin-catalog-react';
+import { slaTermsConfirmPermission } from '@servicelevel/plugin-sla-common';
 import {
+  browserTimeZone,
   errorMessage,
-  usePlansReportsApi,
-} from '../ImprovementPlans/usePlansReportsApi';
+  formatDate,
+  GuardedButton,
+  usePermissionOn,
+  useSlaApi,
+  useSlaFormat,
+} from '../common';
 
-function stateText(s: ConfirmationStatus): string {
+type Translate = ReturnType<typeof useSlaFormat>['t'];
+
+function stateText(s: ConfirmationStatus, t: Translate, zone: string): string {
   const c = s.lastConfirmation;
   const by = c
-    ? `version ${c.termsVersion} confirmed by ${c.by} (${c.role}) on ${new Date(
-        c.at,
-      ).toLocaleDateString()}`
+    ? t('agreement.confirmedBy', {
+        version: String(c.termsVersion),
+        by: c.by,
+        role: t(`agreement.role.${c.role}`),
+        date: formatDate(c.at, zone),
+      })
     : '';
   switch (s.state) {
     case 'confirmed':
-      return `Confirmed: ${by}`;
+      return t('agreement.confirmed', { by });
     case 'changed-since-confirmation':
-      return `Changed since last confirmation (${by}); the terms are now version ${s.termsVersion}`;
+      return t('agreement.changed', { by, version: String(s.termsVersion) });
     default:
-      return `Terms version ${s.termsVersion} has not been confirmed`;
+      return t('agreement.unconfirmed', { version: String(s.termsVersion) });
   }
 }
 
 /** Review flag: shown when review-by has passed or falls within 30 days. @public */
 export const ReviewDueNotice = ({ status }: { status: ConfirmationStatus }) => {
+  const { t } = useSlaFormat();
   const r = status.review;
   if (r.state === 'overdue') {
     return (
       <Alert severity="error">
-        Agreement review overdue since {r.reviewBy}
+        {t('agreement.reviewOverdue', { date: r.reviewBy ?? '' })}
       </Alert>
     );
   }
   if (r.state === 'due-soon') {
     return (
       <Alert severity="warning">
-        Agreement review due by {r.reviewBy} ({r.daysLeft} days left)
+        {t('agreement.reviewSoon', {
+          date: r.reviewBy ?? '',
+          days: String(r.daysLeft),
+        })}
       </Alert>
     );
   }
@@ -63,10 +79,16 @@ export const ReviewDueNotice = ({ status }: { status: ConfirmationStatus }) => {
  */
 export const AgreementConfirmationPanel = ({
   entityRef,
+  timeZone,
 }: {
   entityRef: string;
+  /** Zone of the confirmation dates: the entity's (its terms' timezone). */
+  timeZone?: string;
 }) => {
-  const api = usePlansReportsApi();
+  const api = useSlaApi();
+  const { t } = useSlaFormat();
+  const zone = timeZone ?? browserTimeZone();
+  const canConfirm = usePermissionOn(slaTermsConfirmPermission, entityRef);
   const ref = parseEntityRef(entityRef);
   const state = useAsyncRetry(() => api.getConfirmation(ref), [api, entityRef]);
   const [open, setOpen] = useState(false);
@@ -86,49 +108,57 @@ export const AgreementConfirmationPanel = ({
   };
 
   return (
-    <InfoCard title="Agreement">
+    <InfoCard title={t('agreement.title')}>
       {state.loading && !state.value && <Progress />}
       {state.error && <ResponseErrorPanel error={state.error} />}
       {state.value && (
         <>
           <ReviewDueNotice status={state.value} />
           <Typography variant="body2" style={{ margin: '8px 0' }}>
-            {stateText(state.value)}
+            {stateText(state.value, t, zone)}
           </Typography>
           {state.value.state !== 'confirmed' && (
-            <Button
+            <GuardedButton
               color="primary"
               variant="outlined"
+              permission={canConfirm}
+              deniedText={t('agreement.denied')}
               onClick={() => setOpen(true)}
             >
-              Confirm terms version {state.value.termsVersion}
-            </Button>
+              {t('agreement.confirmButton', {
+                version: String(state.value.termsVersion),
+              })}
+            </GuardedButton>
           )}
           <Dialog open={open} onClose={() => setOpen(false)}>
-            <DialogTitle>Confirm the SLA terms</DialogTitle>
+            <DialogTitle>{t('agreement.dialogTitle')}</DialogTitle>
             <DialogContent>
               {error && <Alert severity="error">{error}</Alert>}
               <Typography variant="body2">
-                You confirm version {state.value.termsVersion} of the terms of{' '}
-                {entityRef}.
+                {t('agreement.youConfirm', {
+                  version: String(state.value.termsVersion),
+                })}{' '}
+                <EntityRefLink entityRef={entityRef} defaultKind="component" />
               </Typography>
               <TextField
                 fullWidth
                 margin="dense"
-                label="Comment (optional)"
+                label={t('agreement.comment')}
                 value={comment}
                 onChange={e => setComment(e.target.value)}
                 inputProps={{ maxLength: 2000 }}
               />
             </DialogContent>
             <DialogActions>
-              <Button onClick={() => setOpen(false)}>Cancel</Button>
+              <Button onClick={() => setOpen(false)}>
+                {t('agreement.cancel')}
+              </Button>
               <Button
                 color="primary"
                 variant="contained"
                 onClick={() => confirm(state.value!.termsVersion)}
               >
-                Confirm
+                {t('agreement.confirm')}
               </Button>
             </DialogActions>
           </Dialog>

@@ -1,6 +1,11 @@
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { fireEvent, screen, waitFor } from '@testing-library/react';
-import { plansReportsApiRef } from '../../api/PlansReportsClient';
+import type {
+  Confirmation,
+  ConfirmationStatus,
+  ReportDocument,
+} from '../../api';
+import { reportSummary } from '../../__testUtils__/fixtures';
+import { renderSla } from '../../__testUtils__/render';
 import { previousMonth, ReportsSection } from './ReportsSection';
 import { AgreementConfirmationPanel } from './AgreementConfirmationPanel';
 
@@ -18,35 +23,23 @@ describe('ReportsSection', () => {
   });
 
   it('lists published reports and downloads one as CSV with its file name', async () => {
-    const listReports = jest.fn(async () => ({
-      items: [
-        {
-          subjectKind: 'entity' as const,
-          subjectRef: 'component:default/cad-core',
-          periodKey: '2026-09',
-          generatedAt: Date.UTC(2026, 9, 1),
-          generatedBy: 'scheduler',
-          revision: 1,
-        },
-      ],
-    }));
-    const getReport = jest.fn(async () => ({
-      fileName: 'sla-report-component-default-cad-core-2026-09.csv',
-      contentType: 'text/csv',
-      text: 'section,entity_ref\r\n',
-    }));
+    const listReports = jest.fn(async () => ({ items: [reportSummary] }));
+    const getReport = jest.fn(
+      async (): Promise<ReportDocument> => ({
+        fileName: 'sla-report-component-default-cad-core-2026-09.csv',
+        contentType: 'text/csv',
+        text: 'section,entity_ref\r\n',
+      }),
+    );
     const click = jest
       .spyOn(HTMLAnchorElement.prototype, 'click')
       .mockImplementation(() => {});
-    await renderInTestApp(
-      <TestApiProvider
-        apis={[[plansReportsApiRef, { listReports, getReport }]]}
-      >
-        <ReportsSection
-          subject="entity"
-          subjectRef="component:default/cad-core"
-        />
-      </TestApiProvider>,
+    await renderSla(
+      <ReportsSection
+        subject="entity"
+        subjectRef="component:default/cad-core"
+      />,
+      { listReports, getReport },
     );
 
     expect(await screen.findByText('scheduler')).toBeInTheDocument();
@@ -64,20 +57,12 @@ describe('ReportsSection', () => {
 
   it('validates the period before downloading any other period', async () => {
     const getReport = jest.fn();
-    await renderInTestApp(
-      <TestApiProvider
-        apis={[
-          [
-            plansReportsApiRef,
-            { listReports: async () => ({ items: [] }), getReport },
-          ],
-        ]}
-      >
-        <ReportsSection
-          subject="customer"
-          subjectRef="group:default/dispatch-center"
-        />
-      </TestApiProvider>,
+    await renderSla(
+      <ReportsSection
+        subject="customer"
+        subjectRef="group:default/dispatch-center"
+      />,
+      { getReport },
     );
     expect(screen.getByLabelText('Period')).toHaveValue(previousMonth());
     fireEvent.change(screen.getByLabelText('Period'), {
@@ -93,32 +78,36 @@ describe('ReportsSection', () => {
 
 describe('AgreementConfirmationPanel', () => {
   it('flags an overdue review and a terms change since the last confirmation', async () => {
-    const getConfirmation = jest.fn(async () => ({
-      entityRef: 'component:default/cad-core',
-      termsVersion: 3,
-      state: 'changed-since-confirmation' as const,
-      lastConfirmation: {
-        id: 1,
+    const getConfirmation = jest.fn(
+      async (): Promise<ConfirmationStatus> => ({
         entityRef: 'component:default/cad-core',
-        termsVersion: 2,
-        by: 'user:default/carl',
-        role: 'customer' as const,
-        at: Date.UTC(2026, 7, 2),
-      },
-      confirmations: [],
-      review: {
-        state: 'overdue' as const,
-        reviewBy: '2026-01-06',
-        daysLeft: -10,
-      },
-    }));
-    const confirmAgreement = jest.fn(async () => ({} as never));
-    await renderInTestApp(
-      <TestApiProvider
-        apis={[[plansReportsApiRef, { getConfirmation, confirmAgreement }]]}
-      >
-        <AgreementConfirmationPanel entityRef="component:default/cad-core" />
-      </TestApiProvider>,
+        termsVersion: 3,
+        state: 'changed-since-confirmation',
+        lastConfirmation: {
+          id: 1,
+          entityRef: 'component:default/cad-core',
+          termsVersion: 2,
+          by: 'user:default/carl',
+          role: 'customer',
+          at: Date.UTC(2026, 7, 2),
+        },
+        confirmations: [],
+        review: { state: 'overdue', reviewBy: '2026-01-06', daysLeft: -10 },
+      }),
+    );
+    const confirmAgreement = jest.fn(
+      async (): Promise<Confirmation> => ({
+        id: 2,
+        entityRef: 'component:default/cad-core',
+        termsVersion: 3,
+        by: 'user:default/olivia',
+        role: 'owner',
+        at: Date.UTC(2026, 10, 2),
+      }),
+    );
+    await renderSla(
+      <AgreementConfirmationPanel entityRef="component:default/cad-core" />,
+      { getConfirmation, confirmAgreement },
     );
     expect(
       await screen.findByText('Agreement review overdue since 2026-01-06'),

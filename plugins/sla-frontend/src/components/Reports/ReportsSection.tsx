@@ -1,11 +1,7 @@
 import { useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { parseEntityRef } from '@backstage/catalog-model';
-import {
-  InfoCard,
-  Progress,
-  ResponseErrorPanel,
-} from '@backstage/core-components';
+import { InfoCard } from '@backstage/core-components';
 import Button from '@material-ui/core/Button';
 import ButtonGroup from '@material-ui/core/ButtonGroup';
 import Grid from '@material-ui/core/Grid';
@@ -17,29 +13,36 @@ import TableRow from '@material-ui/core/TableRow';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
-import type { ReportFormat } from '../../api/PlansReportsClient';
-import {
-  errorMessage,
-  usePlansReportsApi,
-} from '../ImprovementPlans/usePlansReportsApi';
+import type { ReportDocumentFormat, ReportSummary } from '../../api';
 import {
   currentPeriodKey,
   isPeriodKey,
   previousPeriodKey,
 } from '@servicelevel/plugin-sla-common';
-import { browserTimeZone, formatInstant } from '../common';
+import {
+  AsyncStatus,
+  browserTimeZone,
+  errorMessage,
+  formatInstant,
+  useSlaApi,
+  useSlaFormat,
+} from '../common';
+import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import { deliverReport } from './download';
 
-const FORMATS: Array<{ format: ReportFormat; label: string }> = [
-  { format: 'csv', label: 'CSV' },
-  { format: 'md', label: 'Markdown' },
-  { format: 'html', label: 'Print / PDF' },
+const FORMATS: Array<{
+  format: ReportDocumentFormat;
+  label: 'reports.csv' | 'reports.markdown' | 'reports.print';
+}> = [
+  { format: 'csv', label: 'reports.csv' },
+  { format: 'md', label: 'reports.markdown' },
+  { format: 'html', label: 'reports.print' },
 ];
 
 /** Props of {@link ReportsSection}. @public */
 export interface ReportsSectionProps {
   /** entity: one service's reports; customer: every service naming this customer. */
-  subject: 'entity' | 'customer';
+  subject: ReportSummary['subjectKind'];
   /** Full ref of the service or customer, e.g. component:default/cad-core or group:default/dispatch-center. */
   subjectRef: string;
   /** Pre-filled period of the "any period" download, e.g. last month (YYYY-MM). */
@@ -69,7 +72,8 @@ export const ReportsSection = ({
   defaultPeriod,
   timeZone,
 }: ReportsSectionProps) => {
-  const api = usePlansReportsApi();
+  const api = useSlaApi();
+  const { t } = useSlaFormat();
   const ref = parseEntityRef(subjectRef);
   const list = useAsync(
     () => api.listReports(subject, ref),
@@ -81,8 +85,9 @@ export const ReportsSection = ({
   const [periodError, setPeriodError] = useState<string>();
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
+  const listZone = timeZone ?? browserTimeZone();
 
-  const download = async (key: string, format: ReportFormat) => {
+  const download = async (key: string, format: ReportDocumentFormat) => {
     setError(undefined);
     setBusy(true);
     try {
@@ -95,14 +100,17 @@ export const ReportsSection = ({
   };
 
   const buttons = (key: string) => (
-    <ButtonGroup size="small" disabled={busy}>
+    <ButtonGroup size="small" disabled={busy} style={{ whiteSpace: 'nowrap' }}>
       {FORMATS.map(f => (
         <Button
           key={f.format}
           onClick={() => download(key, f.format)}
-          aria-label={`${f.label} ${key}`}
+          aria-label={t('reports.downloadLabel', {
+            format: t(f.label),
+            period: key,
+          })}
         >
-          {f.label}
+          {t(f.label)}
         </Button>
       ))}
     </ButtonGroup>
@@ -111,24 +119,29 @@ export const ReportsSection = ({
   return (
     <InfoCard
       title={
-        subject === 'customer'
-          ? `Service reports for ${subjectRef}`
-          : 'Service reports'
+        subject === 'customer' ? (
+          <>
+            {t('reports.customerTitle')}{' '}
+            <EntityRefLink entityRef={subjectRef} defaultKind="group" />
+          </>
+        ) : (
+          t('reports.title')
+        )
       }
     >
       {error && <Alert severity="error">{error}</Alert>}
       <Grid container spacing={2} alignItems="center">
         <Grid item>
           <TextField
-            label="Period"
+            label={t('reports.period')}
             value={period}
             onChange={e => {
               setPeriod(e.target.value);
               setPeriodError(undefined);
             }}
             error={Boolean(periodError)}
-            helperText={periodError ?? '2026-09, 2026-Q3 or 2026'}
-            inputProps={{ 'aria-label': 'Period' }}
+            helperText={periodError ?? t('reports.periodHint')}
+            inputProps={{ 'aria-label': t('reports.period') }}
           />
         </Grid>
         <Grid item>
@@ -138,45 +151,46 @@ export const ReportsSection = ({
                 key={f.format}
                 onClick={() => {
                   if (!isPeriodKey(period)) {
-                    setPeriodError('A period such as 2026-09, 2026-Q3 or 2026');
+                    setPeriodError(t('reports.periodError'));
                     return;
                   }
                   download(period.trim(), f.format);
                 }}
               >
-                {f.label}
+                {t(f.label)}
               </Button>
             ))}
           </ButtonGroup>
         </Grid>
       </Grid>
       <Typography variant="subtitle2" style={{ marginTop: 16 }}>
-        Published reports
+        {t('reports.published')}
       </Typography>
-      {list.loading && <Progress />}
-      {list.error && <ResponseErrorPanel error={list.error} />}
+      <AsyncStatus state={list} />
       {list.value && list.value.items.length === 0 && (
-        <Typography variant="body2">
-          No reports published yet: each is generated when its period closes.
-        </Typography>
+        <Typography variant="body2">{t('reports.none')}</Typography>
       )}
       {list.value && list.value.items.length > 0 && (
-        <Table size="small" aria-label="Published reports">
+        <Table size="small" aria-label={t('reports.published')}>
           <TableHead>
             <TableRow>
-              <TableCell>Period</TableCell>
-              <TableCell>Generated</TableCell>
-              <TableCell>By</TableCell>
-              <TableCell>Revision</TableCell>
-              <TableCell>Download</TableCell>
+              <TableCell>{t('reports.period')}</TableCell>
+              <TableCell>
+                {t('reports.generated', { zone: listZone })}
+              </TableCell>
+              <TableCell>{t('reports.by')}</TableCell>
+              <TableCell>{t('reports.revision')}</TableCell>
+              <TableCell>{t('reports.download')}</TableCell>
             </TableRow>
           </TableHead>
           <TableBody>
             {list.value.items.map(r => (
               <TableRow key={r.periodKey}>
-                <TableCell>{r.periodKey}</TableCell>
-                <TableCell>
-                  {formatInstant(r.generatedAt, timeZone ?? browserTimeZone())}
+                <TableCell style={{ whiteSpace: 'nowrap' }}>
+                  {r.periodKey}
+                </TableCell>
+                <TableCell style={{ whiteSpace: 'nowrap' }}>
+                  {formatInstant(r.generatedAt, listZone)}
                 </TableCell>
                 <TableCell>{r.generatedBy}</TableCell>
                 <TableCell>{r.revision}</TableCell>

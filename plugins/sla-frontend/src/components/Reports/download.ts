@@ -1,4 +1,4 @@
-import type { ReportDocument } from '../../api/PlansReportsClient';
+import type { ReportDocument, ReportDocumentFormat } from '../../api';
 
 /**
  * Hands a fetched report to the browser: CSV and Markdown are saved as files; the HTML page
@@ -7,7 +7,7 @@ import type { ReportDocument } from '../../api/PlansReportsClient';
  */
 export function deliverReport(
   doc: ReportDocument,
-  format: 'csv' | 'md' | 'html',
+  format: ReportDocumentFormat,
 ) {
   const blob = new Blob([doc.text], { type: doc.contentType });
   const url = URL.createObjectURL(blob);

@@ -1,24 +1,21 @@
 import { useState } from 'react';
-import {
-  EmptyState,
-  Progress,
-  ResponseErrorPanel,
-  Table,
-  TableColumn,
-} from '@backstage/core-components';
-import { useApi } from '@backstage/core-plugin-api';
+import { EmptyState, Table, TableColumn } from '@backstage/core-components';
 import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import { SLA_ANNOTATION_PREFIX } from '@servicelevel/plugin-sla-common';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
-import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import useAsync from 'react-use/esm/useAsync';
-import { slaApiRef } from '../../api';
-import { CatalogItem } from '../../api/types';
+import type { CatalogItem } from '../../api';
 import { slaTranslationRef } from '../../translation';
-import { downloadCsv, reviewState } from '../common';
+import {
+  AsyncStatus,
+  downloadCsv,
+  reviewState,
+  SearchField,
+  useSlaApi,
+} from '../common';
 
 /** Keys shown as columns of their own; the rest are commitments. */
 const OWN_COLUMNS = new Set([
@@ -54,13 +51,12 @@ function matches(item: CatalogItem, text: string): boolean {
 
 /** The published service catalog: every service with an SLA and what it commits to. */
 export const CatalogTab = () => {
-  const slaApi = useApi(slaApiRef);
+  const slaApi = useSlaApi();
   const { t } = useTranslationRef(slaTranslationRef);
   const [text, setText] = useState('');
   const catalog = useAsync(() => slaApi.getCatalog(), [slaApi]);
 
-  if (catalog.loading) return <Progress />;
-  if (catalog.error) return <ResponseErrorPanel error={catalog.error} />;
+  if (catalog.loading || catalog.error) return <AsyncStatus state={catalog} />;
   const items = catalog.value?.items ?? [];
   if (items.length === 0) {
     return <EmptyState missing="data" title={t('page.noServices')} />;
@@ -151,13 +147,10 @@ export const CatalogTab = () => {
   return (
     <>
       <Box display="flex" alignItems="center" mb={2} style={{ gap: 16 }}>
-        <TextField
-          size="small"
-          variant="outlined"
+        <SearchField
           label={t('common.search')}
           value={text}
-          onChange={e => setText(e.target.value)}
-          inputProps={{ 'aria-label': t('common.search') }}
+          onChange={setText}
         />
         <Box flexGrow={1} />
         <Button variant="outlined" onClick={exportCsv}>

@@ -7,19 +7,15 @@ import {
 } from '@servicelevel/plugin-sla-common';
 import {
   InfoCard,
-  Progress,
-  ResponseErrorPanel,
   Table,
   TableColumn,
   EmptyState,
 } from '@backstage/core-components';
-import { useApi } from '@backstage/core-plugin-api';
 import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Grid from '@material-ui/core/Grid';
-import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import useAsync from 'react-use/esm/useAsync';
@@ -31,16 +27,17 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import { slaApiRef } from '../../api';
-import {
+import type {
+  AchievementTally,
   CatalogItem,
   HeatmapRow,
   OverviewGroup,
   OverviewGroupBy,
   ServiceSummary,
-} from '../../api/types';
+} from '../../api';
 import { slaTranslationRef } from '../../translation';
 import {
+  AsyncStatus,
   browserTimeZone,
   downloadCsv,
   formatPercent,
@@ -48,9 +45,12 @@ import {
   PickerSelect,
   rateColour,
   reviewState,
+  SearchField,
+  ToolbarRow,
   textOn,
   todayIn,
   useObjectiveLabel,
+  useSlaApi,
   yearMonthIn,
 } from '../common';
 import {
@@ -125,7 +125,7 @@ function fromKey(
  */
 export const OverviewTab = () => {
   const classes = useStyles();
-  const slaApi = useApi(slaApiRef);
+  const slaApi = useSlaApi();
   const { t } = useTranslationRef(slaTranslationRef);
   const objectiveLabel = useObjectiveLabel();
   const zone = browserTimeZone();
@@ -152,6 +152,8 @@ export const OverviewTab = () => {
       { replace: true },
     );
   const setGroup = (g: string | undefined) => setView({ group: g });
+  /** Another period shows every group again. */
+  const setPeriod = (period: string) => setView({ period, group: undefined });
   const [text, setText] = useState('');
 
   const key = periodKey(year, sub);
@@ -208,74 +210,50 @@ export const OverviewTab = () => {
       value?.total.met,
       value?.total.committed,
     ]);
+    // Rate, met and committed as the API gives them, for every line below.
+    const tally = (x: AchievementTally) => [
+      rateText(x.rate, ''),
+      x.met,
+      x.committed,
+    ];
+    const tallyHeader = [t('page.rate'), 'met', 'committed'];
     rows.push([]);
     if (group) {
-      rows.push([t('page.drilledInto', { group })]);
-      rows.push([
-        t('common.service'),
-        t('page.rate'),
-        'met',
-        'committed',
-        t('page.breachedObjectives'),
-        t('page.atRisk'),
-      ]);
-      for (const s of groupServices) {
-        rows.push([
+      rows.push(
+        [t('page.drilledInto', { group })],
+        [
+          t('common.service'),
+          ...tallyHeader,
+          t('page.breachedObjectives'),
+          t('page.atRisk'),
+        ],
+        ...groupServices.map(s => [
           s.entityRef,
-          rateText(s.rate, ''),
-          s.met,
-          s.committed,
+          ...tally(s),
           s.breached.join(' '),
           s.atRisk.join(' '),
-        ]);
-      }
+        ]),
+      );
     } else {
-      rows.push([t('page.breakdown', { dimension })]);
-      rows.push([
-        dimension,
-        t('page.rate'),
-        'met',
-        'committed',
-        t('page.services'),
-        t('page.breachedObjectives'),
-      ]);
-      for (const g of groups) {
-        rows.push([
-          g.key,
-          rateText(g.rate, ''),
-          g.met,
-          g.committed,
-          g.services.length,
-          g.breached,
-        ]);
-      }
+      rows.push(
+        [t('page.breakdown', { dimension })],
+        [
+          dimension,
+          ...tallyHeader,
+          t('page.services'),
+          t('page.breachedObjectives'),
+        ],
+        ...groups.map(g => [g.key, ...tally(g), g.services.length, g.breached]),
+      );
     }
-    rows.push([]);
-    rows.push([t('page.heatmap')]);
-    rows.push([
-      t('common.service'),
-      t('common.period'),
-      t('page.rate'),
-      'met',
-      'committed',
-    ]);
+    rows.push(
+      [],
+      [t('page.heatmap')],
+      [t('common.service'), t('common.period'), ...tallyHeader],
+    );
     for (const r of heatRows) {
-      for (const c of r.cells) {
-        rows.push([
-          r.entityRef,
-          c.key,
-          rateText(c.rate, ''),
-          c.met,
-          c.committed,
-        ]);
-      }
-      rows.push([
-        r.entityRef,
-        value?.heatmap.year,
-        rateText(r.yearToDate.rate, ''),
-        r.yearToDate.met,
-        r.yearToDate.committed,
-      ]);
+      for (const c of r.cells) rows.push([r.entityRef, c.key, ...tally(c)]);
+      rows.push([r.entityRef, value?.heatmap.year, ...tally(r.yearToDate)]);
     }
     rows.push([]);
     rows.push([t('page.worst')]);
@@ -375,82 +353,54 @@ export const OverviewTab = () => {
 
   return (
     <Grid container spacing={2}>
-      <Grid item xs={12}>
-        <Box
-          display="flex"
-          flexWrap="wrap"
-          alignItems="center"
-          style={{ gap: 16 }}
-        >
-          <PickerSelect
-            id="sla-year"
-            label={t('page.year')}
-            value={year}
-            minWidth={110}
-            options={[now.year, now.year - 1, now.year - 2].map(y => ({
-              value: y,
-            }))}
-            onChange={v =>
-              setView({
-                period: periodKey(Number(v), 'year'),
-                group: undefined,
-              })
-            }
-          />
-          <PickerSelect
-            id="sla-sub"
-            label={t('page.periodOfYear')}
-            value={sub}
-            minWidth={130}
-            options={startedSubPeriods(year, now).map(s => ({
-              value: s,
-              label: s === 'year' ? t('page.wholeYear') : periodKey(year, s),
-            }))}
-            onChange={v =>
-              setView({
-                period: periodKey(year, v as SubPeriod),
-                group: undefined,
-              })
-            }
-          />
-          <PickerSelect
-            id="sla-groupby"
-            label={t('page.groupBy')}
-            value={groupBy}
-            minWidth={130}
-            options={[
-              { value: 'owner', label: t('common.owner') },
-              { value: 'system', label: t('common.system') },
-              { value: 'domain', label: t('common.domain') },
-            ]}
-            onChange={v =>
-              setView({ groupBy: v as OverviewGroupBy, group: undefined })
-            }
-          />
-          <TextField
-            size="small"
-            variant="outlined"
-            label={t('page.filterText')}
-            value={text}
-            onChange={e => setText(e.target.value)}
-          />
-          <Box flexGrow={1} />
-          <Button variant="outlined" onClick={exportCsv} disabled={!value}>
-            {t('common.exportCsv')}
-          </Button>
-        </Box>
-      </Grid>
+      <ToolbarRow>
+        <PickerSelect
+          id="sla-year"
+          label={t('page.year')}
+          value={year}
+          minWidth={110}
+          options={[now.year, now.year - 1, now.year - 2].map(y => ({
+            value: y,
+          }))}
+          onChange={v => setPeriod(periodKey(Number(v), 'year'))}
+        />
+        <PickerSelect
+          id="sla-sub"
+          label={t('page.periodOfYear')}
+          value={sub}
+          minWidth={130}
+          options={startedSubPeriods(year, now).map(s => ({
+            value: s,
+            label: s === 'year' ? t('page.wholeYear') : periodKey(year, s),
+          }))}
+          onChange={v => setPeriod(periodKey(year, v as SubPeriod))}
+        />
+        <PickerSelect
+          id="sla-groupby"
+          label={t('page.groupBy')}
+          value={groupBy}
+          minWidth={130}
+          options={[
+            { value: 'owner', label: t('common.owner') },
+            { value: 'system', label: t('common.system') },
+            { value: 'domain', label: t('common.domain') },
+          ]}
+          onChange={v =>
+            setView({ groupBy: v as OverviewGroupBy, group: undefined })
+          }
+        />
+        <SearchField
+          label={t('page.filterText')}
+          value={text}
+          onChange={setText}
+        />
+        <Box flexGrow={1} />
+        <Button variant="outlined" onClick={exportCsv} disabled={!value}>
+          {t('common.exportCsv')}
+        </Button>
+      </ToolbarRow>
 
-      {overview.loading && (
-        <Grid item xs={12}>
-          <Progress />
-        </Grid>
-      )}
-      {overview.error && (
-        <Grid item xs={12}>
-          <ResponseErrorPanel error={overview.error} />
-        </Grid>
-      )}
+      <AsyncStatus state={overview} gridRow />
       {value && value.total.services === 0 && (
         <Grid item xs={12}>
           <EmptyState missing="data" title={t('page.noServices')} />
@@ -639,8 +589,7 @@ export const OverviewTab = () => {
           </Grid>
           <Grid item xs={12} md={4}>
             <InfoCard title={t('page.overdue')}>
-              {catalog.loading && <Progress />}
-              {catalog.error && <ResponseErrorPanel error={catalog.error} />}
+              <AsyncStatus state={catalog} />
               {catalog.value && dueForReview.length === 0 && (
                 <Typography>{t('page.noOverdue')}</Typography>
               )}

@@ -1,20 +1,18 @@
-import { useApi } from '@backstage/core-plugin-api';
-import { Progress, ResponseErrorPanel } from '@backstage/core-components';
 import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
 import useAsync from 'react-use/esm/useAsync';
-import { slaApiRef } from '../../api';
 import { slaTranslationRef } from '../../translation';
 import { PlansBoard } from '../ImprovementPlans';
 import { ReportsSection } from '../Reports';
+import { AsyncStatus, useSlaApi } from '../common';
 
 /**
  * The organisation's improvement plans board, and the period reports of every customer
  * named by a service's `customer` annotation.
  */
 export const PlansTab = () => {
-  const slaApi = useApi(slaApiRef);
+  const slaApi = useSlaApi();
   const { t } = useTranslationRef(slaTranslationRef);
   const catalog = useAsync(() => slaApi.getCatalog(), [slaApi]);
   const customers = [
@@ -34,8 +32,7 @@ export const PlansTab = () => {
         <Typography variant="h5" component="h2" gutterBottom>
           {t('page.customerReports')}
         </Typography>
-        {catalog.loading && <Progress />}
-        {catalog.error && <ResponseErrorPanel error={catalog.error} />}
+        <AsyncStatus state={catalog} />
         <Grid container spacing={2}>
           {customers.map(customer => (
             <Grid item xs={12} md={6} key={customer}>

@@ -6,12 +6,12 @@ import {
   overviewYear,
   sources,
 } from '../../__testUtils__/fixtures';
-import { renderSla } from '../../__testUtils__/render';
+import { pickOption, rejects, renderSla } from '../../__testUtils__/render';
 import { CatalogTab } from './CatalogTab';
 import { OverviewTab } from './OverviewTab';
 import { previousKey, startedSubPeriods } from './periods';
 import { isFailing, SourcesTab } from './SourcesTab';
-import { Overview } from '../../api/types';
+import type { Overview } from '../../api';
 
 // material-table renders slowly under jsdom.
 jest.setTimeout(30_000);
@@ -34,10 +34,7 @@ describe('OverviewTab', () => {
     });
 
     // pick October 2026, a closed month
-    fireEvent.mouseDown(
-      within(screen.getByTestId('sla-sub')).getByRole('button'),
-    );
-    fireEvent.click(await screen.findByRole('option', { name: '2026-10' }));
+    await pickOption('sla-sub', '2026-10');
 
     expect(await screen.findByTestId('sla-rate')).toHaveTextContent('70%');
     expect(screen.getByText('7 of 10 objectives met')).toBeInTheDocument();
@@ -164,11 +161,9 @@ describe('OverviewTab', () => {
 
   it('shows the API error', async () => {
     await renderSla(<OverviewTab />, {
-      getOverview: async () => {
-        throw new Error(
-          'groupBy: "team" — expected one of owner, system, domain',
-        );
-      },
+      getOverview: rejects(
+        'groupBy: "team" — expected one of owner, system, domain',
+      ),
       getCatalog: async () => catalog,
     });
     expect(
@@ -208,9 +203,7 @@ describe('CatalogTab', () => {
 
   it('shows the API error', async () => {
     await renderSla(<CatalogTab />, {
-      getCatalog: async () => {
-        throw new Error('forbidden');
-      },
+      getCatalog: rejects('forbidden'),
     });
     expect(await screen.findByText('Error: forbidden')).toBeInTheDocument();
   });
@@ -241,9 +234,7 @@ describe('SourcesTab', () => {
 
   it('shows the API error', async () => {
     await renderSla(<SourcesTab />, {
-      getSources: async () => {
-        throw new Error('boom');
-      },
+      getSources: rejects('boom'),
     });
     expect(await screen.findByText('Error: boom')).toBeInTheDocument();
   });

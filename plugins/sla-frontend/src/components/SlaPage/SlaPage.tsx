@@ -6,6 +6,13 @@ import { OverviewTab } from './OverviewTab';
 import { PlansTab } from './PlansTab';
 import { SourcesTab } from './SourcesTab';
 
+const TABS = [
+  { path: '/', title: 'page.overviewTab', Tab: OverviewTab },
+  { path: '/catalog', title: 'page.catalogTab', Tab: CatalogTab },
+  { path: '/plans', title: 'page.plansTab', Tab: PlansTab },
+  { path: '/sources', title: 'page.sourcesTab', Tab: SourcesTab },
+] as const;
+
 /**
  * The `/sla` page for the legacy frontend system: achievement, service catalog and sources
  * as tabs. The new frontend system builds the same tabs as sub-pages (see alpha/plugin.tsx).
@@ -16,18 +23,11 @@ export const SlaPage = () => {
     <Page themeId="tool">
       <Header title={t('page.title')} />
       <TabbedLayout>
-        <TabbedLayout.Route path="/" title={t('page.overviewTab')}>
-          <OverviewTab />
-        </TabbedLayout.Route>
-        <TabbedLayout.Route path="/catalog" title={t('page.catalogTab')}>
-          <CatalogTab />
-        </TabbedLayout.Route>
-        <TabbedLayout.Route path="/plans" title={t('page.plansTab')}>
-          <PlansTab />
-        </TabbedLayout.Route>
-        <TabbedLayout.Route path="/sources" title={t('page.sourcesTab')}>
-          <SourcesTab />
-        </TabbedLayout.Route>
+        {TABS.map(({ path, title, Tab }) => (
+          <TabbedLayout.Route key={path} path={path} title={t(title)}>
+            <Tab />
+          </TabbedLayout.Route>
+        ))}
       </TabbedLayout>
     </Page>
   );

@@ -1,21 +1,15 @@
-import {
-  EmptyState,
-  Progress,
-  ResponseErrorPanel,
-  Table,
-  TableColumn,
-} from '@backstage/core-components';
-import { useApi } from '@backstage/core-plugin-api';
+import { EmptyState, Table, TableColumn } from '@backstage/core-components';
 import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import useAsync from 'react-use/esm/useAsync';
-import { slaApiRef } from '../../api';
-import { SourceState } from '../../api/types';
+import type { SourceState } from '../../api';
 import { slaTranslationRef } from '../../translation';
 import {
+  AsyncStatus,
   browserTimeZone,
   formatDuration,
   formatInstant,
   StatusChip,
+  useSlaApi,
 } from '../common';
 
 /** Whether a source's last sync failed (a success older than the last attempt). */
@@ -29,14 +23,13 @@ export function isFailing(s: SourceState): boolean {
 
 /** Last sync, lag and errors per incident source account. */
 export const SourcesTab = () => {
-  const slaApi = useApi(slaApiRef);
+  const slaApi = useSlaApi();
   const { t } = useTranslationRef(slaTranslationRef);
   const sources = useAsync(() => slaApi.getSources(), [slaApi]);
   const zone = browserTimeZone();
   const now = Date.now();
 
-  if (sources.loading) return <Progress />;
-  if (sources.error) return <ResponseErrorPanel error={sources.error} />;
+  if (sources.loading || sources.error) return <AsyncStatus state={sources} />;
   const rows = sources.value?.sources ?? [];
   if (rows.length === 0) {
     return <EmptyState missing="data" title={t('page.noSources')} />;

@@ -1,8 +1,7 @@
 import { Entity, getCompoundEntityRef } from '@backstage/catalog-model';
-import { useApi } from '@backstage/core-plugin-api';
 import { hasSlaAnnotations } from '@servicelevel/plugin-sla-common';
 import useAsync from 'react-use/esm/useAsync';
-import { slaApiRef } from '../../api';
+import { useSlaApi } from './useSlaApi';
 
 /**
  * What the entity card and tab load for an entity: one period's compliance (the current
@@ -13,7 +12,7 @@ export function useEntitySla(
   entity: Entity,
   options: { period?: string; historyPeriods: number },
 ) {
-  const slaApi = useApi(slaApiRef);
+  const slaApi = useSlaApi();
   const { period, historyPeriods } = options;
   const available = hasSlaAnnotations(entity.metadata.annotations);
   const ref = getCompoundEntityRef(entity);

@@ -1,12 +1,9 @@
 import { useApi } from '@backstage/core-plugin-api';
-import {
-  PlansReportsApi,
-  plansReportsApiRef,
-} from '../../api/PlansReportsClient';
+import { SlaApi, slaApiRef } from '../../api';
 
-/** The plans/reports API, registered by both the legacy and the new plugin. */
-export function usePlansReportsApi(): PlansReportsApi {
-  return useApi(plansReportsApiRef);
+/** The SLA API, registered by both the legacy and the new plugin. */
+export function useSlaApi(): SlaApi {
+  return useApi(slaApiRef);
 }
 
 /** The backend's own message (e.g. `targetDate: …`) of a failed request, else the error's. */
