@@ -9,10 +9,25 @@ export interface Config {
         hours: { [days: string]: string };
         holidays?: string[];
         workdays?: string[];
+        /** Part-day closures: date (YYYY-MM-DD) → closed local spans, e.g. '13:00-18:00'. */
+        closures?: { [date: string]: string };
+        /**
+         * Where holidays, make-up workdays and closures come from (docs/configuration.md);
+         * the explicit lists above override it.
+         */
+        holidaySource?:
+          | { kind: 'cn-official' }
+          | { kind: 'public'; country: string; region?: string }
+          | { kind: 'ics'; url: string };
       };
     };
     /** Tier templates: annotation keys without the `servicelevel.io/` prefix → values. */
     tiers?: { [tier: string]: { [key: string]: string } };
+    /** Bounds on the work of one request (docs/api.md). */
+    limits?: {
+      /** The longest custom range (from/to) evaluated, in years; default 5. */
+      maxRangeYears?: number;
+    };
     /**
      * Schedule of the catalog sync and the incident provider sync (default every 5 minutes,
      * timeout 10 minutes). See docs/configuration.md.
@@ -28,6 +43,16 @@ export interface Config {
       notifications?: SlaTaskScheduleConfig;
     };
     /**
+     * Per customer (the group named by `servicelevel.io/customer`), keyed by its name
+     * (`dispatch-center`) or its full ref: settings of its period service reports.
+     */
+    customers?: {
+      [customer: string]: {
+        /** Language of its reports unless a download asks for another (`lang`); default en. */
+        language?: 'en' | 'zh-CN';
+      };
+    };
+    /**
      * Owner notifications (objective breached or at risk, review due or overdue, plan action
      * overdue), sent through @backstage/plugin-notifications-node. See docs/configuration.md.
      */
@@ -40,27 +65,12 @@ export interface Config {
      * or a map of account id → account. See docs/providers.md.
      */
     providers?: {
-      pagerduty?:
-        | PagerDutyAccountConfig
-        | PagerDutyAccountConfig[]
-        | { [account: string]: PagerDutyAccountConfig };
-      servicenow?:
-        | ServiceNowAccountConfig
-        | ServiceNowAccountConfig[]
-        | { [account: string]: ServiceNowAccountConfig };
-      jira?:
-        | JiraAccountConfig
-        | JiraAccountConfig[]
-        | { [account: string]: JiraAccountConfig };
+      pagerduty?: Accounts<PagerDutyAccountConfig>;
+      servicenow?: Accounts<ServiceNowAccountConfig>;
+      jira?: Accounts<JiraAccountConfig>;
       /** Opsgenie's APIs end in April 2027 (Atlassian); this block goes away with them. */
-      opsgenie?:
-        | OpsgenieAccountConfig
-        | OpsgenieAccountConfig[]
-        | { [account: string]: OpsgenieAccountConfig };
-      prometheus?:
-        | PrometheusAccountConfig
-        | PrometheusAccountConfig[]
-        | { [account: string]: PrometheusAccountConfig };
+      opsgenie?: Accounts<OpsgenieAccountConfig>;
+      prometheus?: Accounts<PrometheusAccountConfig>;
     };
   };
 }
@@ -70,6 +80,9 @@ export interface Config {
  * durations as `{ minutes: 5 }` or ISO 8601 (`PT5M`); `frequency` may also be `{ cron: '…' }`.
  * Every SLA task runs on one replica at a time, whatever `scope` says.
  */
+/** One account, a list of accounts, or a map of account id → account. */
+type Accounts<T> = T | T[] | { [account: string]: T };
+
 interface SlaTaskScheduleConfig {
   frequency: { [unit: string]: number | string } | string;
   timeout: { [unit: string]: number } | string;

@@ -8,3 +8,15 @@
 export { slaPlugin as default } from './plugin';
 export { catalogModuleSlaAnnotations } from './catalog/module';
 export { SlaAnnotationsProcessor } from './catalog/SlaAnnotationsProcessor';
+export {
+  createSlaConditionalDecision,
+  isEntityCustomer,
+  isEntityOwner,
+  slaConditions,
+  slaEntityResourceRef,
+} from './permissions';
+export type {
+  ClaimsParams,
+  SlaEntityQuery,
+  SlaEntityResource,
+} from './permissions';

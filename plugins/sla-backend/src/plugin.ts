@@ -21,6 +21,7 @@ import {
   DatabasePlanStore,
   DatabaseReportStore,
   DatabaseSnapshotStore,
+  DatabaseStoreOptions,
   DatabaseSyncStateStore,
   DatabaseTermsStore,
 } from './database';
@@ -29,9 +30,19 @@ import { createPlansRouter } from './plans/router';
 import { createBuiltInProviders, ProviderSync } from './providers';
 import { ReportService } from './reports/ReportService';
 import { createReportsRouter } from './reports/router';
+import { createValidatedRouter } from './schema/validatedRouter';
+import { CalendarSources, createCalendarsRouter } from './calendars';
 import { CatalogSync } from './service/CatalogSync';
 import { ComplianceService } from './service/ComplianceService';
 import { createRouter } from './service/router';
+import {
+  createSlaEntityResourceLoader,
+  slaEntityResourceRef,
+  slaEntityRules,
+} from './permissions';
+
+/** Every hour, given half an hour to finish. */
+const HOURLY = { frequency: { hours: 1 }, timeout: { minutes: 30 } };
 
 /**
  * Default schedules of the scheduled tasks; each can be replaced in app-config (see
@@ -48,20 +59,12 @@ export const DEFAULT_SCHEDULES = {
    * `sla.schedules.snapshots`. Closed periods are published a while after startup, so that a
    * backfill started with the backend (like the demo seeding) lands before the first snapshot.
    */
-  snapshots: {
-    frequency: { hours: 1 },
-    timeout: { minutes: 30 },
-    initialDelay: { minutes: 2 },
-  },
+  snapshots: { ...HOURLY, initialDelay: { minutes: 2 } },
   /**
    * `sla.schedules.reports`. After the snapshot task's first run, then hourly: a report
    * appears within the hour after its period closes.
    */
-  reports: {
-    frequency: { hours: 1 },
-    timeout: { minutes: 30 },
-    initialDelay: { minutes: 5 },
-  },
+  reports: { ...HOURLY, initialDelay: { minutes: 5 } },
   /** `sla.schedules.notifications`. After the first catalog sync, then every quarter of an hour. */
   notifications: {
     frequency: { minutes: 15 },
@@ -80,6 +83,24 @@ function readSchedule(
         config.getConfig(key),
       )
     : fallback;
+}
+
+/**
+ * Every store of the plugin on one database, each created (and its schema migrated) once:
+ * the only code that speaks SQL (src/database).
+ */
+export async function createStores(database: DatabaseStoreOptions['database']) {
+  return {
+    incidents: await DatabaseIncidentStore.create({ database }),
+    terms: await DatabaseTermsStore.create({ database }),
+    entities: await DatabaseEntityStore.create({ database }),
+    snapshots: await DatabaseSnapshotStore.create({ database }),
+    plans: await DatabasePlanStore.create({ database }),
+    confirmations: await DatabaseConfirmationStore.create({ database }),
+    reports: await DatabaseReportStore.create({ database }),
+    events: await DatabaseNotificationEventStore.create({ database }),
+    syncStates: await DatabaseSyncStateStore.create({ database }),
+  };
 }
 
 /**
@@ -124,21 +145,25 @@ export const slaPlugin = createBackendPlugin({
         for (const problem of problems) {
           logger.warn(`Ignoring sla.${problem.path}: ${problem.message}`);
         }
+        // Holiday sources (cn-official, public, ics) resolved into slaConfig.calendars, in
+        // place, before anything reads the calendars.
+        const calendarSources = await CalendarSources.create({
+          rawSla: config.getOptional('sla') ?? {},
+          slaConfig,
+          logger,
+        });
         deps.permissionsRegistry.addPermissions(slaPermissions);
 
         // Stores: the only code that speaks SQL (src/database).
-        const incidents = await DatabaseIncidentStore.create({ database });
-        const terms = await DatabaseTermsStore.create({ database });
-        const entities = await DatabaseEntityStore.create({ database });
-        const snapshots = await DatabaseSnapshotStore.create({ database });
-        const syncStates = await DatabaseSyncStateStore.create({ database });
-        const plans = await DatabasePlanStore.create({ database });
-        const reports = await DatabaseReportStore.create({ database });
-        const confirmations = await DatabaseConfirmationStore.create({
-          database,
-        });
-        const notificationEvents = await DatabaseNotificationEventStore.create({
-          database,
+        const stores = await createStores(database);
+        const { incidents, terms, entities, snapshots, syncStates } = stores;
+        const { plans, reports, confirmations } = stores;
+        // The sla-entity resource type: the plan and confirmation permissions name an entity,
+        // and a policy's conditions on it (isEntityOwner, isEntityCustomer) are applied here.
+        deps.permissionsRegistry.addResourceType({
+          resourceRef: slaEntityResourceRef,
+          rules: Object.values(slaEntityRules),
+          getResources: createSlaEntityResourceLoader({ entities, terms }),
         });
 
         // Services.
@@ -174,60 +199,69 @@ export const slaPlugin = createBackendPlugin({
           plans,
           confirmations,
           reports,
+          customers: config.getOptional('sla.customers'),
+          // Customer groups are not in the SLA store: their title comes from the catalog.
+          catalogTitle: async ref => {
+            const entity = await deps.catalog.getEntityByRef(ref, {
+              credentials: await deps.auth.getOwnServiceCredentials(),
+            });
+            const profile = entity?.spec?.profile as
+              | { displayName?: string }
+              | undefined;
+            return entity?.metadata.title ?? profile?.displayName;
+          },
         });
 
         // Scheduled tasks, one replica at a time (scope global). Snapshots and reports are
         // written insert-if-absent and notifications are claimed once, so an overlapping run
         // elsewhere repeats nothing.
-        const syncSchedule = readSchedule(
-          config,
+        const schedule = (
+          id: string,
+          configKey: string,
+          fallback: SchedulerServiceTaskScheduleDefinition,
+          fn: (abortSignal: AbortSignal) => Promise<void>,
+        ) =>
+          scheduler.scheduleTask({
+            id,
+            ...readSchedule(config, configKey, fallback),
+            scope: 'global',
+            fn,
+          });
+        const { sync } = DEFAULT_SCHEDULES;
+        await schedule('sla-catalog-sync', 'sla.schedule', sync, async () => {
+          // An ICS source may have changed: a new resolution makes new terms versions.
+          await calendarSources.refresh();
+          const synced = await catalogSync.run();
+          logger.info(
+            `SLA catalog sync: ${synced.entities} entities, ${synced.newVersions} new terms versions`,
+          );
+        });
+        await schedule(
+          'sla-provider-sync',
           'sla.schedule',
-          DEFAULT_SCHEDULES.sync,
+          sync,
+          async signal => {
+            await providerSync.run(signal);
+          },
         );
-        await scheduler.scheduleTask({
-          id: 'sla-catalog-sync',
-          ...syncSchedule,
-          scope: 'global',
-          fn: async () => {
-            const synced = await catalogSync.run();
-            logger.info(
-              `SLA catalog sync: ${synced.entities} entities, ${synced.newVersions} new terms versions`,
-            );
-          },
+        /** A task of `sla.schedules.<name>`, with id `sla-<name>`. */
+        const scheduleNamed = (
+          name: 'snapshots' | 'reports' | 'notifications',
+          fn: () => Promise<void>,
+        ) =>
+          schedule(
+            `sla-${name}`,
+            `sla.schedules.${name}`,
+            DEFAULT_SCHEDULES[name],
+            fn,
+          );
+        await scheduleNamed('snapshots', async () => {
+          const written = await compliance.snapshotClosedPeriods(Date.now());
+          logger.info(`SLA snapshots: ${written} closed periods published`);
         });
-        await scheduler.scheduleTask({
-          id: 'sla-provider-sync',
-          ...syncSchedule,
-          scope: 'global',
-          fn: async abortSignal => {
-            await providerSync.run(abortSignal);
-          },
-        });
-        await scheduler.scheduleTask({
-          id: 'sla-snapshots',
-          ...readSchedule(
-            config,
-            'sla.schedules.snapshots',
-            DEFAULT_SCHEDULES.snapshots,
-          ),
-          scope: 'global',
-          fn: async () => {
-            const written = await compliance.snapshotClosedPeriods(Date.now());
-            logger.info(`SLA snapshots: ${written} closed periods published`);
-          },
-        });
-        await scheduler.scheduleTask({
-          id: 'sla-reports',
-          ...readSchedule(
-            config,
-            'sla.schedules.reports',
-            DEFAULT_SCHEDULES.reports,
-          ),
-          scope: 'global',
-          fn: async () => {
-            const written = await reportService.generateDue(Date.now());
-            logger.info(`SLA reports: ${written} period reports generated`);
-          },
+        await scheduleNamed('reports', async () => {
+          const written = await reportService.generateDue(Date.now());
+          logger.info(`SLA reports: ${written} period reports generated`);
         });
         if (config.getOptionalBoolean('sla.notifications.enabled') !== false) {
           // Owner notifications: breach, at risk, review due, action overdue.
@@ -236,23 +270,14 @@ export const slaPlugin = createBackendPlugin({
             entities,
             terms,
             plans,
-            events: notificationEvents,
+            events: stores.events,
             notifications: deps.notifications,
             logger,
             defaultTimezone: slaConfig.defaultTimezone,
           });
-          await scheduler.scheduleTask({
-            id: 'sla-notifications',
-            ...readSchedule(
-              config,
-              'sla.schedules.notifications',
-              DEFAULT_SCHEDULES.notifications,
-            ),
-            scope: 'global',
-            fn: async () => {
-              const { events, sent } = await notifier.run(Date.now());
-              logger.info(`SLA notifications: ${sent} sent (${events} events)`);
-            },
+          await scheduleNamed('notifications', async () => {
+            const { events, sent } = await notifier.run(Date.now());
+            logger.info(`SLA notifications: ${sent} sent (${events} events)`);
           });
         } else {
           logger.info(
@@ -260,39 +285,43 @@ export const slaPlugin = createBackendPlugin({
           );
         }
 
-        // Routes: compliance and incidents, improvement plans, period reports, confirmations.
+        // Routes: compliance and incidents, improvement plans, period reports, confirmations,
+        // behind one body parser and one validation against openapi.yaml.
         const common = { httpAuth, permissions, auditor };
         deps.httpRouter.use(
-          await createRouter({
-            ...common,
-            logger,
-            incidents,
-            entities,
-            syncStates,
-            compliance,
-          }),
-        );
-        deps.httpRouter.use(
-          createPlansRouter({
-            ...common,
-            userInfo,
-            entities,
-            plans,
-            // "Overdue" is decided by the date in the entity's own zone.
-            terms,
-            defaultTimezone: slaConfig.defaultTimezone,
-          }),
-        );
-        deps.httpRouter.use(
-          createReportsRouter({ ...common, reports, reportService }),
-        );
-        deps.httpRouter.use(
-          createConfirmationsRouter({
-            ...common,
-            userInfo,
-            compliance,
-            confirmations,
-          }),
+          createValidatedRouter(
+            {
+              // Bounded work per request: the longest from/to range evaluated.
+              maxRangeYears: config.getOptionalNumber(
+                'sla.limits.maxRangeYears',
+              ),
+            },
+            await createRouter({
+              ...common,
+              logger,
+              incidents,
+              entities,
+              syncStates,
+              compliance,
+              calendars: calendarSources,
+            }),
+            createPlansRouter({
+              ...common,
+              entities,
+              plans,
+              // "Overdue" is decided by the date in the entity's own zone.
+              terms,
+              defaultTimezone: slaConfig.defaultTimezone,
+            }),
+            createReportsRouter({ ...common, reports, reportService }),
+            createConfirmationsRouter({
+              ...common,
+              userInfo,
+              compliance,
+              confirmations,
+            }),
+            createCalendarsRouter({ ...common, calendars: calendarSources }),
+          ),
         );
         deps.httpRouter.addAuthPolicy({
           path: '/health',

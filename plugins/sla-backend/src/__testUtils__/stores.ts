@@ -3,35 +3,11 @@ import {
   SlaConfig,
   serializeTerms,
 } from '@servicelevel/plugin-sla-common';
-import { Knex } from 'knex';
-import {
-  DatabaseConfirmationStore,
-  DatabaseEntityStore,
-  DatabaseIncidentStore,
-  DatabaseNotificationEventStore,
-  DatabasePlanStore,
-  DatabaseReportStore,
-  DatabaseSnapshotStore,
-  DatabaseSyncStateStore,
-  DatabaseTermsStore,
-  SlaEntity,
-  TermsStore,
-} from '../database';
+import { SlaEntity, TermsStore } from '../database';
+import { createStores } from '../plugin';
 
-/** Every store of the plugin on one (test) database; the schema is migrated once. */
-export async function createStores(database: Knex) {
-  return {
-    incidents: await DatabaseIncidentStore.create({ database }),
-    terms: await DatabaseTermsStore.create({ database }),
-    entities: await DatabaseEntityStore.create({ database }),
-    snapshots: await DatabaseSnapshotStore.create({ database }),
-    plans: await DatabasePlanStore.create({ database }),
-    confirmations: await DatabaseConfirmationStore.create({ database }),
-    reports: await DatabaseReportStore.create({ database }),
-    events: await DatabaseNotificationEventStore.create({ database }),
-    syncStates: await DatabaseSyncStateStore.create({ database }),
-  };
-}
+/** Every store of the plugin on one (test) database, as plugin.ts creates them. */
+export { createStores };
 
 export type TestStores = Awaited<ReturnType<typeof createStores>>;
 

@@ -1,15 +1,19 @@
-import request from 'supertest';
 import { expectMatchesDocument } from '../schema/__testUtils__/expectMatchesDocument';
+import {
+  api,
+  itAnswersNotFound,
+  itEnforcesAuth,
+} from '../__testUtils__/testBackend';
 import { as, startBackend } from '../plans/__testUtils__/testBackend';
 
 jest.setTimeout(60_000);
 
-const URL = '/api/sla/entities/component/default/cad-core/confirmation';
+const PATH = '/entities/component/default/cad-core/confirmation';
 
 describe('confirmation routes', () => {
   it('starts unconfirmed with the overdue review flagged', async () => {
     const { server } = await startBackend();
-    const res = await request(server).get(URL).set('Authorization', as('nick'));
+    const res = await api(server, as('nick')).get(PATH);
     expect(res.status).toBe(200);
     expectMatchesDocument(res);
     expect(res.body).toMatchObject({
@@ -28,9 +32,8 @@ describe('confirmation routes', () => {
     'permission matrix: %s confirms as %s → 201',
     async (user, role) => {
       const { server, audits } = await startBackend();
-      const res = await request(server)
-        .post(URL)
-        .set('Authorization', as(user))
+      const res = await api(server, as(user))
+        .post(PATH)
         .send({ termsVersion: 1, comment: 'Agreed at the review meeting' });
       expect(res.status).toBe(201);
       expectMatchesDocument(res);
@@ -39,9 +42,7 @@ describe('confirmation routes', () => {
         role,
         comment: 'Agreed at the review meeting',
       });
-      const after = await request(server)
-        .get(URL)
-        .set('Authorization', as('nick'));
+      const after = await api(server, as('nick')).get(PATH);
       expectMatchesDocument(after);
       expect(after.body.state).toBe('confirmed');
       expect(after.body.lastConfirmation).toMatchObject({
@@ -60,69 +61,78 @@ describe('confirmation routes', () => {
     ['mona (plan manager, neither owner nor customer)', 'mona'],
   ] as const)('permission matrix: %s → 403', async (_label, user) => {
     const { server, audits } = await startBackend();
-    const res = await request(server)
-      .post(URL)
-      .set('Authorization', as(user))
+    const res = await api(server, as(user))
+      .post(PATH)
       .send({ termsVersion: 1 });
     expect(res.status).toBe(403);
     expect(res.body.error.name).toBe('NotAllowedError');
-    const after = await request(server)
-      .get(URL)
-      .set('Authorization', as('nick'));
+    const after = await api(server, as('nick')).get(PATH);
     expect(after.body.state).toBe('unconfirmed');
     expect(audits.filter(a => a.eventId === 'agreement-confirm')).toEqual([]);
   });
 
+  it('asks for sla.terms.confirm on the entity', async () => {
+    const { server, permissionCalls } = await startBackend();
+    const res = await api(server, as('carl'))
+      .post(PATH)
+      .send({ termsVersion: 1 });
+    expect(res.status).toBe(201);
+    expect(
+      permissionCalls.filter(c => c.permission === 'sla.terms.confirm'),
+    ).toEqual([
+      {
+        permission: 'sla.terms.confirm',
+        resourceRef: 'component:default/cad-core',
+        user: 'user:default/carl',
+      },
+    ]);
+  });
+
   it('answers 400 naming termsVersion for a version that is not in force', async () => {
     const { server } = await startBackend();
-    const res = await request(server)
-      .post(URL)
-      .set('Authorization', as('olivia'))
+    const res = await api(server, as('olivia'))
+      .post(PATH)
       .send({ termsVersion: 7 });
     expect(res.status).toBe(400);
     expect(res.body.error.message).toBe(
       'termsVersion: component:default/cad-core has no version 7',
     );
-    const missing = await request(server)
-      .post(URL)
-      .set('Authorization', as('olivia'))
-      .send({});
+    const missing = await api(server, as('olivia')).post(PATH).send({});
     expect(missing.status).toBe(400);
     expect(missing.body.error.message).toBe('termsVersion: required');
-    const typed = await request(server)
-      .post(URL)
-      .set('Authorization', as('olivia'))
+    const typed = await api(server, as('olivia'))
+      .post(PATH)
       .send({ termsVersion: '1' });
     expect(typed.body.error.message).toBe(
       'termsVersion: must be integer (got "1")',
     );
   });
 
-  it('answers 401, 403 when the policy denies, and 404 for an entity without an SLA', async () => {
-    const { server } = await startBackend();
-    expect((await request(server).get(URL)).status).toBe(401);
-    expect(
-      (await request(server).post(URL).send({ termsVersion: 1 })).status,
-    ).toBe(401);
-    expect(
-      (
-        await request(server)
-          .get('/api/sla/entities/component/default/nope/confirmation')
-          .set('Authorization', as('olivia'))
-      ).status,
-    ).toBe(404);
-    const denied = await startBackend({ denyAll: true });
-    expect(
-      (await request(denied.server).get(URL).set('Authorization', as('olivia')))
-        .status,
-    ).toBe(403);
-    expect(
-      (
-        await request(denied.server)
-          .post(URL)
-          .set('Authorization', as('olivia'))
-          .send({ termsVersion: 1 })
-      ).status,
-    ).toBe(403);
+  describe('an entity without an SLA', () => {
+    itAnswersNotFound(
+      [
+        {
+          method: 'get',
+          path: '/entities/component/default/nope/confirmation',
+        },
+      ],
+      async () => (await startBackend()).server,
+      as('olivia'),
+    );
+  });
+
+  describe('credentials', () => {
+    itEnforcesAuth(
+      [
+        { method: 'get', path: PATH },
+        {
+          method: 'post',
+          path: PATH,
+          body: { termsVersion: 1 },
+        },
+      ],
+      async () => (await startBackend({ denyAll: true })).server,
+      as('olivia'),
+    );
   });
 });

@@ -5,13 +5,17 @@ import {
   UserInfoService,
 } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
-import { InputError, NotAllowedError } from '@backstage/errors';
-import { slaReadPermission } from '@servicelevel/plugin-sla-common';
+import { InputError } from '@backstage/errors';
+import {
+  slaReadPermission,
+  slaTermsConfirmPermission,
+} from '@servicelevel/plugin-sla-common';
 import express, { Request } from 'express';
-import { createValidatedRouter } from '../schema/validatedRouter';
+import Router from 'express-promise-router';
 import { audited } from '../service/audited';
 import { createAuthorize, principalName } from '../service/authorize';
 import { ownershipRefsOf } from '../plans/access';
+import { normalizeCustomerRef } from '../permissions/resource';
 import type { ComplianceService } from '../service/ComplianceService';
 import type { ConfirmationStore } from '../database';
 import { confirmationState, reviewDetail } from './status';
@@ -28,8 +32,10 @@ export interface ConfirmationsRouterOptions {
 
 /**
  * Agreement confirmation: `GET` the confirmation state and review flag of an entity's terms,
- * `POST` a confirmation of a terms version. Only the entity's owners and the customer's
- * representatives (members of the customer entity) may confirm.
+ * `POST` a confirmation of a terms version. Confirming needs sla.read and sla.terms.confirm on
+ * the entity (a resource permission: the policy decides, e.g. owners and the customer's
+ * members with isEntityOwner / isEntityCustomer). The confirmation records the caller's role:
+ * customer for a member of the customer entity, owner (the provider's side) otherwise.
  */
 export function createConfirmationsRouter(
   options: ConfirmationsRouterOptions,
@@ -37,8 +43,8 @@ export function createConfirmationsRouter(
   const { auditor, compliance, confirmations, userInfo } = options;
   const now = options.now ?? (() => Date.now());
   const authorize = createAuthorize(options);
-  // Every request is validated against openapi.yaml before a route runs.
-  const router = createValidatedRouter();
+  // Mounted in createValidatedRouter (plugin.ts): requests arrive parsed and validated.
+  const router = Router();
 
   router.get(
     '/entities/:kind/:namespace/:name/confirmation',
@@ -95,19 +101,19 @@ export function createConfirmationsRouter(
       }
       if (problems.length > 0) throw new InputError(problems.join('\n'));
 
+      // Throws NotAllowedError (403) unless the policy allows it on this entity.
+      await authorize(req, slaTermsConfirmPermission, entity.entityRef);
       const refs = await ownershipRefsOf(userInfo, credentials);
       const owner = entity.ownerRef?.toLocaleLowerCase('en-US');
-      const customer = latest.terms.customer?.toLocaleLowerCase('en-US');
-      let role: 'owner' | 'customer';
-      if (owner && refs.includes(owner)) role = 'owner';
-      else if (customer && refs.includes(customer)) role = 'customer';
-      else {
-        throw new NotAllowedError(
-          `Only members of the owner (${owner ?? 'none'}) or of the customer (${
-            customer ?? 'none'
-          }) of ${entity.entityRef} can confirm its SLA`,
-        );
-      }
+      const customer = latest.terms.customer
+        ? normalizeCustomerRef(latest.terms.customer)
+        : undefined;
+      const role: 'owner' | 'customer' =
+        customer &&
+        refs.includes(customer) &&
+        !(owner !== undefined && refs.includes(owner))
+          ? 'customer'
+          : 'owner';
       const by = principalName(credentials);
       const text = typeof comment === 'string' ? comment.trim() : '';
       const stored = await audited(

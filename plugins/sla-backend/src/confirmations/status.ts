@@ -1,14 +1,12 @@
 import {
+  ConfirmationStatus,
   daysUntil,
+  ReviewDetail,
   reviewState,
-  type ReviewState,
 } from '@servicelevel/plugin-sla-common';
 import type { Confirmation } from '../database';
 
-export type ConfirmationState =
-  | 'confirmed'
-  | 'changed-since-confirmation'
-  | 'unconfirmed';
+export type ConfirmationState = ConfirmationStatus['state'];
 
 /**
  * confirmed: the latest terms version has a confirmation; changed-since-confirmation: an older
@@ -34,7 +32,7 @@ export function reviewDetail(
   reviewBy: string | undefined,
   now: number,
   zone: string,
-): { state: ReviewState; reviewBy?: string; daysLeft?: number } {
+): ReviewDetail {
   const state = reviewState(reviewBy, now, zone);
   if (state === 'none') return { state };
   return { state, reviewBy, daysLeft: daysUntil(reviewBy!, now, zone) };

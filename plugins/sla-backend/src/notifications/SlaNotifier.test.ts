@@ -16,6 +16,7 @@ import {
 } from '../__testUtils__/stores';
 import { ComplianceService } from '../service/ComplianceService';
 import { SlaNotifier } from './SlaNotifier';
+import { fasterP1Plan } from '../__testUtils__/examples';
 
 jest.setTimeout(60_000);
 
@@ -158,14 +159,7 @@ describe('SlaNotifier', () => {
     await plans.create(
       {
         id: 'plan-1',
-        entityRef: CAD,
-        title: 'Faster P1 response',
-        description: '',
-        origin: {
-          type: 'breach',
-          objective: 'response-time:P1',
-          period: '2026-09',
-        },
+        ...fasterP1Plan('2026-09'),
         addresses: [],
         owner: OLIVIA,
         targetDate: '2026-12-31',

@@ -2,6 +2,7 @@ import { InputError } from '@backstage/errors';
 import { applyPlanPatch, diffPlans, readNewPlan } from './planInput';
 import { toPlanView } from './planView';
 import type { Plan } from './types';
+import { fasterP1Plan } from '../__testUtils__/examples';
 
 const NOW = Date.UTC(2026, 9, 5, 8, 0); // 2026-10-05
 const META = { id: 'p1', by: 'user:default/li.wei', now: NOW };
@@ -32,14 +33,7 @@ describe('readNewPlan', () => {
     const plan = readNewPlan(BODY, META);
     expect(plan).toEqual({
       id: 'p1',
-      entityRef: 'component:default/cad-core',
-      title: 'Faster P1 response',
-      description: '',
-      origin: {
-        type: 'breach',
-        objective: 'response-time:P1',
-        period: '2026-09',
-      },
+      ...fasterP1Plan('2026-09'),
       addresses: [{ objective: 'response-time:P1', period: '2026-09' }],
       owner: 'group:default/dispatch-platform',
       targetDate: '2026-12-31',

@@ -20,7 +20,10 @@ import {
 
 type Problems = string[];
 
+/** Caps of plan text (the same in openapi.yaml): descriptions, titles, actions per plan. */
 const MAX_TEXT = 10_000;
+const MAX_TITLE = 500;
+export const MAX_ACTIONS = 200;
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -230,6 +233,12 @@ function actions(
     problems.push(`${field}: expected a list of actions`);
     return undefined;
   }
+  if (v.length > MAX_ACTIONS) {
+    problems.push(
+      `${field}: has ${v.length} actions; at most ${MAX_ACTIONS} per plan`,
+    );
+    return undefined;
+  }
   const byId = new Map(existing.map(a => [a.id, a]));
   const seen = new Set<string>();
   const out: PlanAction[] = [];
@@ -256,7 +265,7 @@ function actions(
     }
     const title = text(item.title, `${f}.title`, problems, {
       required: true,
-      max: 500,
+      max: MAX_TITLE,
     });
     const assignee =
       item.assignee === undefined ||
@@ -320,7 +329,7 @@ export function readNewPlan(
   );
   const title = text(body.title, 'title', problems, {
     required: true,
-    max: 300,
+    max: MAX_TITLE,
   });
   const description =
     text(body.description, 'description', problems, { required: false }) ?? '';
@@ -390,7 +399,7 @@ export function applyPlanPatch(
   }
   if (body.title !== undefined) {
     next.title =
-      text(body.title, 'title', problems, { required: true, max: 300 }) ??
+      text(body.title, 'title', problems, { required: true, max: MAX_TITLE }) ??
       current.title;
   }
   if (body.description !== undefined) {

@@ -1,12 +1,13 @@
 import {
   isPlanOverdue,
   overdueActionIds,
+  PlanView as ApiPlanView,
 } from '@servicelevel/plugin-sla-common';
 import type { TermsStore } from '../database/types';
 import type { Plan } from './types';
 
 /** A plan as the API serves it: the stored plan plus what is derived from the clock. */
-export type PlanView = Plan & { overdue: boolean; overdueActions: string[] };
+export type PlanView = ApiPlanView;
 
 /**
  * The plan with its overdue flags, decided in the zone of the plan's entity (sla-common's

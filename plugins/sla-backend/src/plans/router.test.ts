@@ -1,5 +1,9 @@
-import request from 'supertest';
 import { expectMatchesDocument } from '../schema/__testUtils__/expectMatchesDocument';
+import {
+  api,
+  itAnswersNotFound,
+  itEnforcesAuth,
+} from '../__testUtils__/testBackend';
 import { as, CAD, GIS, startBackend } from './__testUtils__/testBackend';
 
 jest.setTimeout(60_000);
@@ -23,10 +27,7 @@ async function createPlan(
   body: Record<string, unknown> = NEW_PLAN,
   user: Parameters<typeof as>[0] = 'olivia',
 ) {
-  const res = await request(server)
-    .post('/api/sla/plans')
-    .set('Authorization', as(user))
-    .send(body);
+  const res = await api(server, as(user)).post('/plans').send(body);
   expect(res.status).toBe(201);
   expectMatchesDocument(res);
   return res.body;
@@ -52,9 +53,7 @@ describe('plans routes', () => {
         outcome: 'success',
       });
 
-      const read = await request(server)
-        .get(`/api/sla/plans/${plan.id}`)
-        .set('Authorization', as('nick'));
+      const read = await api(server, as('nick')).get(`/plans/${plan.id}`);
       expect(read.status).toBe(200);
       expectMatchesDocument(read);
       expect(read.body.history).toEqual([
@@ -68,9 +67,8 @@ describe('plans routes', () => {
 
     it('answers 400 naming the field', async () => {
       const { server } = await startBackend();
-      const res = await request(server)
-        .post('/api/sla/plans')
-        .set('Authorization', as('olivia'))
+      const res = await api(server, as('olivia'))
+        .post('/plans')
         .send({ ...NEW_PLAN, targetDate: '31/12/2026' });
       expect(res.status).toBe(400);
       expectMatchesDocument(res);
@@ -82,9 +80,8 @@ describe('plans routes', () => {
 
     it('answers 400 naming a rule the document cannot express', async () => {
       const { server } = await startBackend();
-      const res = await request(server)
-        .post('/api/sla/plans')
-        .set('Authorization', as('olivia'))
+      const res = await api(server, as('olivia'))
+        .post('/plans')
         .send({ ...NEW_PLAN, title: '   ', colour: 'red' });
       expect(res.status).toBe(400);
       expect(res.body.error.message).toBe(
@@ -94,9 +91,8 @@ describe('plans routes', () => {
 
     it('answers 413 to a body over 1 MB, however valid', async () => {
       const { server, audits } = await startBackend();
-      const res = await request(server)
-        .post('/api/sla/plans')
-        .set('Authorization', as('olivia'))
+      const res = await api(server, as('olivia'))
+        .post('/plans')
         .send({ ...NEW_PLAN, description: 'x'.repeat(3 * 1024 * 1024) });
       expect(res.status).toBe(413);
       expectMatchesDocument(res);
@@ -105,9 +101,8 @@ describe('plans routes', () => {
 
     it('answers 400 for an entity without an SLA, even to a manager', async () => {
       const { server } = await startBackend();
-      const res = await request(server)
-        .post('/api/sla/plans')
-        .set('Authorization', as('mona'))
+      const res = await api(server, as('mona'))
+        .post('/plans')
         .send({ ...NEW_PLAN, entityRef: 'component:default/unknown' });
       expect(res.status).toBe(400);
       expect(res.body.error.message).toContain('entityRef:');
@@ -118,10 +113,7 @@ describe('plans routes', () => {
       ['mona (manager)', 'mona'],
     ] as const)('permission matrix: %s → 201', async (_label, user) => {
       const { server, audits } = await startBackend();
-      const res = await request(server)
-        .post('/api/sla/plans')
-        .set('Authorization', as(user))
-        .send(NEW_PLAN);
+      const res = await api(server, as(user)).post('/plans').send(NEW_PLAN);
       expect(res.status).toBe(201);
       expect(res.body.createdBy).toBe(`user:default/${user}`);
       expect(audits).toEqual([{ eventId: 'plan-create', outcome: 'success' }]);
@@ -132,30 +124,12 @@ describe('plans routes', () => {
       ['carl (customer, not owner)', 'carl'],
     ] as const)('permission matrix: %s → 403', async (_label, user) => {
       const { server, audits } = await startBackend();
-      const res = await request(server)
-        .post('/api/sla/plans')
-        .set('Authorization', as(user))
-        .send(NEW_PLAN);
+      const res = await api(server, as(user)).post('/plans').send(NEW_PLAN);
       expect(res.status).toBe(403);
       expect(res.body.error.name).toBe('NotAllowedError');
       expect(audits).toEqual([]);
-      const list = await request(server)
-        .get('/api/sla/plans')
-        .set('Authorization', as(user));
+      const list = await api(server, as(user)).get('/plans');
       expect(list.body.items).toEqual([]);
-    });
-
-    it('answers 401 anonymously and 403 when the policy denies reading', async () => {
-      const { server } = await startBackend();
-      expect(
-        (await request(server).post('/api/sla/plans').send(NEW_PLAN)).status,
-      ).toBe(401);
-      const denied = await startBackend({ denyAll: true });
-      const res = await request(denied.server)
-        .post('/api/sla/plans')
-        .set('Authorization', as('olivia'))
-        .send(NEW_PLAN);
-      expect(res.status).toBe(403);
     });
   });
 
@@ -175,9 +149,7 @@ describe('plans routes', () => {
         'nick',
       );
       const list = async (query: string) => {
-        const res = await request(server)
-          .get(`/api/sla/plans${query}`)
-          .set('Authorization', as('carl'));
+        const res = await api(server, as('carl')).get(`/plans${query}`);
         expect(res.status).toBe(200);
         expectMatchesDocument(res);
         return res.body.items.map((p: { id: string }) => p.id);
@@ -197,50 +169,16 @@ describe('plans routes', () => {
 
     it('answers 400 naming the filter', async () => {
       const { server } = await startBackend();
-      const status = await request(server)
-        .get('/api/sla/plans?status=finished')
-        .set('Authorization', as('olivia'));
+      const status = await api(server, as('olivia')).get(
+        '/plans?status=finished',
+      );
       expect(status.status).toBe(400);
       expect(status.body.error.message).toMatch(/^status: "finished" — /);
-      const overdue = await request(server)
-        .get('/api/sla/plans?overdue=yes')
-        .set('Authorization', as('olivia'));
+      const overdue = await api(server, as('olivia')).get('/plans?overdue=yes');
       expect(overdue.status).toBe(400);
       expect(overdue.body.error.message).toBe(
         'overdue: must be boolean (got "yes")',
       );
-    });
-
-    it('answers 401 and 403', async () => {
-      const { server } = await startBackend();
-      expect((await request(server).get('/api/sla/plans')).status).toBe(401);
-      const denied = await startBackend({ denyAll: true });
-      expect(
-        (
-          await request(denied.server)
-            .get('/api/sla/plans')
-            .set('Authorization', as('mona'))
-        ).status,
-      ).toBe(403);
-    });
-  });
-
-  describe('GET /plans/{id}', () => {
-    it('answers 404 for an unknown id, 401 and 403', async () => {
-      const { server } = await startBackend();
-      const res = await request(server)
-        .get('/api/sla/plans/does-not-exist')
-        .set('Authorization', as('olivia'));
-      expect(res.status).toBe(404);
-      expect((await request(server).get('/api/sla/plans/x')).status).toBe(401);
-      const denied = await startBackend({ denyAll: true });
-      expect(
-        (
-          await request(denied.server)
-            .get('/api/sla/plans/x')
-            .set('Authorization', as('olivia'))
-        ).status,
-      ).toBe(403);
     });
   });
 
@@ -251,11 +189,7 @@ describe('plans routes', () => {
       const patch = (
         body: Record<string, unknown>,
         user: Parameters<typeof as>[0] = 'olivia',
-      ) =>
-        request(server)
-          .patch(`/api/sla/plans/${plan.id}`)
-          .set('Authorization', as(user))
-          .send(body);
+      ) => api(server, as(user)).patch(`/plans/${plan.id}`).send(body);
 
       expect((await patch({ status: 'approved' }, 'mona')).status).toBe(200);
       expect((await patch({ status: 'in-progress' })).status).toBe(200);
@@ -273,11 +207,8 @@ describe('plans routes', () => {
       const finished = await patch({ status: 'done' });
       expect(finished.body.status).toBe('done');
 
-      const history = (
-        await request(server)
-          .get(`/api/sla/plans/${plan.id}`)
-          .set('Authorization', as('carl'))
-      ).body.history;
+      const history = (await api(server, as('carl')).get(`/plans/${plan.id}`))
+        .body.history;
       expect(
         history.map((h: { by: string; changes: unknown[] }) => [
           h.by,
@@ -308,9 +239,8 @@ describe('plans routes', () => {
     it('answers 400 for a transition that skips a step, naming status', async () => {
       const { server } = await startBackend();
       const plan = await createPlan(server);
-      const res = await request(server)
-        .patch(`/api/sla/plans/${plan.id}`)
-        .set('Authorization', as('olivia'))
+      const res = await api(server, as('olivia'))
+        .patch(`/plans/${plan.id}`)
         .send({ status: 'done' });
       expect(res.status).toBe(400);
       expect(res.body.error.message).toBe(
@@ -326,46 +256,14 @@ describe('plans routes', () => {
     ] as const)('permission matrix: %s → %s', async (user, status) => {
       const { server } = await startBackend();
       const plan = await createPlan(server);
-      const res = await request(server)
-        .patch(`/api/sla/plans/${plan.id}`)
-        .set('Authorization', as(user))
+      const res = await api(server, as(user))
+        .patch(`/plans/${plan.id}`)
         .send({ title: 'Renamed' });
       expect(res.status).toBe(status);
-      const after = await request(server)
-        .get(`/api/sla/plans/${plan.id}`)
-        .set('Authorization', as('carl'));
+      const after = await api(server, as('carl')).get(`/plans/${plan.id}`);
       expect(after.body.title).toBe(
         status === 200 ? 'Renamed' : 'Faster P1 response',
       );
-    });
-
-    it('answers 401, 403 when denied, and 404 for an unknown plan', async () => {
-      const { server } = await startBackend();
-      const plan = await createPlan(server);
-      expect(
-        (
-          await request(server)
-            .patch(`/api/sla/plans/${plan.id}`)
-            .send({ title: 'x' })
-        ).status,
-      ).toBe(401);
-      expect(
-        (
-          await request(server)
-            .patch('/api/sla/plans/nope')
-            .set('Authorization', as('mona'))
-            .send({ title: 'x' })
-        ).status,
-      ).toBe(404);
-      const denied = await startBackend({ denyAll: true });
-      expect(
-        (
-          await request(denied.server)
-            .patch('/api/sla/plans/nope')
-            .set('Authorization', as('olivia'))
-            .send({})
-        ).status,
-      ).toBe(403);
     });
   });
 
@@ -378,40 +276,76 @@ describe('plans routes', () => {
     ] as const)('permission matrix: %s → %s', async (user, status) => {
       const { server, audits } = await startBackend();
       const plan = await createPlan(server);
-      const res = await request(server)
-        .delete(`/api/sla/plans/${plan.id}`)
-        .set('Authorization', as(user));
+      const res = await api(server, as(user)).delete(`/plans/${plan.id}`);
       expect(res.status).toBe(status);
       expectMatchesDocument(res);
-      const after = await request(server)
-        .get(`/api/sla/plans/${plan.id}`)
-        .set('Authorization', as('olivia'));
+      const after = await api(server, as('olivia')).get(`/plans/${plan.id}`);
       expect(after.status).toBe(status === 204 ? 404 : 200);
       expect(audits.filter(a => a.eventId === 'plan-delete')).toEqual(
         status === 204 ? [{ eventId: 'plan-delete', outcome: 'success' }] : [],
       );
     });
+  });
 
-    it('answers 401, 403 when denied, and 404 for an unknown plan', async () => {
-      const { server } = await startBackend();
-      expect((await request(server).delete('/api/sla/plans/x')).status).toBe(
-        401,
+  describe('resource permissions', () => {
+    it("asks for sla.plan.create, update and delete on the plan's entity", async () => {
+      const { server, permissionCalls } = await startBackend();
+      const plan = await createPlan(
+        server,
+        { ...NEW_PLAN, entityRef: GIS, owner: 'group:default/field-ops' },
+        'nick',
       );
+      const patch = await api(server, as('olivia'))
+        .patch(`/plans/${plan.id}`)
+        .send({ title: 'Renamed' });
+      const del = await api(server, as('olivia')).delete(`/plans/${plan.id}`);
+      // Olivia owns cad-core, not gis-routing: the policy's condition refused both writes.
+      expect([patch.status, del.status]).toEqual([403, 403]);
+      const [nick, olivia] = ['user:default/nick', 'user:default/olivia'];
       expect(
-        (
-          await request(server)
-            .delete('/api/sla/plans/x')
-            .set('Authorization', as('mona'))
-        ).status,
-      ).toBe(404);
-      const denied = await startBackend({ denyAll: true });
-      expect(
-        (
-          await request(denied.server)
-            .delete('/api/sla/plans/x')
-            .set('Authorization', as('mona'))
-        ).status,
-      ).toBe(403);
+        permissionCalls.filter(c => c.permission.startsWith('sla.plan.')),
+      ).toEqual([
+        { permission: 'sla.plan.create', resourceRef: GIS, user: nick },
+        { permission: 'sla.plan.update', resourceRef: GIS, user: olivia },
+        { permission: 'sla.plan.delete', resourceRef: GIS, user: olivia },
+      ]);
+      const after = await api(server, as('olivia')).get(`/plans/${plan.id}`);
+      expect(after.body.title).toBe('Faster P1 response');
     });
+
+    it('names the permission and the entity in the 403', async () => {
+      const { server } = await startBackend();
+      const res = await api(server, as('nick')).post('/plans').send(NEW_PLAN);
+      expect(res.status).toBe(403);
+      expect(res.body.error.message).toBe(
+        `Not allowed: sla.plan.create on ${CAD}`,
+      );
+    });
+  });
+
+  describe('unknown plans', () => {
+    itAnswersNotFound(
+      [
+        { method: 'get', path: '/plans/does-not-exist' },
+        { method: 'patch', path: '/plans/nope', body: { title: 'x' } },
+        { method: 'delete', path: '/plans/x' },
+      ],
+      async () => (await startBackend()).server,
+      as('mona'),
+    );
+  });
+
+  describe('credentials', () => {
+    itEnforcesAuth(
+      [
+        { method: 'post', path: '/plans', body: NEW_PLAN },
+        { method: 'get', path: '/plans' },
+        { method: 'get', path: '/plans/x' },
+        { method: 'patch', path: '/plans/nope', body: { title: 'x' } },
+        { method: 'delete', path: '/plans/x' },
+      ],
+      async () => (await startBackend({ denyAll: true })).server,
+      as('olivia'),
+    );
   });
 });

@@ -1,18 +1,22 @@
 import {
   AuditorService,
+  BackstageCredentials,
   HttpAuthService,
   PermissionsService,
-  UserInfoService,
 } from '@backstage/backend-plugin-api';
 import { InputError, NotFoundError } from '@backstage/errors';
-import { slaReadPermission } from '@servicelevel/plugin-sla-common';
+import {
+  slaPlanCreatePermission,
+  slaPlanDeletePermission,
+  slaPlanUpdatePermission,
+  slaReadPermission,
+} from '@servicelevel/plugin-sla-common';
 import express, { Request } from 'express';
-import { createValidatedRouter } from '../schema/validatedRouter';
+import Router from 'express-promise-router';
 import { randomUUID } from 'crypto';
 import type { EntityStore, PlanStore, TermsStore } from '../database';
 import { audited } from '../service/audited';
-import { createAuthorize } from '../service/authorize';
-import { createEntityWriteAccess } from './access';
+import { createAuthorize, principalName } from '../service/authorize';
 import { applyPlanPatch, normalizeEntityRef, readNewPlan } from './planInput';
 import { loadPlanZones, toPlanView } from './planView';
 import { Plan, PlanStatus, PLAN_STATUSES } from './types';
@@ -20,7 +24,6 @@ import { Plan, PlanStatus, PLAN_STATUSES } from './types';
 export interface PlansRouterOptions {
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
-  userInfo: UserInfoService;
   auditor: AuditorService;
   entities: EntityStore;
   plans: PlanStore;
@@ -34,17 +37,18 @@ export interface PlansRouterOptions {
 
 /**
  * `GET/POST /plans`, `GET/PATCH/DELETE /plans/{id}`. Reading needs sla.read; writing needs
- * ownership of the plan's entity or sla.plan.manage. Every write is audited.
+ * sla.read and sla.plan.create, sla.plan.update or sla.plan.delete on the plan's entity (a
+ * resource permission: the policy decides, e.g. "owners only" with isEntityOwner). Every
+ * write is audited.
  */
 export function createPlansRouter(options: PlansRouterOptions): express.Router {
   const { auditor, entities, plans } = options;
   const now = options.now ?? (() => Date.now());
   const authorize = createAuthorize(options);
-  const writeAccess = createEntityWriteAccess({ ...options, authorize });
   const zonesOf = () =>
     loadPlanZones(options.terms, options.defaultTimezone ?? 'UTC');
-  // Every request is validated against openapi.yaml before a route runs.
-  const router = createValidatedRouter();
+  // Mounted in createValidatedRouter (plugin.ts): requests arrive parsed and validated.
+  const router = Router();
 
   router.get('/plans', async (req, res) => {
     await authorize(req, slaReadPermission);
@@ -95,7 +99,11 @@ export function createPlansRouter(options: PlansRouterOptions): express.Router {
     // Validated before the ownership check, which needs a valid entity ref.
     const plan = readNewPlan(req.body, { id: randomUUID(), by: '', now: t });
     const entity = await entities.getEntity(plan.entityRef);
-    const writer = await writeAccess(req, plan.entityRef);
+    const writer = await writeAccess(
+      req,
+      slaPlanCreatePermission,
+      plan.entityRef,
+    );
     if (!entity || entity.removedAt !== undefined) {
       throw new InputError(
         `entityRef: ${plan.entityRef} is not an entity with an SLA in the catalog`,
@@ -107,7 +115,7 @@ export function createPlansRouter(options: PlansRouterOptions): express.Router {
       {
         eventId: 'plan-create',
         severityLevel: 'medium',
-        meta: { entityRef: plan.entityRef, by: writer.by, via: writer.via },
+        meta: { entityRef: plan.entityRef, by: writer.by },
         successMeta: p => ({ planId: p.id }),
       },
       () => plans.create({ ...plan, createdBy: writer.by }, writer.by),
@@ -129,7 +137,11 @@ export function createPlansRouter(options: PlansRouterOptions): express.Router {
 
   router.patch('/plans/:id', async (req, res) => {
     const existing = await findPlan(req);
-    const writer = await writeAccess(req, existing.entityRef);
+    const writer = await writeAccess(
+      req,
+      slaPlanUpdatePermission,
+      existing.entityRef,
+    );
     const t = now();
     // Validated up front so a bad body is a 400 and never an audit failure of a write.
     applyPlanPatch(existing, req.body, t);
@@ -140,12 +152,7 @@ export function createPlansRouter(options: PlansRouterOptions): express.Router {
       {
         eventId: 'plan-update',
         severityLevel: 'medium',
-        meta: {
-          planId: existing.id,
-          entityRef: existing.entityRef,
-          by: writer.by,
-          via: writer.via,
-        },
+        meta: writeMeta(existing, writer),
         successMeta: () => ({ changed }),
       },
       async () => {
@@ -168,19 +175,18 @@ export function createPlansRouter(options: PlansRouterOptions): express.Router {
 
   router.delete('/plans/:id', async (req, res) => {
     const existing = await findPlan(req);
-    const writer = await writeAccess(req, existing.entityRef);
+    const writer = await writeAccess(
+      req,
+      slaPlanDeletePermission,
+      existing.entityRef,
+    );
     await audited(
       auditor,
       req,
       {
         eventId: 'plan-delete',
         severityLevel: 'medium',
-        meta: {
-          planId: existing.id,
-          entityRef: existing.entityRef,
-          by: writer.by,
-          via: writer.via,
-        },
+        meta: writeMeta(existing, writer),
       },
       async () => {
         if (!(await plans.delete(existing.id, { by: writer.by, at: now() }))) {
@@ -191,6 +197,19 @@ export function createPlansRouter(options: PlansRouterOptions): express.Router {
     res.status(204).end();
   });
 
+  /** The caller, once the policy allows `permission` on the plan's entity (else 403). */
+  async function writeAccess(
+    req: Request,
+    permission:
+      | typeof slaPlanCreatePermission
+      | typeof slaPlanUpdatePermission
+      | typeof slaPlanDeletePermission,
+    entityRef: string,
+  ): Promise<PlanWriter> {
+    const credentials = await authorize(req, permission, entityRef);
+    return { credentials, by: principalName(credentials) };
+  }
+
   /** The plan of `:id`; 404 only after the caller proved read access, so ids do not leak. */
   async function findPlan(req: Request): Promise<Plan> {
     await authorize(req, slaReadPermission);
@@ -200,6 +219,18 @@ export function createPlansRouter(options: PlansRouterOptions): express.Router {
   }
 
   return router;
+}
+
+/** A caller allowed to write plans of one entity. */
+interface PlanWriter {
+  credentials: BackstageCredentials;
+  /** Principal name for history and audit records. */
+  by: string;
+}
+
+/** The audit metadata of a write to an existing plan. */
+function writeMeta(plan: Plan, writer: PlanWriter) {
+  return { planId: plan.id, entityRef: plan.entityRef, by: writer.by };
 }
 
 function queryParam(req: Request, name: string): string | undefined {

@@ -5,30 +5,26 @@ import {
   createStores,
   recordAnnotatedTerms,
 } from '../__testUtils__/stores';
+import {
+  CAD_CORE_ANNOTATIONS,
+  DISPATCH_CENTER,
+  fasterP1Plan,
+} from '../__testUtils__/examples';
 import { ComplianceService } from '../service/ComplianceService';
-import { ReportService } from './ReportService';
+import { CustomerSettings, ReportService } from './ReportService';
 
 jest.setTimeout(60_000);
 
 const CAD = 'component:default/cad-core';
 const BILLING = 'component:default/billing';
-const CUSTOMER = 'group:default/dispatch-center';
+const CUSTOMER = DISPATCH_CENTER;
 const at = (iso: string) => Date.parse(iso);
 /** Early October: September 2026 is closed. */
 const NOW = at('2026-10-05T00:00:00Z');
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 
-const CAD_ANNOTATIONS = {
-  'servicelevel.io/service-hours': '24x7',
-  'servicelevel.io/timezone': 'UTC',
-  'servicelevel.io/availability': '99.9%',
-  'servicelevel.io/response-time': 'P1=15m P2=30m',
-  'servicelevel.io/resolution-time': 'P1=4h P2=8h',
-  'servicelevel.io/maintenance': 'Sun 02:00-04:00',
-  'servicelevel.io/customer': CUSTOMER,
-  'servicelevel.io/agreement': 'TFDL-SLA-2026-07',
-};
+const CAD_ANNOTATIONS = CAD_CORE_ANNOTATIONS;
 const BILLING_ANNOTATIONS = {
   'servicelevel.io/timezone': 'UTC',
   'servicelevel.io/availability': '99%',
@@ -104,7 +100,10 @@ const INCIDENTS: Incident[] = [
 describe('ReportService', () => {
   const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
 
-  async function setup(databaseId: TestDatabaseId) {
+  async function setup(
+    databaseId: TestDatabaseId,
+    options: { customers?: CustomerSettings } = {},
+  ) {
     const knex = await databases.init(databaseId);
     const stores = await createStores(knex);
     const { incidents, terms, entities, plans, confirmations, reports } =
@@ -137,14 +136,7 @@ describe('ReportService', () => {
     await plans.create(
       {
         id: 'plan-1',
-        entityRef: CAD,
-        title: 'Faster P1 response',
-        description: '',
-        origin: {
-          type: 'breach',
-          objective: 'response-time:P1',
-          period: '2026-08',
-        },
+        ...fasterP1Plan('2026-08'),
         addresses: [],
         owner: 'group:default/dispatch-platform',
         targetDate: '2026-12-31',
@@ -188,12 +180,12 @@ describe('ReportService', () => {
     });
     const compliance = new ComplianceService({ ...stores, slaConfig });
     const service = new ReportService({
+      ...stores,
       compliance,
-      entities,
-      terms,
-      plans,
-      confirmations,
-      reports,
+      // The customer group is not in the SLA store; its title comes from the catalog.
+      catalogTitle: async ref =>
+        ref === CUSTOMER ? 'Dispatch Center' : undefined,
+      ...options,
     });
     return { knex, service, reports, incidents, plans };
   }
@@ -304,11 +296,13 @@ describe('ReportService', () => {
         '| Error budget remaining | −1 h 46 m |',
         '| Achieved | 99.65% |',
         '| P1 | 2 | 1 | 1 |',
-        '| api/INC-2 | P1 | Radio gateway down | resolution | 6 h | 4 h |',
-        'Achievement rate: 40% (2 of 5 objectives met)',
+        '| P1 | INC-2 | Radio gateway down | Resolution | 6 h | 4 h |',
+        '**SLA achievement rate: 40% (2 of 5 objectives met)**',
         '| Agreement | TFDL-SLA-2026-07 |',
+        '| Customer | Dispatch Center |',
+        '| Owner | dispatch-platform |',
         '| Terms version | 1 |',
-        '| Confirmation | version 1 confirmed by user:default/carl (customer) on 2026-08-02 09:00 |',
+        '| Confirmation | version 1 confirmed by carl (customer) on 2026-08-02 09:00 |',
       ]) {
         expect(report.markdown).toContain(line);
       }
@@ -342,10 +336,10 @@ describe('ReportService', () => {
         achievementRate: 50,
       });
       expect(report.markdown).toContain(
-        '# Service report for customer group:default/dispatch-center',
+        '# Service report for Dispatch Center (customer)',
       );
       expect(report.markdown).toContain(
-        '- SLA achievement rate: 50% (3 of 6 objectives met)',
+        '**SLA achievement rate: 50% (3 of 6 objectives met)**',
       );
       await knex.destroy();
     });
@@ -404,11 +398,72 @@ describe('ReportService', () => {
       });
       expect([s.met, s.committed]).toEqual([1, 5]);
       expect(regenerated.markdown).toContain(
-        '| api/INC-LATE | P2 | Late report of slow search | response | 2 h | 30 m |',
+        '| P2 | INC-LATE | Late report of slow search | Response | 2 h | 30 m |',
       );
       expect(
         (await service.report(subject, '2026-09', NOW + 4 * HOUR)).revision,
       ).toBe(2);
+      await knex.destroy();
+    });
+
+    it('writes a customer report in its configured language, summary first, with names instead of refs', async () => {
+      const { knex, service } = await setup(databaseId, {
+        customers: { 'dispatch-center': { language: 'zh-CN' } },
+      });
+      const report = await service.report(
+        { subjectKind: 'customer', subjectRef: CUSTOMER },
+        '2026-09',
+        NOW,
+      );
+      const zh = report.markdown;
+      for (const text of [
+        '# 服务报告：Dispatch Center（客户）',
+        '## 摘要',
+        '**SLA 达成率：50%（6 项目标中 3 项达成）**',
+        '### 服务目标',
+        '| CAD core | 响应时间 · P1 | 15分 | 2 项中 1 项达标（50%），最长 30分 | 未达成 |',
+        '| CAD core | 解决时间 · P2 | 8小时 | 1 项中 1 项达标（100%），最长 4小时 | 达成 |',
+        '| billing | 可用性 | 99% | 100% | 达成 |',
+        '## 明细',
+        '#### 改进措施',
+        '| 2026-09-15 08:00 | 新建 | Second on-call engineer | Faster P1 response | olivia | 2026-10-31 |',
+      ]) {
+        expect(zh).toContain(text);
+      }
+      // The summary comes before the details.
+      expect(zh.indexOf('## 摘要')).toBeLessThan(zh.indexOf('## 明细'));
+      expect(zh).not.toMatch(/(component|group|user):default\//);
+      expect(zh).not.toMatch(/(response-time|max-incidents):/);
+      expect(report.html).toContain('<html lang="zh-CN">');
+      expect(report.html).toContain('<svg class="trend"');
+
+      // The trend: the five months before September, then September itself.
+      expect(report.model.trend?.map(p => p.periodKey)).toEqual([
+        '2026-04',
+        '2026-05',
+        '2026-06',
+        '2026-07',
+        '2026-08',
+        '2026-09',
+      ]);
+      expect(report.model.trend?.[5]).toEqual({
+        periodKey: '2026-09',
+        met: 3,
+        committed: 6,
+        achievementRate: 50,
+      });
+
+      // `lang` overrides the customer's language; the stored model is the same.
+      const en = (await service.render(report, 'md', 'en')) as string;
+      for (const text of [
+        '# Service report for Dispatch Center (customer)',
+        '## Summary',
+        '| CAD core | Response time · P1 | 15 m | 1 of 2 within target (50%), longest 30 m | Breached |',
+        '| CAD core | Resolution time · P2 | 8 h | 1 of 1 within target (100%), longest 4 h | Met |',
+      ]) {
+        expect(en).toContain(text);
+      }
+      expect(en).not.toMatch(/(component|group|user):default\//);
       await knex.destroy();
     });
 

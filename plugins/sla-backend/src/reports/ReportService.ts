@@ -1,8 +1,12 @@
 import { NotFoundError, InputError } from '@backstage/errors';
+import { parseEntityRef } from '@backstage/catalog-model';
 import {
+  achievementRate,
   createWeeklyCalendar,
   granularityOf,
+  isPeriodKey,
   previousPeriods,
+  shiftPeriodKey,
   SlaTerms,
 } from '@servicelevel/plugin-sla-common';
 import type {
@@ -17,8 +21,33 @@ import type {
   ComplianceService,
   EntityPeriodResult,
 } from '../service/ComplianceService';
-import { buildReportModel, ServiceReportInput } from './model';
-import { renderCsv, renderHtml, renderMarkdown } from './render';
+import {
+  buildReportModel,
+  ReportModel,
+  ReportTrendPoint,
+  ServiceReportInput,
+} from './model';
+import { isReportLanguage, ReportLanguage } from './messages';
+import { renderPdf } from './pdf';
+import {
+  renderCsv,
+  renderHtml,
+  renderMarkdown,
+  renderReport,
+  ReportFormat,
+} from './render';
+
+/** Periods the trend chart shows: this one and the five before it. */
+export const TREND_PERIODS = 6;
+
+/**
+ * `sla.customers` (config.d.ts): per customer, keyed by its group ref or its name, the
+ * language of its reports.
+ */
+export type CustomerSettings = Record<
+  string,
+  { language?: string } | undefined
+>;
 
 export type ReportSubject = {
   subjectKind: StoredReport['subjectKind'];
@@ -46,8 +75,51 @@ export class ReportService {
       plans: PlanStore;
       confirmations: ConfirmationStore;
       reports: ReportStore;
+      /** `sla.customers` from config. */
+      customers?: CustomerSettings;
+      /**
+       * An entity's catalog title (or a group's display name), for entities the SLA store
+       * does not keep, such as customer groups.
+       */
+      catalogTitle?: (entityRef: string) => Promise<string | undefined>;
     },
   ) {}
+
+  /**
+   * The language of a report: the customer's `sla.customers.<customer>.language` (the
+   * customer of a customer report, the first service's customer otherwise), else en.
+   */
+  languageOf(model: ReportModel): ReportLanguage {
+    const customer =
+      model.subjectKind === 'customer'
+        ? model.subjectRef
+        : model.services[0]?.customer;
+    if (!customer) return 'en';
+    const settings = this.deps.customers ?? {};
+    const ref = customer.toLocaleLowerCase('en-US');
+    let name: string | undefined;
+    try {
+      name = parseEntityRef(ref, { defaultKind: 'group' }).name;
+    } catch {
+      name = undefined;
+    }
+    const language = Object.entries(settings).find(([key]) => {
+      const k = key.toLocaleLowerCase('en-US');
+      return k === ref || k === name;
+    })?.[1]?.language;
+    return isReportLanguage(language) ? language : 'en';
+  }
+
+  /** A served report as a document: rendered from its model, in `lang` or the customer's language. */
+  async render(
+    report: ServedReport,
+    format: ReportFormat,
+    lang?: ReportLanguage,
+  ): Promise<string | Buffer> {
+    const language = lang ?? this.languageOf(report.model);
+    if (format === 'pdf') return renderPdf(report.model, language);
+    return renderReport(report.model, format, language);
+  }
 
   async report(
     subject: ReportSubject,
@@ -192,20 +264,33 @@ export class ReportService {
       );
     }
     const services: ServiceReportInput[] = [];
+    const titles = new Map<string, string | undefined>();
     for (const ref of refs) {
       const query = { kind: 'key', key: periodKey } as const;
       const result = recompute
         ? await this.deps.compliance.recompute(ref, query, now, generatedBy)
         : await this.deps.compliance.entityCompliance(ref, query, now);
-      services.push(await this.serviceInput(result));
+      const input = await this.serviceInput(result);
+      const customer = result.terms.customer?.toLocaleLowerCase('en-US');
+      if (customer) {
+        input.customerTitle = await this.titleOf(customer, titles);
+      }
+      services.push(input);
     }
+    const key = services[0].result.period.key;
     const model = buildReportModel({
       subjectKind: subject.subjectKind,
       subjectRef: subject.subjectRef,
-      periodKey: services[0].result.period.key,
+      subjectTitle:
+        subject.subjectKind === 'customer'
+          ? await this.titleOf(subject.subjectRef, titles)
+          : services[0].result.title,
+      periodKey: key,
       generatedAt: now,
       services,
+      trend: await this.trend(refs, key, now),
     });
+    const lang = this.languageOf(model);
     const closed = services.every(
       s =>
         s.result.period.granularity !== 'custom' && s.result.period.end <= now,
@@ -217,12 +302,63 @@ export class ReportService {
         periodKey: model.periodKey,
         model,
         csv: renderCsv(model),
-        markdown: renderMarkdown(model),
-        html: renderHtml(model),
+        markdown: renderMarkdown(model, lang),
+        html: renderHtml(model, lang),
         generatedAt: now,
         generatedBy,
       },
     };
+  }
+
+  /** A title people use: the SLA store's (services), else the catalog's (customer groups). */
+  private async titleOf(
+    ref: string,
+    cache: Map<string, string | undefined>,
+  ): Promise<string | undefined> {
+    if (!cache.has(ref)) {
+      const stored = (await this.deps.entities.getEntity(ref))?.title;
+      cache.set(
+        ref,
+        stored ?? (await this.deps.catalogTitle?.(ref).catch(() => undefined)),
+      );
+    }
+    return cache.get(ref);
+  }
+
+  /** The achievement rate over `refs` of the periods before `key`, oldest first. */
+  private async trend(
+    refs: string[],
+    key: string,
+    now: number,
+  ): Promise<ReportTrendPoint[] | undefined> {
+    if (!isPeriodKey(key)) return undefined; // a custom range has no previous periods
+    const points: ReportTrendPoint[] = [];
+    for (let n = TREND_PERIODS - 1; n >= 1; n--) {
+      const earlier = shiftPeriodKey(key, -n);
+      const results = [];
+      for (const ref of refs) {
+        try {
+          const r = await this.deps.compliance.entityCompliance(
+            ref,
+            { kind: 'key', key: earlier },
+            now,
+          );
+          results.push(r.result);
+        } catch (e) {
+          // A period the service cannot be evaluated in (outside the years kept).
+          if (!(e instanceof InputError)) throw e;
+        }
+      }
+      if (results.length === 0) continue;
+      const total = achievementRate(results);
+      points.push({
+        periodKey: earlier,
+        met: total.met,
+        committed: total.committed,
+        ...(total.rate === undefined ? {} : { achievementRate: total.rate }),
+      });
+    }
+    return points;
   }
 
   private async serviceInput(

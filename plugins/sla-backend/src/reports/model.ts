@@ -1,8 +1,8 @@
 import {
   achievementRate,
-  ObjectiveStatus,
   PRIORITIES,
-  Priority,
+  ReportModel as ApiReportModel,
+  ReportService as ApiReportService,
 } from '@servicelevel/plugin-sla-common';
 import type { EntityPeriodResult } from '../service/ComplianceService';
 import type { Plan } from '../plans/types';
@@ -12,101 +12,18 @@ import type { Plan } from '../plans/types';
  * renderings show, computed from one EntityPeriodResult per service plus its plans. Pure.
  */
 
-export interface ReportConfirmation {
-  termsVersion: number;
-  by: string;
-  role: 'owner' | 'customer';
-  at: number;
-  comment?: string;
-}
-
-export interface ReportObjective {
-  objective: string;
-  target: string;
-  achieved: string;
-  status: ObjectiveStatus;
-}
-
-export interface ReportBreach {
-  source: string;
-  id: string;
-  title: string;
-  priority: Priority;
-  clock: 'response' | 'resolution';
-  elapsedMs: number;
-  targetMs: number;
-}
-
-export interface ReportAction {
-  planId: string;
-  planTitle: string;
-  action: string;
-  assignee?: string;
-  dueDate?: string;
-  /** opened: created in the period; closed: marked done in the period. */
-  event: 'opened' | 'closed';
-  at: number;
-}
-
-export interface ReportService {
-  entityRef: string;
-  title?: string;
-  ownerRef?: string;
-  systemRef?: string;
-  customer?: string;
-  agreement?: string;
-  tier?: string;
-  serviceHours: string;
-  timezone: string;
-  termsVersion: number;
-  /** True when the period predates the first terms version seen and the earliest was applied. */
-  termsBackdated: boolean;
-  /** The latest confirmation of any version, and whether it covers the version in force. */
-  confirmation?: ReportConfirmation & { coversTermsInForce: boolean };
-  /** True while the period is open (the report is provisional). */
-  provisional: boolean;
-  objectives: ReportObjective[];
-  met: number;
-  committed: number;
-  /** Percent; undefined when nothing is committed (n/a). */
-  achievementRate?: number;
-  availability: {
-    targetPercent?: number;
-    achievedPercent?: number;
-    agreedServiceTimeMs: number;
-    downtimeMs: number;
-    /** Planned maintenance windows inside agreed service time (excluded from downtime). */
-    maintenanceMs: number;
-    maintenanceWindows?: string;
-    budgetMs?: number;
-    budgetRemainingMs?: number;
-    outages: number;
-    longestOutageMs: number;
-  };
-  /** Incidents created in the period, per priority, and breaches among clocks counted in it. */
-  incidentsByPriority: Array<{
-    priority: Priority;
-    incidents: number;
-    responseBreaches: number;
-    resolutionBreaches: number;
-  }>;
-  breaches: ReportBreach[];
-  actions: ReportAction[];
-}
-
-export interface ReportModel {
-  subjectKind: 'entity' | 'customer';
-  subjectRef: string;
-  periodKey: string;
-  periodStart: number;
-  periodEnd: number;
-  /** Zone the period boundaries and times are shown in (the first service's). */
-  timezone: string;
-  generatedAt: number;
-  services: ReportService[];
-  /** Sum over sums across the services (ENGINE.md R7). */
-  total: { met: number; committed: number; achievementRate?: number };
-}
+/** One service's section of a report (the API's ReportService). */
+export type ReportService = ApiReportService;
+/** The report as data (the API's ReportModel). */
+export type ReportModel = ApiReportModel;
+/** A confirmation of the terms, as a report shows it. */
+export type ReportConfirmation = Omit<
+  NonNullable<ReportService['confirmation']>,
+  'coversTermsInForce'
+>;
+export type ReportObjective = ReportService['objectives'][number];
+export type ReportBreach = ReportService['breaches'][number];
+export type ReportAction = ReportService['actions'][number];
 
 /** Input of one service's section. */
 export interface ServiceReportInput {
@@ -117,6 +34,8 @@ export interface ServiceReportInput {
   confirmation?: ReportConfirmation;
   /** Maintenance inside agreed service time in the period (computed with the calendars). */
   maintenanceMs: number;
+  /** The customer's catalog title, when known. */
+  customerTitle?: string;
 }
 
 /** One service's report section. */
@@ -186,6 +105,7 @@ export function buildServiceSection(input: ServiceReportInput): ReportService {
     ownerRef: input.ownerRef,
     systemRef: input.systemRef,
     customer: terms.customer,
+    customerTitle: input.customerTitle,
     agreement: terms.agreement,
     tier: terms.tier,
     serviceHours: terms.serviceHours.spec,
@@ -198,6 +118,10 @@ export function buildServiceSection(input: ServiceReportInput): ReportService {
       target: o.target.display,
       achieved: o.actual.display,
       status: o.status,
+      targetValue: o.target.value,
+      percentile: o.target.percentile,
+      actualValue: o.actual.value,
+      ...clockCounts(o.objective, result.incidents),
     })),
     met: result.met,
     committed: result.committed,
@@ -227,34 +151,80 @@ export function buildServiceSection(input: ServiceReportInput): ReportService {
   return dropUndefined(section);
 }
 
+/**
+ * Counted, within-target and longest incidents of a response or resolution objective, as the
+ * engine tallies them (counted in the period, `met` clocks within the target).
+ */
+function clockCounts(
+  objective: string,
+  incidents: EntityPeriodResult['result']['incidents'],
+): { counted?: number; metCount?: number; worstMs?: number } {
+  const [kind, priority] = objective.split(':');
+  const clocks: Record<string, 'response' | 'resolution' | undefined> = {
+    'response-time': 'response',
+    'resolution-time': 'resolution',
+  };
+  const clock = clocks[kind];
+  if (!clock) return {};
+  const rows = incidents.filter(
+    i =>
+      i.priority === priority &&
+      (clock === 'response' ? i.countedForResponse : i.countedForResolution),
+  );
+  return {
+    counted: rows.length,
+    metCount: rows.filter(i => i[clock].status === 'met').length,
+    worstMs: rows.length
+      ? Math.max(...rows.map(i => i[clock].elapsedMs))
+      : undefined,
+  };
+}
+
+/** One earlier period's achievement rate, for the trend chart. */
+export type ReportTrendPoint = NonNullable<ReportModel['trend']>[number];
+
 /** A report over one or more services (one for an entity report, all of a customer's otherwise). */
 export function buildReportModel(input: {
   subjectKind: 'entity' | 'customer';
   subjectRef: string;
+  /** The subject's catalog title, when known. */
+  subjectTitle?: string;
   periodKey: string;
   generatedAt: number;
   services: ServiceReportInput[];
+  /** The achievement rate of earlier periods, oldest first (this period is added last). */
+  trend?: ReportTrendPoint[];
 }): ReportModel {
   const services = input.services
     .map(buildServiceSection)
     .sort((a, b) => (a.entityRef < b.entityRef ? -1 : 1));
   const first = input.services[0]?.result;
   const total = achievementRate(input.services.map(s => s.result.result));
-  return {
+  return dropUndefined({
     subjectKind: input.subjectKind,
     subjectRef: input.subjectRef,
+    subjectTitle: input.subjectTitle,
     periodKey: input.periodKey,
     periodStart: first?.period.start ?? 0,
     periodEnd: first?.period.end ?? 0,
     timezone: first?.terms.timezone ?? 'UTC',
     generatedAt: input.generatedAt,
     services,
-    total: dropUndefined({
+    total: {
       met: total.met,
       committed: total.committed,
       achievementRate: total.rate,
-    }),
-  };
+    },
+    trend: input.trend && [
+      ...input.trend,
+      {
+        periodKey: input.periodKey,
+        met: total.met,
+        committed: total.committed,
+        achievementRate: total.rate,
+      },
+    ],
+  });
 }
 
 /** JSON round trips drop undefined; doing it up front makes stored and fresh models equal. */

@@ -28,6 +28,8 @@ const SERVICE: ReportService = {
       target: '99.9%',
       achieved: '99.99999%',
       status: 'met',
+      targetValue: 99.9,
+      actualValue: 99.99999,
     },
   ],
   met: 1,
@@ -104,13 +106,65 @@ describe('report renderings', () => {
         ],
       }),
     ).toContain('error_budget_remaining_ms,,-5,,');
+    // Percentages are numbers rounded as the display formats round them.
+    const rounded = renderCsv({
+      ...MODEL,
+      total: { met: 10, committed: 12, achievementRate: 250 / 3 },
+    });
+    expect(rounded).toContain(
+      'report,group:default/dispatch-center,achievement_rate_percent,,83.33,,\r\n',
+    );
+    expect(rounded).toContain(
+      'availability,component:default/cad-core,availability_percent,99.9,100,,\r\n',
+    );
+  });
+
+  it('zh-CN: headings, names and figures in Chinese, summary first, no machine refs', () => {
+    const zh = renderHtml(MODEL, 'zh-CN');
+    expect(zh).toContain('<html lang="zh-CN">');
+    expect(zh).toContain('<h1>服务报告：dispatch-center（客户）</h1>');
+    expect(zh).toContain('<h2>摘要</h2>');
+    expect(zh).toContain('<td>可用性</td><td>99.9%</td><td>100%</td>');
+    expect(zh).toContain('<td class="status-met">达成</td>');
+    expect(zh).toContain('<h3>改进措施</h3>');
+    expect(zh.indexOf('<h2>摘要</h2>')).toBeLessThan(zh.indexOf('<h2>明细'));
+    expect(zh).not.toMatch(/(component|group|user):default\//);
+    const md = renderMarkdown(MODEL, 'zh-CN');
+    expect(md).toContain('**SLA 达成率：100%（2 项目标中 2 项达成）**');
+    expect(md).toContain('| 非计划停机时间 | 0秒 |');
+  });
+
+  it('caps long lists with "and N more"', () => {
+    const breach = {
+      source: 'api',
+      id: 'INC',
+      title: 'Slow',
+      priority: 'P3' as const,
+      clock: 'response' as const,
+      elapsedMs: 7_200_000,
+      targetMs: 3_600_000,
+    };
+    const many: ReportModel = {
+      ...MODEL,
+      services: [
+        {
+          ...SERVICE,
+          breaches: Array.from({ length: 40 }, (_, i) => ({
+            ...breach,
+            id: `INC-${i}`,
+          })),
+        },
+      ],
+    };
+    const html = renderHtml(many);
+    expect(html.match(/<td>Slow<\/td>/g)).toHaveLength(25);
+    expect(html).toContain('<p class="more">… and 15 more</p>');
+    expect(renderMarkdown(many, 'zh-CN')).toContain('……另有 15 项');
   });
 
   it('Markdown: escapes table syntax in titles', () => {
     const md = renderMarkdown(MODEL);
-    expect(md).toContain(
-      '## CAD \\<core\\> \\| "dispatch" (component:default/cad-core)',
-    );
+    expect(md).toContain('### CAD \\<core\\> \\| "dispatch"');
     expect(md).toContain('- Period: 2026-09 (2026-09-01 – 2026-09-30, UTC)');
     expect(md).toContain('- Services: 2');
   });
@@ -118,7 +172,7 @@ describe('report renderings', () => {
   it('HTML: escapes text, carries a print stylesheet with page breaks between services, and no scripts', () => {
     const html = renderHtml(MODEL);
     expect(html).toContain(
-      '<h2>CAD &lt;core&gt; | &quot;dispatch&quot; (component:default/cad-core)</h2>',
+      '<h2>Details: CAD &lt;core&gt; | &quot;dispatch&quot;</h2>',
     );
     expect(html).toContain('@media print');
     expect(html).toContain('@page { size: A4;');

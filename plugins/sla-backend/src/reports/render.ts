@@ -1,44 +1,51 @@
-import {
-  csvCell,
-  formatDisplayDuration,
-  formatPercent,
-} from '@servicelevel/plugin-sla-common';
-import { DateTime } from 'luxon';
+import { csvCell, roundPercent } from '@servicelevel/plugin-sla-common';
 import type { ReportModel, ReportService } from './model';
+import {
+  actionTable,
+  availabilityRows,
+  breachTable,
+  duration,
+  instant,
+  objectivesTable,
+  percent,
+  periodText,
+  priorityTable,
+  rateColour,
+  rateText,
+  reportTitle,
+  scopeRows,
+  serviceName,
+  serviceSummaryTable,
+  Table,
+  TREND_CHART,
+  trendBars,
+  trendPoints,
+} from './display';
+import { ReportLanguage, reportMessages } from './messages';
 
-/** Renderings of a report model: CSV, Markdown and a printable HTML page. Pure. */
+/**
+ * Renderings of a report model: CSV (machine-friendly, language-neutral), and Markdown and a
+ * printable HTML page in the report's language, summary first. The PDF is in pdf.ts. Pure.
+ */
 
-export type ReportFormat = 'csv' | 'md' | 'html';
-export const REPORT_FORMATS: readonly ReportFormat[] = ['csv', 'md', 'html'];
+export { duration, percent };
+
+export type ReportFormat = 'csv' | 'md' | 'html' | 'pdf';
+export const REPORT_FORMATS: readonly ReportFormat[] = [
+  'csv',
+  'md',
+  'html',
+  'pdf',
+];
 
 export const REPORT_CONTENT_TYPES: Record<ReportFormat, string> = {
   csv: 'text/csv; charset=utf-8',
   md: 'text/markdown; charset=utf-8',
   html: 'text/html; charset=utf-8',
+  pdf: 'application/pdf',
 };
 
-/** A duration as people write it (`5 d 22 h 24 m`), sla-common's display format. */
-export function duration(ms: number | undefined): string {
-  return formatDisplayDuration(ms, { empty: 'n/a' });
-}
-
-/** A percentage rounded half-up to at most 2 decimals (`66.67%`), sla-common's display format. */
-export function percent(p: number | undefined): string {
-  return formatPercent(p, { empty: 'n/a' });
-}
-
-function instant(ms: number, zone: string): string {
-  return DateTime.fromMillis(ms, { zone }).toFormat('yyyy-MM-dd HH:mm');
-}
-
-function periodText(m: ReportModel): string {
-  // The end is exclusive; show the last day of the period.
-  const last = DateTime.fromMillis(m.periodEnd - 1, { zone: m.timezone });
-  return `${m.periodKey} (${DateTime.fromMillis(m.periodStart, {
-    zone: m.timezone,
-  }).toFormat('yyyy-MM-dd')} – ${last.toFormat('yyyy-MM-dd')}, ${m.timezone})`;
-}
-
+/** The CSV's confirmation detail (English: the CSV is for machines and spreadsheets). */
 function confirmationText(s: ReportService): string {
   const c = s.confirmation;
   if (!c) return 'not confirmed';
@@ -57,8 +64,11 @@ function confirmationStateOf(s: ReportService): string {
     : 'changed-since-confirmation';
 }
 
-function serviceName(s: ReportService): string {
-  return s.title ? `${s.title} (${s.entityRef})` : s.entityRef;
+type Cell = string | number | undefined;
+
+/** A percentage for the CSV: a number, rounded half-up to at most 2 decimals (format rules). */
+function csvPercent(p: number | undefined): number | string {
+  return p === undefined ? 'n/a' : roundPercent(p);
 }
 
 // ---------------------------------------------------------------- CSV
@@ -75,87 +85,48 @@ const CSV_HEADER = [
 
 /**
  * One row per fact: `section,entity_ref,name,target,value,status,detail`. Durations are in
- * milliseconds and percentages unrounded, so every figure can be recomputed from the inputs.
+ * milliseconds (exact, so every percentage can be recomputed from them); percentages are
+ * numbers rounded half-up to at most 2 decimals, as the display formats round them.
  */
 export function renderCsv(m: ReportModel): string {
   const rows: Array<Array<string | number | undefined>> = [CSV_HEADER];
   const row = (...cells: Array<string | number | undefined>) =>
     rows.push(cells);
-  row('report', m.subjectRef, 'kind', undefined, m.subjectKind);
-  row(
-    'report',
-    m.subjectRef,
-    'period',
-    undefined,
-    m.periodKey,
-    undefined,
-    periodText(m),
-  );
-  row(
-    'report',
-    m.subjectRef,
-    'generated_at',
-    undefined,
-    new Date(m.generatedAt).toISOString(),
-  );
-  row('report', m.subjectRef, 'objectives_met', undefined, m.total.met);
-  row(
-    'report',
-    m.subjectRef,
-    'objectives_committed',
-    undefined,
-    m.total.committed,
-  );
-  row(
-    'report',
-    m.subjectRef,
-    'achievement_rate_percent',
-    undefined,
-    m.total.achievementRate ?? 'n/a',
-  );
+  /** A fact about the report: no target. */
+  const fact = (field: string, ...rest: Cell[]) =>
+    row('report', m.subjectRef, field, undefined, ...rest);
+  fact('kind', m.subjectKind);
+  fact('period', m.periodKey, undefined, periodText(m));
+  fact('generated_at', new Date(m.generatedAt).toISOString());
+  fact('objectives_met', m.total.met);
+  fact('objectives_committed', m.total.committed);
+  fact('achievement_rate_percent', csvPercent(m.total.achievementRate));
   for (const s of m.services) {
     const e = s.entityRef;
-    row('service', e, 'title', undefined, s.title);
-    row('service', e, 'agreement', undefined, s.agreement);
-    row('service', e, 'customer', undefined, s.customer);
-    row('service', e, 'owner', undefined, s.ownerRef);
-    row(
-      'service',
-      e,
-      'service_hours',
-      undefined,
-      s.serviceHours,
-      undefined,
-      s.timezone,
-    );
-    row(
-      'service',
-      e,
+    /** A fact about the service: no target. */
+    const serviceFact = (field: string, ...rest: Cell[]) =>
+      row('service', e, field, undefined, ...rest);
+    serviceFact('title', s.title);
+    serviceFact('agreement', s.agreement);
+    serviceFact('customer', s.customer);
+    serviceFact('owner', s.ownerRef);
+    serviceFact('service_hours', s.serviceHours, undefined, s.timezone);
+    serviceFact(
       'terms_version',
-      undefined,
       s.termsVersion,
       undefined,
       s.termsBackdated ? 'earliest known version applied' : undefined,
     );
-    row(
-      'service',
-      e,
+    serviceFact(
       'confirmation',
-      undefined,
       s.confirmation?.termsVersion,
       confirmationStateOf(s),
       confirmationText(s),
     );
-    row('service', e, 'provisional', undefined, String(s.provisional));
-    row('service', e, 'objectives_met', undefined, s.met);
-    row('service', e, 'objectives_committed', undefined, s.committed);
-    row(
-      'service',
-      e,
-      'achievement_rate_percent',
-      undefined,
-      s.achievementRate ?? 'n/a',
-    );
+    serviceFact('provisional', String(s.provisional));
+    serviceFact('objectives_met', s.met);
+    serviceFact('objectives_committed', s.committed);
+    serviceFact('achievement_rate_percent', csvPercent(s.achievementRate));
     for (const o of s.objectives) {
       row('objective', e, o.objective, o.target, o.achieved, o.status);
     }
@@ -165,7 +136,7 @@ export function renderCsv(m: ReportModel): string {
       e,
       'availability_percent',
       a.targetPercent,
-      a.achievedPercent ?? 'n/a',
+      csvPercent(a.achievedPercent),
     );
     row(
       'availability',
@@ -242,62 +213,6 @@ export function renderCsv(m: ReportModel): string {
 
 // ---------------------------------------------------------------- Markdown
 
-function reportTitle(m: ReportModel): string {
-  if (m.subjectKind === 'customer') {
-    return `Service report for customer ${m.subjectRef}`;
-  }
-  return `Service report: ${
-    m.services[0] ? serviceName(m.services[0]) : m.subjectRef
-  }`;
-}
-
-type Cell = string | number | undefined;
-/** A table both the Markdown and the HTML report show: its heading row and its rows. */
-type Table = [head: string[], rows: Cell[][]];
-
-const NO_BREACHES = 'None.';
-const NO_ACTIONS = 'None opened or closed in the period.';
-
-function priorityTable(s: ReportService): Table {
-  return [
-    ['Priority', 'Incidents', 'Response breaches', 'Resolution breaches'],
-    s.incidentsByPriority.map(p => [
-      p.priority,
-      p.incidents,
-      p.responseBreaches,
-      p.resolutionBreaches,
-    ]),
-  ];
-}
-
-function breachTable(s: ReportService): Table {
-  return [
-    ['Incident', 'Priority', 'Title', 'Clock', 'Elapsed', 'Target'],
-    s.breaches.map(b => [
-      `${b.source}/${b.id}`,
-      b.priority,
-      b.title,
-      b.clock,
-      duration(b.elapsedMs),
-      duration(b.targetMs),
-    ]),
-  ];
-}
-
-function actionTable(s: ReportService): Table {
-  return [
-    ['Date', 'Event', 'Action', 'Plan', 'Assignee', 'Due'],
-    s.actions.map(x => [
-      instant(x.at, s.timezone),
-      x.event,
-      x.action,
-      x.planTitle,
-      x.assignee,
-      x.dueDate,
-    ]),
-  ];
-}
-
 function md(v: string | number | undefined): string {
   if (v === undefined) return '';
   return String(v)
@@ -307,105 +222,70 @@ function md(v: string | number | undefined): string {
     .replace(/([*_`[\]<>])/g, '\\$1');
 }
 
-function mdTable(
-  head: string[],
-  rows: Array<Array<string | number | undefined>>,
-): string[] {
+function mdTable([head, rows]: Table): string[] {
   return [
-    `| ${head.join(' | ')} |`,
+    `| ${head.map(md).join(' | ')} |`,
     `| ${head.map(() => '---').join(' | ')} |`,
     ...rows.map(r => `| ${r.map(md).join(' | ')} |`),
   ];
 }
 
-export function renderMarkdown(m: ReportModel): string {
+/** A capped table and its "and N more" line. */
+function mdCapped(table: Table & { more?: number }, more: string): string[] {
+  return [...mdTable(table), ...(table.more ? ['', more] : [])];
+}
+
+export function renderMarkdown(
+  m: ReportModel,
+  lang: ReportLanguage = 'en',
+): string {
+  const t = reportMessages(lang);
   const out: string[] = [];
-  const title = reportTitle(m);
-  out.push(`# ${md(title)}`, '');
-  out.push(`- Period: ${md(periodText(m))}`);
-  out.push(`- Generated: ${md(instant(m.generatedAt, m.timezone))}`);
-  out.push(`- SLA achievement rate: ${md(rateText(m.total))}`);
+  out.push(`# ${md(reportTitle(m, t))}`, '');
+  out.push(`- ${t.period}${t.colon}${md(periodText(m))}`);
+  out.push(
+    `- ${t.generated}${t.colon}${md(instant(m.generatedAt, m.timezone))}`,
+  );
   if (m.subjectKind === 'customer') {
-    out.push(`- Services: ${m.services.length}`);
+    out.push(`- ${t.services}${t.colon}${m.services.length}`);
   }
+  if (m.services.some(s => s.provisional)) out.push('', `> ${t.provisional}`);
+
+  out.push('', `## ${t.summary}`, '');
+  out.push(
+    `**${t.achievementRate}${t.colon}${md(rateText(m.total, lang))}**`,
+    '',
+  );
+  out.push(`### ${t.objectives}`, '');
+  out.push(...mdTable(objectivesTable(m, lang).table), '');
+  out.push(`### ${t.availability}`, '');
+  out.push(...mdTable(serviceSummaryTable(m, lang)), '');
+  out.push(`### ${t.trend}`, '');
+  out.push(
+    ...mdTable([
+      [t.period, t.achievementRate],
+      trendPoints(m).map(p => [p.periodKey, rateText(p, lang)]),
+    ]),
+  );
+
+  out.push('', `## ${t.details}`);
   for (const s of m.services) {
-    out.push('', `## ${md(serviceName(s))}`, '');
-    if (s.provisional) out.push('> Provisional: the period is still open.', '');
-    out.push(...mdTable(['Scope', ''], scopeRows(s)), '');
-    out.push('### Objectives', '');
-    out.push(
-      ...mdTable(
-        ['Objective', 'Target', 'Achieved', 'Status'],
-        s.objectives.map(o => [o.objective, o.target, o.achieved, o.status]),
-      ),
-      '',
-      `Achievement rate: ${md(rateText(s))}`,
-      '',
-    );
-    out.push('### Availability', '');
-    out.push(...mdTable(['Figure', 'Value'], availabilityRows(s)), '');
-    out.push('### Incidents by priority', '');
-    out.push(...mdTable(...priorityTable(s)), '');
-    out.push('### Breaches', '');
-    if (s.breaches.length === 0) out.push(NO_BREACHES, '');
-    else out.push(...mdTable(...breachTable(s)), '');
-    out.push('### Improvement actions', '');
-    if (s.actions.length === 0) out.push(NO_ACTIONS, '');
-    else out.push(...mdTable(...actionTable(s)), '');
+    out.push('', `### ${md(serviceName(s))}`, '');
+    out.push(...mdTable([[t.scope, ''], scopeRows(s, lang)]), '');
+    out.push(`#### ${t.availability}`, '');
+    out.push(...mdTable([[t.figure, t.value], availabilityRows(s, lang)]), '');
+    out.push(`#### ${t.incidentsByPriority}`, '');
+    out.push(...mdTable(priorityTable(s, lang)), '');
+    out.push(`#### ${t.breaches}`, '');
+    const breaches = breachTable(s, lang);
+    if (s.breaches.length === 0) out.push(t.noBreaches, '');
+    else out.push(...mdCapped(breaches, t.andMore(breaches.more ?? 0)), '');
+    out.push(`#### ${t.actions}`, '');
+    const actions = actionTable(s, lang);
+    if (s.actions.length === 0) out.push(t.noActions, '');
+    else out.push(...mdCapped(actions, t.andMore(actions.more ?? 0)), '');
   }
   return `${out.join('\n').trimEnd()}\n`;
-}
-
-function rateText(r: {
-  met: number;
-  committed: number;
-  achievementRate?: number;
-}): string {
-  return r.achievementRate === undefined
-    ? `n/a (${r.met} of ${r.committed} objectives met)`
-    : `${percent(r.achievementRate)} (${r.met} of ${
-        r.committed
-      } objectives met)`;
-}
-
-function scopeRows(s: ReportService): Array<[string, string]> {
-  const rows: Array<[string, string | undefined]> = [
-    ['Service', s.entityRef],
-    ['Agreement', s.agreement ?? 'not set'],
-    ['Customer', s.customer],
-    ['Owner', s.ownerRef],
-    ['System', s.systemRef],
-    ['Tier', s.tier],
-    ['Service hours', `${s.serviceHours} (${s.timezone})`],
-    [
-      'Terms version',
-      `${s.termsVersion}${
-        s.termsBackdated ? ' (earliest known version applied)' : ''
-      }`,
-    ],
-    ['Confirmation', confirmationText(s)],
-  ];
-  return rows.filter((r): r is [string, string] => r[1] !== undefined);
-}
-
-function availabilityRows(s: ReportService): Array<[string, string]> {
-  const a = s.availability;
-  return [
-    ['Target', a.targetPercent === undefined ? 'none' : `${a.targetPercent}%`],
-    ['Achieved', percent(a.achievedPercent)],
-    ['Agreed service time', duration(a.agreedServiceTimeMs)],
-    ['Downtime (unplanned)', duration(a.downtimeMs)],
-    [
-      'Planned maintenance in service time',
-      `${duration(a.maintenanceMs)}${
-        a.maintenanceWindows ? ` (${a.maintenanceWindows})` : ''
-      }`,
-    ],
-    ['Error budget', duration(a.budgetMs)],
-    ['Error budget remaining', duration(a.budgetRemainingMs)],
-    ['Outages', String(a.outages)],
-    ['Longest outage', duration(a.longestOutageMs)],
-  ];
 }
 
 // ---------------------------------------------------------------- HTML
@@ -421,37 +301,83 @@ function h(v: string | number | undefined): string {
 }
 
 function htmlTable(
-  head: string[],
-  rows: Array<Array<string | number | undefined>>,
-  cls = '',
+  [head, rows]: Table,
+  options: { cls?: string; statuses?: string[]; more?: string } = {},
 ): string {
+  const { cls, statuses, more } = options;
+  const last = head.length - 1;
   return `<table${cls ? ` class="${cls}"` : ''}><thead><tr>${head
     .map(c => `<th>${h(c)}</th>`)
     .join('')}</tr></thead><tbody>${rows
-    .map(r => `<tr>${r.map(c => `<td>${h(c)}</td>`).join('')}</tr>`)
-    .join('')}</tbody></table>`;
+    .map(
+      (r, i) =>
+        `<tr>${r
+          .map((c, j) =>
+            statuses && j === last
+              ? `<td class="status-${h(statuses[i])}">${h(c)}</td>`
+              : `<td>${h(c)}</td>`,
+          )
+          .join('')}</tr>`,
+    )
+    .join('')}</tbody></table>${more ? `<p class="more">${h(more)}</p>` : ''}`;
+}
+
+/** The achievement rate of the last periods as bars: a small inline SVG, no script, no fonts. */
+export function trendSvg(m: ReportModel, lang: ReportLanguage): string {
+  const t = reportMessages(lang);
+  const { width, height, top, bottom } = TREND_CHART;
+  const base = height - bottom;
+  const bars = trendBars(trendPoints(m))
+    .map(
+      b =>
+        `<rect x="${b.x.toFixed(1)}" y="${b.y.toFixed(1)}" width="${b.w.toFixed(
+          1,
+        )}" height="${b.h.toFixed(1)}" fill="${rateColour(
+          b.point.achievementRate,
+        )}"><title>${h(b.point.periodKey)}: ${h(
+          rateText(b.point, lang),
+        )}</title></rect><text x="${(b.x + b.w / 2).toFixed(1)}" y="${(
+          b.y - 5
+        ).toFixed(1)}" text-anchor="middle" class="v">${h(
+          percent(b.point.achievementRate, lang),
+        )}</text><text x="${(b.x + b.w / 2).toFixed(1)}" y="${
+          base + 16
+        }" text-anchor="middle">${h(b.point.periodKey)}</text>`,
+    )
+    .join('');
+  return `<svg class="trend" role="img" aria-label="${h(
+    t.trend,
+  )}" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" xmlns="http://www.w3.org/2000/svg"><line x1="0" y1="${top}" x2="${width}" y2="${top}" class="grid"/><line x1="0" y1="${base}" x2="${width}" y2="${base}" class="axis"/>${bars}</svg>`;
 }
 
 const STYLE = `
-body { font-family: -apple-system, "Segoe UI", Roboto, "Noto Sans", "PingFang SC", sans-serif; color: #1a1a1a; margin: 2rem auto; max-width: 60rem; padding: 0 1rem; line-height: 1.4; }
+body { font-family: -apple-system, "Segoe UI", Roboto, "Noto Sans", "Noto Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif; color: #1a1a1a; margin: 2rem auto; max-width: 60rem; padding: 0 1rem; line-height: 1.45; }
 h1 { font-size: 1.6rem; margin-bottom: .25rem; }
 h2 { font-size: 1.3rem; border-bottom: 2px solid #333; padding-bottom: .2rem; margin-top: 2rem; }
 h3 { font-size: 1.05rem; margin: 1.2rem 0 .4rem; }
 table { border-collapse: collapse; width: 100%; margin: .3rem 0 .8rem; font-size: .9rem; }
-th, td { border: 1px solid #bbb; padding: .25rem .5rem; text-align: left; vertical-align: top; }
+th, td { border: 1px solid #ccc; padding: .25rem .5rem; text-align: left; vertical-align: top; }
 th { background: #f0f0f0; }
 .meta { color: #555; }
+.headline { display: flex; gap: 2rem; align-items: center; flex-wrap: wrap; margin: 1rem 0; }
+.rate { font-size: 2.6rem; font-weight: 700; line-height: 1; }
+.rate-label { color: #555; }
+.trend text { font-size: 11px; fill: #333; }
+.trend text.v { font-weight: 600; }
+.trend .axis { stroke: #666; }
+.trend .grid { stroke: #ddd; stroke-dasharray: 3 3; }
 .status-met { color: #1b5e20; font-weight: 600; }
 .status-breached { color: #b71c1c; font-weight: 600; }
 .status-at-risk { color: #e65100; font-weight: 600; }
 .provisional { border: 1px solid #e65100; padding: .4rem .6rem; background: #fff3e0; }
-.toolbar { margin-bottom: 1rem; }
+.more { color: #555; font-style: italic; }
+.toolbar { margin-bottom: 1rem; color: #555; }
+details > summary { cursor: pointer; }
 @page { size: A4; margin: 15mm 12mm; }
 @media print {
   body { margin: 0; max-width: none; font-size: 10pt; }
   .toolbar { display: none; }
   .service { break-before: page; page-break-before: always; }
-  .service:first-of-type { break-before: auto; page-break-before: auto; }
   h2, h3 { break-after: avoid; page-break-after: avoid; }
   table, tr { break-inside: avoid; page-break-inside: avoid; }
   thead { display: table-header-group; }
@@ -459,74 +385,99 @@ th { background: #f0f0f0; }
 }
 `;
 
-/** A self-contained page (no scripts, no external resources) that prints cleanly to PDF. */
-export function renderHtml(m: ReportModel): string {
-  const title = reportTitle(m);
+/**
+ * A self-contained page (no scripts, no external resources) that prints cleanly: the summary
+ * (achievement rate, objectives by name, availability and error budget, trend chart) first,
+ * then each service's details with long lists capped.
+ */
+export function renderHtml(
+  m: ReportModel,
+  lang: ReportLanguage = 'en',
+): string {
+  const t = reportMessages(lang);
+  const title = reportTitle(m, t);
+  const objectives = objectivesTable(m, lang);
   const parts: string[] = [];
   parts.push(
     '<!DOCTYPE html>',
-    '<html lang="en"><head><meta charset="utf-8">',
+    `<html lang="${t.htmlLang}"><head><meta charset="utf-8">`,
     `<title>${h(title)} — ${h(m.periodKey)}</title>`,
     `<style>${STYLE}</style></head><body>`,
-    '<p class="toolbar">Use your browser\'s Print command (Ctrl/Cmd+P) and choose “Save as PDF”.</p>',
+    `<p class="toolbar">${h(t.printHint)}</p>`,
     `<h1>${h(title)}</h1>`,
-    `<p class="meta">Period ${h(periodText(m))} · generated ${h(
+    `<p class="meta">${h(t.period)} ${h(periodText(m))} · ${h(t.generated)} ${h(
       instant(m.generatedAt, m.timezone),
-    )}</p>`,
-    `<p><strong>SLA achievement rate:</strong> ${h(rateText(m.total))}</p>`,
+    )}${
+      m.subjectKind === 'customer'
+        ? ` · ${h(t.services)} ${m.services.length}`
+        : ''
+    }</p>`,
+  );
+  if (m.services.some(s => s.provisional)) {
+    parts.push(`<p class="provisional">${h(t.provisional)}</p>`);
+  }
+  parts.push(
+    `<section class="summary"><h2>${h(t.summary)}</h2>`,
+    `<div class="headline"><div><div class="rate">${h(
+      percent(m.total.achievementRate, lang),
+    )}</div><div class="rate-label">${h(t.achievementRate)} · ${h(
+      t.countOf(m.total.met, m.total.committed),
+    )}</div></div><figure style="margin:0"><figcaption class="rate-label">${h(
+      t.trend,
+    )}</figcaption>${trendSvg(m, lang)}</figure></div>`,
+    `<h3>${h(t.objectives)}</h3>`,
+    htmlTable(objectives.table, { statuses: objectives.statuses }),
+    `<h3>${h(t.availability)} · ${h(t.errorBudgetRemaining)}</h3>`,
+    htmlTable(serviceSummaryTable(m, lang)),
+    '</section>',
   );
   for (const s of m.services) {
-    parts.push(`<section class="service"><h2>${h(serviceName(s))}</h2>`);
-    if (s.provisional)
-      parts.push(
-        '<p class="provisional">Provisional: the period is still open.</p>',
-      );
-    parts.push(htmlTable(['Scope', ''], scopeRows(s), 'scope'));
-    parts.push('<h3>Objectives</h3>');
     parts.push(
-      `<table><thead><tr><th>Objective</th><th>Target</th><th>Achieved</th><th>Status</th></tr></thead><tbody>${s.objectives
-        .map(
-          o =>
-            `<tr><td>${h(o.objective)}</td><td>${h(o.target)}</td><td>${h(
-              o.achieved,
-            )}</td><td class="status-${h(o.status)}">${h(o.status)}</td></tr>`,
-        )
-        .join('')}</tbody></table>`,
-      `<p>Achievement rate: ${h(rateText(s))}</p>`,
+      `<section class="service"><h2>${h(t.details)}${h(t.colon)}${h(
+        serviceName(s),
+      )}</h2>`,
+      htmlTable([[t.scope, ''], scopeRows(s, lang)], { cls: 'scope' }),
+      `<h3>${h(t.availability)}</h3>`,
+      htmlTable([[t.figure, t.value], availabilityRows(s, lang)]),
+      `<h3>${h(t.incidentsByPriority)}</h3>`,
+      htmlTable(priorityTable(s, lang)),
+      `<h3>${h(t.breaches)}</h3>`,
     );
-    parts.push(
-      '<h3>Availability</h3>',
-      htmlTable(['Figure', 'Value'], availabilityRows(s)),
-    );
-    parts.push(
-      '<h3>Incidents by priority</h3>',
-      htmlTable(...priorityTable(s)),
-    );
-    parts.push('<h3>Breaches</h3>');
+    const breaches = breachTable(s, lang);
     parts.push(
       s.breaches.length === 0
-        ? `<p>${NO_BREACHES}</p>`
-        : htmlTable(...breachTable(s)),
+        ? `<p>${h(t.noBreaches)}</p>`
+        : htmlTable(breaches, {
+            more: breaches.more ? t.andMore(breaches.more) : undefined,
+          }),
+      `<h3>${h(t.actions)}</h3>`,
     );
-    parts.push('<h3>Improvement actions</h3>');
+    const actions = actionTable(s, lang);
     parts.push(
       s.actions.length === 0
-        ? `<p>${NO_ACTIONS}</p>`
-        : htmlTable(...actionTable(s)),
+        ? `<p>${h(t.noActions)}</p>`
+        : htmlTable(actions, {
+            more: actions.more ? t.andMore(actions.more) : undefined,
+          }),
+      '</section>',
     );
-    parts.push('</section>');
   }
   parts.push('</body></html>');
   return `${parts.join('\n')}\n`;
 }
 
-export function renderReport(m: ReportModel, format: ReportFormat): string {
+/** A text rendering of the report (the PDF is pdf.ts's renderPdf). */
+export function renderReport(
+  m: ReportModel,
+  format: Exclude<ReportFormat, 'pdf'>,
+  lang: ReportLanguage = 'en',
+): string {
   switch (format) {
     case 'csv':
       return renderCsv(m);
     case 'md':
-      return renderMarkdown(m);
+      return renderMarkdown(m, lang);
     default:
-      return renderHtml(m);
+      return renderHtml(m, lang);
   }
 }

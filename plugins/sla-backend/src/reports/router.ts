@@ -7,14 +7,15 @@ import { stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import {
   slaReadPermission,
-  slaSnapshotRecomputePermission,
+  slaReportRegeneratePermission,
 } from '@servicelevel/plugin-sla-common';
 import express, { Request, Response } from 'express';
-import { createValidatedRouter } from '../schema/validatedRouter';
+import Router from 'express-promise-router';
 import { audited } from '../service/audited';
 import { createAuthorize, principalName } from '../service/authorize';
 import { normalizeEntityRef } from '../plans/planInput';
 import { REPORT_CONTENT_TYPES, REPORT_FORMATS, ReportFormat } from './render';
+import { isReportLanguage, REPORT_LANGUAGES, ReportLanguage } from './messages';
 import type { ReportStore } from '../database';
 import { ReportService, ReportSubject, ServedReport } from './ReportService';
 
@@ -37,32 +38,28 @@ export function createReportsRouter(
   const { auditor, reports, reportService } = options;
   const now = options.now ?? (() => Date.now());
   const authorize = createAuthorize(options);
-  // Every request is validated against openapi.yaml before a route runs.
-  const router = createValidatedRouter();
+  // Mounted in createValidatedRouter (plugin.ts): requests arrive parsed and validated.
+  const router = Router();
 
-  router.get('/entities/:kind/:namespace/:name/report', async (req, res) => {
-    await authorize(req, slaReadPermission);
-    const { period, format } = reportQuery(req);
-    const subject: ReportSubject = {
-      subjectKind: 'entity',
-      subjectRef: refOf(req),
-    };
-    send(res, await reportService.report(subject, period, now()), format);
-  });
+  // The report of one entity, and of every service naming a customer.
+  for (const [base, subjectKind] of [
+    ['entities', 'entity'],
+    ['customers', 'customer'],
+  ] as const) {
+    router.get(`/${base}/:kind/:namespace/:name/report`, async (req, res) => {
+      await authorize(req, slaReadPermission);
+      const { period, format, lang } = reportQuery(req);
+      const subject: ReportSubject = { subjectKind, subjectRef: refOf(req) };
+      const report = await reportService.report(subject, period, now());
+      await send(res, report, format, () =>
+        reportService.render(report, format as ReportFormat, lang),
+      );
+    });
+  }
 
   router.get('/entities/:kind/:namespace/:name/reports', async (req, res) => {
     await authorize(req, slaReadPermission);
     res.json({ items: await reports.list('entity', refOf(req)) });
-  });
-
-  router.get('/customers/:kind/:namespace/:name/report', async (req, res) => {
-    await authorize(req, slaReadPermission);
-    const { period, format } = reportQuery(req);
-    const subject: ReportSubject = {
-      subjectKind: 'customer',
-      subjectRef: refOf(req),
-    };
-    send(res, await reportService.report(subject, period, now()), format);
   });
 
   router.get('/customers/:kind/:namespace/:name/reports', async (req, res) => {
@@ -75,7 +72,7 @@ export function createReportsRouter(
   });
 
   router.post('/reports/regenerate', async (req, res) => {
-    const credentials = await authorize(req, slaSnapshotRecomputePermission);
+    const credentials = await authorize(req, slaReportRegeneratePermission);
     const body = req.body as Record<string, unknown> | undefined;
     const problems: string[] = [];
     const subjectKind = body?.subjectKind;
@@ -132,8 +129,9 @@ function refOf(req: Request): string {
 function reportQuery(req: Request): {
   period: string;
   format: ReportFormat | 'json';
+  lang?: ReportLanguage;
 } {
-  const { period, format = 'html' } = req.query;
+  const { period, format = 'html', lang } = req.query;
   const problems: string[] = [];
   if (typeof period !== 'string' || period.trim() === '') {
     problems.push('period: required, e.g. 2026-03, 2026-Q1 or 2026');
@@ -148,10 +146,18 @@ function reportQuery(req: Request): {
       )} or json`,
     );
   }
+  if (lang !== undefined && !isReportLanguage(lang)) {
+    problems.push(
+      `lang: "${String(lang)}" — expected one of ${REPORT_LANGUAGES.join(
+        ', ',
+      )}`,
+    );
+  }
   if (problems.length > 0) throw new InputError(problems.join('\n'));
   return {
     period: (period as string).trim(),
     format: format as ReportFormat | 'json',
+    lang: lang as ReportLanguage | undefined,
   };
 }
 
@@ -160,10 +166,15 @@ function fileName(report: ServedReport, ext: string): string {
   return `sla-report-${name}-${report.periodKey}.${ext}`;
 }
 
-function send(
+/**
+ * Sends a report: its data as JSON, or a document rendered from its model (stored models are
+ * immutable; the document is rendered in the language asked for, else the customer's).
+ */
+async function send(
   res: Response,
   report: ServedReport,
   format: ReportFormat | 'json',
+  render: () => Promise<string | Buffer>,
 ) {
   res.setHeader('X-SLA-Report-Stored', String(report.stored));
   res.setHeader(
@@ -178,11 +189,9 @@ function send(
     res.json(rest);
     return;
   }
-  const body = { csv: report.csv, md: report.markdown, html: report.html }[
-    format
-  ];
+  const body = await render();
   res.setHeader('Content-Type', REPORT_CONTENT_TYPES[format]);
-  // The HTML page opens in the browser to be printed; CSV and Markdown download as files.
+  // The HTML page opens in the browser; CSV, Markdown and PDF download as files.
   res.setHeader(
     'Content-Disposition',
     `${format === 'html' ? 'inline' : 'attachment'}; filename="${fileName(

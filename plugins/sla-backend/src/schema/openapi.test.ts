@@ -2,10 +2,12 @@ import Ajv from 'ajv';
 import fs from 'fs';
 import path from 'path';
 import { parse } from 'yaml';
+import { createCalendarsRouter } from '../calendars/router';
 import { createConfirmationsRouter } from '../confirmations/router';
 import { createPlansRouter } from '../plans/router';
 import { createReportsRouter } from '../reports/router';
 import { createRouter } from '../service/router';
+import { WORKED_EXAMPLE } from '../__testUtils__/examples';
 import { expectMatchesDocument } from './__testUtils__/expectMatchesDocument';
 import { spec as generated } from './openapi/generated/router';
 import { readableValidationMessage } from './validatedRouter';
@@ -70,6 +72,7 @@ describe('openapi.yaml', () => {
       createPlansRouter(unused as never),
       createReportsRouter(unused as never),
       createConfirmationsRouter(unused as never),
+      createCalendarsRouter(unused as never),
     ];
     const served = routers
       .flatMap(r => routesOf((r as unknown as { stack: Layer[] }).stack))
@@ -186,36 +189,21 @@ describe('openapi.yaml', () => {
 
     expect(
       validate({
-        source: 'servicenow',
-        id: 'INC0010001',
-        entityRef: 'component:default/gis-routing',
-        title: 'Route calculation times out',
-        priority: 'P2',
-        createdAt: '2026-09-18T17:30:00+08:00',
+        ...WORKED_EXAMPLE,
         resolvedAt: 1790000000000,
         pauses: [{ start: '2026-09-18T18:00:00Z' }],
         outage: { start: '2026-09-18T17:25:00+08:00', impact: 'down' },
       }),
     ).toBe(true);
-    expect(
-      validate({
-        source: 'x',
-        id: '1',
-        entityRef: 'a',
-        title: 't',
-        priority: 'urgent',
-        createdAt: '2026-09-18T17:30:00Z',
-      }),
-    ).toBe(false);
-    expect(
-      validate({
-        source: 'x',
-        id: '1',
-        entityRef: 'a',
-        title: 't',
-        priority: 'P1',
-        createdAt: '2026-09-18 17:30',
-      }),
-    ).toBe(false);
+    const minimal = {
+      source: 'x',
+      id: '1',
+      entityRef: 'a',
+      title: 't',
+      priority: 'P1',
+      createdAt: '2026-09-18T17:30:00Z',
+    };
+    expect(validate({ ...minimal, priority: 'urgent' })).toBe(false);
+    expect(validate({ ...minimal, createdAt: '2026-09-18 17:30' })).toBe(false);
   });
 });

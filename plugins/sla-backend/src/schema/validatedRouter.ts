@@ -2,6 +2,13 @@ import { InputError } from '@backstage/errors';
 import express, { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import Router from 'express-promise-router';
 import { createOpenApiRouter } from './openapi/generated/router';
+import {
+  DEFAULT_MAX_RANGE_YEARS,
+  jsonErrorPosition,
+  methodAndMediaType,
+  unknownFieldProblems,
+  valueChecks,
+} from './requestChecks';
 
 /**
  * JSON body limits by route (`METHOD /path`, as mounted under /api/sla); every other JSON
@@ -15,9 +22,10 @@ export const DEFAULT_JSON_LIMIT = '1mb';
 const parsers = new Map<string, RequestHandler>();
 
 /**
- * The one JSON body parser of the API, with the limit of the request's route. The four route
- * modules each install it; the first to run parses, the others see the body parsed and pass.
- * Other media types (the CSV import streams its body) are left alone.
+ * The one JSON body parser of the API, with the limit of the request's route; installed once,
+ * by {@link createValidatedRouter}. Other media types (the CSV import streams its body) are
+ * left alone. A body that is not JSON is a 400 "request body is not valid JSON at position
+ * N", which echoes none of it.
  */
 export const jsonBody: RequestHandler = (req, res, next) => {
   const limit = JSON_LIMITS[`${req.method} ${req.path}`] ?? DEFAULT_JSON_LIMIT;
@@ -26,9 +34,23 @@ export const jsonBody: RequestHandler = (req, res, next) => {
     parser = express.json({ limit });
     parsers.set(limit, parser);
   }
-  parser(req, res, next);
+  parser(req, res, (err?: unknown) => {
+    const failed = err as { type?: string; body?: unknown } | undefined;
+    if (failed?.type !== 'entity.parse.failed') {
+      next(err);
+      return;
+    }
+    const text = typeof failed.body === 'string' ? failed.body : '';
+    let position = jsonErrorPosition(text);
+    // JSON, but not an object or a list (express.json is strict): where the value starts.
+    if (position < 0) position = text.length - text.trimStart().length;
+    next(
+      new InputError(`request body is not valid JSON at position ${position}`),
+    );
+  });
 };
 
+const ADDITIONAL = 'must NOT have additional properties';
 const LOCATIONS = ['body', 'query', 'params', 'headers', 'cookies'];
 const ITEM = new RegExp(`^request/(${LOCATIONS.join('|')})(/\\S*)? (.*)$`, 's');
 const SEPARATOR = new RegExp(`, (?=request/(?:${LOCATIONS.join('|')})\\b)`);
@@ -96,13 +118,25 @@ export function readableValidationMessage(message: string, req: Request) {
     if (!entry.problems.includes(problem)) entry.problems.push(problem);
     fields.set(name, entry);
   }
-  const lines = [...fields].map(([name, { problems, got }]) => {
+  // The validator says "must NOT have additional properties" of the object; name each field.
+  const hasUnknown = [...fields.values()].some(e =>
+    e.problems.includes(ADDITIONAL),
+  );
+  const unknown = hasUnknown ? unknownFieldProblems(req) : [];
+  if (unknown.length > 0) {
+    for (const [name, entry] of fields) {
+      entry.problems = entry.problems.filter(p => p !== ADDITIONAL);
+      if (entry.problems.length === 0) fields.delete(name);
+    }
+  }
+  const lines = [...unknown];
+  for (const [name, { problems, got }] of fields) {
     // "must match exactly one schema in oneOf" only repeats what its branches said.
     const specific = problems.filter(p => !/ schema in (oneOf|anyOf)$/.test(p));
-    return `${name}: ${(specific.length ? specific : problems).join(
-      '; ',
-    )}${got}`;
-  });
+    lines.push(
+      `${name}: ${(specific.length ? specific : problems).join('; ')}${got}`,
+    );
+  }
   return [...lines, ...other].join('\n');
 }
 
@@ -120,16 +154,35 @@ const readableValidationErrors: ErrorRequestHandler = (
   next(err);
 };
 
+/** Limits of {@link createValidatedRouter}, from config (`sla.limits`). */
+export interface ValidatedRouterOptions {
+  /** `sla.limits.maxRangeYears`: the longest from/to range, in years (default 5). */
+  maxRangeYears?: number;
+}
+
 /**
- * A router whose requests are parsed once ({@link jsonBody}) and validated against
- * openapi.yaml before any route of it runs: a request that breaks the document gets a 400
- * naming the field. Routes added to it are served as they are declared, at the same paths.
+ * The API's router: each request is parsed once ({@link jsonBody}) and validated once against
+ * openapi.yaml, then served by the feature routers (plain routers of complete paths, mounted
+ * without a prefix, in order). A request that breaks the document gets a 400 naming the field
+ * and reaches no route; so does one with a control character, a bad period key or a from/to
+ * range over the limit (requestChecks.ts). An undocumented method on a documented path is a
+ * 405, a body of another media type than the route's a 415. plugin.ts mounts the route
+ * modules this way, with the limits first; a test of one module wraps it the same way.
  */
-export function createValidatedRouter(): express.Router {
+export function createValidatedRouter(
+  ...args: [ValidatedRouterOptions, ...express.Router[]] | express.Router[]
+): express.Router {
+  const options =
+    typeof args[0] === 'function' ? {} : (args[0] as ValidatedRouterOptions);
+  const features = (args as unknown[]).filter(
+    (a): a is express.Router => typeof a === 'function',
+  );
   const router = Router();
+  // Before the body is read: a wrong method or media type is answered without reading it.
+  router.use(methodAndMediaType);
   // Outside the validated router: its error transformer would turn a 413 into a 400.
   router.use(jsonBody);
-  // Created once; the route modules are built synchronously, so it is awaited per request.
+  // Outside too: its statuses and messages are its own.
   const validated = createOpenApiRouter({
     // The body is parsed above; a handler is required here or the default express.json runs.
     middleware: [(_req, _res, next) => next()],
@@ -139,6 +192,15 @@ export function createValidatedRouter(): express.Router {
     },
   });
   router.use(async (req, res, next) => (await validated)(req, res, next));
+  // Before the features: it rewrites the validator's errors, not the handlers' own.
   router.use(readableValidationErrors);
+  // After the document: the values no schema states well (control characters, period keys,
+  // the from/to range), so a request breaking the document hears about that first.
+  router.use(
+    valueChecks({
+      maxRangeYears: options.maxRangeYears ?? DEFAULT_MAX_RANGE_YEARS,
+    }),
+  );
+  for (const feature of features) router.use(feature);
   return router;
 }

@@ -86,6 +86,21 @@ export class CatalogSync implements EntitySource {
     return true;
   }
 
+  /** Which of `entityRefs` the catalog lists, in one query ({@link EntitySource.listedRefs}). */
+  async listedRefs(entityRefs: string[]): Promise<Set<string>> {
+    if (entityRefs.length === 0) return new Set();
+    const credentials = await this.deps.auth.getOwnServiceCredentials();
+    const { items } = await this.deps.catalog.getEntitiesByRefs(
+      { entityRefs, fields: ['kind', 'metadata.namespace', 'metadata.name'] },
+      { credentials },
+    );
+    return new Set(
+      items
+        .filter((e): e is Entity => !!e)
+        .map(e => stringifyEntityRef(e).toLocaleLowerCase('en-US')),
+    );
+  }
+
   /** Stores a terms version for each entity whose effective terms changed; returns the rows. */
   private async record(
     items: Entity[],

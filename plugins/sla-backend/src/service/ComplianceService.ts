@@ -56,6 +56,11 @@ export function termsAsWrittenOf(terms: SlaTerms): Record<string, string> {
 export interface EntitySource {
   /** Reads and stores the entity now; resolves true when it has an SLA. */
   syncEntity(entityRef: string): Promise<boolean>;
+  /**
+   * Which of `entityRefs` the catalog lists (with an SLA or not), in one catalog query; for
+   * `unknownEntities`, so that an entity the sync has not seen yet is not called unknown.
+   */
+  listedRefs?(entityRefs: string[]): Promise<Set<string>>;
 }
 
 /** How a caller names a period: a key (`2026-03`, `2026-Q1`, `2026`) or a range. */
@@ -697,6 +702,22 @@ export class ComplianceService {
       return { ...computed, source: 'snapshot' };
     }
     return computed;
+  }
+
+  /**
+   * Of `entityRefs` (normalised refs, e.g. of an ingested batch), those that neither the
+   * stores nor the catalog list, sorted: the stores first, then one catalog query
+   * ({@link EntitySource.listedRefs}) for the rest, however large the batch.
+   */
+  async unknownEntityRefs(entityRefs: string[]): Promise<string[]> {
+    const known = new Set(
+      (await this.deps.entities.listEntities()).map(e => e.entityRef),
+    );
+    const rest = [...new Set(entityRefs)].filter(r => !known.has(r)).sort();
+    const source = this.deps.entitySource;
+    if (rest.length === 0 || !source?.listedRefs) return rest;
+    const listed = await source.listedRefs(rest);
+    return rest.filter(r => !listed.has(r));
   }
 
   /** All entities currently known, for recompute of a whole period. */

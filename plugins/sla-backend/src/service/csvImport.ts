@@ -31,14 +31,8 @@ export const CSV_COLUMNS = [
   'url',
 ] as const;
 
-const REQUIRED = [
-  'source',
-  'id',
-  'entityRef',
-  'title',
-  'priority',
-  'createdAt',
-];
+/** The columns every row must fill: the first six, `source` to `createdAt`. */
+const REQUIRED: readonly string[] = CSV_COLUMNS.slice(0, 6);
 const CHUNK = 1000;
 const MAX_PROBLEMS = 200;
 

@@ -1,19 +1,16 @@
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-  TestDatabases,
-} from '@backstage/backend-test-utils';
-import { Entity } from '@backstage/catalog-model';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import fs from 'fs';
+import type { Server } from 'http';
 import { Knex } from 'knex';
 import path from 'path';
 import request from 'supertest';
 import { parse } from 'yaml';
 import { DatabaseIncidentStore } from '../database';
-import { slaPlugin } from '../plugin';
+import {
+  catalogComponent,
+  startSlaBackend,
+} from '../__testUtils__/testBackend';
 
 /**
  * Hostile input on every write route (issue 8): malformed, oversized and type-confused
@@ -35,18 +32,12 @@ const CONFIG = {
   },
 };
 
-const ENTITIES: Entity[] = [
-  {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Component',
-    metadata: {
-      name: 'cad-core',
-      namespace: 'default',
-      annotations: { 'servicelevel.io/tier': 'gold' },
-    },
-    spec: { type: 'service', owner: 'group:default/ops' },
-    relations: [{ type: 'ownedBy', targetRef: 'group:default/ops' }],
-  },
+const ENTITIES = [
+  catalogComponent(
+    'cad-core',
+    { 'servicelevel.io/tier': 'gold' },
+    'group:default/ops',
+  ),
 ];
 
 const VALID = {
@@ -64,29 +55,8 @@ const user = () => mockCredentials.user.header();
 
 const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
 
-async function startBackend(knex: Knex) {
-  const { server } = await startTestBackend({
-    features: [
-      slaPlugin,
-      mockServices.rootConfig.factory({ data: CONFIG }),
-      mockServices.database.factory({ knex }),
-      mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
-      mockServices.scheduler.factory(),
-      mockServices.httpAuth.factory({
-        defaultCredentials: mockCredentials.none(),
-      }),
-      catalogServiceMock.factory({ entities: ENTITIES }),
-    ],
-  });
-  for (let i = 0; i < 50; i++) {
-    const res = await request(server)
-      .get('/api/sla/catalog')
-      .set('Authorization', user());
-    if (res.status === 200 && res.body.items.length === 1) break;
-    await new Promise(r => setTimeout(r, 100));
-  }
-  return server;
-}
+const startBackend = (knex: Knex) =>
+  startSlaBackend({ config: CONFIG, entities: ENTITIES, knex });
 
 /** Everything a write route may touch, in a stable order. */
 async function tables(knex: Knex) {
@@ -98,7 +68,8 @@ async function tables(knex: Knex) {
     'entity_ref',
     'period_key',
   ]);
-  return JSON.stringify({ incidents, snapshots });
+  const plans = await knex('sla_plans').orderBy('id');
+  return JSON.stringify({ incidents, snapshots, plans });
 }
 
 const long = (n: number) => 'x'.repeat(n);
@@ -278,10 +249,6 @@ const ODD_BUT_VALID: Array<[string, Record<string, unknown>]> = [
   ],
   ['unicode in title', { title: 'Störung 故障 🔥 \u202e' }],
   ['a 500-character title', { title: long(500) }],
-  [
-    '__proto__ key',
-    JSON.parse('{"__proto__": {"polluted": true}, "title": "proto"}'),
-  ],
 ];
 
 /** CSV bodies for POST /incidents/import that must be refused with a 4xx. */
@@ -323,6 +290,292 @@ const BAD_CSVS: Array<[string, string | Buffer]> = [
     ).join('\n')}\n`,
   ],
   ['repeated id', `${HEADER}\n${ROW('C-1')}\n${ROW('C-1')}\n`],
+];
+
+const PLAN = {
+  entityRef: 'component:default/cad-core',
+  title: 'Fewer P1s',
+  origin: { type: 'other' },
+  owner: 'group:default/ops',
+  targetDate: '2099-01-01',
+};
+
+const CAD_URL = '/entities/component/default/cad-core';
+
+/**
+ * Refused by the checks every request passes (schema/requestChecks.ts and openapi.yaml):
+ * control characters, length caps, unknown fields, period keys, from/to, JSON syntax and
+ * media types. The message names the field and echoes at most a short excerpt.
+ */
+const REFUSED: Array<{
+  name: string;
+  method: 'get' | 'post' | 'patch' | 'delete';
+  url: string;
+  body?: unknown;
+  contentType?: string;
+  status: number;
+  message: RegExp;
+}> = [
+  {
+    name: 'NUL in a path parameter',
+    method: 'get',
+    url: '/entities/component/default/%00/history',
+    status: 400,
+    message: /^name: contains a control character \(U\+0000\)/,
+  },
+  {
+    name: 'NUL in the kind',
+    method: 'get',
+    url: '/entities/a%00b/default/cad-core/reports',
+    status: 400,
+    message: /^kind: contains a control character \(U\+0000\)/,
+  },
+  {
+    name: 'NUL in a plan id',
+    method: 'get',
+    url: '/plans/a%00b',
+    status: 400,
+    message: /^id: contains a control character/,
+  },
+  {
+    name: 'NUL in a plan id',
+    method: 'delete',
+    url: '/plans/a%00b',
+    status: 400,
+    message: /^id: contains a control character/,
+  },
+  {
+    name: 'NUL in a query value',
+    method: 'get',
+    url: '/plans?owner=%00',
+    status: 400,
+    message: /^owner: contains a control character \(U\+0000\)/,
+  },
+  {
+    name: 'NUL in a query value',
+    method: 'get',
+    url: '/plans?entity=a%00b',
+    status: 400,
+    message: /^entity: contains a control character/,
+  },
+  {
+    name: 'NUL in a body ref',
+    method: 'post',
+    url: '/snapshots/recompute',
+    body: { period: '2026-09', entityRef: '\u0000' },
+    status: 400,
+    message: /^entityRef: contains a control character \(U\+0000\)/,
+  },
+  {
+    name: 'NUL in a body ref',
+    method: 'post',
+    url: '/reports/regenerate',
+    body: { subjectKind: 'entity', subjectRef: 'a\u0000b', period: '2026-09' },
+    status: 400,
+    message: /^subjectRef: contains a control character/,
+  },
+  {
+    name: 'NUL in a plan title',
+    method: 'post',
+    url: '/plans',
+    body: { ...PLAN, title: 'a\u0000b' },
+    status: 400,
+    message: /^title: contains a control character \(U\+0000\)/,
+  },
+  {
+    name: 'DEL in an action title',
+    method: 'post',
+    url: '/plans',
+    body: { ...PLAN, actions: [{ title: 'tab\u007fdel' }] },
+    status: 400,
+    message: /^actions\[0\]\.title: contains a control character \(U\+007F\)/,
+  },
+  {
+    name: 'a backspace in a multi-line description',
+    method: 'post',
+    url: '/plans',
+    body: { ...PLAN, description: 'x\b' },
+    status: 400,
+    message:
+      /^description: contains a control character \(U\+0008\); only tab, line feed and carriage return/,
+  },
+  {
+    name: 'a tab in a single-line title',
+    method: 'post',
+    url: '/plans',
+    body: { ...PLAN, title: 'a\tb' },
+    status: 400,
+    message: /^title: contains a control character \(U\+0009\)/,
+  },
+  {
+    name: 'a control character in a field name',
+    method: 'post',
+    url: '/plans',
+    body: { ...PLAN, 'x\u0001': 1 },
+    status: 400,
+    message: /^body: a field name: contains a control character/,
+  },
+  {
+    name: 'a 501-character plan title',
+    method: 'post',
+    url: '/plans',
+    body: { ...PLAN, title: long(501) },
+    status: 400,
+    message: /^title: must NOT have more than 500 characters/,
+  },
+  {
+    name: 'a 10,001-character description',
+    method: 'post',
+    url: '/plans',
+    body: { ...PLAN, description: long(10_001) },
+    status: 400,
+    message: /^description: must NOT have more than 10000 characters/,
+  },
+  {
+    name: '201 actions',
+    method: 'post',
+    url: '/plans',
+    body: {
+      ...PLAN,
+      actions: Array.from({ length: 201 }, (_, i) => ({ title: `a${i}` })),
+    },
+    status: 400,
+    message: /^actions: must NOT have more than 200 items/,
+  },
+  {
+    name: 'a 256-character ref',
+    method: 'post',
+    url: '/snapshots/recompute',
+    body: { period: '2026-09', entityRef: long(256) },
+    status: 400,
+    message: /^entityRef: must NOT have more than 255 characters/,
+  },
+  {
+    name: 'an unknown field',
+    method: 'post',
+    url: '/snapshots/recompute',
+    body: { period: '2026-09', force: true },
+    status: 400,
+    message: /^force: unknown field$/,
+  },
+  {
+    name: 'an unknown field in an incident',
+    method: 'post',
+    url: '/incidents',
+    body: { incidents: [{ ...VALID, severity: 'high' }] },
+    status: 400,
+    message: /^incidents\[0\]\.severity: unknown field$/,
+  },
+  {
+    name: 'period year 0001',
+    method: 'get',
+    url: `${CAD_URL}/compliance?period=0001`,
+    status: 400,
+    message: /^period: .*year must be 1970–2100/,
+  },
+  {
+    name: 'period year 0001',
+    method: 'post',
+    url: '/snapshots/recompute',
+    body: { period: '0001' },
+    status: 400,
+    message: /^period: .*year must be 1970–2100/,
+  },
+  {
+    name: 'a plan target in month 13',
+    method: 'post',
+    url: '/plans',
+    body: {
+      ...PLAN,
+      addresses: [{ objective: 'availability', period: '2026-13' }],
+    },
+    status: 400,
+    message: /^addresses\[0\]\.period: .*month must be 01–12/,
+  },
+  {
+    name: 'a range to 9999',
+    method: 'get',
+    url: `${CAD_URL}/compliance?from=2026-01-01&to=9999-12-31`,
+    status: 400,
+    message: /^to: "9999-12-31" is not between 1970-01-01 and 2100-01-01/,
+  },
+  {
+    name: 'a range to 9999',
+    method: 'get',
+    url: '/overview?from=2026-01-01&to=9999-12-31',
+    status: 400,
+    message: /^to: "9999-12-31" is not between/,
+  },
+  {
+    name: 'a range over the limit',
+    method: 'get',
+    url: '/overview?from=2020-01-01&to=2026-01-01',
+    status: 400,
+    message:
+      /^from\/to: the range spans more than 5 years, the limit \(sla\.limits\.maxRangeYears\)/,
+  },
+  {
+    name: 'a range over the limit',
+    method: 'get',
+    url: `${CAD_URL}/compliance?from=2020-01-01T00:00:00Z&to=2025-01-01T00:00:01Z`,
+    status: 400,
+    message: /^from\/to: the range spans more than 5 years/,
+  },
+  {
+    name: 'a day not in the calendar',
+    method: 'get',
+    url: `${CAD_URL}/compliance?from=2026-02-30&to=2026-03-31`,
+    status: 400,
+    message: /^from: "2026-02-30" is not a day of the calendar/,
+  },
+  {
+    name: 'a date-time without a zone',
+    method: 'get',
+    url: `${CAD_URL}/compliance?from=2026-03-01T00:00:00&to=2026-03-31`,
+    status: 400,
+    message: /^from: .*expected an ISO 8601 date-time with a zone/,
+  },
+  {
+    name: 'an instant before 1970',
+    method: 'get',
+    url: '/overview?from=1969-12-31T00:00:00Z&to=1970-02-01T00:00:00Z',
+    status: 400,
+    message: /^from: .*is not between 1970-01-01 and 2100-01-01/,
+  },
+  {
+    name: 'malformed JSON',
+    method: 'post',
+    url: '/plans',
+    body: `{"title": "${long(5000)}",]`,
+    status: 400,
+    message: /^request body is not valid JSON at position 5013$/,
+  },
+  {
+    name: 'JSON cut short',
+    method: 'post',
+    url: '/incidents',
+    body: '{"incidents": [',
+    status: 400,
+    message: /^request body is not valid JSON at position 15$/,
+  },
+  {
+    name: 'a wrong content type',
+    method: 'post',
+    url: '/snapshots/recompute',
+    body: 'period=2026-09',
+    contentType: 'application/x-www-form-urlencoded',
+    status: 415,
+    message:
+      /^Content-Type: expected application\/json \(got "application\/x-www-form-urlencoded"\)$/,
+  },
+  {
+    name: 'JSON to the CSV route',
+    method: 'post',
+    url: '/incidents/import',
+    body: { incidents: [VALID] },
+    status: 415,
+    message: /^Content-Type: expected text\/csv \(got "application\/json"\)$/,
+  },
 ];
 
 /** Bodies for POST /snapshots/recompute that must be refused with a 4xx. */
@@ -430,6 +683,71 @@ describe.each(databases.eachSupportedId())('hostile input, %p', databaseId => {
       ).toBeGreaterThan(1);
     },
   );
+
+  it('POST /incidents refuses a __proto__ key as an unknown field, polluting nothing', async () => {
+    const before = await tables(knex);
+    const incident = JSON.parse(
+      '{"__proto__": {"polluted": true}, "title": "proto"}',
+    );
+    const res = await request(server)
+      .post('/api/sla/incidents')
+      .set('Authorization', user())
+      .set('Content-Type', 'application/json')
+      .send(JSON.stringify({ incidents: [{ ...VALID, ...incident }] }));
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toBe(
+      'incidents[0].__proto__: unknown field',
+    );
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(await tables(knex)).toBe(before);
+  });
+
+  it.each(REFUSED)(
+    '$method $url: $name is refused with $status naming the field, writing nothing',
+    async ({ method, url, body, contentType, status, message }) => {
+      const before = await tables(knex);
+      let req = request(server)
+        [method](`/api/sla${url}`)
+        .set('Authorization', user());
+      if (body !== undefined) {
+        req = req
+          .set('Content-Type', contentType ?? 'application/json')
+          .send(typeof body === 'string' ? body : JSON.stringify(body));
+      }
+      const res = await req;
+      expect(res.status).toBe(status);
+      expect(res.body.error.message).toMatch(message);
+      expect(res.text.length).toBeLessThan(1000);
+      expect(await tables(knex)).toBe(before);
+    },
+  );
+
+  it('answers a method the document does not list with 405 and Allow', async () => {
+    const res = await request(server)
+      .put('/api/sla/plans')
+      .set('Authorization', user());
+    expect(res.status).toBe(405);
+    expect(res.headers.allow).toBe('GET, POST');
+    expect(res.body.error.message).toBe(
+      'PUT is not allowed on /plans; allowed: GET, POST',
+    );
+  });
+
+  it('accepts multi-line text, and a range of exactly five years', async () => {
+    const plan = await request(server)
+      .post('/api/sla/plans')
+      .set('Authorization', user())
+      .send({ ...PLAN, description: 'line one\r\n\tline two' });
+    expect(plan.status).toBe(201);
+    expect(plan.body.description).toBe('line one\r\n\tline two');
+    await knex('sla_plans').where({ id: plan.body.id }).delete();
+    const range = await request(server)
+      .get(
+        '/api/sla/entities/component/default/cad-core/compliance?from=2021-01-01&to=2025-12-31',
+      )
+      .set('Authorization', user());
+    expect(range.status).toBe(200);
+  });
 
   it.each(BAD_CSVS)(
     'POST /incidents/import refuses %s with a 4xx and writes nothing',
@@ -593,22 +911,14 @@ function validRequest(
 }
 
 describe('credentials and permissions on every documented route', () => {
-  let server: Awaited<ReturnType<typeof startTestBackend>>['server'];
+  let server: Server;
 
   beforeAll(async () => {
-    ({ server } = await startTestBackend({
-      features: [
-        slaPlugin,
-        mockServices.rootConfig.factory({ data: CONFIG }),
-        mockServices.database.factory(),
-        mockServices.permissions.factory({ result: AuthorizeResult.DENY }),
-        mockServices.scheduler.factory(),
-        mockServices.httpAuth.factory({
-          defaultCredentials: mockCredentials.none(),
-        }),
-        catalogServiceMock.factory({ entities: ENTITIES }),
-      ],
-    }));
+    server = await startSlaBackend({
+      config: CONFIG,
+      entities: ENTITIES,
+      permissions: AuthorizeResult.DENY,
+    });
   });
 
   it('reads a route table from openapi.yaml', () => {

@@ -1,12 +1,5 @@
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-  TestDatabases,
-} from '@backstage/backend-test-utils';
+import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import Ajv from 'ajv';
 import { readFileSync } from 'fs';
 import type { Server } from 'http';
@@ -15,7 +8,10 @@ import { resolve as resolvePath } from 'path';
 import request from 'supertest';
 import { parse as parseYaml } from 'yaml';
 import { EXAMPLE_SLA_CONFIG } from '../__testUtils__/slaConfig';
-import { slaPlugin } from '../plugin';
+import {
+  catalogComponent,
+  startSlaBackend,
+} from '../__testUtils__/testBackend';
 
 /**
  * GET /overview evaluates every service in its own period kind (issue 11): a quarterly
@@ -28,19 +24,7 @@ const NOW = Date.parse('2026-11-20T02:00:00Z');
 const WAREHOUSE = 'component:default/warehouse';
 const CAD = 'component:default/cad';
 
-function component(
-  name: string,
-  annotations: Record<string, string>,
-  owner: string,
-): Entity {
-  return {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Component',
-    metadata: { name, namespace: 'default', annotations },
-    spec: { type: 'service', owner, lifecycle: 'production' },
-    relations: [{ type: 'ownedBy', targetRef: owner }],
-  };
-}
+const component = catalogComponent;
 
 const ENTITIES: Entity[] = [
   // Quarterly, like the demo's reporting-warehouse: at most one incident a quarter.
@@ -185,28 +169,11 @@ describe.each(databases.eachSupportedId())('GET /overview, %p', databaseId => {
   beforeAll(async () => {
     jest.spyOn(Date, 'now').mockReturnValue(NOW);
     knex = await databases.init(databaseId);
-    ({ server } = await startTestBackend({
-      features: [
-        slaPlugin,
-        mockServices.rootConfig.factory({
-          data: { sla: EXAMPLE_SLA_CONFIG },
-        }),
-        mockServices.database.factory({ knex }),
-        mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
-        mockServices.scheduler.factory(),
-        mockServices.httpAuth.factory({
-          defaultCredentials: mockCredentials.none(),
-        }),
-        catalogServiceMock.factory({ entities: ENTITIES }),
-      ],
-    }));
-    for (let i = 0; i < 50; i++) {
-      const res = await request(server)
-        .get('/api/sla/catalog')
-        .set('Authorization', user());
-      if (res.status === 200 && res.body.items.length === 2) break;
-      await new Promise(r => setTimeout(r, 100));
-    }
+    server = await startSlaBackend({
+      config: { sla: EXAMPLE_SLA_CONFIG },
+      entities: ENTITIES,
+      knex,
+    });
     const res = await request(server)
       .post('/api/sla/incidents')
       .set('Authorization', user())

@@ -1,4 +1,4 @@
-/* eslint jest/expect-expect: ["error", { "assertFunctionNames": ["expect", "expectAuthEnforced", "expectMatchesDocument"] }] */
+/* eslint jest/expect-expect: ["error", { "assertFunctionNames": ["expect", "expectMatchesDocument"] }] */
 import {
   mockCredentials,
   mockServices,
@@ -7,34 +7,28 @@ import {
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import type { Server } from 'http';
 import request from 'supertest';
+import {
+  GIS_ROUTING_ANNOTATIONS,
+  WORKED_EXAMPLE,
+} from '../__testUtils__/examples';
 import { EXAMPLE_SLA_CONFIG } from '../__testUtils__/slaConfig';
+import {
+  catalogComponent,
+  itEnforcesAuth,
+  startSlaBackend,
+} from '../__testUtils__/testBackend';
 import { expectMatchesDocument } from '../schema/__testUtils__/expectMatchesDocument';
 import { slaPlugin } from '../plugin';
 
 const CONFIG = { sla: EXAMPLE_SLA_CONFIG };
 
-function component(
+const component = (
   name: string,
   annotations: Record<string, string>,
   owner: string,
-): Entity {
-  return {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Component',
-    metadata: { name, namespace: 'default', annotations },
-    spec: {
-      type: 'service',
-      owner,
-      lifecycle: 'production',
-      system: 'dispatch',
-    },
-    relations: [
-      { type: 'ownedBy', targetRef: owner },
-      { type: 'partOf', targetRef: 'system:default/dispatch' },
-    ],
-  };
-}
+) => catalogComponent(name, annotations, owner, { system: 'dispatch' });
 
 const ENTITIES: Entity[] = [
   component(
@@ -42,15 +36,7 @@ const ENTITIES: Entity[] = [
     { 'servicelevel.io/tier': 'gold' },
     'group:default/dispatch-platform',
   ),
-  component(
-    'gis-routing',
-    {
-      'servicelevel.io/service-hours': 'calendar:cn-workdays',
-      'servicelevel.io/response-time': 'P2=30m',
-      'servicelevel.io/resolution-time': 'P2=1d',
-    },
-    'group:default/field-ops',
-  ),
+  component('gis-routing', GIS_ROUTING_ANNOTATIONS, 'group:default/field-ops'),
   component(
     'broken',
     {
@@ -68,82 +54,32 @@ const ENTITIES: Entity[] = [
   },
 ];
 
-/** The worked example of ENGINE.md, as a service desk would push it. */
-const WORKED_EXAMPLE = {
-  source: 'servicenow',
-  id: 'INC0010001',
-  entityRef: 'component:default/gis-routing',
-  title: 'Route calculation times out',
-  priority: 'P2',
-  createdAt: '2026-09-18T17:30:00+08:00',
-  acknowledgedAt: '2026-09-19T10:00:00+08:00',
-  resolvedAt: '2026-09-21T10:00:00+08:00',
-};
-
-async function startBackend(
+const startBackend = (
   permission:
     | AuthorizeResult.ALLOW
     | AuthorizeResult.DENY = AuthorizeResult.ALLOW,
-) {
-  const { server } = await startTestBackend({
-    features: [
-      slaPlugin,
-      mockServices.rootConfig.factory({ data: CONFIG }),
-      mockServices.database.factory(),
-      mockServices.permissions.factory({ result: permission }),
-      // The catalog sync runs on startup; the snapshot task (initial delay) does not.
-      mockServices.scheduler.factory(),
-      mockServices.httpAuth.factory({
-        defaultCredentials: mockCredentials.none(),
-      }),
-      catalogServiceMock.factory({ entities: ENTITIES }),
-    ],
+) =>
+  startSlaBackend({
+    config: CONFIG,
+    entities: ENTITIES,
+    permissions: permission,
   });
-  // The first catalog sync runs on startup; wait until it has seen the entities.
-  for (let i = 0; i < 50; i++) {
-    const res = await request(server)
-      .get('/api/sla/catalog')
-      .set('Authorization', mockCredentials.user.header());
-    if (
-      res.status === 403 ||
-      (res.status === 200 && res.body.items.length === 3)
-    )
-      break;
-    await new Promise(r => setTimeout(r, 100));
-  }
-  return server;
-}
 
 const user = () => mockCredentials.user.header();
 
-/** 401 without credentials, and 403 for a signed-in user the policy denies. */
-async function expectAuthEnforced(
-  method: 'get' | 'post',
-  path: string,
-  body?: { contentType?: string; data: string | object },
-) {
-  const server = await startBackend(AuthorizeResult.DENY);
-  const send = (req: request.Test) => {
-    if (!body) return req;
-    const typed = body.contentType
-      ? req.set('Content-Type', body.contentType)
-      : req;
-    return typed.send(body.data);
-  };
-  expect((await send(request(server)[method](path))).status).toBe(401);
-  expect(
-    (await send(request(server)[method](path).set('Authorization', user())))
-      .status,
-  ).toBe(403);
-}
+/** Requests with the signed-in user's credentials. */
+const asUser = (server: Server) => ({
+  get: (path: string) => request(server).get(path).set('Authorization', user()),
+  post: (path: string) =>
+    request(server).post(path).set('Authorization', user()),
+});
 
 describe('sla router', () => {
   describe('POST /incidents', () => {
     it('stores a batch and reports what it wrote', async () => {
       const server = await startBackend();
-      const res = await request(server)
+      const res = await asUser(server)
         .post('/api/sla/incidents')
-        .set('Authorization', user())
         .send({ incidents: [WORKED_EXAMPLE] });
 
       expect(res.status).toBe(200);
@@ -158,9 +94,8 @@ describe('sla router', () => {
     it('is idempotent by (source, id): the same batch twice stores each incident once', async () => {
       const server = await startBackend();
       const send = () =>
-        request(server)
+        asUser(server)
           .post('/api/sla/incidents')
-          .set('Authorization', user())
           .send({
             incidents: [
               WORKED_EXAMPLE,
@@ -170,11 +105,9 @@ describe('sla router', () => {
       expect((await send()).body).toMatchObject({ inserted: 2, updated: 0 });
       expect((await send()).body).toMatchObject({ inserted: 0, updated: 2 });
 
-      const compliance = await request(server)
-        .get(
-          '/api/sla/entities/component/default/gis-routing/compliance?period=2026-09',
-        )
-        .set('Authorization', user());
+      const compliance = await asUser(server).get(
+        '/api/sla/entities/component/default/gis-routing/compliance?period=2026-09',
+      );
       expect(compliance.body.result.incidents).toHaveLength(2);
     });
 
@@ -186,9 +119,8 @@ describe('sla router', () => {
       }));
       batch[737] = { ...batch[737], priority: 'urgent' };
 
-      const res = await request(server)
+      const res = await asUser(server)
         .post('/api/sla/incidents')
-        .set('Authorization', user())
         .send({ incidents: batch });
 
       // Refused by the document before the handler runs, naming index, field and value.
@@ -199,11 +131,9 @@ describe('sla router', () => {
         'incidents[737].priority: must match pattern "^[Pp][1-4]$" (got "urgent")',
       );
 
-      const compliance = await request(server)
-        .get(
-          '/api/sla/entities/component/default/gis-routing/compliance?period=2026-09',
-        )
-        .set('Authorization', user());
+      const compliance = await asUser(server).get(
+        '/api/sla/entities/component/default/gis-routing/compliance?period=2026-09',
+      );
       expect(compliance.body.result.incidents).toHaveLength(0);
     });
 
@@ -213,9 +143,8 @@ describe('sla router', () => {
         ...WORKED_EXAMPLE,
         id: `INC${i}`,
       }));
-      const res = await request(server)
+      const res = await asUser(server)
         .post('/api/sla/incidents')
-        .set('Authorization', user())
         .send({ incidents: batch });
       expect(res.status).toBe(400);
       expect(res.body.error.message).toMatch(
@@ -225,9 +154,8 @@ describe('sla router', () => {
 
     it('names the field of a rule the document cannot express, and stores nothing', async () => {
       const server = await startBackend();
-      const res = await request(server)
+      const res = await asUser(server)
         .post('/api/sla/incidents')
-        .set('Authorization', user())
         .send({
           incidents: [
             { ...WORKED_EXAMPLE, resolvedAt: '2026-09-01T00:00:00Z' },
@@ -240,9 +168,8 @@ describe('sla router', () => {
 
     it('answers 413 to a body over 20 MB', async () => {
       const server = await startBackend();
-      const res = await request(server)
+      const res = await asUser(server)
         .post('/api/sla/incidents')
-        .set('Authorization', user())
         .set('Content-Type', 'application/json')
         .send(`{"incidents": ["${'x'.repeat(21 * 1024 * 1024)}"]}`);
       expect(res.status).toBe(413);
@@ -251,9 +178,8 @@ describe('sla router', () => {
 
     it('accepts incidents of entities the catalog does not know, and flags them', async () => {
       const server = await startBackend();
-      const res = await request(server)
+      const res = await asUser(server)
         .post('/api/sla/incidents')
-        .set('Authorization', user())
         .send({
           incidents: [
             {
@@ -271,19 +197,36 @@ describe('sla router', () => {
         unknownEntities: ['component:default/ghost'],
       });
 
-      const unknown = await request(server)
-        .get('/api/sla/incidents/unknown-entities')
-        .set('Authorization', user());
+      const unknown = await asUser(server).get(
+        '/api/sla/incidents/unknown-entities',
+      );
       expectMatchesDocument(unknown);
       expect(unknown.body).toEqual({
         items: [{ entityRef: 'component:default/ghost', count: 1 }],
       });
     });
 
-    it('answers 401 without credentials and 403 when the policy denies', async () => {
-      await expectAuthEnforced('post', '/api/sla/incidents', {
-        data: { incidents: [WORKED_EXAMPLE] },
-      });
+    it('asks the catalog before it calls an entity unknown', async () => {
+      const server = await startBackend();
+      // The catalog lists the system, but the sync keeps only entities with an SLA.
+      const res = await asUser(server)
+        .post('/api/sla/incidents')
+        .send({
+          incidents: [
+            {
+              ...WORKED_EXAMPLE,
+              id: 'S-1',
+              entityRef: 'system:default/dispatch',
+            },
+            {
+              ...WORKED_EXAMPLE,
+              id: 'G-1',
+              entityRef: 'component:default/ghost',
+            },
+          ],
+        });
+      expect(res.status).toBe(200);
+      expect(res.body.unknownEntities).toEqual(['component:default/ghost']);
     });
   });
 
@@ -293,9 +236,8 @@ describe('sla router', () => {
     it('imports CSV rows through the same upsert', async () => {
       const server = await startBackend();
       const csv = `${header}\ncsv,C-1,component:default/cad-core,Console freeze,P1,2026-09-02T01:00:00Z,2026-09-02T01:04:00Z,2026-09-02T02:00:00Z,2026-09-02T01:10:00Z/2026-09-02T01:20:00Z\n`;
-      const res = await request(server)
+      const res = await asUser(server)
         .post('/api/sla/incidents/import')
-        .set('Authorization', user())
         .set('Content-Type', 'text/csv')
         .send(csv);
       expect(res.status).toBe(200);
@@ -314,27 +256,23 @@ describe('sla router', () => {
         'csv,C-1,component:default/cad-core,Console freeze,P1,2026-09-02T01:00:00Z,,,';
       const bad =
         'csv,C-2,component:default/cad-core,Console freeze,P1,2 Sept 2026,,,';
-      const res = await request(server)
+      const res = await asUser(server)
         .post('/api/sla/incidents/import')
-        .set('Authorization', user())
         .set('Content-Type', 'text/csv')
         .send(`${header}\n${good}\n${bad}\n`);
       expect(res.status).toBe(400);
       expect(res.body.error.message).toContain('row[2].createdAt');
 
-      const compliance = await request(server)
-        .get(
-          '/api/sla/entities/component/default/cad-core/compliance?period=2026-09',
-        )
-        .set('Authorization', user());
+      const compliance = await asUser(server).get(
+        '/api/sla/entities/component/default/cad-core/compliance?period=2026-09',
+      );
       expect(compliance.body.result.incidents).toHaveLength(0);
     });
 
     it('names missing columns', async () => {
       const server = await startBackend();
-      const res = await request(server)
+      const res = await asUser(server)
         .post('/api/sla/incidents/import')
-        .set('Authorization', user())
         .set('Content-Type', 'text/csv')
         .send('source,id\napi,1\n');
       expect(res.status).toBe(400);
@@ -342,28 +280,18 @@ describe('sla router', () => {
         'missing column(s) entityRef, title, priority, createdAt',
       );
     });
-
-    it('answers 401 without credentials and 403 when denied', async () => {
-      await expectAuthEnforced('post', '/api/sla/incidents/import', {
-        contentType: 'text/csv',
-        data: `${header}\n`,
-      });
-    });
   });
 
   describe('GET /entities/{kind}/{namespace}/{name}/compliance', () => {
     it('evaluates the worked example of ENGINE.md: response met, resolution breached', async () => {
       const server = await startBackend();
-      await request(server)
+      await asUser(server)
         .post('/api/sla/incidents')
-        .set('Authorization', user())
         .send({ incidents: [WORKED_EXAMPLE] });
 
-      const res = await request(server)
-        .get(
-          '/api/sla/entities/component/default/gis-routing/compliance?period=2026-09',
-        )
-        .set('Authorization', user());
+      const res = await asUser(server).get(
+        '/api/sla/entities/component/default/gis-routing/compliance?period=2026-09',
+      );
 
       expect(res.status).toBe(200);
       expectMatchesDocument(res);
@@ -391,16 +319,13 @@ describe('sla router', () => {
     it('keeps a closed period immutable until an explicit, permission-checked recompute', async () => {
       const server = await startBackend();
       const push = (incident: object) =>
-        request(server)
+        asUser(server)
           .post('/api/sla/incidents')
-          .set('Authorization', user())
           .send({ incidents: [incident] });
       const read = () =>
-        request(server)
-          .get(
-            '/api/sla/entities/component/default/gis-routing/compliance?period=2026-09',
-          )
-          .set('Authorization', user());
+        asUser(server).get(
+          '/api/sla/entities/component/default/gis-routing/compliance?period=2026-09',
+        );
 
       await push({
         ...WORKED_EXAMPLE,
@@ -415,9 +340,8 @@ describe('sla router', () => {
       const second = await read();
       expect(second.body.result).toMatchObject({ met: 2, committed: 2 });
 
-      const recompute = await request(server)
+      const recompute = await asUser(server)
         .post('/api/sla/snapshots/recompute')
-        .set('Authorization', user())
         .send({
           period: '2026-09',
           entityRef: 'component:default/gis-routing',
@@ -440,9 +364,9 @@ describe('sla router', () => {
 
     it('shows annotation problems and still evaluates the rest', async () => {
       const server = await startBackend();
-      const res = await request(server)
-        .get('/api/sla/entities/component/default/broken/terms')
-        .set('Authorization', user());
+      const res = await asUser(server).get(
+        '/api/sla/entities/component/default/broken/terms',
+      );
       expect(res.status).toBe(200);
       expectMatchesDocument(res);
       const problems = res.body.versions[0].problems;
@@ -453,11 +377,9 @@ describe('sla router', () => {
 
     it('answers 400 naming the parameter for a malformed period', async () => {
       const server = await startBackend();
-      const res = await request(server)
-        .get(
-          '/api/sla/entities/component/default/cad-core/compliance?period=March',
-        )
-        .set('Authorization', user());
+      const res = await asUser(server).get(
+        '/api/sla/entities/component/default/cad-core/compliance?period=March',
+      );
       expect(res.status).toBe(400);
       expect(res.body.error.message).toMatch(
         /^period: must match pattern .* \(got "March"\)$/,
@@ -466,11 +388,9 @@ describe('sla router', () => {
 
     it('answers 400 naming a parameter the document does not know', async () => {
       const server = await startBackend();
-      const res = await request(server)
-        .get(
-          '/api/sla/entities/component/default/cad-core/compliance?perod=2026-09',
-        )
-        .set('Authorization', user());
+      const res = await asUser(server).get(
+        '/api/sla/entities/component/default/cad-core/compliance?perod=2026-09',
+      );
       expect(res.status).toBe(400);
       expect(res.body.error.message).toBe("Unknown query parameter 'perod'");
     });
@@ -485,40 +405,31 @@ describe('sla router', () => {
           catalogServiceMock.factory({ entities: ENTITIES }),
         ],
       });
-      const catalogBefore = await request(server)
-        .get('/api/sla/catalog')
-        .set('Authorization', user());
+      const catalogBefore = await asUser(server).get('/api/sla/catalog');
       expect(catalogBefore.body.items).toEqual([]);
 
-      const res = await request(server)
-        .get('/api/sla/entities/component/default/cad-core/compliance')
-        .set('Authorization', user());
+      const res = await asUser(server).get(
+        '/api/sla/entities/component/default/cad-core/compliance',
+      );
       expect(res.status).toBe(200);
       expect(res.body.terms.tier).toBe('gold');
     });
 
     it('answers 404 for an entity without an SLA', async () => {
       const server = await startBackend();
-      const res = await request(server)
-        .get('/api/sla/entities/component/default/nope/compliance')
-        .set('Authorization', user());
-      expect(res.status).toBe(404);
-    });
-
-    it('answers 401 without credentials and 403 when denied', async () => {
-      await expectAuthEnforced(
-        'get',
-        '/api/sla/entities/component/default/cad-core/compliance',
+      const res = await asUser(server).get(
+        '/api/sla/entities/component/default/nope/compliance',
       );
+      expect(res.status).toBe(404);
     });
   });
 
   describe('GET /entities/{…}/history', () => {
     it('returns one result per period, oldest first, the last one open', async () => {
       const server = await startBackend();
-      const res = await request(server)
-        .get('/api/sla/entities/component/default/cad-core/history?periods=3')
-        .set('Authorization', user());
+      const res = await asUser(server).get(
+        '/api/sla/entities/component/default/cad-core/history?periods=3',
+      );
       expect(res.status).toBe(200);
       expectMatchesDocument(res);
       expect(res.body.periods).toHaveLength(3);
@@ -531,9 +442,9 @@ describe('sla router', () => {
 
     it('answers 400 for a bad periods count', async () => {
       const server = await startBackend();
-      const res = await request(server)
-        .get('/api/sla/entities/component/default/cad-core/history?periods=0')
-        .set('Authorization', user());
+      const res = await asUser(server).get(
+        '/api/sla/entities/component/default/cad-core/history?periods=0',
+      );
       expect(res.status).toBe(400);
       expect(res.body.error.message).toBe('periods: must be >= 1 (got 0)');
     });
@@ -542,13 +453,12 @@ describe('sla router', () => {
   describe('GET /overview', () => {
     it('rolls up achievement per owner as a sum over sums', async () => {
       const server = await startBackend();
-      await request(server)
+      await asUser(server)
         .post('/api/sla/incidents')
-        .set('Authorization', user())
         .send({ incidents: [WORKED_EXAMPLE] });
-      const res = await request(server)
-        .get('/api/sla/overview?period=2026-09&groupBy=owner')
-        .set('Authorization', user());
+      const res = await asUser(server).get(
+        '/api/sla/overview?period=2026-09&groupBy=owner',
+      );
       expect(res.status).toBe(200);
       expectMatchesDocument(res);
       const fieldOps = res.body.groups.find(
@@ -576,9 +486,9 @@ describe('sla router', () => {
 
     it('groups by domain through the system', async () => {
       const server = await startBackend();
-      const res = await request(server)
-        .get('/api/sla/overview?period=2026-09&groupBy=domain')
-        .set('Authorization', user());
+      const res = await asUser(server).get(
+        '/api/sla/overview?period=2026-09&groupBy=domain',
+      );
       expect(res.body.groups.map((g: { key: string }) => g.key)).toEqual([
         'domain:default/public-safety',
       ]);
@@ -586,23 +496,18 @@ describe('sla router', () => {
 
     it('answers 400 for an unknown groupBy, 401 and 403', async () => {
       const server = await startBackend();
-      const res = await request(server)
-        .get('/api/sla/overview?groupBy=team')
-        .set('Authorization', user());
+      const res = await asUser(server).get('/api/sla/overview?groupBy=team');
       expect(res.status).toBe(400);
       expect(res.body.error.message).toBe(
         'groupBy: must be equal to one of the allowed values: owner, system, domain (got "team")',
       );
-      await expectAuthEnforced('get', '/api/sla/overview');
     });
   });
 
   describe('GET /catalog', () => {
     it('lists every service with an SLA and its commitments', async () => {
       const server = await startBackend();
-      const res = await request(server)
-        .get('/api/sla/catalog')
-        .set('Authorization', user());
+      const res = await asUser(server).get('/api/sla/catalog');
       expect(res.status).toBe(200);
       expectMatchesDocument(res);
       const cad = res.body.items.find(
@@ -616,18 +521,12 @@ describe('sla router', () => {
       });
       expect(cad.commitments['servicelevel.io/availability']).toBe('99.95%');
     });
-
-    it('answers 401 and 403', async () => {
-      await expectAuthEnforced('get', '/api/sla/catalog');
-    });
   });
 
   describe('GET /sources and GET /health', () => {
     it('lists the incident sources, and answers health without credentials', async () => {
       const server = await startBackend();
-      const sources = await request(server)
-        .get('/api/sla/sources')
-        .set('Authorization', user());
+      const sources = await asUser(server).get('/api/sla/sources');
       expect(sources.status).toBe(200);
       expectMatchesDocument(sources);
       expect(sources.body).toEqual({ sources: [] });
@@ -639,9 +538,7 @@ describe('sla router', () => {
     it('answers 400 naming a query parameter neither route takes', async () => {
       const server = await startBackend();
       for (const route of ['/api/sla/sources', '/api/sla/catalog']) {
-        const res = await request(server)
-          .get(`${route}?page=2`)
-          .set('Authorization', user());
+        const res = await asUser(server).get(`${route}?page=2`);
         expect(res.status).toBe(400);
         expect(res.body.error.message).toBe("Unknown query parameter 'page'");
       }
@@ -651,22 +548,50 @@ describe('sla router', () => {
   describe('POST /snapshots/recompute', () => {
     it('answers 400 without a period, 401 and 403', async () => {
       const server = await startBackend();
-      const res = await request(server)
+      const res = await asUser(server)
         .post('/api/sla/snapshots/recompute')
-        .set('Authorization', user())
         .send({});
       expect(res.status).toBe(400);
       expect(res.body.error.message).toBe('period: required');
-      const bad = await request(server)
+      const bad = await asUser(server)
         .post('/api/sla/snapshots/recompute')
-        .set('Authorization', user())
         .send({ period: '2026-13' });
       expect(bad.status).toBe(400);
       expectMatchesDocument(bad);
       expect(bad.body.error.message).toMatch(/^period: must match pattern/);
-      await expectAuthEnforced('post', '/api/sla/snapshots/recompute', {
-        data: { period: '2026-09' },
-      });
     });
+  });
+
+  describe('credentials', () => {
+    const header =
+      'source,id,entityRef,title,priority,createdAt,acknowledgedAt,resolvedAt,pauses';
+    itEnforcesAuth(
+      [
+        {
+          method: 'post',
+          path: '/incidents',
+          body: { incidents: [WORKED_EXAMPLE] },
+        },
+        {
+          method: 'post',
+          path: '/incidents/import',
+          contentType: 'text/csv',
+          body: `${header}\n`,
+        },
+        {
+          method: 'get',
+          path: '/entities/component/default/cad-core/compliance',
+        },
+        { method: 'get', path: '/overview' },
+        { method: 'get', path: '/catalog' },
+        {
+          method: 'post',
+          path: '/snapshots/recompute',
+          body: { period: '2026-09' },
+        },
+      ],
+      () => startBackend(AuthorizeResult.DENY),
+      user(),
+    );
   });
 });

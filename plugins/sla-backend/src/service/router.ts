@@ -9,17 +9,19 @@ import { InputError } from '@backstage/errors';
 import {
   describeProblems,
   readIncidentBatch,
+  slaIncidentImportPermission,
   slaIncidentIngestPermission,
   slaReadPermission,
   slaSnapshotRecomputePermission,
 } from '@servicelevel/plugin-sla-common';
 import express, { Request } from 'express';
-import { createValidatedRouter } from '../schema/validatedRouter';
+import Router from 'express-promise-router';
 import { EntityStore, IncidentStore, SyncStateStore } from '../database/types';
 import { audited } from './audited';
 import { createAuthorize, principalName } from './authorize';
 import { ComplianceService, PeriodQuery } from './ComplianceService';
 import { importIncidentCsv } from './csvImport';
+import type { CalendarWarning } from '../calendars';
 import { catalogListingJson, GROUP_BY, overviewJson } from './views';
 
 export interface RouterOptions {
@@ -31,6 +33,8 @@ export interface RouterOptions {
   entities: EntityStore;
   syncStates: SyncStateStore;
   compliance: ComplianceService;
+  /** Named calendars' warnings (a year a holiday source does not cover), shown with the catalog. */
+  calendars?: { getWarnings(): CalendarWarning[] };
   /** The clock; tests pin it. */
   now?: () => number;
 }
@@ -42,71 +46,74 @@ export async function createRouter(
   const { auditor, incidents, entities, compliance, syncStates } = options;
   const now = options.now ?? (() => Date.now());
   const authorize = createAuthorize(options);
-  // Every request is validated against openapi.yaml before a route runs.
-  const router = createValidatedRouter();
+  // Mounted in createValidatedRouter (plugin.ts): requests arrive parsed and validated.
+  const router = Router();
 
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
 
-  router.post('/incidents', async (req, res) => {
-    await authorize(req, slaIncidentIngestPermission);
-    const body = await audited(
-      auditor,
-      req,
-      {
-        eventId: 'incident-ingest',
-        severityLevel: 'medium',
-        successMeta: written => written,
-      },
-      async () => {
-        const { incidents: batch, problems } = readIncidentBatch(req.body);
-        if (problems.length > 0) {
-          throw new InputError(
-            `${
-              problems.length
-            } problem(s) in the batch; nothing was stored\n${describeProblems(
-              problems,
-            )}`,
+  /** An ingest route: needs its permission, audited, answers what was written. */
+  const ingest = (
+    path: string,
+    eventId: string,
+    permission:
+      | typeof slaIncidentIngestPermission
+      | typeof slaIncidentImportPermission,
+    write: (req: Request) => Promise<{ entityRefs: string[] }>,
+  ) =>
+    router.post(path, async (req, res) => {
+      await authorize(req, permission);
+      const body = await audited(
+        auditor,
+        req,
+        { eventId, severityLevel: 'medium', successMeta: written => written },
+        async () => {
+          const { entityRefs, ...written } = await write(req);
+          // Flagged, never dropped: refs neither the stores nor the catalog list.
+          const unknownEntities = await compliance.unknownEntityRefs(
+            entityRefs,
           );
-        }
-        const written = await incidents.upsertIncidents(batch, { now: now() });
-        const unknownEntities = await findUnknownEntities(
-          entities,
-          batch.map(i => i.entityRef),
-        );
-        return { ...written, unknownEntities };
-      },
-    );
-    res.json(body);
-  });
+          return { ...written, unknownEntities };
+        },
+      );
+      res.json(body);
+    });
 
-  router.post('/incidents/import', async (req, res) => {
-    await authorize(req, slaIncidentIngestPermission);
-    const body = await audited(
-      auditor,
-      req,
-      {
-        eventId: 'incident-import',
-        severityLevel: 'medium',
-        successMeta: written => written,
-      },
-      async () => {
-        const written = await importIncidentCsv(req, incidents, now());
-        const unknownEntities = await findUnknownEntities(
-          entities,
-          written.entityRefs,
+  ingest(
+    '/incidents',
+    'incident-ingest',
+    slaIncidentIngestPermission,
+    async req => {
+      const { incidents: batch, problems } = readIncidentBatch(req.body);
+      if (problems.length > 0) {
+        throw new InputError(
+          `${
+            problems.length
+          } problem(s) in the batch; nothing was stored\n${describeProblems(
+            problems,
+          )}`,
         );
-        return {
-          inserted: written.inserted,
-          updated: written.updated,
-          rows: written.rows,
-          unknownEntities,
-        };
-      },
-    );
-    res.json(body);
-  });
+      }
+      const written = await incidents.upsertIncidents(batch, { now: now() });
+      return { ...written, entityRefs: batch.map(i => i.entityRef) };
+    },
+  );
+
+  ingest(
+    '/incidents/import',
+    'incident-import',
+    slaIncidentImportPermission,
+    async req => {
+      const written = await importIncidentCsv(req, incidents, now());
+      return {
+        inserted: written.inserted,
+        updated: written.updated,
+        rows: written.rows,
+        entityRefs: written.entityRefs,
+      };
+    },
+  );
 
   router.get(
     '/entities/:kind/:namespace/:name/compliance',
@@ -167,7 +174,14 @@ export async function createRouter(
     await authorize(req, slaReadPermission);
     res
       .type('application/json')
-      .send(await catalogListingJson(entities, compliance, now()));
+      .send(
+        await catalogListingJson(
+          entities,
+          compliance,
+          now(),
+          options.calendars?.getWarnings(),
+        ),
+      );
   });
 
   router.get('/sources', async (req, res) => {
@@ -282,13 +296,4 @@ function periodQueryOf(req: Request): PeriodQuery {
     return { kind: 'range', from, to };
   if (period !== undefined) return { kind: 'key', key: period };
   return { kind: 'current' };
-}
-
-/** Incidents for entities the catalog does not list are stored and flagged, never dropped. */
-async function findUnknownEntities(
-  entities: EntityStore,
-  refs: string[],
-): Promise<string[]> {
-  const known = new Set((await entities.listEntities()).map(e => e.entityRef));
-  return [...new Set(refs)].filter(r => !known.has(r)).sort();
 }

@@ -21,8 +21,8 @@ const WIDE_TOKEN = 'token-restricted-to-the-plugin-only';
 /**
  * The real auth, httpAuth and permissions services, configured as docs/configuration.md and
  * app-config.production.yaml say. Backstage decides for a service principal from its token's
- * access restrictions alone and never asks the policy, so the token must name the one
- * permission it needs.
+ * access restrictions alone and never asks the policy, so the token must name the
+ * permissions it needs: sla.incident.ingest and sla.incident.import.
  */
 const CONFIG = {
   permission: { enabled: true },
@@ -33,7 +33,10 @@ const CONFIG = {
           type: 'static',
           options: { token: WEBHOOK_TOKEN, subject: 'service-desk-webhook' },
           accessRestrictions: [
-            { plugin: 'sla', permission: ['sla.incident.ingest'] },
+            {
+              plugin: 'sla',
+              permission: ['sla.incident.ingest', 'sla.incident.import'],
+            },
           ],
         },
         {
@@ -55,6 +58,14 @@ const incident = {
   priority: 'P2',
   createdAt: '2026-11-02T08:00:00Z',
   acknowledgedAt: '2026-11-02T08:10:00Z',
+};
+
+const NEW_PLAN = {
+  entityRef: CAD,
+  title: 'Faster first response',
+  origin: { type: 'other' },
+  owner: 'group:default/dispatch-platform',
+  targetDate: '2026-12-31',
 };
 
 const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
@@ -82,6 +93,8 @@ describe.each(databases.eachSupportedId())(
 
     const webhook = `Bearer ${WEBHOOK_TOKEN}`;
 
+    let planId: string;
+
     it('lets the webhook token ingest incidents', async () => {
       const res = await request(server)
         .post('/api/sla/incidents')
@@ -89,6 +102,28 @@ describe.each(databases.eachSupportedId())(
         .send({ incidents: [incident] });
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ inserted: 1, updated: 0 });
+    });
+
+    it('lets the webhook token import incidents from CSV', async () => {
+      const res = await request(server)
+        .post('/api/sla/incidents/import')
+        .set('Authorization', webhook)
+        .set('Content-Type', 'text/csv')
+        .send(
+          'source,id,entityRef,title,priority,createdAt\n' +
+            `servicenow,INC0002,${CAD},Map tiles missing,P3,2026-11-03T09:00:00Z\n`,
+        );
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ inserted: 1, updated: 0, rows: 1 });
+    });
+
+    it('has a plan to aim at (created with the plugin-wide token)', async () => {
+      const res = await request(server)
+        .post('/api/sla/plans')
+        .set('Authorization', `Bearer ${WIDE_TOKEN}`)
+        .send(NEW_PLAN);
+      expect(res.status).toBe(201);
+      planId = res.body.id;
     });
 
     it.each([
@@ -104,20 +139,9 @@ describe.each(databases.eachSupportedId())(
         '/api/sla/reports/regenerate',
         { subjectKind: 'entity', subjectRef: CAD, period: '2026-10' },
       ],
-      [
-        'create a plan',
-        'post',
-        '/api/sla/plans',
-        {
-          entityRef: CAD,
-          title: 'Faster first response',
-          origin: { type: 'other' },
-          owner: 'group:default/dispatch-platform',
-          targetDate: '2026-12-31',
-        },
-      ],
-      ['change a plan', 'patch', '/api/sla/plans/1', { title: 'x' }],
-      ['delete a plan', 'delete', '/api/sla/plans/1', undefined],
+      ['create a plan', 'post', '/api/sla/plans', NEW_PLAN],
+      ['change a plan', 'patch', '/api/sla/plans/:id', { title: 'x' }],
+      ['delete a plan', 'delete', '/api/sla/plans/:id', undefined],
       [
         'confirm an agreement',
         'post',
@@ -133,12 +157,22 @@ describe.each(databases.eachSupportedId())(
     ] as const)(
       'refuses the webhook token to %s (403)',
       async (_what, method, path, body) => {
-        const req = request(server)[method](path).set('Authorization', webhook);
+        const req = request(server)
+          [method](path.replace(':id', planId))
+          .set('Authorization', webhook);
         const res = await (body ? req.send(body) : req);
         expect(res.status).toBe(403);
         expect(res.body.error.name).toBe('NotAllowedError');
       },
     );
+
+    it('left the plan as it was', async () => {
+      const res = await request(server)
+        .get(`/api/sla/plans/${planId}`)
+        .set('Authorization', `Bearer ${WIDE_TOKEN}`);
+      expect(res.status).toBe(200);
+      expect(res.body.title).toBe(NEW_PLAN.title);
+    });
 
     it('shows why the plugin-only restriction is not enough: such a token may recompute', async () => {
       const res = await request(server)

@@ -1,19 +1,18 @@
 import {
-  Achievement,
+  HeatmapCell,
   achievementChange,
   groupServices,
-  PeriodKind,
   periodsOf,
   reviewState,
   ROLLUP_DIMENSIONS,
   RollupDimension,
   rollupAchievement,
   rollupService,
-  ServiceRollup,
-  SummaryStatus,
+  ServiceSummary as ApiServiceSummary,
   summaryStatus,
   worstServices,
 } from '@servicelevel/plugin-sla-common';
+import type { CalendarWarning } from '../calendars';
 import { EntityStore, SlaEntity } from '../database/types';
 import {
   ComplianceService,
@@ -39,30 +38,7 @@ function placement(e: SlaEntity) {
  * One service's line in the overview: its results over the periods of its own kind that
  * overlap the requested period, summed (rules/rollup in sla-common).
  */
-export interface ServiceSummary extends Omit<ServiceRollup, 'periods'> {
-  entityRef: string;
-  title?: string;
-  ownerRef?: string;
-  systemRef?: string;
-  domainRef?: string;
-  /** The requested period, resolved in the service's zone. */
-  period: string;
-  /** The service's own period kind. */
-  periodKind: PeriodKind;
-  /** Keys of the periods of its own kind that were summed, e.g. `2026-Q1` for `2026-02`. */
-  periods: string[];
-}
-
-/** One cell of the heatmap: one period of the service's own kind. */
-export interface HeatmapCell extends Achievement {
-  key: string;
-  /** How many of the heatmap's month columns the period spans (3 for a quarter). */
-  span: number;
-  complete: boolean;
-  status: SummaryStatus;
-  breached: number;
-  atRisk: number;
-}
+export type ServiceSummary = ApiServiceSummary;
 
 function summarize(o: OwnKindResults, results: EntityPeriodResult[]) {
   const rollup = rollupService(results.map(r => r.result));
@@ -220,12 +196,16 @@ export function catalogListingJson(
   entities: EntityStore,
   compliance: ComplianceService,
   now: number,
+  calendarWarnings: CalendarWarning[] = [],
 ): Promise<string> {
   // reviewOverdue turns at midnight in each entity's zone; every zone offset is a multiple
   // of 15 minutes, so a 15-minute bucket never serves yesterday's flag.
   const bucket = Math.floor(now / 900_000);
   return compliance.cachedView(`catalog\u0000${bucket}`, now, async () =>
-    JSON.stringify(await buildCatalogListing(entities, compliance, now)),
+    JSON.stringify({
+      ...(await buildCatalogListing(entities, compliance, now)),
+      calendarWarnings,
+    }),
   );
 }
 

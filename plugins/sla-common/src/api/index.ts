@@ -43,9 +43,16 @@ export type EntityHistory = components['schemas']['EntityHistory'];
 export type ServiceSummary = components['schemas']['ServiceSummary'];
 export type OverviewGroup = components['schemas']['OverviewGroup'];
 export type Overview = components['schemas']['Overview'];
+/** An achievement tally: a sum over sums (ENGINE.md R7). */
+export type AchievementTally = components['schemas']['AchievementTally'];
+/** One heatmap cell, one period of the service's own kind. */
+export type HeatmapCell = components['schemas']['HeatmapCell'];
+/** One service's row of the heatmap. */
+export type HeatmapRow = components['schemas']['HeatmapRow'];
 /** One line of the published service catalog. */
 export type CatalogItem = components['schemas']['CatalogItem'];
 export type CatalogListing = components['schemas']['CatalogListing'];
+export type CalendarWarning = components['schemas']['CalendarWarning'];
 /** Sync state of one incident source account. */
 export type SourceState = components['schemas']['SourceState'];
 export type SourcesStatus = components['schemas']['SourcesStatus'];
@@ -57,9 +64,9 @@ export type PlanWithHistory = components['schemas']['PlanWithHistory'];
 export type PlanList = components['schemas']['PlanList'];
 /** An action as sent; existing actions keep their id. */
 export type PlanActionInput = components['schemas']['PlanActionInput'];
-/** Unknown fields are refused, each named. */
+/** Unknown fields are refused, each named, with the body's other problems. */
 export type NewPlan = components['schemas']['NewPlan'];
-/** The fields to change; status changes follow PlanStatus's transitions. The entity cannot change. */
+/** The fields to change; status changes follow PlanStatus's transitions. The entity cannot change. Unknown fields are refused, each named, with the body's other problems. */
 export type PlanPatch = components['schemas']['PlanPatch'];
 /** A stored report, without its documents. */
 export type ReportSummary = components['schemas']['ReportSummary'];

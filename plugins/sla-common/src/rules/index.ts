@@ -24,6 +24,7 @@ export type { ReviewState } from './reviewState';
 export { csvCell, toCsv } from './csv';
 export { roundPercent, formatPercent, formatDisplayDuration } from './format';
 export type { DisplayLanguage } from './format';
+export { objectiveLabel } from './objectiveLabel';
 export {
   MAX_INCIDENT_BATCH,
   MAX_INCIDENT_TITLE,

@@ -1,24 +1,34 @@
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
-import { Entity } from '@backstage/catalog-model';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import type { Server } from 'http';
-import request from 'supertest';
-import { slaPlugin } from '../../plugin';
+import {
+  CAD_CORE_ANNOTATIONS,
+  DISPATCH_CENTER,
+  GIS_ROUTING_ANNOTATIONS,
+} from '../../__testUtils__/examples';
 import { CN_WORKDAYS } from '../../__testUtils__/slaConfig';
+import {
+  isEntityCustomer,
+  isEntityOwner,
+  SlaEntityResource,
+} from '../../permissions';
+import {
+  catalogComponent,
+  startSlaBackend,
+} from '../../__testUtils__/testBackend';
 
 /**
  * A test backend for the plans, reports and confirmations routes, with a small organisation:
  * - olivia: member of dispatch-platform, the owner of cad-core (and so an entity owner);
  * - nick: member of field-ops, owner of gis-routing only (a non-owner for cad-core);
- * - mona: holds sla.plan.manage and sla.snapshot.recompute (a manager);
+ * - mona: an SLA manager: plan writes on every entity, recompute and regenerate;
  * - carl: member of dispatch-center, the customer of cad-core and gis-routing.
- * Everyone may read; `denyAll` makes the policy deny every permission.
+ * Everyone may read and ingest; the policy answers the sla-entity permissions as an
+ * "owners only" policy would (plans: isEntityOwner; confirmation: isEntityOwner or
+ * isEntityCustomer, both applied with the plugin's own rules); `denyAll` makes it deny
+ * every permission.
  */
 export const USERS = {
   olivia: 'user:default/olivia',
@@ -35,10 +45,22 @@ const MEMBERSHIP: Record<string, string[]> = {
 };
 
 const MANAGERS = new Set<string>([USERS.mona]);
+const MANAGER_PERMISSIONS = new Set<string>([
+  'sla.plan.create',
+  'sla.plan.update',
+  'sla.plan.delete',
+  'sla.snapshot.recompute',
+  'sla.report.regenerate',
+]);
+const EVERYONE = new Set<string>([
+  'sla.read',
+  'sla.incident.ingest',
+  'sla.incident.import',
+]);
 
 export const CAD = 'component:default/cad-core';
 export const GIS = 'component:default/gis-routing';
-export const CUSTOMER = 'group:default/dispatch-center';
+export const CUSTOMER = DISPATCH_CENTER;
 
 export const CONFIG = {
   sla: {
@@ -48,67 +70,97 @@ export const CONFIG = {
   },
 };
 
-function component(
+const component = (
   name: string,
   annotations: Record<string, string>,
   owner: string,
-): Entity {
-  return {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Component',
-    metadata: { name, namespace: 'default', title: name, annotations },
-    spec: { type: 'service', owner, lifecycle: 'production' },
-    relations: [{ type: 'ownedBy', targetRef: owner }],
-  };
-}
+) => catalogComponent(name, annotations, owner, { title: name });
 
 export const ENTITIES: Entity[] = [
   component(
     'cad-core',
-    {
-      'servicelevel.io/service-hours': '24x7',
-      'servicelevel.io/timezone': 'UTC',
-      'servicelevel.io/availability': '99.9%',
-      'servicelevel.io/response-time': 'P1=15m P2=30m',
-      'servicelevel.io/resolution-time': 'P1=4h P2=8h',
-      'servicelevel.io/maintenance': 'Sun 02:00-04:00',
-      'servicelevel.io/customer': CUSTOMER,
-      'servicelevel.io/agreement': 'TFDL-SLA-2026-07',
-      'servicelevel.io/review-by': '2020-01-06',
-    },
+    { ...CAD_CORE_ANNOTATIONS, 'servicelevel.io/review-by': '2020-01-06' },
     'group:default/dispatch-platform',
   ),
   component(
     'gis-routing',
-    {
-      'servicelevel.io/service-hours': 'calendar:cn-workdays',
-      'servicelevel.io/response-time': 'P2=30m',
-      'servicelevel.io/resolution-time': 'P2=1d',
-      'servicelevel.io/customer': CUSTOMER,
-    },
+    { ...GIS_ROUTING_ANNOTATIONS, 'servicelevel.io/customer': CUSTOMER },
     'group:default/field-ops',
   ),
 ];
 
 export type AuditCall = { eventId: string; outcome?: 'success' | 'fail' };
 
+/** One permission the routes asked about, as the policy saw it. */
+export type PermissionCall = {
+  permission: string;
+  resourceRef?: string;
+  user?: string;
+};
+
+/** What the policy's conditions see of ENTITIES (owner, customer), by entity ref. */
+const RESOURCES = new Map<string, SlaEntityResource>(
+  ENTITIES.map(e => {
+    const entityRef = stringifyEntityRef(e);
+    const customer = e.metadata.annotations?.['servicelevel.io/customer'];
+    return [
+      entityRef,
+      {
+        entityRef,
+        ownerRef: e.spec?.owner as string,
+        ...(customer ? { customerRef: customer } : {}),
+      },
+    ];
+  }),
+);
+
+/** The test policy's decision (see the organisation above). */
+function decide(name: string, user: string, resourceRef?: string): boolean {
+  if (EVERYONE.has(name)) return true;
+  if (MANAGERS.has(user) && MANAGER_PERMISSIONS.has(name)) return true;
+  const resource = resourceRef ? RESOURCES.get(resourceRef) : undefined;
+  if (!resource) return false;
+  const claims = [user, ...(MEMBERSHIP[user] ?? [])];
+  if (name.startsWith('sla.plan.')) {
+    return isEntityOwner.apply(resource, { claims });
+  }
+  if (name === 'sla.terms.confirm') {
+    return (
+      isEntityOwner.apply(resource, { claims }) ||
+      isEntityCustomer.apply(resource, { claims })
+    );
+  }
+  return false;
+}
+
 export async function startBackend(
   options: { denyAll?: boolean } = {},
-): Promise<{ server: Server; audits: AuditCall[] }> {
+): Promise<{
+  server: Server;
+  audits: AuditCall[];
+  permissionCalls: PermissionCall[];
+}> {
   const audits: AuditCall[] = [];
+  const permissionCalls: PermissionCall[] = [];
   const permissions = mockServices.permissions.mock({
     authorize: async (requests, opts) => {
       const principal = (opts?.credentials as BackstageCredentials)
         .principal as {
         userEntityRef?: string;
       };
+      const user = principal.userEntityRef;
       return requests.map(r => {
-        const name = (r as { permission: { name: string } }).permission.name;
+        const { permission, resourceRef } = r as {
+          permission: { name: string };
+          resourceRef?: string;
+        };
+        permissionCalls.push({
+          permission: permission.name,
+          ...(resourceRef !== undefined ? { resourceRef } : {}),
+          ...(user ? { user } : {}),
+        });
         const allowed =
-          !options.denyAll &&
-          (name === 'sla.read' ||
-            name === 'sla.incident.ingest' ||
-            MANAGERS.has(principal.userEntityRef ?? ''));
+          !options.denyAll && decide(permission.name, user ?? '', resourceRef);
         return {
           result: allowed ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
         };
@@ -139,30 +191,13 @@ export async function startBackend(
       };
     },
   });
-  const { server } = await startTestBackend({
-    features: [
-      slaPlugin,
-      mockServices.rootConfig.factory({ data: CONFIG }),
-      mockServices.database.factory(),
-      permissions.factory,
-      userInfo.factory,
-      auditor.factory,
-      mockServices.scheduler.factory(),
-      mockServices.httpAuth.factory({
-        defaultCredentials: mockCredentials.none(),
-      }),
-      catalogServiceMock.factory({ entities: ENTITIES }),
-    ],
+  const server = await startSlaBackend({
+    config: CONFIG,
+    entities: ENTITIES,
+    permissions: permissions.factory,
+    features: [userInfo.factory, auditor.factory],
   });
-  // The catalog sync runs on startup; wait until it has seen the entities.
-  for (let i = 0; i < 50 && !options.denyAll; i++) {
-    const res = await request(server)
-      .get('/api/sla/catalog')
-      .set('Authorization', as('olivia'));
-    if (res.status === 200 && res.body.items.length === ENTITIES.length) break;
-    await new Promise(r => setTimeout(r, 100));
-  }
-  return { server, audits };
+  return { server, audits, permissionCalls };
 }
 
 /** The Authorization header of one of the test users. */

@@ -177,6 +177,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/calendars/{name}.ics': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * A named calendar as iCalendar, resolved from its holiday sources, to subscribe to.
+     * @description Holidays and make-up workdays as all-day events, part-day closures as timed events, working hours as weekly recurring events (docs/configuration.md).
+     */
+    get: operations['getCalendarIcs'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/sources': {
     parameters: {
       query?: never;
@@ -221,7 +241,7 @@ export interface paths {
     /** Improvement plans, filtered by entity, owner, status (comma-separated) and overdue. */
     get: operations['listPlans'];
     put?: never;
-    /** Create a plan; allowed to the entity's owners and holders of sla.plan.manage; audited. */
+    /** Create a plan; needs sla.plan.create on the entity (the policy decides, e.g. owners only); audited. */
     post: operations['createPlan'];
     delete?: never;
     options?: never;
@@ -605,6 +625,10 @@ export interface components {
       timezone?: string;
       holidays?: string[];
       workdays?: string[];
+      /** @description Part-day closures, YYYY-MM-DD → closed local [start, end) minutes after midnight. */
+      closures?: {
+        [key: string]: number[][];
+      };
     };
     TimeTarget: {
       targetMs: number;
@@ -795,36 +819,43 @@ export interface components {
         year: string;
         /** @description The month columns (started months), oldest first. */
         months: string[];
-        rows: {
-          entityRef: string;
-          title?: string;
-          /** @enum {string} */
-          periodKind: 'monthly' | 'quarterly' | 'yearly';
-          yearToDate: {
-            met: number;
-            committed: number;
-            rate?: number;
-          };
-          /** @description One per started period of the service's own kind in the year, oldest first. */
-          cells: {
-            /** @example 2026-Q1 */
-            key: string;
-            /** @description Month columns covered */
-            span: number;
-            complete: boolean;
-            /**
-             * @description The worst objective status of the period.
-             * @enum {string}
-             */
-            status: 'breached' | 'at-risk' | 'running' | 'met' | 'no-data';
-            met: number;
-            committed: number;
-            rate?: number;
-            breached: number;
-            atRisk: number;
-          }[];
-        }[];
+        rows: components['schemas']['HeatmapRow'][];
       };
+    };
+    /** @description An achievement tally: a sum over sums (ENGINE.md R7). */
+    AchievementTally: {
+      met: number;
+      committed: number;
+      /** @description Σ met / Σ committed × 100; absent when nothing is committed (n/a). */
+      rate?: number;
+    };
+    /** @description One heatmap cell, one period of the service's own kind. */
+    HeatmapCell: {
+      /** @example 2026-Q1 */
+      key: string;
+      /** @description Month columns covered */
+      span: number;
+      complete: boolean;
+      /**
+       * @description The worst objective status of the period.
+       * @enum {string}
+       */
+      status: 'breached' | 'at-risk' | 'running' | 'met' | 'no-data';
+      met: number;
+      committed: number;
+      rate?: number;
+      breached: number;
+      atRisk: number;
+    };
+    /** @description One service's row of the heatmap. */
+    HeatmapRow: {
+      entityRef: string;
+      title?: string;
+      /** @enum {string} */
+      periodKind: 'monthly' | 'quarterly' | 'yearly';
+      yearToDate: components['schemas']['AchievementTally'];
+      /** @description One per started period of the service's own kind in the year, oldest first. */
+      cells: components['schemas']['HeatmapCell'][];
     };
     /** @description One line of the published service catalog. */
     CatalogItem: {
@@ -853,6 +884,15 @@ export interface components {
     };
     CatalogListing: {
       items: components['schemas']['CatalogItem'][];
+      /** @description Named calendars whose holiday source does not cover a year in use (that year's holidays are unknown, not absent). */
+      calendarWarnings?: components['schemas']['CalendarWarning'][];
+    };
+    CalendarWarning: {
+      /** @example cn-workdays */
+      calendar: string;
+      /** @example 2027 */
+      year?: number;
+      message: string;
     };
     /** @description Sync state of one incident source account. */
     SourceState: {
@@ -898,6 +938,7 @@ export interface components {
       score?: number;
       /** @description survey only; default 5 */
       scale?: number;
+      /** @description multi-line */
       note?: string;
     };
     /** @description An objective in a period that the plan addresses. */
@@ -967,11 +1008,16 @@ export interface components {
       assignee?: string | null;
       dueDate?: string | null;
       done?: boolean;
+      /** @description As served (PlanAction); ignored, the plan keeps its own. */
+      createdAt?: unknown;
+      /** @description As served (PlanAction); ignored, the plan keeps its own. */
+      doneAt?: unknown;
     };
-    /** @description Unknown fields are refused, each named. */
+    /** @description Unknown fields are refused, each named, with the body's other problems. */
     NewPlan: {
       entityRef: string;
       title: string;
+      /** @description multi-line */
       description?: string | null;
       origin: components['schemas']['PlanOrigin'];
       addresses?: components['schemas']['PlanTarget'][];
@@ -985,10 +1031,11 @@ export interface components {
       status?: 'proposed';
       actions?: components['schemas']['PlanActionInput'][];
     };
-    /** @description The fields to change; status changes follow PlanStatus's transitions. The entity cannot change. */
+    /** @description The fields to change; status changes follow PlanStatus's transitions. The entity cannot change. Unknown fields are refused, each named, with the body's other problems. */
     PlanPatch: {
       entityRef?: string;
       title?: string;
+      /** @description multi-line */
       description?: string | null;
       origin?: components['schemas']['PlanOrigin'];
       addresses?: components['schemas']['PlanTarget'][];
@@ -1027,6 +1074,8 @@ export interface components {
       ownerRef?: string;
       systemRef?: string;
       customer?: string;
+      /** @description The customer's catalog title (or display name), when known. */
+      customerTitle?: string;
       agreement?: string;
       tier?: string;
       serviceHours: string;
@@ -1050,6 +1099,16 @@ export interface components {
         target: string;
         achieved: string;
         status: components['schemas']['ObjectiveStatus'];
+        /** @description The target as a number (percent, ms or count). */
+        targetValue?: number;
+        percentile?: number;
+        /** @description The actual as a number (percent, ms or count), when there is one. */
+        actualValue?: number;
+        /** @description Response and resolution objectives, incidents counted in the period. */
+        counted?: number;
+        /** @description Of `counted`, those within the target. */
+        metCount?: number;
+        worstMs?: number;
       }[];
       met: number;
       /** @description See PeriodResult.committed. */
@@ -1103,6 +1162,8 @@ export interface components {
       /** @enum {string} */
       subjectKind: 'entity' | 'customer';
       subjectRef: string;
+      /** @description The subject's catalog title (or display name), when known. */
+      subjectTitle?: string;
       periodKey: string;
       periodStart: components['schemas']['EpochMs'];
       periodEnd: components['schemas']['EpochMs'];
@@ -1116,6 +1177,13 @@ export interface components {
         committed: number;
         achievementRate?: number;
       };
+      /** @description The achievement rate of the last periods of the same kind, oldest first, this one last. */
+      trend?: {
+        periodKey: string;
+        met: number;
+        committed: number;
+        achievementRate?: number;
+      }[];
     };
     /** @description format=json: the report without its documents. */
     ReportData: {
@@ -1169,6 +1237,7 @@ export interface components {
     ConfirmationRequest: {
       /** @description The version being confirmed; only the latest is accepted. */
       termsVersion: number;
+      /** @description multi-line */
       comment?: string | null;
     };
   };
@@ -1218,6 +1287,15 @@ export interface components {
         'application/json': components['schemas']['ErrorResponse'];
       };
     };
+    /** @description NotFoundError: no such calendar under sla.calendars. */
+    CalendarNotFound: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        'application/json': components['schemas']['ErrorResponse'];
+      };
+    };
     /** @description The body is over the route's limit. */
     PayloadTooLarge: {
       headers: {
@@ -1241,6 +1319,7 @@ export interface components {
         'text/csv': string;
         'text/markdown': string;
         'text/html': string;
+        'application/pdf': string;
         'application/json': components['schemas']['ReportData'];
       };
     };
@@ -1256,13 +1335,20 @@ export interface components {
     period: components['schemas']['PeriodKey'];
     /** @description 2026-03, 2026-Q1 or 2026. */
     requiredPeriod: components['schemas']['PeriodKey'];
-    /** @description Start of a custom range (YYYY-MM-DD local date or ISO date-time); with `to`. */
+    /** @description Start of a custom range (YYYY-MM-DD local date or ISO date-time with a zone, 1970–2100); with `to`; at most sla.limits.maxRangeYears (default 5) years. */
     from: string;
-    /** @description End of a custom range (inclusive date or exclusive ISO date-time); with `from`. */
+    /** @description End of a custom range (inclusive date or exclusive ISO date-time with a zone, 1970–2100); with `from`. */
     to: string;
-    /** @description csv, md and html download the document; json gives the report's data. */
-    reportFormat: 'csv' | 'md' | 'html' | 'json';
+    /** @description csv, md, pdf and html download the document; json gives the report's data. */
+    reportFormat: 'csv' | 'md' | 'html' | 'pdf' | 'json';
+    /** @description Language of the document; default the customer's `sla.customers.<customer>.language`, else en. */
+    reportLang: 'en' | 'zh-CN';
     planId: string;
+    /**
+     * @description A calendar name under sla.calendars.
+     * @example cn-workdays
+     */
+    calendarName: string;
   };
   requestBodies: never;
   headers: never;
@@ -1375,9 +1461,9 @@ export interface operations {
       query?: {
         /** @description 2026-03, 2026-Q1 or 2026; default the current period of the entity's length. */
         period?: components['parameters']['period'];
-        /** @description Start of a custom range (YYYY-MM-DD local date or ISO date-time); with `to`. */
+        /** @description Start of a custom range (YYYY-MM-DD local date or ISO date-time with a zone, 1970–2100); with `to`; at most sla.limits.maxRangeYears (default 5) years. */
         from?: components['parameters']['from'];
-        /** @description End of a custom range (inclusive date or exclusive ISO date-time); with `from`. */
+        /** @description End of a custom range (inclusive date or exclusive ISO date-time with a zone, 1970–2100); with `from`. */
         to?: components['parameters']['to'];
       };
       header?: never;
@@ -1476,9 +1562,9 @@ export interface operations {
       query?: {
         /** @description 2026-03, 2026-Q1 or 2026; default the current period of the entity's length. */
         period?: components['parameters']['period'];
-        /** @description Start of a custom range (YYYY-MM-DD local date or ISO date-time); with `to`. */
+        /** @description Start of a custom range (YYYY-MM-DD local date or ISO date-time with a zone, 1970–2100); with `to`; at most sla.limits.maxRangeYears (default 5) years. */
         from?: components['parameters']['from'];
-        /** @description End of a custom range (inclusive date or exclusive ISO date-time); with `from`. */
+        /** @description End of a custom range (inclusive date or exclusive ISO date-time with a zone, 1970–2100); with `from`. */
         to?: components['parameters']['to'];
         groupBy?: 'owner' | 'system' | 'domain';
       };
@@ -1522,6 +1608,36 @@ export interface operations {
       };
       401: components['responses']['Unauthorized'];
       403: components['responses']['Forbidden'];
+    };
+  };
+  getCalendarIcs: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description A calendar name under sla.calendars.
+         * @example cn-workdays
+         */
+        name: components['parameters']['calendarName'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The calendar (text/calendar, RFC 5545). */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/calendar': string;
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['CalendarNotFound'];
     };
   };
   getSources: {
@@ -1720,8 +1836,10 @@ export interface operations {
       query: {
         /** @description 2026-03, 2026-Q1 or 2026. */
         period: components['parameters']['requiredPeriod'];
-        /** @description csv, md and html download the document; json gives the report's data. */
+        /** @description csv, md, pdf and html download the document; json gives the report's data. */
         format?: components['parameters']['reportFormat'];
+        /** @description Language of the document; default the customer's `sla.customers.<customer>.language`, else en. */
+        lang?: components['parameters']['reportLang'];
       };
       header?: never;
       path: {
@@ -1777,8 +1895,10 @@ export interface operations {
       query: {
         /** @description 2026-03, 2026-Q1 or 2026. */
         period: components['parameters']['requiredPeriod'];
-        /** @description csv, md and html download the document; json gives the report's data. */
+        /** @description csv, md, pdf and html download the document; json gives the report's data. */
         format?: components['parameters']['reportFormat'];
+        /** @description Language of the document; default the customer's `sla.customers.<customer>.language`, else en. */
+        lang?: components['parameters']['reportLang'];
       };
       header?: never;
       path: {
