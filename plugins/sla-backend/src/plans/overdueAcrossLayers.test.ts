@@ -3,7 +3,7 @@ import type { SlaTerms } from '@servicelevel/plugin-sla-common';
 import request from 'supertest';
 // The frontend's formatter of an action's due date, to hold all three sides to one answer.
 // eslint-disable-next-line @backstage/no-relative-monorepo-imports
-import { isActionShownOverdue } from '../../../sla-frontend/src/components/ImprovementPlans/planText';
+import { isActionShownOverdue } from '../../../sla-frontend/src/components/ImprovementPlans/actionOverdue';
 import type {
   EntityStore,
   PlanStore,

@@ -1,19 +1,9 @@
 import type { PlanView } from '../../api';
 import { SlaFormat, useSlaFormat } from '../common';
+import { isActionShownOverdue } from './actionOverdue';
 import type { PlanForm, PlanFormError } from './planForm';
 
 type PlanOrigin = PlanView['origin'];
-
-/**
- * Whether the UI shows an action as overdue: the API's answer (`overdueActions`, decided in
- * the entity's zone by sla-common), never the browser's clock.
- */
-export function isActionShownOverdue(
-  plan: Pick<PlanView, 'overdueActions'>,
-  action: { id: string },
-): boolean {
-  return plan.overdueActions.includes(action.id);
-}
 
 /**
  * A plan's texts in the user's language: status names, its origin, an action's due date and
