@@ -198,6 +198,31 @@ export function generate(now = Date.now()) {
   }
 
   // Named situations the demo should show.
+  // Last month (Asia/Shanghai) radio-gateway was down for 3 h: availability under 99.9 % and
+  // the 2 h max-outage breached, so it owes service credits (examples/entities.yaml).
+  const local = new Date(now + 8 * HOUR);
+  const last = new Date(
+    Date.UTC(local.getUTCFullYear(), local.getUTCMonth() - 1, 10),
+  );
+  const lastMonth = last.toISOString().slice(0, 7);
+  if (Date.parse(`${lastMonth}-10T12:30:00+08:00`) <= now) {
+    incidents.push({
+      source: 'api',
+      id: `RGW-CREDIT-${lastMonth}`,
+      entityRef: 'component:default/radio-gateway',
+      title: 'Radio bridge down after a failed switch-over',
+      priority: 'P1',
+      createdAt: `${lastMonth}-10T09:12:00+08:00`,
+      acknowledgedAt: `${lastMonth}-10T09:20:00+08:00`,
+      resolvedAt: `${lastMonth}-10T12:30:00+08:00`,
+      pauses: [],
+      outage: {
+        start: `${lastMonth}-10T09:10:00+08:00`,
+        end: `${lastMonth}-10T12:10:00+08:00`,
+        impact: 'down',
+      },
+    });
+  }
   incidents.push(
     {
       // the worked example in ENGINE.md: the clock runs through the make-up workday Sunday 2026-09-20.

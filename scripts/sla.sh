@@ -46,19 +46,31 @@ yarn() {
   node "$root/$(yarn_release)" "$@"
 }
 
-ensure_install() {
+install_needed() {
   local stamp="$root/node_modules/.yarn-state.yml"
-  if [ ! -f "$stamp" ] || [ "$root/yarn.lock" -nt "$stamp" ] ||
+  [ ! -f "$stamp" ] || [ "$root/yarn.lock" -nt "$stamp" ] ||
     [ -n "$(find "$root/package.json" "$root/packages" "$root/plugins" -maxdepth 2 \
-      -name package.json -newer "$stamp" -print -quit)" ]; then
+      -name package.json -newer "$stamp" -print -quit)" ]
+}
+
+ensure_install() {
+  install_needed || return 0
+  # Two commands started at once (a test run and a build, say) must not run two installs
+  # into one node_modules: their native builds delete each other's files. The second waits
+  # for the first and then finds nothing left to do.
+  mkdir -p "$root/node_modules"
+  exec 9>"$root/node_modules/.sla-install.lock"
+  flock 9
+  if install_needed; then
     log "Installing dependencies (yarn install)"
     if [ "${CI:-}" = "true" ]; then
       yarn install --immutable
     else
       yarn install
     fi
-    touch "$stamp"
+    touch "$root/node_modules/.yarn-state.yml"
   fi
+  flock -u 9
 }
 
 # Points the database tests at PostgreSQL when one answers on the default port and the

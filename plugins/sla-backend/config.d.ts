@@ -44,12 +44,19 @@ export interface Config {
     };
     /**
      * Per customer (the group named by `servicelevel.io/customer`), keyed by its name
-     * (`dispatch-center`) or its full ref: settings of its period service reports.
+     * (`dispatch-center`) or its full ref: settings of its period service reports and its
+     * default fee for service credits.
      */
     customers?: {
       [customer: string]: {
         /** Language of its reports unless a download asks for another (`lang`); default en. */
         language?: 'en' | 'zh-CN';
+        /**
+         * Monthly fee of each of its services, amount and ISO 4217 currency (`12000 CNY`), for
+         * service credits. A service's own `servicelevel.io/monthly-fee` wins. A malformed value
+         * is logged at startup and ignored.
+         */
+        monthlyFee?: string;
       };
     };
     /**

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Part of scripts/adoption.sh: opens an entity page of the stock Backstage app in Chromium
-// (playwright-core, flags as in scripts/e2e.mjs), asserts that the SLA card renders with a
+// (playwright-core, launched as scripts/lib.mjs says), asserts that the SLA card renders with a
 // status per objective and the ingested incident, and saves a screenshot.
 //
 //   node scripts/adoption/card.mjs <base url> <entity path> <screenshot.png>
@@ -8,6 +8,7 @@ import { chromium } from 'playwright-core';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { chromiumLaunchOptions } from '../lib.mjs';
 
 const [base, entityPath, screenshot] = process.argv.slice(2);
 if (!base || !entityPath || !screenshot) {
@@ -18,20 +19,10 @@ const TIMEOUT = 90_000;
 const log = msg => console.log(`[adoption] card: ${msg}`);
 const userDataDir = mkdtempSync(join(tmpdir(), 'sla-adoption-'));
 
-const browser = await chromium.launchPersistentContext(userDataDir, {
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  headless: true,
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-  viewport: { width: 1440, height: 1000 },
-  locale: 'en-US',
-});
+const browser = await chromium.launchPersistentContext(
+  userDataDir,
+  chromiumLaunchOptions(),
+);
 
 let failed = false;
 const page = browser.pages()[0] ?? (await browser.newPage());

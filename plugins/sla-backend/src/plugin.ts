@@ -34,6 +34,8 @@ import { createValidatedRouter } from './schema/validatedRouter';
 import { CalendarSources, createCalendarsRouter } from './calendars';
 import { CatalogSync } from './service/CatalogSync';
 import { ComplianceService } from './service/ComplianceService';
+import { TermsPreview } from './service/TermsPreview';
+import { readCustomerFees } from './service/credits';
 import { createRouter } from './service/router';
 import {
   createSlaEntityResourceLoader,
@@ -152,6 +154,14 @@ export const slaPlugin = createBackendPlugin({
           slaConfig,
           logger,
         });
+        // Customers' default monthly fees, checked once here: a malformed one is named in the
+        // log and left out (its services then show credits as a share only).
+        const customerFees = readCustomerFees(
+          config.getOptional('sla.customers'),
+        );
+        for (const problem of customerFees.problems) {
+          logger.warn(`Ignoring ${problem}`);
+        }
         deps.permissionsRegistry.addPermissions(slaPermissions);
 
         // Stores: the only code that speaks SQL (src/database).
@@ -183,6 +193,7 @@ export const slaPlugin = createBackendPlugin({
           slaConfig,
           // A just-registered entity gets its SLA at once, not at the next scheduled sync.
           entitySource: catalogSync,
+          customerFees: customerFees.fees,
         });
         const providerSync = new ProviderSync({
           providers: [...createBuiltInProviders(config), ...addedProviders],
@@ -303,6 +314,7 @@ export const slaPlugin = createBackendPlugin({
               entities,
               syncStates,
               compliance,
+              preview: new TermsPreview({ compliance, incidents, slaConfig }),
               calendars: calendarSources,
             }),
             createPlansRouter({

@@ -19,7 +19,11 @@ import {
   readSlaConfig,
   resolvePeriod,
 } from '../src/engine';
-import { CN_WORKDAYS_2026, seededRandom } from '../src/__testUtils__/fixtures';
+import {
+  BENCH_OBJECTIVES,
+  CN_WORKDAYS_2026,
+  seededRandom,
+} from '../src/__testUtils__/fixtures';
 
 const TOTAL = Number(process.argv[2] ?? 1_000_000);
 const SERVICES = Number(process.argv[3] ?? 2_000);
@@ -35,15 +39,6 @@ const sample = () => {
 const { config } = readSlaConfig({
   calendars: { 'cn-workdays': CN_WORKDAYS_2026 },
 });
-const objectives = {
-  'servicelevel.io/availability': '99.9%',
-  'servicelevel.io/response-time': 'P1=15m P2=30m@95% P3=4h P4=1d',
-  'servicelevel.io/resolution-time': 'P1=4h P2=8h P3=3d P4=5d',
-  'servicelevel.io/max-incidents': 'P1=2 all=60',
-  'servicelevel.io/max-outage': '2h',
-  'servicelevel.io/min-mtbf': '5d',
-  'servicelevel.io/maintenance': 'Sun 02:00-04:00',
-};
 const variantAnnotations: Array<Record<string, string>> = [
   {
     'servicelevel.io/service-hours': '24x7',
@@ -56,7 +51,7 @@ const variantAnnotations: Array<Record<string, string>> = [
   },
 ];
 const variants: SlaTerms[] = variantAnnotations.map(
-  a => parseSlaAnnotations({ ...a, ...objectives }, config).terms!,
+  a => parseSlaAnnotations({ ...a, ...BENCH_OBJECTIVES }, config).terms!,
 );
 
 const yearStart = Date.UTC(YEAR, 0, 1);

@@ -1,51 +1,48 @@
 /**
  * Test and benchmark fixtures shared by the backend's suites: the example `sla` config block
- * of docs/configuration.md (the `cn-workdays` calendar and the `gold` tier) and a seeded
- * random source. Never imported by src/ code outside tests.
+ * of docs/configuration.md (the `cn-workdays` calendar and the `gold` tier), a seeded random
+ * source and the benchmarks' objectives, all sla-common's so that the engine's and the
+ * backend's suites test one configuration; and the backend's own variants of them. Never
+ * imported by src/ code outside tests.
  */
+import { CN_WORKDAYS } from '@servicelevel/plugin-sla-common/testUtils';
 
-/** Split shift in Shanghai with the October holidays and one make-up Sunday. */
-export const CN_WORKDAYS = {
-  timezone: 'Asia/Shanghai',
-  hours: { 'mon-fri': '09:00-12:00,13:30-18:00' },
-  holidays: ['2026-10-01', '2026-10-02'],
-  workdays: ['2026-09-20'],
-};
+export {
+  BENCH_OBJECTIVES,
+  CN_WORKDAYS,
+  CN_WORKDAYS_2026,
+  EXAMPLE_SLA_CONFIG,
+  GOLD_TIER,
+  seededRandom,
+} from '@servicelevel/plugin-sla-common/testUtils';
 
-/** The same calendar with the whole 2026 holiday schedule, for year-long benchmarks. */
-export const CN_WORKDAYS_2026 = {
-  ...CN_WORKDAYS,
-  holidays: [
-    '2026-01-01',
-    ...['2026-02-16', '2026-02-17', '2026-02-18', '2026-02-19', '2026-02-20'],
-    '2026-05-01',
-    ...['2026-10-01', '2026-10-02', '2026-10-05', '2026-10-06', '2026-10-07'],
-  ],
-  workdays: ['2026-02-14', '2026-02-28', '2026-09-27', '2026-10-10'],
-};
-
-export const GOLD_TIER = {
-  'service-hours': '24x7',
-  availability: '99.95%',
-  'response-time': 'P1=5m P2=15m P3=1h P4=4h',
-  'resolution-time': 'P1=2h P2=4h P3=1d P4=3d',
-};
-
-/** The `sla` block of app-config in the examples. */
-export const EXAMPLE_SLA_CONFIG = {
-  defaultTimezone: 'Asia/Shanghai',
-  calendars: { 'cn-workdays': CN_WORKDAYS },
-  tiers: { gold: GOLD_TIER },
-};
-
-/** mulberry32: a deterministic random source, so runs are reproducible and comparable. */
-export function seededRandom(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+/**
+ * Annotations of four services unlike in every way the bulk paths care about: 24x7 UTC; the
+ * split shift with holidays (`cn-workdays`, Asia/Shanghai); office hours in a DST zone; the
+ * `gold` tier, quarterly, in another DST zone. The first three carry `objectives`.
+ */
+export function annotationVariants(
+  objectives: Record<string, string>,
+): Array<Record<string, string>> {
+  return [
+    { ...objectives, 'servicelevel.io/service-hours': '24x7' },
+    { ...objectives, 'servicelevel.io/service-hours': 'calendar:cn-workdays' },
+    {
+      ...objectives,
+      'servicelevel.io/service-hours': 'Mon-Fri 08:00-20:00',
+      'servicelevel.io/timezone': 'America/New_York',
+    },
+    {
+      'servicelevel.io/tier': 'gold',
+      'servicelevel.io/timezone': 'Europe/Berlin',
+      'servicelevel.io/period': 'quarterly',
+    },
+  ];
 }
+
+/** `cn-workdays` taking its holidays and make-up days from the official schedule (`cn-official`). */
+export const CN_OFFICIAL_WORKDAYS = {
+  timezone: CN_WORKDAYS.timezone,
+  hours: CN_WORKDAYS.hours,
+  holidaySource: { kind: 'cn-official' },
+};

@@ -3,6 +3,11 @@ import {
   SlaConfig,
   serializeTerms,
 } from '@servicelevel/plugin-sla-common';
+import type {
+  TestDatabaseId,
+  TestDatabases,
+} from '@backstage/backend-test-utils';
+import type { Knex } from 'knex';
 import { SlaEntity, TermsStore } from '../database';
 import { createStores } from '../plugin';
 
@@ -10,6 +15,25 @@ import { createStores } from '../plugin';
 export { createStores };
 
 export type TestStores = Awaited<ReturnType<typeof createStores>>;
+
+/**
+ * For the describe block it is called in: a fresh, migrated `databaseId` database and every
+ * store on it, ready from the first beforeAll and destroyed after the block.
+ */
+export function useTestStores(
+  databases: TestDatabases,
+  databaseId: TestDatabaseId,
+): { knex: Knex; stores: TestStores } {
+  const db = {} as { knex: Knex; stores: TestStores };
+  beforeAll(async () => {
+    db.knex = await databases.init(databaseId);
+    db.stores = await createStores(db.knex);
+  });
+  afterAll(async () => {
+    await db.knex?.destroy();
+  });
+  return db;
+}
 
 /** A catalog component as the entity store keeps it; the name is the ref's last part. */
 export function componentEntity(

@@ -7,9 +7,11 @@ import {
   serializeTerms,
   SlaConfig,
 } from '@servicelevel/plugin-sla-common';
+import { exampleIncident } from '@servicelevel/plugin-sla-common/testUtils';
 import { promises as fs } from 'fs';
 import { DateTime } from 'luxon';
 import path from 'path';
+import { CN_OFFICIAL_WORKDAYS } from '../__testUtils__/slaConfig';
 import { marksWorkingDay } from './ics';
 import { defaultYears, resolveCalendarSources } from './resolve';
 
@@ -38,26 +40,10 @@ async function resolve(
   return { ...resolved, config: resolvedConfig };
 }
 
-const CN_OFFICIAL = {
-  calendars: {
-    'cn-workdays': {
-      timezone: 'Asia/Shanghai',
-      hours: { 'mon-fri': '09:00-12:00,13:30-18:00' },
-      holidaySource: { kind: 'cn-official' },
-    },
-  },
-};
+const CN_OFFICIAL = { calendars: { 'cn-workdays': CN_OFFICIAL_WORKDAYS } };
 
-const incident = (over: Partial<Incident>): Incident => ({
-  source: 'api',
-  id: 'INC-1',
-  entityRef: 'component:default/x',
-  title: 'x',
-  priority: 'P2',
-  createdAt: 0,
-  pauses: [],
-  ...over,
-});
+const incident = (over: Partial<Incident>) =>
+  exampleIncident({ source: 'api', ...over });
 
 describe('cn-official', () => {
   it('yields the 2026 public holidays and make-up workdays chinese-days publishes', async () => {

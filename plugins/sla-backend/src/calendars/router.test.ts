@@ -11,6 +11,7 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { readSlaConfig } from '@servicelevel/plugin-sla-common';
 import ICAL from 'ical.js';
 import request from 'supertest';
+import { CN_OFFICIAL_WORKDAYS } from '../__testUtils__/slaConfig';
 import { CalendarSources } from './CalendarSources';
 import { parseIcsDays } from './ics';
 import { createCalendarsRouter } from './router';
@@ -23,9 +24,7 @@ const NOW = Date.parse('2026-09-01T00:00:00Z');
 const SLA = {
   calendars: {
     'cn-workdays': {
-      timezone: 'Asia/Shanghai',
-      hours: { 'mon-fri': '09:00-12:00,13:30-18:00' },
-      holidaySource: { kind: 'cn-official' },
+      ...CN_OFFICIAL_WORKDAYS,
       closures: { '2026-12-31': '13:30-18:00' },
     },
   },

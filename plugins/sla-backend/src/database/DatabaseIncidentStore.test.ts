@@ -364,4 +364,42 @@ describeStoreOnEachDatabase(DatabaseIncidentStore, setup => {
       { entityRef: CAD, count: 2 },
     ]);
   });
+
+  it('lists every source it holds, with counts, newest incident and last write', async () => {
+    const { store } = await setup();
+    await expect(store.countBySource()).resolves.toEqual([]);
+    await store.upsertIncidents(
+      [
+        incident('A', { createdAt: Date.UTC(2026, 2, 1) }),
+        incident('B', { createdAt: Date.UTC(2026, 2, 9) }),
+        incident('C', { source: 'csv', createdAt: Date.UTC(2026, 1, 1) }),
+      ],
+      { now: Date.UTC(2026, 2, 10) },
+    );
+    await store.upsertIncidents(
+      [
+        incident('C', {
+          source: 'csv',
+          createdAt: Date.UTC(2026, 1, 1),
+          title: 'Renamed on re-import',
+        }),
+      ],
+      { now: Date.UTC(2026, 2, 11) },
+    );
+    const sources = await store.countBySource();
+    expect(sources).toEqual([
+      {
+        source: 'api',
+        incidents: 2,
+        lastIncidentAt: Date.UTC(2026, 2, 9),
+        lastWrittenAt: Date.UTC(2026, 2, 10),
+      },
+      {
+        source: 'csv',
+        incidents: 1,
+        lastIncidentAt: Date.UTC(2026, 1, 1),
+        lastWrittenAt: Date.UTC(2026, 2, 11),
+      },
+    ]);
+  });
 });

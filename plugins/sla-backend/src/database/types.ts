@@ -21,6 +21,16 @@ export interface StoredIncident extends Incident {
   updatedAt: number;
 }
 
+/** What the store holds of one incident source. */
+export interface StoredSourceCount {
+  source: string;
+  incidents: number;
+  /** Creation time of its newest incident, epoch ms. */
+  lastIncidentAt: number;
+  /** When one of its incidents was last written (received or updated), epoch ms. */
+  lastWrittenAt: number;
+}
+
 export interface IncidentStore {
   /**
    * Inserts or updates every incident by (source, id) in ONE transaction: all or nothing.
@@ -63,6 +73,12 @@ export interface IncidentStore {
 
   /** Distinct entity refs that have incidents, with counts (for "incidents of unknown entities"). */
   countByEntity(): Promise<Array<{ entityRef: string; count: number }>>;
+
+  /**
+   * Every source that has incidents in the store (webhook, CSV, API, each provider), with
+   * its count, its newest incident's creation and its last write, sorted by source.
+   */
+  countBySource(): Promise<StoredSourceCount[]>;
 
   /**
    * How many writes went through this store instance in this process so far. Callers use it

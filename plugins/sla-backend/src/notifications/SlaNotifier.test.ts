@@ -17,6 +17,7 @@ import {
 import { ComplianceService } from '../service/ComplianceService';
 import { SlaNotifier } from './SlaNotifier';
 import { fasterP1Plan } from '../__testUtils__/examples';
+import { CAD, GIS } from '../plans/__testUtils__/testBackend';
 
 jest.setTimeout(60_000);
 
@@ -24,8 +25,6 @@ const at = (iso: string) => Date.parse(iso);
 /** October 2026 is the current (monthly, UTC) period. */
 const NOW = at('2026-10-20T12:00:00Z');
 
-const CAD = 'component:default/cad-core';
-const GIS = 'component:default/gis-routing';
 const PLATFORM = 'group:default/dispatch-platform';
 const FIELD_OPS = 'group:default/field-ops';
 const OLIVIA = 'user:default/olivia';

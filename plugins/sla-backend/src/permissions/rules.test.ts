@@ -80,6 +80,12 @@ describe('sla-entity rules', () => {
 describe('slaConditions and createSlaConditionalDecision', () => {
   it('build the conditional decisions a policy returns', () => {
     const claims = ['user:default/guest', 'group:default/dispatch-platform'];
+    /** A rule of the sla-entity resource type applied to `claims`. */
+    const condition = (rule: string) => ({
+      rule,
+      resourceType: 'sla-entity',
+      params: { claims },
+    });
     expect(
       createSlaConditionalDecision(
         slaPlanCreatePermission,
@@ -89,11 +95,7 @@ describe('slaConditions and createSlaConditionalDecision', () => {
       result: AuthorizeResult.CONDITIONAL,
       pluginId: 'sla',
       resourceType: 'sla-entity',
-      conditions: {
-        rule: 'IS_ENTITY_OWNER',
-        resourceType: 'sla-entity',
-        params: { claims },
-      },
+      conditions: condition('IS_ENTITY_OWNER'),
     });
     expect(
       createSlaConditionalDecision(slaTermsConfirmPermission, {
@@ -103,18 +105,7 @@ describe('slaConditions and createSlaConditionalDecision', () => {
         ],
       }).conditions,
     ).toEqual({
-      anyOf: [
-        {
-          rule: 'IS_ENTITY_OWNER',
-          resourceType: 'sla-entity',
-          params: { claims },
-        },
-        {
-          rule: 'IS_ENTITY_CUSTOMER',
-          resourceType: 'sla-entity',
-          params: { claims },
-        },
-      ],
+      anyOf: [condition('IS_ENTITY_OWNER'), condition('IS_ENTITY_CUSTOMER')],
     });
   });
 });

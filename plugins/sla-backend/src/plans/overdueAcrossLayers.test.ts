@@ -1,5 +1,6 @@
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import type { SlaTerms } from '@servicelevel/plugin-sla-common';
+import { examplePlan } from '@servicelevel/plugin-sla-common/testUtils';
 import request from 'supertest';
 // The frontend's formatter of an action's due date, to hold all three sides to one answer.
 // eslint-disable-next-line @backstage/no-relative-monorepo-imports
@@ -13,7 +14,6 @@ import type {
 import { overdueActionEvents } from '../notifications/SlaNotifier';
 import { validatedApp } from '../schema/__testUtils__/validatedApp';
 import { createPlansRouter } from './router';
-import type { Plan } from './types';
 
 /**
  * Issue 11: for a Shanghai entity with an action due 2026-11-25, at 2026-11-25T17:00Z
@@ -24,16 +24,9 @@ describe('overdue across the API, the notifier and the UI', () => {
   const NOW = Date.parse('2026-11-25T17:00:00Z');
   const ENTITY = 'component:default/dispatch-gateway';
 
-  const plan: Plan = {
+  const plan = examplePlan({
     id: 'plan-sh',
     entityRef: ENTITY,
-    title: 'Faster P1 response',
-    description: '',
-    origin: { type: 'other' },
-    addresses: [],
-    owner: 'group:default/dispatch-platform',
-    targetDate: '2026-12-31',
-    status: 'in-progress',
     actions: [
       {
         id: 'a-due',
@@ -43,10 +36,7 @@ describe('overdue across the API, the notifier and the UI', () => {
         createdAt: 0,
       },
     ],
-    createdAt: 0,
-    createdBy: 'user:default/olivia',
-    updatedAt: 0,
-  };
+  });
 
   const terms = {
     listLatest: async () => [

@@ -1,6 +1,5 @@
 import { ConfigReader } from '@backstage/config';
 import { http, HttpResponse, JsonBodyType } from 'msw';
-import type { JsonValue } from '@backstage/types';
 import searchFixture from './__fixtures__/jira-search-jql.json';
 import slaFixture from './__fixtures__/jsm-request-sla.json';
 import {
@@ -8,13 +7,10 @@ import {
   JiraServiceManagementProvider,
 } from './JiraServiceManagementProvider';
 import {
-  clone,
   collect,
-  defaultAccountProvider,
-  expectRetriedSync,
   malformedJson,
   syncContext,
-  useMockServer,
+  useVendorHarness,
 } from './__testUtils__';
 
 const JIRA = 'https://acme.atlassian.net';
@@ -25,20 +21,19 @@ const ENTITY = {
 };
 const [ED1, ED2] = searchFixture.issues;
 
-const server = useMockServer();
-
-function provider(extra: Record<string, JsonValue> = {}) {
-  return defaultAccountProvider(JiraServiceManagementProvider, 'jira', {
+const { server, provider, expectRetriedSync } = useVendorHarness(
+  JiraServiceManagementProvider,
+  'jira',
+  {
     baseUrl: `${JIRA}/`,
     email: 'sla@acme.com',
     token: 'api-token',
-    ...extra,
-  });
-}
+  },
+);
 
 /** An issue derived from the fixture's first one. */
 function issue(id: string, fields: Record<string, unknown> = {}) {
-  const base = clone(ED1);
+  const base = structuredClone(ED1);
   return {
     ...base,
     id,
@@ -49,7 +44,7 @@ function issue(id: string, fields: Record<string, unknown> = {}) {
 
 /** The fixture's SLA metrics with the resolution cycle finished (no ongoing cycle). */
 function resolvedSla() {
-  const body = clone(slaFixture) as any;
+  const body = structuredClone(slaFixture) as any;
   delete body.values[1].ongoingCycle;
   return body;
 }
@@ -193,7 +188,7 @@ describe('JiraServiceManagementProvider', () => {
     const slaCalls: string[] = [];
     server.use(
       http.get(SEARCH, () =>
-        HttpResponse.json({ issues: [clone(ED1)], isLast: true }),
+        HttpResponse.json({ issues: [structuredClone(ED1)], isLast: true }),
       ),
       slaHandler({ 'ED-1': slaFixture }, slaCalls),
     );
@@ -220,7 +215,7 @@ describe('JiraServiceManagementProvider', () => {
     delete body.values[0].completedCycles[0].stopTime.epochMillis;
     server.use(
       http.get(SEARCH, () =>
-        HttpResponse.json({ issues: [clone(ED1)], isLast: true }),
+        HttpResponse.json({ issues: [structuredClone(ED1)], isLast: true }),
       ),
       slaHandler({ 'ED-1': body }),
     );
@@ -262,12 +257,8 @@ describe('JiraServiceManagementProvider', () => {
       syncContext([entity]),
     );
 
-    expect(page.incidents.map(i => [i.id, i.priority])).toEqual([
-      ['1', 'P1'],
-      ['2', 'P4'],
-      ['3', 'P1'],
-      ['4', 'P1'],
-    ]);
+    const mapped = page.incidents.map(i => `${i.id}→${i.priority}`);
+    expect(mapped).toEqual(['1→P1', '2→P4', '3→P1', '4→P1']);
     expect(page.skipped).toBe(2);
     expect(page.skipReason).toBe(
       'Jira issue ED-5: priority "Whenever" is not mapped; add it to servicelevel.io/priority-map',
@@ -278,7 +269,10 @@ describe('JiraServiceManagementProvider', () => {
     server.use(
       http.get(SEARCH, () =>
         HttpResponse.json({
-          issues: [issue('7', { created: '28/Aug/23 7:19 AM' }), clone(ED2)],
+          issues: [
+            issue('7', { created: '28/Aug/23 7:19 AM' }),
+            structuredClone(ED2),
+          ],
           isLast: true,
         }),
       ),
@@ -299,25 +293,11 @@ describe('JiraServiceManagementProvider', () => {
 
   it('retries a 429 honouring Retry-After, then a 500 and a timeout', async () => {
     const [page] = await expectRetriedSync({
-      server,
       url: SEARCH,
-      rateLimited: () =>
-        new HttpResponse('slow down', {
-          status: 429,
-          headers: { 'Retry-After': '5' },
-        }),
-      success: () => HttpResponse.json({ issues: [clone(ED2)], isLast: true }),
-      provider: options =>
-        defaultAccountProvider(
-          JiraServiceManagementProvider,
-          'jira',
-          {
-            baseUrl: JIRA,
-            token: 'oauth',
-            requestSla: false,
-          },
-          options,
-        ),
+      rateLimited: { body: 'slow down', headers: { 'Retry-After': '5' } },
+      success: () =>
+        HttpResponse.json({ issues: [structuredClone(ED2)], isLast: true }),
+      retryAccount: { baseUrl: JIRA, token: 'oauth', requestSla: false },
       ctx: syncContext([ENTITY]),
       expectedSleepMs: 5000,
     });

@@ -1,16 +1,12 @@
 import { http, HttpResponse } from 'msw';
-import type { JsonValue } from '@backstage/types';
 import incidentsFixture from './__fixtures__/opsgenie-incidents.json';
 import alertsFixture from './__fixtures__/opsgenie-alerts.json';
 import { OpsgenieProvider } from './OpsgenieProvider';
 import {
-  clone,
   collect,
-  defaultAccountProvider,
-  expectRetriedSync,
   malformedJson,
   syncContext,
-  useMockServer,
+  useVendorHarness,
 } from './__testUtils__';
 
 const OG = 'https://api.opsgenie.com';
@@ -21,17 +17,16 @@ const ENTITY = {
 };
 const [INC1, INC2] = incidentsFixture.data;
 
-const server = useMockServer();
-
-function provider(extra: Record<string, JsonValue> = {}) {
-  return defaultAccountProvider(OpsgenieProvider, 'opsgenie', {
+const { server, provider, expectRetriedSync } = useVendorHarness(
+  OpsgenieProvider,
+  'opsgenie',
+  {
     token: 'genie',
-    ...extra,
-  });
-}
+  },
+);
 
 function incident(id: string, overrides: Record<string, unknown> = {}) {
-  return { ...clone(INC1), id, tinyId: id, ...overrides };
+  return { ...structuredClone(INC1), id, tinyId: id, ...overrides };
 }
 
 describe('OpsgenieProvider', () => {
@@ -46,7 +41,7 @@ describe('OpsgenieProvider', () => {
         const offset = url.searchParams.get('offset');
         if (offset === '0') {
           return HttpResponse.json({
-            ...clone(incidentsFixture),
+            ...structuredClone(incidentsFixture),
             paging: {
               ...incidentsFixture.paging,
               next: `${OG}/v1/incidents?query=x&offset=100&limit=100`,
@@ -208,13 +203,8 @@ describe('OpsgenieProvider', () => {
 
     const [page] = await collect(provider(), syncContext([entity]));
 
-    expect(page.incidents.map(i => [i.id, i.priority])).toEqual([
-      ['P1', 'P1'],
-      ['P2', 'P2'],
-      ['P3', 'P2'],
-      ['P4', 'P4'],
-      ['P5', 'P4'],
-    ]);
+    const mapped = page.incidents.map(i => `${i.id}→${i.priority}`);
+    expect(mapped).toEqual(['P1→P1', 'P2→P2', 'P3→P2', 'P4→P4', 'P5→P4']);
     expect(page.skipped).toBe(1);
     expect(page.skipReason).toMatch(
       /incident urgent: priority "urgent" is not mapped/,
@@ -226,13 +216,17 @@ describe('OpsgenieProvider', () => {
       http.get(`${OG}/v2/alerts`, () =>
         HttpResponse.json({
           data: [
-            { ...clone(alertsFixture.data[0]), tinyId: '1', createdAt: '' },
             {
-              ...clone(alertsFixture.data[0]),
+              ...structuredClone(alertsFixture.data[0]),
+              tinyId: '1',
+              createdAt: '',
+            },
+            {
+              ...structuredClone(alertsFixture.data[0]),
               tinyId: '2',
               report: { ackTime: '15s' },
             },
-            clone(alertsFixture.data[1]),
+            structuredClone(alertsFixture.data[1]),
           ],
           paging: {},
         }),
@@ -254,22 +248,15 @@ describe('OpsgenieProvider', () => {
 
   it('retries a 429 honouring X-RateLimit-Reset, then a 500 and a timeout', async () => {
     const [page] = await expectRetriedSync({
-      server,
       url: `${OG}/v1/incidents`,
-      rateLimited: () =>
-        HttpResponse.json(
-          { message: 'You are making too many requests!' },
-          { status: 429, headers: { 'X-RateLimit-Reset': '4' } },
-        ),
+      rateLimited: {
+        body: { message: 'You are making too many requests!' },
+        headers: { 'X-RateLimit-Reset': '4' },
+      },
       serverErrorStatus: 503,
-      success: () => HttpResponse.json({ data: [clone(INC2)], paging: {} }),
-      provider: options =>
-        defaultAccountProvider(
-          OpsgenieProvider,
-          'opsgenie',
-          { token: 't' },
-          options,
-        ),
+      success: () =>
+        HttpResponse.json({ data: [structuredClone(INC2)], paging: {} }),
+      retryAccount: { token: 't' },
       ctx: syncContext([ENTITY]),
       expectedSleepMs: 4000,
     });

@@ -1,19 +1,15 @@
 import { ConfigReader } from '@backstage/config';
 import { http, HttpResponse } from 'msw';
-import type { JsonValue } from '@backstage/types';
 import incidentsFixture from './__fixtures__/pagerduty-incidents.json';
 import ackResolveFixture from './__fixtures__/pagerduty-incident-log-entries-ack-resolve.json';
 import triggerOnlyFixture from './__fixtures__/pagerduty-incident-log-entries.json';
 import { PagerDutyProvider } from './PagerDutyProvider';
 import {
-  clone,
   collect,
-  defaultAccountProvider,
-  expectRetriedSync,
   FAST_HTTP,
   malformedJson,
   syncContext,
-  useMockServer,
+  useVendorHarness,
 } from './__testUtils__';
 
 const EU = 'https://api.eu.pagerduty.com';
@@ -22,15 +18,14 @@ const ENTITY = {
   annotations: { 'pagerduty.com/service-id': 'PIJ90N7' },
 };
 
-const server = useMockServer();
-
-function provider(extra: Record<string, JsonValue> = {}) {
-  return defaultAccountProvider(PagerDutyProvider, 'pagerduty', {
+const { server, provider, expectRetriedSync } = useVendorHarness(
+  PagerDutyProvider,
+  'pagerduty',
+  {
     token: 'secret',
     baseUrl: EU,
-    ...extra,
-  });
-}
+  },
+);
 
 /** The fixture incident, and a second one derived from it with only required fields. */
 function secondIncident() {
@@ -44,7 +39,7 @@ function secondIncident() {
 }
 
 function logEntries(spelling = 'acknowledge_log_entry') {
-  const body = clone(ackResolveFixture);
+  const body = structuredClone(ackResolveFixture);
   for (const e of body.log_entries)
     if (e.type === 'acknowledge_log_entry') e.type = spelling;
   return body;
@@ -57,7 +52,10 @@ function twoPages() {
       const url = new URL(request.url);
       requests.push(url);
       if (url.searchParams.get('offset') === '0') {
-        return HttpResponse.json({ ...clone(incidentsFixture), limit: 100 });
+        return HttpResponse.json({
+          ...structuredClone(incidentsFixture),
+          limit: 100,
+        });
       }
       return HttpResponse.json({
         incidents: [secondIncident()],
@@ -121,8 +119,8 @@ describe('PagerDutyProvider', () => {
       http.get(`${EU}/incidents`, () =>
         HttpResponse.json({
           incidents: [
-            { ...clone(incidentsFixture.incidents[0]), id: 'PA' },
-            { ...clone(incidentsFixture.incidents[0]), id: 'PB' },
+            { ...structuredClone(incidentsFixture.incidents[0]), id: 'PA' },
+            { ...structuredClone(incidentsFixture.incidents[0]), id: 'PB' },
           ],
           more: false,
         }),
@@ -148,7 +146,7 @@ describe('PagerDutyProvider', () => {
       http.get(`${EU}/incidents`, () =>
         HttpResponse.json({
           incidents: [
-            clone(incidentsFixture.incidents[0]),
+            structuredClone(incidentsFixture.incidents[0]),
             secondIncident(),
             { ...secondIncident(), id: 'PSEV', priority: { summary: 'SEV-1' } },
           ],
@@ -199,22 +197,14 @@ describe('PagerDutyProvider', () => {
 
   it('retries a 429 honouring ratelimit-reset, then a 500 and a timeout', async () => {
     const [page] = await expectRetriedSync({
-      server,
       url: `${EU}/incidents`,
-      rateLimited: () =>
-        new HttpResponse('rate limited', {
-          status: 429,
-          headers: { 'ratelimit-reset': '3' },
-        }),
+      rateLimited: {
+        body: 'rate limited',
+        headers: { 'ratelimit-reset': '3' },
+      },
       success: () =>
         HttpResponse.json({ incidents: [secondIncident()], more: false }),
-      provider: options =>
-        defaultAccountProvider(
-          PagerDutyProvider,
-          'pagerduty',
-          { token: 't', baseUrl: EU },
-          options,
-        ),
+      retryAccount: { token: 't', baseUrl: EU },
       ctx: syncContext([ENTITY]),
       expectedSleepMs: 3000,
     });

@@ -1,5 +1,4 @@
 import { http, HttpResponse } from 'msw';
-import type { JsonValue } from '@backstage/types';
 import queryRangeFixture from './__fixtures__/prometheus-query-range.json';
 import {
   availabilityQuery,
@@ -8,13 +7,10 @@ import {
   PrometheusProvider,
 } from './PrometheusProvider';
 import {
-  clone,
   collect,
-  defaultAccountProvider,
-  expectRetriedSync,
   malformedJson,
   syncContext,
-  useMockServer,
+  useVendorHarness,
 } from './__testUtils__';
 
 const PROM = 'https://prometheus.acme.com';
@@ -25,14 +21,13 @@ const ENTITY = {
   annotations: { 'prometheus.io/availability-query': 'up{job="node"}' },
 };
 
-const server = useMockServer();
-
-function provider(extra: Record<string, JsonValue> = {}) {
-  return defaultAccountProvider(PrometheusProvider, 'prometheus', {
+const { server, provider, expectRetriedSync } = useVendorHarness(
+  PrometheusProvider,
+  'prometheus',
+  {
     baseUrl: PROM,
-    ...extra,
-  });
-}
+  },
+);
 
 interface RangeRequest {
   query: string;
@@ -62,7 +57,7 @@ function serveSeries(value: (t: number) => string | undefined) {
         const v = value(t);
         if (v !== undefined) values.push([t / 1000, v]);
       }
-      const body = clone(queryRangeFixture);
+      const body = structuredClone(queryRangeFixture);
       body.data.result = [{ ...body.data.result[0], values }];
       return HttpResponse.json(body);
     }),
@@ -278,13 +273,8 @@ describe('PrometheusProvider', () => {
 
   it('retries a 429 honouring Retry-After, then a 500 and a timeout', async () => {
     const [page] = await expectRetriedSync({
-      server,
       url: QUERY_RANGE,
-      rateLimited: () =>
-        new HttpResponse('too many', {
-          status: 429,
-          headers: { 'Retry-After': '7' },
-        }),
+      rateLimited: { body: 'too many', headers: { 'Retry-After': '7' } },
       success: () =>
         HttpResponse.json({
           status: 'success',
@@ -301,13 +291,7 @@ describe('PrometheusProvider', () => {
             ],
           },
         }),
-      provider: options =>
-        defaultAccountProvider(
-          PrometheusProvider,
-          'prometheus',
-          { baseUrl: PROM },
-          options,
-        ),
+      retryAccount: { baseUrl: PROM },
       ctx: syncContext([ENTITY], { since: 60_000, until: 180_000 }),
       expectedSleepMs: 7000,
     });

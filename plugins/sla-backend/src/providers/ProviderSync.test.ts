@@ -9,7 +9,7 @@ import incidentsFixture from './__fixtures__/pagerduty-incidents.json';
 import ackResolveFixture from './__fixtures__/pagerduty-incident-log-entries-ack-resolve.json';
 import { PagerDutyProvider } from './PagerDutyProvider';
 import { ProviderSync } from './ProviderSync';
-import { clone, FAST_HTTP } from './__testUtils__';
+import { FAST_HTTP } from './__testUtils__';
 
 jest.setTimeout(60_000);
 
@@ -33,7 +33,7 @@ function pagerDutyPages(options: { failPage2: () => boolean }) {
         return new HttpResponse('gone', { status: 404 });
       }
       const incident = {
-        ...clone(incidentsFixture.incidents[0]),
+        ...structuredClone(incidentsFixture.incidents[0]),
         id: `PT${page}`,
         title: `Incident ${page}`,
       };

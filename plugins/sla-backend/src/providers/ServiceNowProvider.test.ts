@@ -1,17 +1,9 @@
 import { http, HttpResponse } from 'msw';
-import type { JsonValue } from '@backstage/types';
 import incidentsFixture from './__fixtures__/servicenow-incidents.json';
 import headersFixture from './__fixtures__/servicenow-incidents.headers.json';
 import taskSlaFixture from './__fixtures__/servicenow-task-sla.json';
 import { parseServiceNowTime, ServiceNowProvider } from './ServiceNowProvider';
-import {
-  clone,
-  collect,
-  defaultAccountProvider,
-  expectRetriedSync,
-  syncContext,
-  useMockServer,
-} from './__testUtils__';
+import { collect, syncContext, useVendorHarness } from './__testUtils__';
 
 const SN = 'https://instance.servicenow.com';
 const CI = 'a9c0c8d2c6112276018f7705562f9cb0';
@@ -21,19 +13,18 @@ const ENTITY = {
 };
 const FIXTURE_ROW = incidentsFixture.result[0];
 
-const server = useMockServer();
-
-function provider(extra: Record<string, JsonValue> = {}) {
-  return defaultAccountProvider(ServiceNowProvider, 'servicenow', {
+const { server, provider, expectRetriedSync } = useVendorHarness(
+  ServiceNowProvider,
+  'servicenow',
+  {
     baseUrl: SN,
     username: 'u',
     password: 'p',
-    ...extra,
-  });
-}
+  },
+);
 
 function row(overrides: Record<string, string>) {
-  return { ...clone(FIXTURE_ROW), ...overrides };
+  return { ...structuredClone(FIXTURE_ROW), ...overrides };
 }
 
 function taskSla(handler?: () => Response) {
@@ -214,21 +205,15 @@ describe('ServiceNowProvider', () => {
 
   it('retries 429 (X-RateLimit-Reset), 500 and a timeout', async () => {
     const [page] = await expectRetriedSync({
-      server,
       url: `${SN}/api/now/table/incident`,
-      rateLimited: () =>
-        new HttpResponse('Too many', {
-          status: 429,
-          headers: { 'X-RateLimit-Reset': '2' },
-        }),
+      rateLimited: { body: 'Too many', headers: { 'X-RateLimit-Reset': '2' } },
       success: () => HttpResponse.json(incidentsFixture),
-      provider: options =>
-        defaultAccountProvider(
-          ServiceNowProvider,
-          'servicenow',
-          { baseUrl: SN, username: 'u', password: 'p', responseSla: false },
-          options,
-        ),
+      retryAccount: {
+        baseUrl: SN,
+        username: 'u',
+        password: 'p',
+        responseSla: false,
+      },
       ctx: syncContext([ENTITY]),
     });
 

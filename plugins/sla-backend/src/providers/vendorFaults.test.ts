@@ -14,7 +14,6 @@ import ackResolveFixture from './__fixtures__/pagerduty-incident-log-entries-ack
 import type { ProviderOptions } from './common';
 import { PagerDutyProvider } from './PagerDutyProvider';
 import { ProviderSync } from './ProviderSync';
-import { clone } from './__testUtils__';
 import { seededRandom } from '../__testUtils__/slaConfig';
 
 jest.setTimeout(180_000);
@@ -63,7 +62,10 @@ const vendor: VendorIncident[] = Array.from(
 const vendorById = new Map(vendor.map(v => [v.id, v]));
 
 function toPagerDuty(v: VendorIncident, n: number) {
-  const inc = clone(incidentsFixture.incidents[0]) as Record<string, any>;
+  const inc = structuredClone(incidentsFixture.incidents[0]) as Record<
+    string,
+    any
+  >;
   inc.id = v.id;
   inc.incident_number = n;
   inc.title = `Incident ${v.id}`;
@@ -82,7 +84,9 @@ function toPagerDuty(v: VendorIncident, n: number) {
 }
 
 function logEntries(v: VendorIncident) {
-  const [resolve, ack, trigger] = clone(ackResolveFixture.log_entries);
+  const [resolve, ack, trigger] = structuredClone(
+    ackResolveFixture.log_entries,
+  );
   const entries = [{ ...trigger, created_at: iso(v.createdAt) }];
   if (v.ackAt) entries.unshift({ ...ack, created_at: iso(v.ackAt) });
   if (v.resolvedAt) {

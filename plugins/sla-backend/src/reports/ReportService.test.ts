@@ -11,6 +11,7 @@ import {
   fasterP1Plan,
 } from '../__testUtils__/examples';
 import { ComplianceService } from '../service/ComplianceService';
+import { CustomerFees, readCustomerFees } from '../service/credits';
 import { CustomerSettings, ReportService } from './ReportService';
 
 jest.setTimeout(60_000);
@@ -24,7 +25,12 @@ const NOW = at('2026-10-05T00:00:00Z');
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 
-const CAD_ANNOTATIONS = CAD_CORE_ANNOTATIONS;
+/** The subjects of the reports: cad-core alone, and every service of the customer. */
+const CAD_REPORT = { subjectKind: 'entity' as const, subjectRef: CAD };
+const CUSTOMER_REPORT = {
+  subjectKind: 'customer' as const,
+  subjectRef: CUSTOMER,
+};
 const BILLING_ANNOTATIONS = {
   'servicelevel.io/timezone': 'UTC',
   'servicelevel.io/availability': '99%',
@@ -102,8 +108,15 @@ describe('ReportService', () => {
 
   async function setup(
     databaseId: TestDatabaseId,
-    options: { customers?: CustomerSettings } = {},
+    options: {
+      customers?: CustomerSettings;
+      /** More annotations of cad-core (service credits). */
+      cadAnnotations?: Record<string, string>;
+      customerFees?: CustomerFees;
+    } = {},
   ) {
+    const { cadAnnotations, customerFees, ...reportOptions } = options;
+    const CAD_ANNOTATIONS = { ...CAD_CORE_ANNOTATIONS, ...cadAnnotations };
     const knex = await databases.init(databaseId);
     const stores = await createStores(knex);
     const { incidents, terms, entities, plans, confirmations, reports } =
@@ -178,14 +191,18 @@ describe('ReportService', () => {
       at: at('2026-08-02T09:00:00Z'),
       comment: 'Signed at the yearly review',
     });
-    const compliance = new ComplianceService({ ...stores, slaConfig });
+    const compliance = new ComplianceService({
+      ...stores,
+      slaConfig,
+      customerFees,
+    });
     const service = new ReportService({
       ...stores,
       compliance,
       // The customer group is not in the SLA store; its title comes from the catalog.
       catalogTitle: async ref =>
         ref === CUSTOMER ? 'Dispatch Center' : undefined,
-      ...options,
+      ...reportOptions,
     });
     return { knex, service, reports, incidents, plans };
   }
@@ -193,11 +210,7 @@ describe('ReportService', () => {
   describe.each(databases.eachSupportedId())('%p', databaseId => {
     it('traces every number of the September report to the incidents, plans and terms', async () => {
       const { knex, service } = await setup(databaseId);
-      const report = await service.report(
-        { subjectKind: 'entity', subjectRef: CAD },
-        '2026-09',
-        NOW,
-      );
+      const report = await service.report(CAD_REPORT, '2026-09', NOW);
       const [s] = report.model.services;
 
       expect(s).toMatchObject({
@@ -317,13 +330,133 @@ describe('ReportService', () => {
       await knex.destroy();
     });
 
+    it('traces the service credit of September to the incidents, the band and the cap', async () => {
+      const { knex, service } = await setup(databaseId, {
+        cadAnnotations: {
+          'servicelevel.io/service-credits':
+            'availability<99.9%=10% availability<99%=25% response-time:P1=5%/breach resolution-time:P1=5%/breach cap=15%',
+        },
+        // cad-core has no fee of its own: its customer's from config applies.
+        customerFees: readCustomerFees({
+          'dispatch-center': { monthlyFee: '12000 CNY' },
+        }).fees,
+      });
+      const report = await service.report(CAD_REPORT, '2026-09', NOW);
+      const [s] = report.model.services;
+
+      // From the incidents: downtime 60 + 30 + (120 − 60 in maintenance) min in 720 h.
+      const achieved = ((720 * HOUR - 150 * MIN) * 100) / (720 * HOUR);
+      expect(achieved).toBeLessThan(99.9); // 99.65 %: the 10 % band
+      expect(achieved).not.toBeLessThan(99); // not the 25 % one
+      const p1 = INCIDENTS.filter(i => i.priority === 'P1');
+      const lateResponses = p1.filter(
+        i => i.acknowledgedAt! - i.createdAt > 15 * MIN,
+      ).length;
+      const lateResolutions = p1.filter(
+        i => i.resolvedAt! - i.createdAt > 4 * HOUR,
+      ).length;
+      expect([lateResponses, lateResolutions]).toEqual([1, 1]); // INC-2
+      // 10 % + 1 × 5 % + 1 × 5 % = 20 %, capped at 15 %: 15 % of 12 000 CNY.
+      const totalPercent = 10 + 5 * lateResponses + 5 * lateResolutions;
+      const creditedPercent = Math.min(totalPercent, 15);
+      const amountFen = (12_000 * 100 * creditedPercent) / 100;
+      expect(s.credits).toEqual({
+        lines: [
+          {
+            objective: 'availability',
+            kind: 'band',
+            status: 'breached',
+            achieved,
+            bands: [
+              { below: 99.9, share: 10 },
+              { below: 99, share: 25 },
+            ],
+            band: { below: 99.9, share: 10 },
+            shareBp: 1000,
+          },
+          {
+            objective: 'response-time:P1',
+            kind: 'per-breach',
+            status: 'breached',
+            breaches: lateResponses,
+            ruleShare: 5,
+            shareBp: 500,
+          },
+          {
+            objective: 'resolution-time:P1',
+            kind: 'per-breach',
+            status: 'breached',
+            breaches: lateResolutions,
+            ruleShare: 5,
+            shareBp: 500,
+          },
+        ],
+        totalShareBp: totalPercent * 100,
+        capBp: 1500,
+        shareBp: creditedPercent * 100,
+        capped: true,
+        provisional: false,
+        months: 1,
+        periodFee: {
+          currency: 'CNY',
+          minorUnits: 2,
+          minor: 1_200_000,
+          decimal: '12000.00',
+        },
+        amount: {
+          currency: 'CNY',
+          minorUnits: 2,
+          minor: amountFen,
+          decimal: '1800.00',
+        },
+      });
+
+      // As the customer reads it: the band, the breaches, the cap and the amount.
+      for (const line of [
+        '| Service | Share credited | Credit |',
+        '| CAD core | 15% | 1800.00 CNY |',
+        '#### Service credits',
+        // Markdown escapes the "<".
+        '| Availability | 99.65% \\< 99.9% → 10% | 10% |',
+        '| Response time · P1 | 1 breach × 5% = 5% | 5% |',
+        '| Resolution time · P1 | 1 breach × 5% = 5% | 5% |',
+        '| Total of the rules | 20% |',
+        '| Cap | 15% (applied) |',
+        '| Share credited | 15% |',
+        '| Fee for the period | 12000.00 CNY |',
+        '| Credit | 1800.00 CNY |',
+      ]) {
+        expect(report.markdown).toContain(line);
+      }
+      for (const row of [
+        'credit,component:default/cad-core,availability.band,99.9,10,breached,achieved:',
+        'credit,component:default/cad-core,response-time:P1.per-breach,,5,breached,breaches: 1; per breach: 5%\r\n',
+        'credit,component:default/cad-core,share_percent,15,15,capped,\r\n',
+        'credit,component:default/cad-core,amount,,1800.00,owed,CNY\r\n',
+      ]) {
+        expect(report.csv).toContain(row);
+      }
+      expect(report.html).toContain('<td>99.65% &lt; 99.9% → 10%</td>');
+      expect(report.html).toContain('<td>15% (applied)</td>');
+      const zh = (await service.render(report, 'md', 'zh-CN')) as string;
+      for (const line of [
+        '#### 服务赔偿',
+        '| 可用性 | 99.65% \\< 99.9% → 10% | 10% |',
+        '| 赔偿上限 | 15%（已封顶） |',
+        '| 赔偿金额 | 1800.00 CNY |',
+      ]) {
+        expect(zh).toContain(line);
+      }
+      const pdf = await service.render(report, 'pdf', 'zh-CN');
+      expect(Buffer.isBuffer(pdf) && pdf.subarray(0, 5).toString()).toBe(
+        '%PDF-',
+      );
+      await knex.destroy();
+    });
+
     it('covers every service of a customer and sums achievement over sums', async () => {
       const { knex, service } = await setup(databaseId);
-      const report = await service.report(
-        { subjectKind: 'customer', subjectRef: CUSTOMER },
-        '2026-09',
-        NOW,
-      );
+      const report = await service.report(CUSTOMER_REPORT, '2026-09', NOW);
       expect(
         report.model.services.map(s => [s.entityRef, s.met, s.committed]),
       ).toEqual([
@@ -346,11 +479,10 @@ describe('ReportService', () => {
 
     it('stores a closed period immutably; only regeneration replaces it, with a new revision', async () => {
       const { knex, service, incidents } = await setup(databaseId);
-      const subject = { subjectKind: 'entity' as const, subjectRef: CAD };
 
       expect(await service.generateDue(NOW)).toBe(3); // cad-core, billing, the customer
       expect(await service.generateDue(NOW)).toBe(0);
-      const first = await service.report(subject, '2026-09', NOW + HOUR);
+      const first = await service.report(CAD_REPORT, '2026-09', NOW + HOUR);
       expect(first).toMatchObject({
         stored: true,
         generatedBy: 'scheduler',
@@ -372,14 +504,14 @@ describe('ReportService', () => {
           pauses: [],
         },
       ]);
-      const again = await service.report(subject, '2026-09', NOW + 2 * HOUR);
+      const again = await service.report(CAD_REPORT, '2026-09', NOW + 2 * HOUR);
       expect(again.markdown).toBe(first.markdown);
       expect(again.csv).toBe(first.csv);
       expect(again.html).toBe(first.html);
 
       // …until someone regenerates it on purpose: then the 2 h response breaches P2's 30m.
       const regenerated = await service.regenerate(
-        subject,
+        CAD_REPORT,
         '2026-09',
         NOW + 3 * HOUR,
         'user:default/mona',
@@ -401,7 +533,7 @@ describe('ReportService', () => {
         '| P2 | INC-LATE | Late report of slow search | Response | 2 h | 30 m |',
       );
       expect(
-        (await service.report(subject, '2026-09', NOW + 4 * HOUR)).revision,
+        (await service.report(CAD_REPORT, '2026-09', NOW + 4 * HOUR)).revision,
       ).toBe(2);
       await knex.destroy();
     });
@@ -410,11 +542,7 @@ describe('ReportService', () => {
       const { knex, service } = await setup(databaseId, {
         customers: { 'dispatch-center': { language: 'zh-CN' } },
       });
-      const report = await service.report(
-        { subjectKind: 'customer', subjectRef: CUSTOMER },
-        '2026-09',
-        NOW,
-      );
+      const report = await service.report(CUSTOMER_REPORT, '2026-09', NOW);
       const zh = report.markdown;
       for (const text of [
         '# 服务报告：Dispatch Center（客户）',
@@ -469,11 +597,7 @@ describe('ReportService', () => {
 
     it('renders an open period live and never stores it', async () => {
       const { knex, service, reports } = await setup(databaseId);
-      const report = await service.report(
-        { subjectKind: 'entity', subjectRef: CAD },
-        '2026-10',
-        NOW,
-      );
+      const report = await service.report(CAD_REPORT, '2026-10', NOW);
       expect(report.stored).toBe(false);
       expect(report.model.services[0].provisional).toBe(true);
       expect(report.markdown).toContain(
@@ -481,12 +605,7 @@ describe('ReportService', () => {
       );
       expect(await reports.list('entity', CAD)).toEqual([]);
       await expect(
-        service.regenerate(
-          { subjectKind: 'entity', subjectRef: CAD },
-          '2026-10',
-          NOW,
-          'x',
-        ),
+        service.regenerate(CAD_REPORT, '2026-10', NOW, 'x'),
       ).rejects.toThrow('period: 2026-10 is still open');
       await knex.destroy();
     });

@@ -1,5 +1,4 @@
 import { NotFoundError, InputError } from '@backstage/errors';
-import { parseEntityRef } from '@backstage/catalog-model';
 import {
   achievementRate,
   createWeeklyCalendar,
@@ -21,6 +20,7 @@ import type {
   ComplianceService,
   EntityPeriodResult,
 } from '../service/ComplianceService';
+import { customerEntry } from '../service/credits';
 import {
   buildReportModel,
   ReportModel,
@@ -94,19 +94,7 @@ export class ReportService {
       model.subjectKind === 'customer'
         ? model.subjectRef
         : model.services[0]?.customer;
-    if (!customer) return 'en';
-    const settings = this.deps.customers ?? {};
-    const ref = customer.toLocaleLowerCase('en-US');
-    let name: string | undefined;
-    try {
-      name = parseEntityRef(ref, { defaultKind: 'group' }).name;
-    } catch {
-      name = undefined;
-    }
-    const language = Object.entries(settings).find(([key]) => {
-      const k = key.toLocaleLowerCase('en-US');
-      return k === ref || k === name;
-    })?.[1]?.language;
+    const language = customerEntry(this.deps.customers, customer)?.language;
     return isReportLanguage(language) ? language : 'en';
   }
 

@@ -294,6 +294,130 @@ export function availabilityRows(
   ];
 }
 
+/** The credit of a service's section (absent when its terms have no credit rules). */
+export type ReportCredits = NonNullable<ReportService['credits']>;
+type ReportCreditLine = ReportCredits['lines'][number];
+
+/** A share in hundredths of a percent as a percentage: 1000 → `10%`. */
+function shareText(bp: number, lang: ReportLanguage): string {
+  return percent(bp / 100, lang);
+}
+
+/** An amount as `3600.00 CNY`: exact decimal text, the ISO code in both languages. */
+export function amountText(a: { decimal: string; currency: string }): string {
+  return `${a.decimal} ${a.currency}`;
+}
+
+/** How one credit rule came to its share, in words. */
+export function creditRuleText(
+  l: ReportCreditLine,
+  lang: ReportLanguage,
+): string {
+  const t = reportMessages(lang);
+  if (l.excluded) return t.noCredit(statusText(l.status, t));
+  switch (l.kind) {
+    case 'band': {
+      const achieved =
+        l.achieved === undefined ? t.noData : percent(l.achieved, lang);
+      if (l.band) {
+        return t.bandApplied(
+          achieved,
+          percent(l.band.below, lang),
+          percent(l.band.share, lang),
+        );
+      }
+      const bands = (l.bands ?? [])
+        .map(b => t.band(percent(b.below, lang), percent(b.share, lang)))
+        .join(lang === 'en' ? ', ' : '，');
+      return t.noBand(achieved, bands);
+    }
+    case 'per-breach':
+      return t.perBreach(
+        l.breaches ?? 0,
+        percent(l.ruleShare, lang),
+        shareText(l.shareBp, lang),
+      );
+    default:
+      return l.shareBp > 0
+        ? t.breachedRule(percent(l.ruleShare, lang))
+        : `${statusText(l.status, t)} → ${shareText(0, lang)}`;
+  }
+}
+
+/** A service's credit rules: [objective, rule applied, share]. */
+export function creditLinesTable(
+  c: ReportCredits,
+  lang: ReportLanguage,
+): Table {
+  const t = reportMessages(lang);
+  return [
+    [t.objective, t.creditRule, t.creditShare],
+    c.lines.map(l => [
+      objectiveLabel(l.objective, lang),
+      creditRuleText(l, lang),
+      shareText(l.shareBp, lang),
+    ]),
+  ];
+}
+
+/** "text (note)" / "text（note）": a remark after a figure, in the language's brackets. */
+function withNote(text: string, note: string, lang: ReportLanguage): string {
+  return lang === 'en' ? `${text} (${note})` : `${text}（${note}）`;
+}
+
+/** The credit's amount as a report shows it: `1200.00 CNY`, marked provisional when open. */
+export function creditAmountText(
+  c: ReportCredits,
+  lang: ReportLanguage,
+): string {
+  const t = reportMessages(lang);
+  if (!c.amount) return t.noFee;
+  const text = amountText(c.amount);
+  return c.provisional ? withNote(text, t.creditProvisional, lang) : text;
+}
+
+function periodFeeText(c: ReportCredits, lang: ReportLanguage): string {
+  const t = reportMessages(lang);
+  if (!c.periodFee) return t.noFee;
+  const fee = amountText(c.periodFee);
+  return c.months > 1 ? t.feeMonths(fee, c.months) : fee;
+}
+
+/** A service's credit from its rules to its amount: total, cap, share credited, fee, amount. */
+export function creditRows(c: ReportCredits, lang: ReportLanguage): string[][] {
+  const t = reportMessages(lang);
+  const cap = shareText(c.capBp, lang);
+  return [
+    [t.creditTotal, shareText(c.totalShareBp, lang)],
+    [t.creditCap, c.capped ? withNote(cap, t.capped, lang) : cap],
+    [t.creditedShare, shareText(c.shareBp, lang)],
+    [t.periodFee, periodFeeText(c, lang)],
+    [t.creditAmount, creditAmountText(c, lang)],
+  ];
+}
+
+/** Services with credit rules: [service, share credited, credit]; empty when none has any. */
+export function creditSummaryTable(
+  m: ReportModel,
+  lang: ReportLanguage,
+): Table {
+  const t = reportMessages(lang);
+  return [
+    [t.service, t.creditedShare, t.creditAmount],
+    m.services.flatMap(s =>
+      s.credits
+        ? [
+            [
+              serviceName(s),
+              shareText(s.credits.shareBp, lang),
+              creditAmountText(s.credits, lang),
+            ],
+          ]
+        : [],
+    ),
+  ];
+}
+
 export function priorityTable(s: ReportService, lang: ReportLanguage): Table {
   const t = reportMessages(lang);
   return [

@@ -110,6 +110,36 @@ export interface ReportMessages {
   atMost: (n: string) => string;
   atLeast: (n: string) => string;
   page: (n: number, of: number) => string;
+  serviceCredits: string;
+  /** Under the credits heading: how the amount comes about. */
+  creditsNote: string;
+  creditRule: string;
+  creditShare: string;
+  /** "99.5% < 99.9% → 10%": the achieved value, the band it fell below, its share. */
+  bandApplied: (achieved: string, below: string, share: string) => string;
+  /** "99.95%: no band (below 99.9% → 10%, below 99% → 25%)". */
+  noBand: (achieved: string, bands: string) => string;
+  /** One band as a rule: "below 99.9% → 10%". */
+  band: (below: string, share: string) => string;
+  /** "3 breaches × 5% = 15%". */
+  perBreach: (breaches: number, share: string, total: string) => string;
+  /** A `breached` rule: "breached → 5%" when it applied. */
+  breachedRule: (share: string) => string;
+  /** A rule that earned nothing because of its objective's status: "No data: no credit". */
+  noCredit: (status: string) => string;
+  creditTotal: string;
+  creditCap: string;
+  /** Appended to the cap when it applied. */
+  capped: string;
+  creditedShare: string;
+  periodFee: string;
+  /** A quarterly or yearly period's fee: "36000.00 CNY (3 months)". */
+  feeMonths: (fee: string, months: number) => string;
+  creditAmount: string;
+  /** No fee in the terms or the customer's config: the credit is a share only. */
+  noFee: string;
+  /** Appended to an open period's amount. */
+  creditProvisional: string;
 }
 
 const en: ReportMessages = {
@@ -193,6 +223,8 @@ const en: ReportMessages = {
     'at-risk': 'At risk',
     'no-data': 'No data',
     running: 'Running',
+    unknown: 'Unknown',
+    'not-evaluated': 'Not evaluated',
   },
   noData: 'no data',
   na: 'n/a',
@@ -204,6 +236,27 @@ const en: ReportMessages = {
   atMost: n => `at most ${n}`,
   atLeast: n => `at least ${n}`,
   page: (n, of) => `Page ${n} of ${of}`,
+  serviceCredits: 'Service credits',
+  creditsNote:
+    'Credit = share credited × the period’s fee. Bands of one objective do not add: the lowest threshold the achieved value is below applies.',
+  creditRule: 'Rule applied',
+  creditShare: 'Share of fee',
+  bandApplied: (a, below, share) => `${a} < ${below} → ${share}`,
+  noBand: (a, bands) => `${a}: no band applies (${bands})`,
+  band: (below, share) => `below ${below} → ${share}`,
+  perBreach: (n, share, total) =>
+    `${n} ${n === 1 ? 'breach' : 'breaches'} × ${share} = ${total}`,
+  breachedRule: share => `breached → ${share}`,
+  noCredit: status => `${status}: no credit`,
+  creditTotal: 'Total of the rules',
+  creditCap: 'Cap',
+  capped: 'applied',
+  creditedShare: 'Share credited',
+  periodFee: 'Fee for the period',
+  feeMonths: (fee, months) => `${fee} (${months} months)`,
+  creditAmount: 'Credit',
+  noFee: 'no fee set: share only',
+  creditProvisional: 'provisional',
 };
 
 const zhCN: ReportMessages = {
@@ -286,6 +339,8 @@ const zhCN: ReportMessages = {
     'at-risk': '有风险',
     'no-data': '无数据',
     running: '进行中',
+    unknown: '未知',
+    'not-evaluated': '未评估',
   },
   noData: '无数据',
   na: '不适用',
@@ -297,6 +352,26 @@ const zhCN: ReportMessages = {
   atMost: n => `不超过 ${n}`,
   atLeast: n => `不少于 ${n}`,
   page: (n, of) => `第 ${n} 页，共 ${of} 页`,
+  serviceCredits: '服务赔偿',
+  creditsNote:
+    '赔偿金额 = 赔偿比例 × 本周期服务费。同一目标的多个档位不累加：取实际值低于的最低档位。',
+  creditRule: '适用规则',
+  creditShare: '占服务费比例',
+  bandApplied: (a, below, share) => `${a} < ${below} → ${share}`,
+  noBand: (a, bands) => `${a}：未落入任何档位（${bands}）`,
+  band: (below, share) => `低于 ${below} → ${share}`,
+  perBreach: (n, share, total) => `${n} 次超时 × ${share} = ${total}`,
+  breachedRule: share => `未达成 → ${share}`,
+  noCredit: status => `${status}：不计赔偿`,
+  creditTotal: '各规则合计',
+  creditCap: '赔偿上限',
+  capped: '已封顶',
+  creditedShare: '赔偿比例',
+  periodFee: '本周期服务费',
+  feeMonths: (fee, months) => `${fee}（${months} 个月）`,
+  creditAmount: '赔偿金额',
+  noFee: '未设置服务费，仅计比例',
+  creditProvisional: '临时',
 };
 
 const MESSAGES: Record<ReportLanguage, ReportMessages> = {

@@ -121,7 +121,10 @@ export function buildServiceSection(input: ServiceReportInput): ReportService {
       targetValue: o.target.value,
       percentile: o.target.percentile,
       actualValue: o.actual.value,
-      ...clockCounts(o.objective, result.incidents),
+      // The engine's own tally of response and resolution objectives (absent on others).
+      counted: o.actual.counted,
+      metCount: o.actual.metCount,
+      worstMs: o.actual.worstMs,
     })),
     met: result.met,
     committed: result.committed,
@@ -141,6 +144,8 @@ export function buildServiceSection(input: ServiceReportInput): ReportService {
     incidentsByPriority,
     breaches,
     actions,
+    // Computed with the result by the compliance service (SPEC §7), so the report and the API agree.
+    credits: r.credits,
   };
   if (input.confirmation) {
     section.confirmation = {
@@ -149,35 +154,6 @@ export function buildServiceSection(input: ServiceReportInput): ReportService {
     };
   }
   return dropUndefined(section);
-}
-
-/**
- * Counted, within-target and longest incidents of a response or resolution objective, as the
- * engine tallies them (counted in the period, `met` clocks within the target).
- */
-function clockCounts(
-  objective: string,
-  incidents: EntityPeriodResult['result']['incidents'],
-): { counted?: number; metCount?: number; worstMs?: number } {
-  const [kind, priority] = objective.split(':');
-  const clocks: Record<string, 'response' | 'resolution' | undefined> = {
-    'response-time': 'response',
-    'resolution-time': 'resolution',
-  };
-  const clock = clocks[kind];
-  if (!clock) return {};
-  const rows = incidents.filter(
-    i =>
-      i.priority === priority &&
-      (clock === 'response' ? i.countedForResponse : i.countedForResolution),
-  );
-  return {
-    counted: rows.length,
-    metCount: rows.filter(i => i[clock].status === 'met').length,
-    worstMs: rows.length
-      ? Math.max(...rows.map(i => i[clock].elapsedMs))
-      : undefined,
-  };
 }
 
 /** One earlier period's achievement rate, for the trend chart. */

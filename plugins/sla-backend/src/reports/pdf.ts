@@ -5,6 +5,9 @@ import {
   actionTable,
   availabilityRows,
   breachTable,
+  creditLinesTable,
+  creditRows,
+  creditSummaryTable,
   instant,
   objectivesTable,
   percent,
@@ -252,6 +255,11 @@ export async function renderPdf(
   table(serviceSummaryTable(m, lang), {
     weights: [2.6, 1.4, 1.4, 1.3, 1.3, 1.8],
   });
+  const credits = creditSummaryTable(m, lang);
+  if (credits[1].length > 0) {
+    heading(t.serviceCredits, 12);
+    table(credits, { weights: [3, 1.5, 2.5] });
+  }
 
   // ------------------------------------------------------------ details, one page per service
   for (const s of m.services) {
@@ -269,6 +277,14 @@ export async function renderPdf(
     else {
       const b = breachTable(s, lang);
       table(b, { weights: [0.8, 1.2, 3.2, 1, 1.4, 1.4], more: b.more });
+    }
+    if (s.credits) {
+      heading(t.serviceCredits, 11);
+      paragraph(t.creditsNote, GREY, 8.5);
+      table(creditLinesTable(s.credits, lang), { weights: [2, 4, 1.2] });
+      table([[t.figure, t.value], creditRows(s.credits, lang)], {
+        weights: [1, 2],
+      });
     }
     heading(t.actions, 11);
     if (s.actions.length === 0) paragraph(t.noActions);

@@ -183,4 +183,82 @@ describe('report renderings', () => {
     expect(html.match(/<section class="service">/g)).toHaveLength(2);
     expect(html).not.toContain('<script');
   });
+
+  it('shows an open quarter’s credit as provisional, and a credit without a fee as a share only', () => {
+    const credited = (credits: ReportService['credits']): ReportModel => ({
+      ...MODEL,
+      services: [{ ...SERVICE, provisional: true, credits }],
+    });
+    const base = {
+      lines: [
+        {
+          objective: 'availability',
+          kind: 'band' as const,
+          status: 'running' as const,
+          achieved: 99.95,
+          bands: [{ below: 99.9, share: 10 }],
+          shareBp: 0,
+        },
+        {
+          objective: 'max-outage',
+          kind: 'breached' as const,
+          status: 'breached' as const,
+          ruleShare: 5,
+          shareBp: 500,
+        },
+        {
+          objective: 'response-time:P1',
+          kind: 'per-breach' as const,
+          status: 'no-data' as const,
+          breaches: 0,
+          ruleShare: 5,
+          shareBp: 0,
+          excluded: 'no-data' as const,
+        },
+      ],
+      totalShareBp: 500,
+      capBp: 10_000,
+      shareBp: 500,
+      capped: false,
+      provisional: true,
+      months: 3,
+    };
+    const quarter = credited({
+      ...base,
+      periodFee: {
+        currency: 'JPY',
+        minorUnits: 0,
+        minor: 4_500_000,
+        decimal: '4500000',
+      },
+      amount: {
+        currency: 'JPY',
+        minorUnits: 0,
+        minor: 225_000,
+        decimal: '225000',
+      },
+    });
+    const en = renderMarkdown(quarter);
+    for (const line of [
+      '| Availability | 99.95%: no band applies (below 99.9% → 10%) | 0% |',
+      '| Longest outage | breached → 5% | 5% |',
+      '| Response time · P1 | No data: no credit | 0% |',
+      '| Cap | 100% |',
+      '| Fee for the period | 4500000 JPY (3 months) |',
+      '| Credit | 225000 JPY (provisional) |',
+    ]) {
+      expect(en).toContain(line);
+    }
+    const zh = renderMarkdown(quarter, 'zh-CN');
+    expect(zh).toContain('| 本周期服务费 | 4500000 JPY（3 个月） |');
+    expect(zh).toContain('| 赔偿金额 | 225000 JPY（临时） |');
+    expect(renderCsv(quarter)).toContain(
+      'credit,component:default/cad-core,amount,,225000,provisional,JPY\r\n',
+    );
+
+    const shareOnly = renderMarkdown(credited(base));
+    expect(shareOnly).toContain('| Share credited | 5% |');
+    expect(shareOnly).toContain('| Credit | no fee set: share only |');
+    expect(renderCsv(credited(base))).not.toContain(',amount,');
+  });
 });

@@ -4,6 +4,9 @@ import {
   actionTable,
   availabilityRows,
   breachTable,
+  creditLinesTable,
+  creditRows,
+  creditSummaryTable,
   duration,
   instant,
   objectivesTable,
@@ -72,6 +75,19 @@ function csvPercent(p: number | undefined): number | string {
 }
 
 // ---------------------------------------------------------------- CSV
+
+/** The CSV's detail of one credit line: what its share was computed from. */
+function creditLineDetail(
+  l: NonNullable<ReportService['credits']>['lines'][number],
+): string {
+  if (l.kind === 'per-breach')
+    return `breaches: ${l.breaches ?? 0}; per breach: ${l.ruleShare}%`;
+  if (l.kind === 'band') {
+    const bands = (l.bands ?? []).map(b => `<${b.below}%=${b.share}%`);
+    return `achieved: ${l.achieved ?? 'n/a'}; bands: ${bands.join(' ')}`;
+  }
+  return `share: ${l.ruleShare}%`;
+}
 
 const CSV_HEADER = [
   'section',
@@ -193,6 +209,52 @@ export function renderCsv(m: ReportModel): string {
         `${b.priority} ${b.title}`,
       );
     }
+    const c = s.credits;
+    if (c) {
+      // Shares in percent (hundredths exact); amounts as exact decimal text.
+      for (const l of c.lines) {
+        row(
+          'credit',
+          e,
+          `${l.objective}.${l.kind}`,
+          l.band ? l.band.below : undefined,
+          l.shareBp / 100,
+          l.excluded ?? l.status,
+          creditLineDetail(l),
+        );
+      }
+      row('credit', e, 'total_share_percent', undefined, c.totalShareBp / 100);
+      row(
+        'credit',
+        e,
+        'share_percent',
+        c.capBp / 100,
+        c.shareBp / 100,
+        c.capped ? 'capped' : undefined,
+      );
+      if (c.periodFee) {
+        row(
+          'credit',
+          e,
+          'period_fee',
+          undefined,
+          c.periodFee.decimal,
+          undefined,
+          `${c.periodFee.currency}; months: ${c.months}`,
+        );
+      }
+      if (c.amount) {
+        row(
+          'credit',
+          e,
+          'amount',
+          undefined,
+          c.amount.decimal,
+          c.provisional ? 'provisional' : 'owed',
+          c.amount.currency,
+        );
+      }
+    }
     for (const x of s.actions) {
       row(
         'action',
@@ -260,6 +322,10 @@ export function renderMarkdown(
   out.push(...mdTable(objectivesTable(m, lang).table), '');
   out.push(`### ${t.availability}`, '');
   out.push(...mdTable(serviceSummaryTable(m, lang)), '');
+  const credits = creditSummaryTable(m, lang);
+  if (credits[1].length > 0) {
+    out.push(`### ${t.serviceCredits}`, '', ...mdTable(credits), '');
+  }
   out.push(`### ${t.trend}`, '');
   out.push(
     ...mdTable([
@@ -280,6 +346,12 @@ export function renderMarkdown(
     const breaches = breachTable(s, lang);
     if (s.breaches.length === 0) out.push(t.noBreaches, '');
     else out.push(...mdCapped(breaches, t.andMore(breaches.more ?? 0)), '');
+    if (s.credits) {
+      out.push(`#### ${t.serviceCredits}`, '', md(t.creditsNote), '');
+      out.push(...mdTable(creditLinesTable(s.credits, lang)), '');
+      out.push(...mdTable([[t.figure, t.value], creditRows(s.credits, lang)]));
+      out.push('');
+    }
     out.push(`#### ${t.actions}`, '');
     const actions = actionTable(s, lang);
     if (s.actions.length === 0) out.push(t.noActions, '');
@@ -429,8 +501,12 @@ export function renderHtml(
     htmlTable(objectives.table, { statuses: objectives.statuses }),
     `<h3>${h(t.availability)} · ${h(t.errorBudgetRemaining)}</h3>`,
     htmlTable(serviceSummaryTable(m, lang)),
-    '</section>',
   );
+  const credits = creditSummaryTable(m, lang);
+  if (credits[1].length > 0) {
+    parts.push(`<h3>${h(t.serviceCredits)}</h3>`, htmlTable(credits));
+  }
+  parts.push('</section>');
   for (const s of m.services) {
     parts.push(
       `<section class="service"><h2>${h(t.details)}${h(t.colon)}${h(
@@ -450,8 +526,18 @@ export function renderHtml(
         : htmlTable(breaches, {
             more: breaches.more ? t.andMore(breaches.more) : undefined,
           }),
-      `<h3>${h(t.actions)}</h3>`,
     );
+    if (s.credits) {
+      parts.push(
+        `<h3>${h(t.serviceCredits)}</h3>`,
+        `<p class="meta">${h(t.creditsNote)}</p>`,
+        htmlTable(creditLinesTable(s.credits, lang)),
+        htmlTable([[t.figure, t.value], creditRows(s.credits, lang)], {
+          cls: 'credits',
+        }),
+      );
+    }
+    parts.push(`<h3>${h(t.actions)}</h3>`);
     const actions = actionTable(s, lang);
     parts.push(
       s.actions.length === 0

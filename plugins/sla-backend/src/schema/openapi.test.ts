@@ -137,7 +137,10 @@ describe('openapi.yaml', () => {
     });
     expect(() =>
       expectMatchesDocument(
-        response({ sources: [{ provider: 'pagerduty', account: 'a' }] }),
+        response({
+          sources: [{ provider: 'pagerduty', account: 'a' }],
+          stored: [],
+        }),
       ),
     ).not.toThrow();
     expect(() =>

@@ -16,6 +16,7 @@ import {
   resolvePeriod,
   SlaConfig,
   SlaTerms,
+  ServiceCreditsResult,
   termsInForce,
 } from '@servicelevel/plugin-sla-common';
 import {
@@ -28,6 +29,7 @@ import {
   TermsStore,
   TermsVersion,
 } from '../database/types';
+import { CustomerFees, periodCredits } from './credits';
 
 const DEFAULT_CACHE_MAX_AGE_MS = 10_000;
 /** Cached results kept at most (one per entity and query, one per overview query). */
@@ -83,6 +85,11 @@ export interface EntityPeriodResult {
   /** The terms in canonical annotation form. */
   termsAsWritten: Record<string, string>;
   result: PeriodResult;
+  /**
+   * Service credits of the period (SPEC §7), from `result` and the terms in force; only when
+   * they have credit rules and the period is not a custom range. Provisional when open.
+   */
+  credits?: ServiceCreditsResult;
 }
 
 /** One entity and one period to evaluate. */
@@ -170,6 +177,11 @@ export class ComplianceService {
        * stale a running clock, or a write made by another replica, can look.
        */
       cacheMaxAgeMs?: number;
+      /**
+       * `sla.customers.<customer>.monthlyFee` (read with readCustomerFees): the fee of a
+       * service whose terms carry no `servicelevel.io/monthly-fee` of their own.
+       */
+      customerFees?: CustomerFees;
     },
   ) {
     this.cacheMaxAgeMs = deps.cacheMaxAgeMs ?? DEFAULT_CACHE_MAX_AGE_MS;
@@ -550,7 +562,7 @@ export class ComplianceService {
         snapshotKey(item.entity.entityRef, item.period.key),
       );
       return isClosed(item) && snapshot
-        ? fromSnapshot(item.entity, item.versions, snapshot)
+        ? this.fromSnapshot(item.entity, item.versions, snapshot)
         : computed.get(item)!;
     });
   }
@@ -738,7 +750,7 @@ export class ComplianceService {
         period.key,
       );
       if (snapshot) {
-        return fromSnapshot(entity, versions, snapshot);
+        return this.fromSnapshot(entity, versions, snapshot);
       }
     }
     const computed = await this.compute(entity, versions, period, now);
@@ -760,7 +772,7 @@ export class ComplianceService {
       entity.entityRef,
       computed.period.key,
     );
-    return stored ? fromSnapshot(entity, versions, stored) : computed;
+    return stored ? this.fromSnapshot(entity, versions, stored) : computed;
   }
 
   private async compute(
@@ -793,7 +805,7 @@ export class ComplianceService {
       period,
       now,
     });
-    return {
+    return this.withCredits({
       entityRef: entity.entityRef,
       title: entity.title,
       period,
@@ -803,7 +815,26 @@ export class ComplianceService {
       terms: version.terms,
       termsAsWritten: termsAsWrittenOf(version.terms),
       result,
-    };
+    });
+  }
+
+  /**
+   * A closed period's stored result with the terms it was computed under. Credits are derived
+   * from the stored result on every read (not stored), so they are exactly those of the
+   * published figures.
+   */
+  private fromSnapshot(
+    entity: SlaEntity,
+    versions: TermsVersion[],
+    s: Snapshot,
+  ): EntityPeriodResult {
+    return this.withCredits(fromSnapshot(entity, versions, s));
+  }
+
+  /** The result with its service credits, when the terms have credit rules. */
+  private withCredits(r: EntityPeriodResult): EntityPeriodResult {
+    const credits = periodCredits(r, this.deps.customerFees);
+    return credits ? { ...r, credits } : r;
   }
 }
 

@@ -8,13 +8,11 @@ import {
   readSlaConfig,
   SlaTerms,
 } from '@servicelevel/plugin-sla-common';
-import { Knex } from 'knex';
 import { DateTime } from 'luxon';
 import {
   componentEntity,
-  createStores,
   recordAnnotatedTerms,
-  TestStores,
+  useTestStores,
 } from '../__testUtils__/stores';
 import { ComplianceService, EntityPeriodResult } from './ComplianceService';
 
@@ -174,187 +172,114 @@ const N5 = {
   resolved: local('2026-10-29T11:00', NY),
 };
 
+/**
+ * The states in which one incident becomes known, in order: each is `fixed` plus its own
+ * fields, arriving at its instant.
+ */
+function statesOf(
+  entityRef: string,
+  id: string,
+  fixed: Pick<Incident, 'priority' | 'createdAt'>,
+  states: Array<[arriveAt: number, fields: Partial<Incident>]>,
+): Arrival[] {
+  return states.map(([arriveAt, fields]) => ({
+    arriveAt,
+    incident: inc(entityRef, id, { ...fixed, ...fields }),
+  }));
+}
+
+/** Acknowledged and resolved at the times of `t`. */
+const settled = (t: { ack: number; resolved: number }) => ({
+  acknowledgedAt: t.ack,
+  resolvedAt: t.resolved,
+});
+
+// Incidents are listed by their first arrival; an id's states follow one another.
 const ARRIVALS: Arrival[] = [
   // London
-  {
-    arriveAt: L1.created + 5 * M,
-    incident: inc(LDN_REF, 'L1', {
-      priority: 'P1',
-      createdAt: L1.created,
-      outage: { start: L1.created },
-    }),
-  },
-  {
-    arriveAt: L1.ack,
-    incident: inc(LDN_REF, 'L1', {
-      priority: 'P1',
-      createdAt: L1.created,
-      acknowledgedAt: L1.ack,
-      pauses: [{ start: L1.pause.start }],
-      outage: { start: L1.created },
-    }),
-  },
-  {
-    arriveAt: L1.resolved + 10 * M,
-    incident: inc(LDN_REF, 'L1', {
-      priority: 'P1',
-      createdAt: L1.created,
-      acknowledgedAt: L1.ack,
-      resolvedAt: L1.resolved,
-      pauses: [L1.pause],
-      outage: { start: L1.created, end: L1.resolved },
-    }),
-  },
-  {
-    arriveAt: L2.created + 15 * M,
-    incident: inc(LDN_REF, 'L2', {
-      priority: 'P2',
-      createdAt: L2.created,
-      outage: { start: L2.created },
-    }),
-  },
-  {
-    arriveAt: L2.ack,
-    incident: inc(LDN_REF, 'L2', {
-      priority: 'P2',
-      createdAt: L2.created,
-      acknowledgedAt: L2.ack,
-      outage: { start: L2.created },
-    }),
-  },
-  {
-    arriveAt: L2.resolved,
-    incident: inc(LDN_REF, 'L2', {
-      priority: 'P2',
-      createdAt: L2.created,
-      acknowledgedAt: L2.ack,
-      resolvedAt: L2.resolved,
-      outage: { start: L2.created, end: L2.resolved },
-    }),
-  },
-  {
-    arriveAt: utc('2026-11-03T00:00Z'),
-    incident: inc(LDN_REF, 'L3', {
-      priority: 'P2',
-      createdAt: L3.created,
-      acknowledgedAt: L3.ack,
-      resolvedAt: L3.resolved,
-    }),
-  },
-  {
-    arriveAt: L4.created,
-    incident: inc(LDN_REF, 'L4', { priority: 'P1', createdAt: L4.created }),
-  },
-  {
-    arriveAt: L4.resolved + M,
-    incident: inc(LDN_REF, 'L4', {
-      priority: 'P1',
-      createdAt: L4.created,
-      acknowledgedAt: L4.ack,
-      resolvedAt: L4.resolved,
-    }),
-  },
+  ...statesOf(LDN_REF, 'L1', { priority: 'P1', createdAt: L1.created }, [
+    [L1.created + 5 * M, { outage: { start: L1.created } }],
+    [
+      L1.ack,
+      {
+        acknowledgedAt: L1.ack,
+        pauses: [{ start: L1.pause.start }],
+        outage: { start: L1.created },
+      },
+    ],
+    [
+      L1.resolved + 10 * M,
+      {
+        ...settled(L1),
+        pauses: [L1.pause],
+        outage: { start: L1.created, end: L1.resolved },
+      },
+    ],
+  ]),
+  ...statesOf(LDN_REF, 'L2', { priority: 'P2', createdAt: L2.created }, [
+    [L2.created + 15 * M, { outage: { start: L2.created } }],
+    [L2.ack, { acknowledgedAt: L2.ack, outage: { start: L2.created } }],
+    [
+      L2.resolved,
+      { ...settled(L2), outage: { start: L2.created, end: L2.resolved } },
+    ],
+  ]),
+  ...statesOf(LDN_REF, 'L3', { priority: 'P2', createdAt: L3.created }, [
+    [utc('2026-11-03T00:00Z'), settled(L3)],
+  ]),
+  ...statesOf(LDN_REF, 'L4', { priority: 'P1', createdAt: L4.created }, [
+    [L4.created, {}],
+    [L4.resolved + M, settled(L4)],
+  ]),
   // New York
-  {
-    arriveAt: N3.created + M,
-    incident: inc(NY_REF, 'N3', { priority: 'P1', createdAt: N3.created }),
-  },
-  {
-    arriveAt: N3.resolved,
-    incident: inc(NY_REF, 'N3', {
-      priority: 'P1',
-      createdAt: N3.created,
-      acknowledgedAt: N3.ack,
-      resolvedAt: N3.resolved,
-    }),
-  },
-  {
-    arriveAt: N2.created + 2 * M,
-    incident: inc(NY_REF, 'N2', {
-      priority: 'P1',
-      createdAt: N2.created,
-      outage: { start: N2.created },
-    }),
-  },
-  {
-    arriveAt: N2.resolved + M,
-    incident: inc(NY_REF, 'N2', {
-      priority: 'P1',
-      createdAt: N2.created,
-      acknowledgedAt: N2.ack,
-      resolvedAt: N2.resolved,
-      outage: { start: N2.created, end: N2.resolved },
-    }),
-  },
-  {
-    arriveAt: N1.outageStart + M,
-    incident: inc(NY_REF, 'N1', {
-      priority: 'P2',
-      createdAt: N1.created,
-      outage: { start: N1.outageStart },
-    }),
-  },
-  {
-    arriveAt: N1.pause.start + M,
-    incident: inc(NY_REF, 'N1', {
-      priority: 'P2',
-      createdAt: N1.created,
-      pauses: [{ start: N1.pause.start }],
-      outage: { start: N1.outageStart },
-    }),
-  },
-  {
-    arriveAt: N4.created + 15 * M,
-    incident: inc(NY_REF, 'N4', { priority: 'P2', createdAt: N4.created }),
-  },
-  {
-    arriveAt: N1.pause.end + 30 * M,
-    incident: inc(NY_REF, 'N1', {
-      priority: 'P2',
-      createdAt: N1.created,
-      pauses: [N1.pause],
-      outage: { start: N1.outageStart },
-    }),
-  },
-  {
-    arriveAt: N1.ack,
-    incident: inc(NY_REF, 'N1', {
-      priority: 'P2',
-      createdAt: N1.created,
-      acknowledgedAt: N1.ack,
-      pauses: [N1.pause],
-      outage: { start: N1.outageStart, end: N1.outageEnd },
-    }),
-  },
-  {
-    arriveAt: N4.resolved,
-    incident: inc(NY_REF, 'N4', {
-      priority: 'P2',
-      createdAt: N4.created,
-      acknowledgedAt: N4.ack,
-      resolvedAt: N4.resolved,
-    }),
-  },
-  {
-    arriveAt: N1.resolved + 5 * M,
-    incident: inc(NY_REF, 'N1', {
-      priority: 'P2',
-      createdAt: N1.created,
-      acknowledgedAt: N1.ack,
-      resolvedAt: N1.resolved,
-      pauses: [N1.pause],
-      outage: { start: N1.outageStart, end: N1.outageEnd },
-    }),
-  },
-  {
-    arriveAt: utc('2026-11-04T00:00Z'),
-    incident: inc(NY_REF, 'N5', {
-      priority: 'P1',
-      createdAt: N5.created,
-      acknowledgedAt: N5.ack,
-      resolvedAt: N5.resolved,
-    }),
-  },
+  ...statesOf(NY_REF, 'N3', { priority: 'P1', createdAt: N3.created }, [
+    [N3.created + M, {}],
+    [N3.resolved, settled(N3)],
+  ]),
+  ...statesOf(NY_REF, 'N2', { priority: 'P1', createdAt: N2.created }, [
+    [N2.created + 2 * M, { outage: { start: N2.created } }],
+    [
+      N2.resolved + M,
+      { ...settled(N2), outage: { start: N2.created, end: N2.resolved } },
+    ],
+  ]),
+  ...statesOf(NY_REF, 'N1', { priority: 'P2', createdAt: N1.created }, [
+    [N1.outageStart + M, { outage: { start: N1.outageStart } }],
+    [
+      N1.pause.start + M,
+      {
+        pauses: [{ start: N1.pause.start }],
+        outage: { start: N1.outageStart },
+      },
+    ],
+    [
+      N1.pause.end + 30 * M,
+      { pauses: [N1.pause], outage: { start: N1.outageStart } },
+    ],
+    [
+      N1.ack,
+      {
+        acknowledgedAt: N1.ack,
+        pauses: [N1.pause],
+        outage: { start: N1.outageStart, end: N1.outageEnd },
+      },
+    ],
+    [
+      N1.resolved + 5 * M,
+      {
+        ...settled(N1),
+        pauses: [N1.pause],
+        outage: { start: N1.outageStart, end: N1.outageEnd },
+      },
+    ],
+  ]),
+  ...statesOf(NY_REF, 'N4', { priority: 'P2', createdAt: N4.created }, [
+    [N4.created + 15 * M, {}],
+    [N4.resolved, settled(N4)],
+  ]),
+  ...statesOf(NY_REF, 'N5', { priority: 'P1', createdAt: N5.created }, [
+    [utc('2026-11-04T00:00Z'), settled(N5)],
+  ]),
 ];
 
 const START = utc('2026-10-22T00:00Z');
@@ -422,8 +347,7 @@ const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
 describe.each(databases.eachSupportedId())(
   'clock edge cases (DST ends, month end, arrivals), %p',
   databaseId => {
-    let knex: Knex;
-    let stores: TestStores;
+    const db = useTestStores(databases, databaseId);
     /** Instants at which incidents were written. */
     const writes: number[] = [];
     /** The running system's readings: ref → period key → [now, result] in order. */
@@ -436,24 +360,18 @@ describe.each(databases.eachSupportedId())(
     let readCount = 0;
 
     beforeAll(async () => {
-      knex = await databases.init(databaseId);
-      stores = await createStores(knex);
       const seenAt = utc('2025-12-15T00:00Z');
-      await stores.entities.syncEntities(
+      await db.stores.entities.syncEntities(
         REFS.map(ref => componentEntity(ref, ANNOTATIONS[ref], seenAt)),
         seenAt,
       );
       await recordAnnotatedTerms(
-        stores.terms,
+        db.stores.terms,
         REFS.map(ref => [ref, ANNOTATIONS[ref]] as const),
         slaConfig,
         seenAt,
       );
-      running = new ComplianceService({ ...stores, slaConfig });
-    });
-
-    afterAll(async () => {
-      await knex?.destroy();
+      running = new ComplianceService({ ...db.stores, slaConfig });
     });
 
     it('has October and November boundaries at local midnights, of the true length', () => {
@@ -542,7 +460,9 @@ describe.each(databases.eachSupportedId())(
         if (batch.length > 0) {
           // One incident may change twice in a step; keep its latest state.
           const latest = new Map(batch.map(i => [i.id, i]));
-          await stores.incidents.upsertIncidents([...latest.values()], { now });
+          await db.stores.incidents.upsertIncidents([...latest.values()], {
+            now,
+          });
           writes.push(now);
         }
         // The scheduled snapshot task runs every 6 hours.
@@ -648,7 +568,7 @@ describe.each(databases.eachSupportedId())(
         expect(json(now.result)).toEqual(json(published));
         // A fresh service, cache off, reads the same snapshot.
         const other = new ComplianceService({
-          ...stores,
+          ...db.stores,
           slaConfig,
           cacheMaxAgeMs: 0,
         });
@@ -712,7 +632,7 @@ describe.each(databases.eachSupportedId())(
         },
       });
       const fresher = new ComplianceService({
-        ...stores,
+        ...db.stores,
         slaConfig,
         cacheMaxAgeMs: 0,
       });

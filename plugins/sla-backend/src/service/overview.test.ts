@@ -80,6 +80,14 @@ const INCIDENTS = [
 
 const user = () => mockCredentials.user.header();
 
+/** Neither service has credit rules: nothing owed (credits.test.ts has the sums). */
+const NO_CREDITS = {
+  owed: [],
+  services: 0,
+  provisional: [],
+  provisionalServices: 0,
+};
+
 /** The Overview schema of openapi.yaml: every body served here must match it. */
 const matchesOverviewSchema = (() => {
   const doc = parseYaml(
@@ -226,7 +234,11 @@ describe.each(databases.eachSupportedId())('GET /overview, %p', databaseId => {
     expect(cadRow.yearToDate).toEqual(sum(cadMonths));
 
     // Totals sum services; for a year key they are the year to date.
-    expect(body.total).toEqual({ ...sum([...own, ...cadMonths]), services: 2 });
+    expect(body.total).toEqual({
+      ...sum([...own, ...cadMonths]),
+      services: 2,
+      credits: NO_CREDITS,
+    });
     expect(body.yearToDate.total).toEqual(body.total);
     expect(body.yearToDate.year).toBe('2026');
     const webTeam = body.yearToDate.groups.find(
@@ -252,7 +264,11 @@ describe.each(databases.eachSupportedId())('GET /overview, %p', databaseId => {
       period: '2026-02',
       periods: ['2026-Q1'],
     });
-    expect(body.total).toEqual({ ...sum([q1, feb]), services: 2 });
+    expect(body.total).toEqual({
+      ...sum([q1, feb]),
+      services: 2,
+      credits: NO_CREDITS,
+    });
     // The month before: cad's January, and again the warehouse's Q1.
     const previous = sum([q1, jan]);
     expect(body.previous).toMatchObject(previous);

@@ -68,19 +68,29 @@ const startBackend = (
 const user = () => mockCredentials.user.header();
 
 /** Requests with the signed-in user's credentials. */
-const asUser = (server: Server) => ({
-  get: (path: string) => request(server).get(path).set('Authorization', user()),
-  post: (path: string) =>
-    request(server).post(path).set('Authorization', user()),
-});
+const asUser = (server: Server) => {
+  const post = (path: string) =>
+    request(server).post(path).set('Authorization', user());
+  return {
+    get: (path: string) =>
+      request(server).get(path).set('Authorization', user()),
+    post,
+    /** `POST /incidents` of a batch. */
+    ingest: (incidents: unknown) =>
+      post('/api/sla/incidents').send({ incidents }),
+    /** `POST /incidents/import` of a CSV text. */
+    importCsv: (csv: string) =>
+      post('/api/sla/incidents/import')
+        .set('Content-Type', 'text/csv')
+        .send(csv),
+  };
+};
 
 describe('sla router', () => {
   describe('POST /incidents', () => {
     it('stores a batch and reports what it wrote', async () => {
       const server = await startBackend();
-      const res = await asUser(server)
-        .post('/api/sla/incidents')
-        .send({ incidents: [WORKED_EXAMPLE] });
+      const res = await asUser(server).ingest([WORKED_EXAMPLE]);
 
       expect(res.status).toBe(200);
       expectMatchesDocument(res);
@@ -94,14 +104,10 @@ describe('sla router', () => {
     it('is idempotent by (source, id): the same batch twice stores each incident once', async () => {
       const server = await startBackend();
       const send = () =>
-        asUser(server)
-          .post('/api/sla/incidents')
-          .send({
-            incidents: [
-              WORKED_EXAMPLE,
-              { ...WORKED_EXAMPLE, id: 'INC0010002' },
-            ],
-          });
+        asUser(server).ingest([
+          WORKED_EXAMPLE,
+          { ...WORKED_EXAMPLE, id: 'INC0010002' },
+        ]);
       expect((await send()).body).toMatchObject({ inserted: 2, updated: 0 });
       expect((await send()).body).toMatchObject({ inserted: 0, updated: 2 });
 
@@ -119,9 +125,7 @@ describe('sla router', () => {
       }));
       batch[737] = { ...batch[737], priority: 'urgent' };
 
-      const res = await asUser(server)
-        .post('/api/sla/incidents')
-        .send({ incidents: batch });
+      const res = await asUser(server).ingest(batch);
 
       // Refused by the document before the handler runs, naming index, field and value.
       expect(res.status).toBe(400);
@@ -143,9 +147,7 @@ describe('sla router', () => {
         ...WORKED_EXAMPLE,
         id: `INC${i}`,
       }));
-      const res = await asUser(server)
-        .post('/api/sla/incidents')
-        .send({ incidents: batch });
+      const res = await asUser(server).ingest(batch);
       expect(res.status).toBe(400);
       expect(res.body.error.message).toMatch(
         /^incidents: must NOT have more than 5000 items/,
@@ -154,13 +156,9 @@ describe('sla router', () => {
 
     it('names the field of a rule the document cannot express, and stores nothing', async () => {
       const server = await startBackend();
-      const res = await asUser(server)
-        .post('/api/sla/incidents')
-        .send({
-          incidents: [
-            { ...WORKED_EXAMPLE, resolvedAt: '2026-09-01T00:00:00Z' },
-          ],
-        });
+      const res = await asUser(server).ingest([
+        { ...WORKED_EXAMPLE, resolvedAt: '2026-09-01T00:00:00Z' },
+      ]);
       expect(res.status).toBe(400);
       expect(res.body.error.message).toContain('nothing was stored');
       expect(res.body.error.message).toContain('incidents[0].resolvedAt');
@@ -178,18 +176,14 @@ describe('sla router', () => {
 
     it('accepts incidents of entities the catalog does not know, and flags them', async () => {
       const server = await startBackend();
-      const res = await asUser(server)
-        .post('/api/sla/incidents')
-        .send({
-          incidents: [
-            {
-              ...WORKED_EXAMPLE,
-              id: 'INC0010666',
-              entityRef: 'component:default/ghost',
-            },
-            WORKED_EXAMPLE,
-          ],
-        });
+      const res = await asUser(server).ingest([
+        {
+          ...WORKED_EXAMPLE,
+          id: 'INC0010666',
+          entityRef: 'component:default/ghost',
+        },
+        WORKED_EXAMPLE,
+      ]);
       expect(res.status).toBe(200);
       expect(res.body).toEqual({
         inserted: 2,
@@ -209,22 +203,18 @@ describe('sla router', () => {
     it('asks the catalog before it calls an entity unknown', async () => {
       const server = await startBackend();
       // The catalog lists the system, but the sync keeps only entities with an SLA.
-      const res = await asUser(server)
-        .post('/api/sla/incidents')
-        .send({
-          incidents: [
-            {
-              ...WORKED_EXAMPLE,
-              id: 'S-1',
-              entityRef: 'system:default/dispatch',
-            },
-            {
-              ...WORKED_EXAMPLE,
-              id: 'G-1',
-              entityRef: 'component:default/ghost',
-            },
-          ],
-        });
+      const res = await asUser(server).ingest([
+        {
+          ...WORKED_EXAMPLE,
+          id: 'S-1',
+          entityRef: 'system:default/dispatch',
+        },
+        {
+          ...WORKED_EXAMPLE,
+          id: 'G-1',
+          entityRef: 'component:default/ghost',
+        },
+      ]);
       expect(res.status).toBe(200);
       expect(res.body.unknownEntities).toEqual(['component:default/ghost']);
     });
@@ -236,10 +226,7 @@ describe('sla router', () => {
     it('imports CSV rows through the same upsert', async () => {
       const server = await startBackend();
       const csv = `${header}\ncsv,C-1,component:default/cad-core,Console freeze,P1,2026-09-02T01:00:00Z,2026-09-02T01:04:00Z,2026-09-02T02:00:00Z,2026-09-02T01:10:00Z/2026-09-02T01:20:00Z\n`;
-      const res = await asUser(server)
-        .post('/api/sla/incidents/import')
-        .set('Content-Type', 'text/csv')
-        .send(csv);
+      const res = await asUser(server).importCsv(csv);
       expect(res.status).toBe(200);
       expectMatchesDocument(res);
       expect(res.body).toEqual({
@@ -256,10 +243,9 @@ describe('sla router', () => {
         'csv,C-1,component:default/cad-core,Console freeze,P1,2026-09-02T01:00:00Z,,,';
       const bad =
         'csv,C-2,component:default/cad-core,Console freeze,P1,2 Sept 2026,,,';
-      const res = await asUser(server)
-        .post('/api/sla/incidents/import')
-        .set('Content-Type', 'text/csv')
-        .send(`${header}\n${good}\n${bad}\n`);
+      const res = await asUser(server).importCsv(
+        `${header}\n${good}\n${bad}\n`,
+      );
       expect(res.status).toBe(400);
       expect(res.body.error.message).toContain('row[2].createdAt');
 
@@ -271,10 +257,7 @@ describe('sla router', () => {
 
     it('names missing columns', async () => {
       const server = await startBackend();
-      const res = await asUser(server)
-        .post('/api/sla/incidents/import')
-        .set('Content-Type', 'text/csv')
-        .send('source,id\napi,1\n');
+      const res = await asUser(server).importCsv('source,id\napi,1\n');
       expect(res.status).toBe(400);
       expect(res.body.error.message).toContain(
         'missing column(s) entityRef, title, priority, createdAt',
@@ -285,9 +268,7 @@ describe('sla router', () => {
   describe('GET /entities/{kind}/{namespace}/{name}/compliance', () => {
     it('evaluates the worked example of ENGINE.md: response met, resolution breached', async () => {
       const server = await startBackend();
-      await asUser(server)
-        .post('/api/sla/incidents')
-        .send({ incidents: [WORKED_EXAMPLE] });
+      await asUser(server).ingest([WORKED_EXAMPLE]);
 
       const res = await asUser(server).get(
         '/api/sla/entities/component/default/gis-routing/compliance?period=2026-09',
@@ -318,10 +299,7 @@ describe('sla router', () => {
 
     it('keeps a closed period immutable until an explicit, permission-checked recompute', async () => {
       const server = await startBackend();
-      const push = (incident: object) =>
-        asUser(server)
-          .post('/api/sla/incidents')
-          .send({ incidents: [incident] });
+      const push = (incident: object) => asUser(server).ingest([incident]);
       const read = () =>
         asUser(server).get(
           '/api/sla/entities/component/default/gis-routing/compliance?period=2026-09',
@@ -360,6 +338,69 @@ describe('sla router', () => {
         met: 1,
         committed: 2,
       });
+    });
+
+    it('serves the service credits of a period, as the document describes them', async () => {
+      const credited = (fee: string) =>
+        startSlaBackend({
+          config: {
+            sla: {
+              ...EXAMPLE_SLA_CONFIG,
+              customers: { 'dispatch-center': { monthlyFee: fee } },
+            },
+          },
+          entities: [
+            component(
+              'gis-routing',
+              {
+                ...GIS_ROUTING_ANNOTATIONS,
+                'servicelevel.io/customer': 'group:default/dispatch-center',
+                'servicelevel.io/service-credits':
+                  'resolution-time:P2=10%/breach cap=30%',
+              },
+              'group:default/field-ops',
+            ),
+          ],
+        });
+      const read = (server: Server, period: string) =>
+        asUser(server).get(
+          `/api/sla/entities/component/default/gis-routing/compliance?period=${period}`,
+        );
+
+      const server = await credited('12000 CNY');
+      await asUser(server).ingest([WORKED_EXAMPLE]);
+      const res = await read(server, '2026-09');
+      expect(res.status).toBe(200);
+      expectMatchesDocument(res);
+      // The worked example breaches resolution P2 once: 10 % of the customer's 12 000 CNY.
+      expect(res.body.credits).toMatchObject({
+        lines: [
+          {
+            objective: 'resolution-time:P2',
+            kind: 'per-breach',
+            breaches: 1,
+            shareBp: 1000,
+          },
+        ],
+        shareBp: 1000,
+        capBp: 3000,
+        provisional: false,
+        amount: { currency: 'CNY', decimal: '1200.00' },
+      });
+      const range = await asUser(server).get(
+        '/api/sla/entities/component/default/gis-routing/compliance?from=2026-09-01&to=2026-10-01',
+      );
+      expectMatchesDocument(range);
+      expect(range.body.credits).toBeUndefined();
+
+      // A malformed fee in config is ignored at startup: the credit is a share, no amount.
+      const badFee = await credited('12000 RMB');
+      await asUser(badFee).ingest([WORKED_EXAMPLE]);
+      const shareOnly = await read(badFee, '2026-09');
+      expect(shareOnly.status).toBe(200);
+      expectMatchesDocument(shareOnly);
+      expect(shareOnly.body.credits.shareBp).toBe(1000);
+      expect(shareOnly.body.credits.amount).toBeUndefined();
     });
 
     it('shows annotation problems and still evaluates the rest', async () => {
@@ -453,9 +494,7 @@ describe('sla router', () => {
   describe('GET /overview', () => {
     it('rolls up achievement per owner as a sum over sums', async () => {
       const server = await startBackend();
-      await asUser(server)
-        .post('/api/sla/incidents')
-        .send({ incidents: [WORKED_EXAMPLE] });
+      await asUser(server).ingest([WORKED_EXAMPLE]);
       const res = await asUser(server).get(
         '/api/sla/overview?period=2026-09&groupBy=owner',
       );
@@ -504,6 +543,75 @@ describe('sla router', () => {
     });
   });
 
+  describe('POST /entities/{kind}/{namespace}/{name}/preview', () => {
+    const path = '/api/sla/entities/component/default/gis-routing/preview';
+    // The worked example breaches resolution P2=1d; a looser target would have met it.
+    const looser = {
+      ...GIS_ROUTING_ANNOTATIONS,
+      'servicelevel.io/resolution-time': 'P2=10d',
+    };
+
+    it('compares closed periods under the terms in force and the proposal', async () => {
+      const server = await startBackend();
+      await asUser(server)
+        .post('/api/sla/incidents')
+        .send({ incidents: [WORKED_EXAMPLE] })
+        .expect(200);
+      const res = await asUser(server)
+        .post(path)
+        .send({ annotations: looser, periods: 12 });
+      expect(res.status).toBe(200);
+      expectMatchesDocument(res);
+      expect(res.body.periods).toHaveLength(12);
+      expect(res.body.proposedTermsAsWritten).toMatchObject({
+        'servicelevel.io/resolution-time': 'P2=10d',
+      });
+      const september = res.body.periods.find(
+        (p: { period: string }) => p.period === '2026-09',
+      );
+      const status = (side: {
+        objectives: Array<{ objective: string; status: string }>;
+      }) =>
+        side.objectives.find(o => o.objective === 'resolution-time:P2')?.status;
+      expect(status(september.current)).toBe('breached');
+      expect(status(september.proposed)).toBe('met');
+      expect(september.incidents).toEqual([
+        expect.objectContaining({
+          id: 'INC0010001',
+          clock: 'resolution',
+          current: 'breached',
+          proposed: 'met',
+        }),
+      ]);
+    });
+
+    it('answers 400 naming what is wrong with the proposal, and 404 for an unknown entity', async () => {
+      const server = await startBackend();
+      const tooMany = await asUser(server)
+        .post(path)
+        .send({ annotations: looser, periods: 37 });
+      expect(tooMany.status).toBe(400);
+      expectMatchesDocument(tooMany);
+      expect(tooMany.body.error.message).toMatch(/^periods: must be <= 36/);
+      const misspelt = await asUser(server)
+        .post(path)
+        .send({ annotation: looser });
+      expect(misspelt.status).toBe(400);
+      expect(misspelt.body.error.message).toMatch(/annotation/);
+      const empty = await asUser(server)
+        .post(path)
+        .send({ annotations: { 'servicelevel.io/agreement': 'X-1' } });
+      expect(empty.status).toBe(400);
+      expect(empty.body.error.message).toBe(
+        'annotations: the proposal has no servicelevel.io/ objective or tier, so there is nothing to evaluate',
+      );
+      const unknown = await asUser(server)
+        .post('/api/sla/entities/component/default/nope/preview')
+        .send({ annotations: looser });
+      expect(unknown.status).toBe(404);
+    });
+  });
+
   describe('GET /catalog', () => {
     it('lists every service with an SLA and its commitments', async () => {
       const server = await startBackend();
@@ -520,16 +628,35 @@ describe('sla router', () => {
         ownerRef: 'group:default/dispatch-platform',
       });
       expect(cad.commitments['servicelevel.io/availability']).toBe('99.95%');
+      // The same objectives and targets a period result shows, ready to name and format.
+      expect(cad.objectives[0]).toEqual({
+        objective: 'availability',
+        target: { display: '99.95%', value: 99.95 },
+      });
     });
   });
 
   describe('GET /sources and GET /health', () => {
     it('lists the incident sources, and answers health without credentials', async () => {
       const server = await startBackend();
+      const empty = await asUser(server).get('/api/sla/sources');
+      expect(empty.status).toBe(200);
+      expectMatchesDocument(empty);
+      expect(empty.body).toEqual({ sources: [], stored: [] });
+      // A pushed source has no sync state, but its incidents are listed.
+      await asUser(server)
+        .ingest([WORKED_EXAMPLE, { ...WORKED_EXAMPLE, id: 'INC0010002' }])
+        .expect(200);
       const sources = await asUser(server).get('/api/sla/sources');
-      expect(sources.status).toBe(200);
       expectMatchesDocument(sources);
-      expect(sources.body).toEqual({ sources: [] });
+      expect(sources.body.stored).toEqual([
+        {
+          source: 'servicenow',
+          incidents: 2,
+          lastIncidentAt: Date.parse(WORKED_EXAMPLE.createdAt),
+          lastWrittenAt: expect.any(Number),
+        },
+      ]);
       const health = await request(server).get('/api/sla/health');
       expect(health.status).toBe(200);
       expectMatchesDocument(health);
@@ -581,6 +708,11 @@ describe('sla router', () => {
         {
           method: 'get',
           path: '/entities/component/default/cad-core/compliance',
+        },
+        {
+          method: 'post',
+          path: '/entities/component/default/cad-core/preview',
+          body: { annotations: { 'servicelevel.io/availability': '99%' } },
         },
         { method: 'get', path: '/overview' },
         { method: 'get', path: '/catalog' },

@@ -22,6 +22,7 @@ import { createAuthorize, principalName } from './authorize';
 import { ComplianceService, PeriodQuery } from './ComplianceService';
 import { importIncidentCsv } from './csvImport';
 import type { CalendarWarning } from '../calendars';
+import type { TermsPreview } from './TermsPreview';
 import { catalogListingJson, GROUP_BY, overviewJson } from './views';
 
 export interface RouterOptions {
@@ -33,6 +34,8 @@ export interface RouterOptions {
   entities: EntityStore;
   syncStates: SyncStateStore;
   compliance: ComplianceService;
+  /** "What if" of proposed annotations on past periods (POST …/preview). */
+  preview: TermsPreview;
   /** Named calendars' warnings (a year a holiday source does not cover), shown with the catalog. */
   calendars?: { getWarnings(): CalendarWarning[] };
   /** The clock; tests pin it. */
@@ -138,6 +141,23 @@ export async function createRouter(
     });
   });
 
+  router.post('/entities/:kind/:namespace/:name/preview', async (req, res) => {
+    await authorize(req, slaReadPermission);
+    // The document has checked the body's shape and the period bounds.
+    const body = req.body as {
+      annotations: Record<string, string>;
+      periods?: number;
+    };
+    res.json(
+      await options.preview.preview(
+        entityRefOf(req),
+        body.annotations,
+        body.periods ?? 12,
+        now(),
+      ),
+    );
+  });
+
   router.get('/entities/:kind/:namespace/:name/terms', async (req, res) => {
     await authorize(req, slaReadPermission);
     const { entity, versions } = await compliance.loadEntity(entityRefOf(req));
@@ -186,7 +206,11 @@ export async function createRouter(
 
   router.get('/sources', async (req, res) => {
     await authorize(req, slaReadPermission);
-    res.json({ sources: await syncStates.list() });
+    const [sources, stored] = await Promise.all([
+      syncStates.list(),
+      incidents.countBySource(),
+    ]);
+    res.json({ sources, stored });
   });
 
   // Incidents whose entity the catalog does not list: kept, and listed here to be fixed.

@@ -1,4 +1,5 @@
 import {
+  committedObjectives,
   HeatmapCell,
   achievementChange,
   groupServices,
@@ -21,6 +22,7 @@ import {
   PeriodQuery,
   termsAsWrittenOf,
 } from './ComplianceService';
+import { sumCredits } from './credits';
 
 export const GROUP_BY = ROLLUP_DIMENSIONS;
 export type GroupBy = RollupDimension;
@@ -83,12 +85,23 @@ export function buildOverview(
   now: number,
 ) {
   const services = own.map(o => summarize(o, o.selected));
-  const total = { ...rollupAchievement(services), services: services.length };
+  // Credits of the same periods the summaries sum: closed ones owed, open ones provisional.
+  const creditsByRef = new Map(
+    own.map(o => [o.entity.entityRef, o.selected.map(r => r.credits)]),
+  );
+  const creditsOf = (refs: string[]) =>
+    sumCredits(refs.map(ref => creditsByRef.get(ref) ?? []));
+  const total = {
+    ...rollupAchievement(services),
+    services: services.length,
+    credits: creditsOf(services.map(s => s.entityRef)),
+  };
   const groups = groupServices(services, groupBy).map(({ key, members }) => ({
     key,
     ...rollupAchievement(members),
     services: members.map(m => m.entityRef).sort(),
     breached: members.reduce((n, m) => n + m.breaches, 0),
+    credits: creditsOf(members.map(m => m.entityRef)),
   }));
 
   const hasPrevious = own.some(o => o.previous.length > 0);
@@ -143,7 +156,11 @@ export function buildOverview(
     previous,
     yearToDate: {
       year,
-      total: { ...rollupAchievement(ytdServices), services: services.length },
+      total: {
+        ...rollupAchievement(ytdServices),
+        services: services.length,
+        credits: sumCredits(own.map(o => o.year.map(r => r.credits))),
+      },
       groups: groupServices(ytdServices, groupBy).map(({ key, members }) => ({
         key,
         ...rollupAchievement(members),
@@ -238,6 +255,7 @@ export async function buildCatalogListing(
       timezone: terms.timezone,
       period: terms.period,
       commitments: termsAsWrittenOf(terms),
+      objectives: committedObjectives(terms),
       termsVersion: latest.version,
       problems: latest.problems,
     });

@@ -1,7 +1,11 @@
 /**
  * Test and benchmark fixtures: the example configuration of ENGINE.md (the `cn-workdays`
- * calendar and the `gold` tier) and a seeded random source. Never imported by src/ code.
+ * calendar and the `gold` tier), an incident, a plan, the benchmarks' objectives and a seeded
+ * random source. Shared with the backend and frontend suites through the package's
+ * `./testUtils` export; never imported by src/ code.
  */
+import type { Incident } from '../engine/types';
+import type { Plan } from '../plans';
 
 /** Split shift in Shanghai with the October holidays and one make-up Sunday. */
 export const CN_WORKDAYS = {
@@ -30,7 +34,7 @@ export const GOLD_TIER = {
   'resolution-time': 'P1=2h P2=4h P3=1d P4=3d',
 };
 
-/** The raw `sla` config block of the examples: input to readSlaConfig. */
+/** The raw `sla` config block of the examples (docs/configuration.md): input to readSlaConfig. */
 export const EXAMPLE_SLA_CONFIG = {
   defaultTimezone: 'Asia/Shanghai',
   calendars: { 'cn-workdays': CN_WORKDAYS },
@@ -48,3 +52,63 @@ export function seededRandom(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/** A P2 incident of `component:default/x` created at 0, with `over` on top. */
+export function exampleIncident(over: Partial<Incident> = {}): Incident {
+  return {
+    id: 'INC-1',
+    pauses: [],
+    source: 'webhook',
+    entityRef: 'component:default/x',
+    title: 'x',
+    priority: 'P2',
+    createdAt: 0,
+    ...over,
+  };
+}
+
+/** An in-progress plan of `component:default/cad-core` without actions. */
+export const EXAMPLE_PLAN: Plan = {
+  id: 'p1',
+  entityRef: 'component:default/cad-core',
+  title: 'Faster P1 response',
+  description: '',
+  origin: { type: 'other' },
+  addresses: [],
+  owner: 'group:default/dispatch-platform',
+  targetDate: '2026-12-31',
+  status: 'in-progress',
+  actions: [],
+  createdAt: 0,
+  createdBy: 'user:default/olivia',
+  updatedAt: 0,
+};
+
+/** {@link EXAMPLE_PLAN} with `over` on top. */
+export const examplePlan = (over: Partial<Plan> = {}): Plan => ({
+  ...EXAMPLE_PLAN,
+  ...over,
+});
+
+/** Every kind of objective, as the engine and backend benchmarks annotate their services. */
+export const BENCH_OBJECTIVES: Record<string, string> = {
+  'servicelevel.io/availability': '99.9%',
+  'servicelevel.io/response-time': 'P1=15m P2=30m@95% P3=4h P4=1d',
+  'servicelevel.io/resolution-time': 'P1=4h P2=8h P3=3d P4=5d',
+  'servicelevel.io/max-incidents': 'P1=2 all=60',
+  'servicelevel.io/max-outage': '2h',
+  'servicelevel.io/min-mtbf': '5d',
+  'servicelevel.io/maintenance': 'Sun 02:00-04:00',
+};
+
+/**
+ * Achievement over 1 of 1 (100 %) and 1 of 3 (33 %): the average of percentages would be
+ * 66.7 %, the sum over sums (ENGINE.md) is 2 of 4, 50 %.
+ */
+export const SUM_OVER_SUMS = {
+  results: [
+    { met: 1, committed: 1 },
+    { met: 1, committed: 3 },
+  ],
+  achievement: { met: 2, committed: 4, rate: 50 },
+};

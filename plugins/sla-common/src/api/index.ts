@@ -11,7 +11,7 @@
  *
  * Schemas named like a type sla-common already exports are that type on the wire and are not
  * aliased again (use sla-common's type, or `components['schemas'][name]`):
- * Priority, PeriodKind, ObjectiveStatus, ClockStatus, Period, Pause, ClockResult, IncidentRow, ObjectiveResult, AvailabilityResult, PeriodResult, WeeklyHours, ServiceHours, TimeTarget, PriorityTargets, SlaTerms, AnnotationProblem, PlanStatus, PlanOrigin, PlanTarget, PlanAction, PlanChange, PlanHistoryEntry.
+ * Priority, PeriodKind, ObjectiveStatus, ClockStatus, Period, Pause, ClockResult, IncidentRow, ObjectiveResult, AvailabilityResult, PeriodResult, WeeklyHours, ServiceHours, TimeTarget, PriorityTargets, SlaTerms, CreditRule, ServiceCreditTerms, MonthlyFee, CreditAmount, ServiceCreditLine, AnnotationProblem, CommittedObjective, PlanStatus, PlanOrigin, PlanTarget, PlanAction, PlanChange, PlanHistoryEntry.
  */
 import type { components } from './generated/openapi';
 
@@ -33,6 +33,10 @@ export type IngestResult = components['schemas']['IngestResult'];
 export type UnknownEntities = components['schemas']['UnknownEntities'];
 /** [start, end) pairs of minutes after local midnight, 0 ≤ start < end ≤ 1440. */
 export type DaySpans = components['schemas']['DaySpans'];
+/** Service credits of one period (SPEC §7), computed from the period's result and terms. The fee is the entity's `servicelevel.io/monthly-fee`, else its customer's `sla.customers.<customer>.monthlyFee` from config; without either the credit is a share only (no periodFee, no amount). */
+export type ServiceCredits = components['schemas']['ServiceCredits'];
+/** Service credits summed over services: `owed` from closed periods only, `provisional` from open periods (can still change). Per currency, sorted by code, since amounts in different currencies cannot be added; a service owing a share without any fee counts in `services` but adds no amount. */
+export type CreditsOwed = components['schemas']['CreditsOwed'];
 /** One stored version of an entity's effective terms (ENGINE.md R8). */
 export type TermsVersion = components['schemas']['TermsVersion'];
 export type EntityTerms = components['schemas']['EntityTerms'];
@@ -51,10 +55,17 @@ export type HeatmapCell = components['schemas']['HeatmapCell'];
 export type HeatmapRow = components['schemas']['HeatmapRow'];
 /** One line of the published service catalog. */
 export type CatalogItem = components['schemas']['CatalogItem'];
+export type TermsPreviewRequest = components['schemas']['TermsPreviewRequest'];
+/** One side of one period (the terms in force, or the proposal). */
+export type TermsPreviewSide = components['schemas']['TermsPreviewSide'];
+export type TermsPreviewPeriod = components['schemas']['TermsPreviewPeriod'];
+export type TermsPreview = components['schemas']['TermsPreview'];
 export type CatalogListing = components['schemas']['CatalogListing'];
 export type CalendarWarning = components['schemas']['CalendarWarning'];
 /** Sync state of one incident source account. */
 export type SourceState = components['schemas']['SourceState'];
+/** What the incident store holds of one source (webhook, csv, api or a provider). */
+export type StoredSource = components['schemas']['StoredSource'];
 export type SourcesStatus = components['schemas']['SourcesStatus'];
 export type RecomputeRequest = components['schemas']['RecomputeRequest'];
 export type RecomputeResult = components['schemas']['RecomputeResult'];

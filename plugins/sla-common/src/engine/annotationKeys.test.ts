@@ -1,11 +1,13 @@
 import { hasSlaAnnotations, SLA_ANNOTATIONS } from './annotations';
 
 describe('SLA annotations', () => {
-  it('names all 17 keys of the annotation reference in ENGINE.md under the servicelevel.io/ prefix', () => {
+  it('names all 19 keys of the annotation reference in ENGINE.md under the servicelevel.io/ prefix', () => {
     const keys = Object.values(SLA_ANNOTATIONS);
-    expect(keys).toHaveLength(17);
+    expect(keys).toHaveLength(19);
     expect(keys.every(k => k.startsWith('servicelevel.io/'))).toBe(true);
     expect(keys).toContain('servicelevel.io/resolution-time');
+    expect(keys).toContain('servicelevel.io/service-credits');
+    expect(keys).toContain('servicelevel.io/monthly-fee');
   });
 
   it('treats a tier or any objective key as having an SLA', () => {
@@ -20,6 +22,9 @@ describe('SLA annotations', () => {
     expect(hasSlaAnnotations({ 'servicelevel.io/customer': 'group:x' })).toBe(
       false,
     );
+    expect(
+      hasSlaAnnotations({ 'servicelevel.io/monthly-fee': '12000 CNY' }),
+    ).toBe(false);
     expect(hasSlaAnnotations({ 'pagerduty.com/service-id': 'P1' })).toBe(false);
   });
 });

@@ -20,6 +20,8 @@ export const SLA_ANNOTATIONS = {
   reviewBy: 'servicelevel.io/review-by',
   sources: 'servicelevel.io/sources',
   priorityMap: 'servicelevel.io/priority-map',
+  serviceCredits: 'servicelevel.io/service-credits',
+  monthlyFee: 'servicelevel.io/monthly-fee',
 } as const;
 
 /** A camelCase SLA annotation key. */
@@ -82,7 +84,7 @@ export const ANNOTATION_REFERENCE: readonly AnnotationReference[] = [
     examples: ['gold'],
     default: 'none',
     meaning:
-      'Tier template from `sla.tiers`; keys on the entity override the tier’s.',
+      'Tier template from `sla.tiers`; keys on the entity override the tier’s. A malformed override does not drop the commitment: the tier’s value applies and the problem says so (`fallback`).',
   },
   {
     key: 'service-hours',
@@ -224,6 +226,28 @@ export const ANNOTATION_REFERENCE: readonly AnnotationReference[] = [
     examples: ['SEV1=P1 SEV2=P2 high=P2 low=P4'],
     default: 'P1..P4 as is',
     meaning: 'Map source priorities to P1–P4.',
+  },
+  {
+    key: 'service-credits',
+    annotation: `${P}service-credits`,
+    expected:
+      '<objective><<percent>=<share> | <objective>=<share>/breach | <objective>=<share> | cap=<share>, space-separated',
+    examples: [
+      'availability<99.9%=10% availability<99%=25% response-time:P1=5%/breach cap=30%',
+      'max-outage=5%',
+    ],
+    default: 'no credits',
+    meaning:
+      'Service credits as a share of the period’s fee: a band by achieved value (the lowest threshold the value is below applies), a share per breached incident, or a share when the objective is breached; the total is capped (default 100%). Objectives must have a target.',
+  },
+  {
+    key: 'monthly-fee',
+    annotation: `${P}monthly-fee`,
+    expected: '<amount> <ISO 4217 currency code>, e.g. 12000 CNY',
+    examples: ['12000 CNY', '2500.50 EUR', '1500000 JPY'],
+    default: 'none (credits are shown as shares only)',
+    meaning:
+      'Fee per month that credits are a share of; a quarter is 3 months’ fee, a year 12. Decimals up to the currency’s minor unit.',
   },
 ];
 

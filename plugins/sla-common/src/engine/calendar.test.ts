@@ -5,10 +5,13 @@ import {
   createWeeklyCalendar,
 } from './calendar';
 import { evaluateIncidentClocks } from './clocks';
-import { EXAMPLE_SLA_CONFIG } from '../__testUtils__/fixtures';
+import {
+  EXAMPLE_SLA_CONFIG,
+  exampleIncident as incident,
+} from '../__testUtils__/fixtures';
 import { readSlaConfig } from './config';
 import { parseSlaAnnotations } from './terms';
-import type { Incident, SlaConfig } from './types';
+import type { SlaConfig } from './types';
 import { parseWeeklyHours } from './weekly';
 
 const MIN = 60_000;
@@ -22,17 +25,6 @@ const at = (iso: string, zone: string) => {
 };
 
 const specConfig = (): SlaConfig => readSlaConfig(EXAMPLE_SLA_CONFIG).config;
-
-const incident = (over: Partial<Incident>): Incident => ({
-  source: 'webhook',
-  id: 'INC-1',
-  entityRef: 'component:default/x',
-  title: 'x',
-  priority: 'P2',
-  createdAt: 0,
-  pauses: [],
-  ...over,
-});
 
 describe('the worked example in ENGINE.md', () => {
   const config = specConfig();
@@ -83,79 +75,57 @@ describe('the worked example in ENGINE.md', () => {
 describe('DST in America/New_York', () => {
   const z = 'America/New_York';
   const everyDay = parseWeeklyHours('Mon-Sun 00:00-24:00')!;
+  /** The spring-forward and the fall-back day, local midnight to midnight. */
+  const SPRING_DAY = [
+    at('2026-03-08T00:00', z),
+    at('2026-03-09T00:00', z),
+  ] as const;
+  const FALL_DAY = [
+    at('2026-11-01T00:00', z),
+    at('2026-11-02T00:00', z),
+  ] as const;
+  /** A calendar of the weekly `hours` in New York. */
+  const weekly = (hours: string) =>
+    createWeeklyCalendar(z, parseWeeklyHours(hours)!);
 
   it('spring-forward day (2026-03-08) has 23 hours of service time', () => {
     const cal = createWeeklyCalendar(z, everyDay);
-    expect(
-      cal.businessTime(at('2026-03-08T00:00', z), at('2026-03-09T00:00', z)),
-    ).toBe(23 * H);
-    expect(
-      createAlwaysOnCalendar(z).businessTime(
-        at('2026-03-08T00:00', z),
-        at('2026-03-09T00:00', z),
-      ),
-    ).toBe(23 * H);
+    expect(cal.businessTime(...SPRING_DAY)).toBe(23 * H);
+    expect(createAlwaysOnCalendar(z).businessTime(...SPRING_DAY)).toBe(23 * H);
   });
 
   it('spring-forward: a span starting in the gap moves forward by the gap', () => {
-    const cal = createWeeklyCalendar(z, parseWeeklyHours('Sun 02:30-05:00')!);
-    const day = [at('2026-03-08T00:00', z), at('2026-03-09T00:00', z)] as const;
+    const cal = weekly('Sun 02:30-05:00');
     // 02:30 does not exist; it becomes 03:30 EDT (07:30Z); 05:00 EDT is 09:00Z.
-    expect(cal.workingIntervals(day[0], day[1])).toEqual([
+    expect(cal.workingIntervals(...SPRING_DAY)).toEqual([
       [Date.UTC(2026, 2, 8, 7, 30), Date.UTC(2026, 2, 8, 9, 0)],
     ]);
-    expect(cal.businessTime(day[0], day[1])).toBe(1.5 * H);
+    expect(cal.businessTime(...SPRING_DAY)).toBe(1.5 * H);
     // 01:00-04:00 wall clock is 2 real hours that day.
-    const early = createWeeklyCalendar(z, parseWeeklyHours('Sun 01:00-04:00')!);
-    expect(early.businessTime(day[0], day[1])).toBe(2 * H);
+    expect(weekly('Sun 01:00-04:00').businessTime(...SPRING_DAY)).toBe(2 * H);
   });
 
   it('fall-back day (2026-11-01) has 25 hours; ambiguous times take the earlier offset', () => {
     const cal = createWeeklyCalendar(z, everyDay);
-    expect(
-      cal.businessTime(at('2026-11-01T00:00', z), at('2026-11-02T00:00', z)),
-    ).toBe(25 * H);
-    const repeated = createWeeklyCalendar(
-      z,
-      parseWeeklyHours('Sun 01:00-02:00')!,
-    );
-    expect(
-      repeated.businessTime(
-        at('2026-11-01T00:00', z),
-        at('2026-11-02T00:00', z),
-      ),
-    ).toBe(2 * H);
-    const ambiguous = createWeeklyCalendar(
-      z,
-      parseWeeklyHours('Sun 01:30-01:45')!,
-    );
+    expect(cal.businessTime(...FALL_DAY)).toBe(25 * H);
+    expect(weekly('Sun 01:00-02:00').businessTime(...FALL_DAY)).toBe(2 * H);
     // Both ends resolve to their first occurrence (EDT, −04:00).
-    expect(
-      ambiguous.workingIntervals(
-        at('2026-11-01T00:00', z),
-        at('2026-11-02T00:00', z),
-      ),
-    ).toEqual([[Date.UTC(2026, 10, 1, 5, 30), Date.UTC(2026, 10, 1, 5, 45)]]);
+    expect(weekly('Sun 01:30-01:45').workingIntervals(...FALL_DAY)).toEqual([
+      [Date.UTC(2026, 10, 1, 5, 30), Date.UTC(2026, 10, 1, 5, 45)],
+    ]);
   });
 
   it('spring-forward: a span end moved out of the gap past the next span start still unions', () => {
     // 02:30 → 03:30 EDT (07:30Z) lies after 03:10 EDT (07:10Z): W = 07:10Z–08:00Z.
-    const cal = createWeeklyCalendar(
-      z,
-      parseWeeklyHours('Sun 02:30-02:40,03:10-04:00')!,
-    );
-    const day = [at('2026-03-08T00:00', z), at('2026-03-09T00:00', z)] as const;
-    expect(cal.workingIntervals(day[0], day[1])).toEqual([
+    const cal = weekly('Sun 02:30-02:40,03:10-04:00');
+    expect(cal.workingIntervals(...SPRING_DAY)).toEqual([
       [Date.UTC(2026, 2, 8, 7, 10), Date.UTC(2026, 2, 8, 8, 0)],
     ]);
-    expect(cal.businessTime(day[0], day[1])).toBe(50 * MIN);
+    expect(cal.businessTime(...SPRING_DAY)).toBe(50 * MIN);
   });
 
   it('a 9-to-5 clock across the spring-forward weekend counts local hours', () => {
-    const cal = createWeeklyCalendar(
-      z,
-      parseWeeklyHours('Mon-Fri 09:00-17:00')!,
-    );
+    const cal = weekly('Mon-Fri 09:00-17:00');
     expect(
       cal.businessTime(at('2026-03-06T16:00', z), at('2026-03-09T10:00', z)),
     ).toBe(2 * H);

@@ -1,7 +1,9 @@
+import { SUM_OVER_SUMS } from '../__testUtils__/fixtures';
 import { createBusinessCalendar } from './calendar';
 import { readSlaConfig } from './config';
 import {
   achievementRate,
+  committedObjectives,
   evaluatePeriod,
   percentOf,
   termsInForce,
@@ -62,6 +64,10 @@ const evaluate = (
     period: resolvePeriod(spec, terms.timezone),
     now,
   });
+
+/** The result of `objective` (e.g. `response-time:P1`) in an evaluation. */
+const objectiveIn = (r: ReturnType<typeof evaluate>, objective: string) =>
+  r.objectives.find(x => x.objective === objective)!;
 
 describe('availability (ENGINE.md R5)', () => {
   const terms = termsOf({
@@ -259,13 +265,11 @@ describe('time objectives (ENGINE.md R3–R4)', () => {
       [mk(false), mk(false), mk(false), mk(true)],
       '2026-03',
     );
-    const o = three.objectives.find(x => x.objective === 'response-time:P1')!;
+    const o = objectiveIn(three, 'response-time:P1');
     expect(o.status).toBe('met');
     expect(o.actual.value).toBe(75);
     const two = evaluate(terms, [mk(false), mk(false), mk(true)], '2026-03');
-    expect(
-      two.objectives.find(x => x.objective === 'response-time:P1')!.status,
-    ).toBe('breached');
+    expect(objectiveIn(two, 'response-time:P1').status).toBe('breached');
   });
 
   it('an incident counts in the period its clock stopped, an open breached one where it breached', () => {
@@ -291,15 +295,22 @@ describe('time objectives (ENGINE.md R3–R4)', () => {
     expect(row(april, open.id).countedForResolution).toBe(true);
     expect(march.faults).toMatchObject({ P2: 2, all: 2 });
     expect(april.faults.all).toBe(0);
-    const obj = april.objectives.find(
-      x => x.objective === 'resolution-time:P2',
-    )!;
+    const obj = objectiveIn(april, 'resolution-time:P2');
     expect(obj.actual.display).toBe('1/2 met (50%), worst 218h');
+    // The tally behind the display, so no other layer has to recount the incidents.
+    expect(obj.actual).toMatchObject({
+      value: 50,
+      counted: 2,
+      metCount: 1,
+      worstMs: 218 * 3_600_000,
+    });
     expect(obj.status).toBe('breached');
+    // March's table names the period each clock counts in instead.
+    expect(row(march, late.id).countedIn).toEqual({ resolution: '2026-04' });
+    expect(row(march, open.id).countedIn).toEqual({ resolution: '2026-04' });
+    expect(row(april, late.id).countedIn).toBeUndefined();
     // Nothing stopped or breached in March: no incidents counted there.
-    expect(
-      march.objectives.find(x => x.objective === 'resolution-time:P2')!.status,
-    ).toBe('met');
+    expect(objectiveIn(march, 'resolution-time:P2').status).toBe('met');
   });
 
   it('the latest priority applies to the whole clock', () => {
@@ -313,13 +324,10 @@ describe('time objectives (ENGINE.md R3–R4)', () => {
       [inc({ priority: 'P1', createdAt: t0, acknowledgedAt: t0 + 20 * MIN })],
       '2026-03',
     );
-    expect(
-      r.objectives.find(x => x.objective === 'response-time:P1')!.status,
-    ).toBe('breached');
-    expect(
-      r.objectives.find(x => x.objective === 'response-time:P3')!.actual
-        .display,
-    ).toBe('no incidents');
+    expect(objectiveIn(r, 'response-time:P1').status).toBe('breached');
+    expect(objectiveIn(r, 'response-time:P3').actual.display).toBe(
+      'no incidents',
+    );
   });
 });
 
@@ -489,12 +497,9 @@ describe('counts, MTTR, MTBF and achievement', () => {
   });
 
   it('achievement rate is a sum over sums, not an average of percentages', () => {
-    expect(
-      achievementRate([
-        { met: 1, committed: 1 },
-        { met: 1, committed: 3 },
-      ]),
-    ).toEqual({ met: 2, committed: 4, rate: 50 });
+    expect(achievementRate(SUM_OVER_SUMS.results)).toEqual(
+      SUM_OVER_SUMS.achievement,
+    );
     expect(achievementRate([{ met: 0, committed: 0 }])).toEqual({
       met: 0,
       committed: 0,
@@ -516,5 +521,43 @@ describe('termsInForce (ENGINE.md R8)', () => {
   it('is undefined when no version was seen before the end', () => {
     expect(termsInForce(v, 100)).toBeUndefined();
     expect(termsInForce([], 100)).toBeUndefined();
+  });
+});
+
+describe('committedObjectives', () => {
+  it('lists every committed target, as a period result shows it, before anything is measured', () => {
+    const terms = termsOf({
+      'servicelevel.io/availability': '99.9%',
+      'servicelevel.io/response-time': 'P1=15m@95% P3=4h',
+      'servicelevel.io/resolution-time': 'P2=1d',
+      'servicelevel.io/max-incidents': 'P1=0 all=10',
+      'servicelevel.io/max-outage': '30m',
+      'servicelevel.io/min-mtbf': '7d',
+      'servicelevel.io/timezone': 'UTC',
+    });
+    const committed = committedObjectives(terms);
+    expect(committed.map(o => [o.objective, o.target.display])).toEqual([
+      ['availability', '99.9%'],
+      ['response-time:P1', '15m@95%'],
+      ['response-time:P3', '4h'],
+      ['resolution-time:P2', '1d'],
+      ['max-incidents:P1', '≤ 0'],
+      ['max-incidents:all', '≤ 10'],
+      ['max-outage', '30m'],
+      ['min-mtbf', '7d'],
+    ]);
+    expect(committed[1].target).toEqual({
+      display: '15m@95%',
+      value: 900_000,
+      percentile: 95,
+    });
+    // The evaluated period lists the same objectives with the same targets.
+    const result = evaluate(terms, [], '2026-03', Date.UTC(2026, 5, 1));
+    expect(
+      result.objectives.map(o => ({
+        objective: o.objective,
+        target: o.target,
+      })),
+    ).toEqual(committed);
   });
 });

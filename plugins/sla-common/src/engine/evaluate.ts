@@ -11,6 +11,8 @@ import {
   TimeTarget,
 } from './types';
 import type { WeeklyHours } from './weekly';
+import { granularityOf, periodContaining } from './period';
+import { periodKindOfKey } from '../rules/periodKeys';
 
 /** Status of an objective in a period (ENGINE.md R7); `running` = open period, on track. */
 export type ObjectiveStatus =
@@ -34,8 +36,19 @@ export interface ObjectiveResult {
   objective: ObjectiveId;
   /** Target: display text (`99.9%`, `15m@95%`, `≤ 2`, `2h`) and number (percent, ms or count). */
   target: { display: string; value: number; percentile?: number };
-  /** Actual: display text and number (percent, ms or count) when there is one. */
-  actual: { display: string; value?: number };
+  /**
+   * Actual: display text and number (percent, ms or count) when there is one. Response and
+   * resolution objectives also carry their tally, so that every layer shows the same counts
+   * instead of recounting the incidents: incidents counted in the period, how many met the
+   * target, and the longest business-time elapsed among them.
+   */
+  actual: {
+    display: string;
+    value?: number;
+    counted?: number;
+    metCount?: number;
+    worstMs?: number;
+  };
   status: ObjectiveStatus;
   /**
    * The objective has a target in the terms in force: it is committed in R7's sense (ENGINE.md).
@@ -81,6 +94,12 @@ export interface IncidentRow {
   countedForResponse: boolean;
   countedForResolution: boolean;
   createdInPeriod: boolean;
+  /**
+   * For a clock that stopped or breached but counts in another period than this one (R4):
+   * that period's key, so a reader sees why a breached clock is missing from this period's
+   * objectives. Absent when the clock counts here, has not decided yet, or for custom ranges.
+   */
+  countedIn?: { response?: string; resolution?: string };
   /** This incident's own unplanned downtime inside the period (before merging with others). */
   downtimeMs: number;
 }
@@ -204,6 +223,71 @@ function pct3(x: number): string {
   return `${Math.floor(x * 1000 + 1e-9) / 1000}%`;
 }
 
+/** An objective the terms commit to, with its target, before anything is measured. */
+export interface CommittedObjective {
+  objective: ObjectiveId;
+  target: ObjectiveResult['target'];
+}
+
+/**
+ * Every objective the terms commit to, with its target, in the order a period result lists
+ * them. The published catalog shows these; {@link evaluatePeriod} takes its targets from here,
+ * so the two cannot differ.
+ */
+export function committedObjectives(terms: SlaTerms): CommittedObjective[] {
+  const day = terms.serviceDayMs;
+  const out: CommittedObjective[] = [];
+  if (terms.availability !== undefined) {
+    const v = terms.availability;
+    out.push({
+      objective: 'availability',
+      target: { display: `${v}%`, value: v },
+    });
+  }
+  for (const kind of ['response', 'resolution'] as const) {
+    const targets =
+      kind === 'response' ? terms.responseTime : terms.resolutionTime;
+    for (const p of PRIORITIES) {
+      const target = targets?.[p];
+      if (!target) continue;
+      const pct = target.percentile;
+      out.push({
+        objective: `${kind}-time:${p}`,
+        target: {
+          display: `${formatDuration(target.targetMs, day)}${
+            pct === 100 ? '' : `@${pct}%`
+          }`,
+          value: target.targetMs,
+          percentile: pct,
+        },
+      });
+    }
+  }
+  for (const p of [...PRIORITIES, 'all'] as const) {
+    const max = terms.maxIncidents?.[p];
+    if (max === undefined) continue;
+    out.push({
+      objective: `max-incidents:${p}`,
+      target: { display: `≤ ${max}`, value: max },
+    });
+  }
+  if (terms.maxOutageMs !== undefined) {
+    const max = terms.maxOutageMs;
+    out.push({
+      objective: 'max-outage',
+      target: { display: formatDuration(max, day), value: max },
+    });
+  }
+  if (terms.minMtbfMs !== undefined) {
+    const min = terms.minMtbfMs;
+    out.push({
+      objective: 'min-mtbf',
+      target: { display: formatDuration(min, day), value: min },
+    });
+  }
+  return out;
+}
+
 /**
  * Evaluates one entity over one period (ENGINE.md R2–R7): availability with
  * error budget, every committed objective's status, per-incident rows,
@@ -271,6 +355,10 @@ export function evaluatePeriod(input: EvaluatePeriodInput): PeriodResult {
   if (astMs > 0)
     availability.availability = percentOf(astMs - downtimeMs, astMs);
   const objectives: ObjectiveResult[] = [];
+  const committedTargets = new Map(
+    committedObjectives(terms).map(o => [o.objective, o.target]),
+  );
+  const targetOf = (id: ObjectiveId) => committedTargets.get(id)!;
   if (terms.availability !== undefined) {
     const target = terms.availability;
     availability.target = target;
@@ -297,7 +385,7 @@ export function evaluatePeriod(input: EvaluatePeriodInput): PeriodResult {
     availability.status = status;
     objectives.push({
       objective: 'availability',
-      target: { display: `${target}%`, value: target },
+      target: targetOf('availability'),
       actual:
         availability.availability === undefined
           ? { display: 'no data (no agreed service time)' }
@@ -323,6 +411,8 @@ export function evaluatePeriod(input: EvaluatePeriodInput): PeriodResult {
     resolution: new Map<Priority, Tally>(),
   };
   const rows: IncidentRow[] = [];
+  // Monthly, quarterly or yearly; undefined for a custom range, which names no other period.
+  const kindOfPeriod = periodKindOfKey(period.key);
   for (const inc of incidents) {
     const created = inc.createdAt >= start && inc.createdAt < end;
     if (created) {
@@ -372,6 +462,23 @@ export function evaluatePeriod(input: EvaluatePeriodInput): PeriodResult {
       createdInPeriod: created,
       downtimeMs: ownDt,
     };
+    if (kindOfPeriod && !(cr && cs)) {
+      const elsewhere = (c: ClockResult, here: boolean) =>
+        here || c.countsAt === undefined || c.targetMs === undefined
+          ? undefined
+          : periodContaining(
+              c.countsAt,
+              granularityOf(kindOfPeriod),
+              terms.timezone,
+            ).key;
+      const response = elsewhere(clocks.response, cr);
+      const resolution = elsewhere(clocks.resolution, cs);
+      if (response || resolution) {
+        row.countedIn = {};
+        if (response) row.countedIn.response = response;
+        if (resolution) row.countedIn.resolution = resolution;
+      }
+    }
     rows.push(row);
   }
   rows.sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
@@ -385,8 +492,9 @@ export function evaluatePeriod(input: EvaluatePeriodInput): PeriodResult {
       const target = targets[p];
       if (!target) continue;
       const t = tallies[kind].get(p) ?? newTally();
+      const id: ObjectiveId = `${kind}-time:${p}`;
       objectives.push(
-        timeObjective(`${kind}-time:${p}`, target, t, complete, day),
+        timeObjective(id, targetOf(id), target, t, complete, day),
       );
     }
   }
@@ -407,7 +515,7 @@ export function evaluatePeriod(input: EvaluatePeriodInput): PeriodResult {
       else status = 'running';
       objectives.push({
         objective: `max-incidents:${p}`,
-        target: { display: `≤ ${max}`, value: max },
+        target: targetOf(`max-incidents:${p}`),
         actual: { display: String(n), value: n },
         status,
         hasTarget: true,
@@ -422,7 +530,7 @@ export function evaluatePeriod(input: EvaluatePeriodInput): PeriodResult {
     else status = openLongestMs * 4 > max * 3 ? 'at-risk' : 'running';
     objectives.push({
       objective: 'max-outage',
-      target: { display: formatDuration(max, day), value: max },
+      target: targetOf('max-outage'),
       actual: { display: formatElapsed(longestMs, day), value: longestMs },
       status,
       hasTarget: true,
@@ -449,7 +557,7 @@ export function evaluatePeriod(input: EvaluatePeriodInput): PeriodResult {
     } else status = 'running';
     objectives.push({
       objective: 'min-mtbf',
-      target: { display: formatDuration(min, day), value: min },
+      target: targetOf('min-mtbf'),
       actual:
         mtbfMs === undefined
           ? { display: 'no failures' }
@@ -502,21 +610,19 @@ function tally(
 
 function timeObjective(
   objective: ObjectiveId,
+  committed: ObjectiveResult['target'],
   target: TimeTarget,
   t: Tally,
   complete: boolean,
   day: number,
 ): ObjectiveResult {
   const pct = target.percentile;
-  const display = `${formatDuration(target.targetMs, day)}${
-    pct === 100 ? '' : `@${pct}%`
-  }`;
   let status: ObjectiveStatus;
   let actual: ObjectiveResult['actual'];
   if (t.counted === 0) {
     if (complete) status = 'met';
     else status = t.openAtRisk ? 'at-risk' : 'running';
-    actual = { display: 'no incidents' };
+    actual = { display: 'no incidents', counted: 0, metCount: 0 };
   } else {
     // met iff share of counted incidents meeting the target ≥ percentile (exact integers).
     const ok = t.met * 1e8 >= scaled(pct) * t.counted;
@@ -529,11 +635,14 @@ function timeObjective(
         share,
       )}), worst ${formatElapsed(t.worst, day)}`,
       value: share,
+      counted: t.counted,
+      metCount: t.met,
+      worstMs: t.worst,
     };
   }
   return {
     objective,
-    target: { display, value: target.targetMs, percentile: pct },
+    target: committed,
     actual,
     status,
     hasTarget: true,

@@ -25,6 +25,9 @@ export type {
   TimeTarget,
   PriorityTargets,
   SlaTerms,
+  CreditRule,
+  ServiceCreditTerms,
+  MonthlyFee,
 } from './types';
 export { readSlaConfig } from './config';
 export type { ConfigProblem } from './config';
@@ -59,6 +62,7 @@ export { evaluateIncidentClocks, evaluateClock, clockElapsed } from './clocks';
 export type { ClockResult, ClockStatus, IncidentClocks } from './clocks';
 export {
   evaluatePeriod,
+  committedObjectives,
   achievementRate,
   percentOf,
   termsInForce,
@@ -66,6 +70,7 @@ export {
   DEFAULT_BUILTIN_SOURCES,
 } from './evaluate';
 export type {
+  CommittedObjective,
   ObjectiveStatus,
   ObjectiveId,
   ObjectiveResult,
@@ -75,3 +80,26 @@ export type {
   EvaluatePeriodInput,
 } from './evaluate';
 export { toOpenSlo, openSloName } from './openslo';
+export {
+  CREDIT_OBJECTIVES,
+  FEE_MONTHS,
+  computeServiceCredits,
+  parseServiceCredits,
+  formatServiceCredits,
+  parseMonthlyFee,
+  formatMonthlyFee,
+  isCurrencyCode,
+  currencyMinorUnits,
+  supportedCurrencies,
+  divideRoundHalfAwayFromZero,
+} from './credits';
+export type {
+  CreditRuleError,
+  CreditObjectiveInput,
+  CreditIncidentInput,
+  CreditPeriodInput,
+  ComputeServiceCreditsInput,
+  ServiceCreditLine,
+  CreditAmount,
+  ServiceCreditsResult,
+} from './credits';

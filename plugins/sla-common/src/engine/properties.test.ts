@@ -210,6 +210,24 @@ const scenario = baseDay.chain(day0 =>
   }),
 );
 
+/**
+ * A span in minutes from a scenario's start `a`: it starts in [`earliest`, 4 days] and lasts
+ * `minLen` minutes to a day, or is open (no length) about once in `openOneIn` draws.
+ */
+const minuteSpan = (earliest: number, minLen: number, openOneIn: number) => ({
+  start: fc.integer({ min: earliest, max: 4 * 1440 }),
+  len: fc.option(fc.integer({ min: minLen, max: 1440 }), {
+    nil: undefined,
+    freq: openOneIn,
+  }),
+});
+
+/** A drawn {@link minuteSpan} as instants (an open one has no end). */
+const spanAt = (a: number, s: { start: number; len?: number }) => ({
+  start: a + s.start * MIN,
+  end: s.len === undefined ? undefined : a + (s.start + s.len) * MIN,
+});
+
 describe('property: fast arithmetic = minute-stepping reference', () => {
   it('B(a, b) over random calendars, zones and holidays', () => {
     fc.assert(
@@ -223,23 +241,14 @@ describe('property: fast arithmetic = minute-stepping reference', () => {
   });
 
   it('dueAt with random pauses (some open)', () => {
-    const pause = fc.record({
-      start: fc.integer({ min: -600, max: 4 * 1440 }),
-      len: fc.option(fc.integer({ min: 1, max: 1440 }), {
-        nil: undefined,
-        freq: 6,
-      }),
-    });
+    const pause = fc.record(minuteSpan(-600, 1, 6));
     fc.assert(
       fc.property(
         scenario,
         fc.integer({ min: 0, max: 1440 }),
         fc.array(pause, { maxLength: 3 }),
         ({ cal, a }, targetMin, rawPauses) => {
-          const pauses = rawPauses.map(p => ({
-            start: a + p.start * MIN,
-            end: p.len === undefined ? undefined : a + (p.start + p.len) * MIN,
-          }));
+          const pauses = rawPauses.map(p => spanAt(a, p));
           const horizon = a + 5 * DAY;
           const working = refMinutes(cal, a, horizon);
           let count = 0;
@@ -272,11 +281,7 @@ describe('property: fast arithmetic = minute-stepping reference', () => {
 
   it('availability: merged outages, maintenance, period split, open outages', () => {
     const outageArb = fc.record({
-      start: fc.integer({ min: -1440, max: 4 * 1440 }),
-      len: fc.option(fc.integer({ min: 0, max: 1440 }), {
-        nil: undefined,
-        freq: 8,
-      }),
+      ...minuteSpan(-1440, 0, 8),
       planned: fc.constantFrom(false, false, true),
       degraded: fc.constantFrom(false, false, false, true),
     });
@@ -294,8 +299,7 @@ describe('property: fast arithmetic = minute-stepping reference', () => {
           const end = a + len * MIN;
           const now = a - 1440 * MIN + nowMin * MIN;
           const outages = rawOutages.map(o => ({
-            start: a + o.start * MIN,
-            end: o.len === undefined ? undefined : a + (o.start + o.len) * MIN,
+            ...spanAt(a, o),
             planned: o.planned,
             impact: o.degraded ? ('degraded' as const) : ('down' as const),
           }));

@@ -180,6 +180,29 @@ describe('parseSlaAnnotations', () => {
     ]);
   });
 
+  it("falls back to the tier's value when an override is malformed, and says so", () => {
+    const { terms, problems } = parseSlaAnnotations(
+      a({ tier: 'gold', 'response-time': 'P1=15 minutes', 'max-outage': '2x' }),
+      config,
+    );
+    // The tier's response targets still apply: the commitment is measured, not dropped.
+    expect(terms!.responseTime!.P1).toEqual({
+      targetMs: 5 * MIN,
+      percentile: 100,
+    });
+    expect(problems[0]).toMatchObject({
+      key: 'servicelevel.io/response-time',
+      value: 'P1=15 minutes',
+      fallback: { value: 'P1=5m P2=15m P3=1h P4=4h', tier: 'gold' },
+    });
+    expect(problems[0].message).toMatch(
+      / — the value of tier gold \(P1=5m P2=15m P3=1h P4=4h\) applies instead$/,
+    );
+    // No tier value to fall back on: the objective is left out, as before.
+    expect(terms!.maxOutageMs).toBeUndefined();
+    expect(problems[1].fallback).toBeUndefined();
+  });
+
   it('merges the tier under entity keys and reports an unknown tier', () => {
     const { terms, problems } = parseSlaAnnotations(
       a({ tier: 'gold', 'response-time': 'P1=10m' }),
@@ -270,7 +293,7 @@ describe('parseSlaAnnotations', () => {
 });
 
 describe('annotation reference (docs cannot drift)', () => {
-  it('has all 17 keys of SLA_ANNOTATIONS', () => {
+  it('has all 19 keys of SLA_ANNOTATIONS', () => {
     expect(ANNOTATION_REFERENCE.map(r => r.annotation).sort()).toEqual(
       Object.values(SLA_ANNOTATIONS).sort(),
     );
@@ -279,8 +302,12 @@ describe('annotation reference (docs cannot drift)', () => {
     'example %s: %s parses cleanly',
     (key, example) => {
       const annotations = a({
-        [key]: example,
         ...(key === 'availability' ? {} : { availability: '99%' }),
+        // Credit rules need the objectives they name.
+        ...(key === 'service-credits'
+          ? { 'response-time': 'P1=15m', 'max-outage': '2h' }
+          : {}),
+        [key]: example,
       });
       const { terms, problems } = parseSlaAnnotations(annotations, config);
       expect(problems).toEqual([]);
@@ -533,6 +560,230 @@ describe('fuzz', () => {
         expect(() => r.terms && serializeTerms(r.terms)).not.toThrow();
       }),
       { numRuns: 10_000 },
+    );
+  });
+});
+
+describe('service-credits and monthly-fee annotations', () => {
+  const committed = {
+    availability: '99.9%',
+    'response-time': 'P1=15m P2=30m',
+    'max-outage': '2h',
+  };
+  const parse = (o: Record<string, string>) =>
+    parseSlaAnnotations(a({ ...committed, ...o }), config);
+  const messages = (o: Record<string, string>) =>
+    parse(o).problems.map(p => p.message);
+
+  it('reads the SPEC §7 example into rules, cap and fee, and writes it back canonically', () => {
+    const { terms, problems } = parse({
+      'service-credits':
+        'availability<99.9%=10% availability<99%=25% response-time:P1=5%/breach cap=30%',
+      'monthly-fee': '12000 CNY',
+    });
+    expect(problems).toEqual([]);
+    expect(terms?.serviceCredits).toEqual({
+      rules: [
+        { kind: 'band', objective: 'availability', below: 99.9, share: 10 },
+        { kind: 'band', objective: 'availability', below: 99, share: 25 },
+        { kind: 'per-breach', objective: 'response-time:P1', share: 5 },
+      ],
+      cap: 30,
+    });
+    expect(terms?.monthlyFee).toEqual({ amount: '12000', currency: 'CNY' });
+    const written = formatSlaTerms(terms!);
+    expect(written['servicelevel.io/service-credits']).toBe(
+      'availability<99.9%=10% availability<99%=25% response-time:P1=5%/breach cap=30%',
+    );
+    expect(written['servicelevel.io/monthly-fee']).toBe('12000 CNY');
+  });
+
+  it('accepts any order, case, commas and a missing % sign; one canonical text', () => {
+    const { terms, problems } = parse({
+      'service-credits':
+        'cap=30, max-outage=5% Response-Time:p1=5%/Breach, AVAILABILITY<99=25% availability<99.90%=10.0%',
+      'monthly-fee': '02500.50 eur',
+    });
+    expect(problems).toEqual([]);
+    const written = formatSlaTerms(terms!);
+    expect(written['servicelevel.io/service-credits']).toBe(
+      'availability<99.9%=10% availability<99%=25% response-time:P1=5%/breach max-outage=5% cap=30%',
+    );
+    expect(written['servicelevel.io/monthly-fee']).toBe('2500.5 EUR');
+    expect(
+      parse({ 'service-credits': 'max-outage=5% cap=100%' }).terms,
+    ).toEqual(parse({ 'service-credits': 'max-outage=5%' }).terms);
+  });
+
+  it('reports every bad rule by its token, with the expected form and an example; the rest of the SLA still evaluates', () => {
+    const { terms, problems } = parse({
+      'service-credits':
+        'availabilty<99.9%=10% response-time=5%/breach availability<99%=0% max-outage<2h=5% max-outage<99%=5% lots cap=30% cap=20%',
+    });
+    expect(problems.map(p => p.message)).toEqual([
+      'servicelevel.io/service-credits: "availabilty<99.9%=10%" — unknown objective "availabilty" — did you mean availability?; expected <objective><<percent>=<share> | <objective>=<share>/breach | <objective>=<share> | cap=<share>, space-separated, e.g. availability<99.9%=10% availability<99%=25% response-time:P1=5%/breach cap=30%',
+      expect.stringContaining(
+        '"response-time=5%/breach" — "response-time" needs a priority, e.g. response-time:P1;',
+      ),
+      expect.stringContaining(
+        '"availability<99%=0%" — share 0% is not above 0% and up to 100%;',
+      ),
+      expect.stringContaining('"max-outage<2h=5%" — not a credit rule;'),
+      expect.stringContaining(
+        '"max-outage<99%=5%" — max-outage has no percentage to compare; bands apply to availability, response-time:<P> and resolution-time:<P> (write max-outage=5% for a credit when it is breached);',
+      ),
+      expect.stringContaining('"lots" — not a credit rule;'),
+      expect.stringContaining('"cap=20%" — cap is given twice;'),
+    ]);
+    expect(
+      problems.every(p => p.key === 'servicelevel.io/service-credits'),
+    ).toBe(true);
+    // A partial rule set would compute a credit the contract does not say: none at all.
+    expect(terms?.serviceCredits).toBeUndefined();
+    expect(terms?.availability).toBe(99.9);
+  });
+
+  it('rejects a rule on an objective the terms do not commit to', () => {
+    const { terms, problems } = parse({
+      'service-credits':
+        'availability<99%=10% resolution-time:P2<90%=5% response-time:P3=5%/breach min-mtbf=5%',
+    });
+    expect(problems.map(p => p.message)).toEqual([
+      expect.stringContaining(
+        '"resolution-time:P2<90%=5%" — the terms have no resolution-time target for P2, so resolution-time:P2 cannot earn credits; add one to servicelevel.io/resolution-time or remove the rule',
+      ),
+      expect.stringContaining(
+        '"response-time:P3=5%/breach" — the terms have no response-time target for P3',
+      ),
+      expect.stringContaining(
+        '"min-mtbf=5%" — the terms have no min-mtbf target',
+      ),
+    ]);
+    expect(terms?.serviceCredits).toBeUndefined();
+  });
+
+  it('rejects per-breach shares on objectives without breaching incidents, duplicates, and rules-free values', () => {
+    expect(messages({ 'service-credits': 'availability=5%/breach' })).toEqual([
+      expect.stringContaining(
+        '"availability=5%/breach" — per-breach credits apply to response-time:<P> and resolution-time:<P>',
+      ),
+    ]);
+    expect(
+      messages({
+        'service-credits':
+          'availability<99%=10% availability<99.0%=20% max-outage=1% max-outage=2%',
+      }),
+    ).toEqual([
+      expect.stringContaining('a second band below 99% on availability'),
+      expect.stringContaining('a second breached rule on max-outage'),
+    ]);
+    expect(messages({ 'service-credits': 'cap=30%' })).toEqual([
+      expect.stringContaining('"cap=30%" — no credit rules'),
+    ]);
+    expect(messages({ 'service-credits': '  ' })).toEqual([
+      expect.stringContaining('no credit rules'),
+    ]);
+    expect(
+      messages({ 'service-credits': 'availability<99.9%=10.125% cap=101%' }),
+    ).toEqual([
+      expect.stringContaining('share 10.125% has more than 2 decimals'),
+      expect.stringContaining('cap 101% is not from 0% and up to 100%'),
+    ]);
+    expect(
+      messages({ 'service-credits': 'availability<99.9999999%=10%' }),
+    ).toEqual([expect.stringContaining('at most 6 decimals')]);
+  });
+
+  it.each([
+    ['12000 CNY', { amount: '12000', currency: 'CNY' }],
+    ['12000.50 eur', { amount: '12000.5', currency: 'EUR' }],
+    ['1500000 JPY', { amount: '1500000', currency: 'JPY' }],
+    ['0.125 BHD', { amount: '0.125', currency: 'BHD' }],
+  ])('reads monthly-fee %s', (text, fee) => {
+    const { terms, problems } = parse({ 'monthly-fee': text });
+    expect(problems).toEqual([]);
+    expect(terms?.monthlyFee).toEqual(fee);
+  });
+
+  it.each([
+    ['100.5 JPY', 'JPY has 0 decimal places'],
+    ['12.345 CNY', 'CNY has 2 decimal places'],
+    [
+      '12,000 CNY',
+      'the amount takes digits and one decimal point, no thousands separators',
+    ],
+    ['CNY 12000', 'write the amount first, e.g. 12000 CNY'],
+    ['12000 RMB', '"RMB" is not an ISO 4217 currency code — did you mean CNY?'],
+    ['12000 ABC', '"ABC" is not an ISO 4217 currency code'],
+    ['0 USD', 'the fee must be above 0'],
+    ['12000', 'not an amount and a currency code'],
+    ['12345678901 USD', 'the amount has more than 10 digits before the point'],
+  ])('reports monthly-fee %s', (text, reason) => {
+    const { terms, problems } = parse({ 'monthly-fee': text });
+    expect(problems).toHaveLength(1);
+    expect(problems[0].key).toBe('servicelevel.io/monthly-fee');
+    expect(problems[0].message).toContain(`"${text}" — ${reason}`);
+    expect(problems[0].message).toContain(
+      'expected <amount> <ISO 4217 currency code>, e.g. 12000 CNY',
+    );
+    expect(terms?.monthlyFee).toBeUndefined();
+  });
+
+  it('a fee alone or credits alone are no problem (the fee may come from config)', () => {
+    expect(parse({ 'monthly-fee': '12000 CNY' }).problems).toEqual([]);
+    expect(parse({ 'service-credits': 'max-outage=5%' }).problems).toEqual([]);
+  });
+
+  it('terms without credits keep their serialized form (no new terms version)', () => {
+    const t = parse({}).terms!;
+    expect(serializeTerms(t)).not.toContain('Credit');
+    expect(serializeTerms(t)).not.toContain('Fee');
+  });
+
+  it('property: credits and fee round-trip through the canonical form', () => {
+    const percent = (n: number) => `${n / 100}%`;
+    const rules = fc.record({
+      bands: fc.uniqueArray(fc.integer({ min: 1, max: 10_000 }), {
+        maxLength: 3,
+      }),
+      shares: fc.array(fc.integer({ min: 1, max: 10_000 }), {
+        minLength: 4,
+        maxLength: 4,
+      }),
+      perBreach: fc.subarray(['P1', 'P2']),
+      flat: fc.boolean(),
+      cap: fc.option(fc.integer({ min: 0, max: 10_000 })),
+      fee: fc.tuple(
+        fc.integer({ min: 1, max: 9_999_999 }),
+        fc.constantFrom('CNY', 'JPY', 'USD', 'BHD'),
+      ),
+    });
+    fc.assert(
+      fc.property(rules, r => {
+        const tokens = [
+          ...r.bands.map(
+            (b, i) => `availability<${percent(b)}=${percent(r.shares[i])}`,
+          ),
+          ...r.perBreach.map(
+            p => `response-time:${p}=${percent(r.shares[3])}/breach`,
+          ),
+          ...(r.flat || (!r.bands.length && !r.perBreach.length)
+            ? [`max-outage=${percent(r.shares[3])}`]
+            : []),
+          ...(r.cap === null ? [] : [`cap=${percent(r.cap)}`]),
+        ].reverse();
+        const first = parse({
+          'service-credits': tokens.join(' '),
+          'monthly-fee': `${r.fee[0]} ${r.fee[1]}`,
+        });
+        expect(first.problems).toEqual([]);
+        const canonical = formatSlaTerms(first.terms!);
+        const second = parseSlaAnnotations(canonical, config);
+        expect(second.problems).toEqual([]);
+        expect(second.terms).toEqual(first.terms);
+        expect(formatSlaTerms(second.terms!)).toEqual(canonical);
+      }),
+      { numRuns: 500 },
     );
   });
 });

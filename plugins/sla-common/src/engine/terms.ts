@@ -3,7 +3,14 @@ import {
   SLA_ANNOTATION_PREFIX,
   SLA_OBJECTIVE_KEYS,
 } from './annotations';
+import {
+  formatMonthlyFee,
+  formatServiceCredits,
+  parseMonthlyFee,
+  parseServiceCredits,
+} from './credits';
 import { formatDuration, parseDuration } from './duration';
+import { editDistance } from './editDistance';
 import { DAY_MS, MINUTE_MS, isValidTimeZone, parseIsoDate } from './time';
 import {
   PRIORITIES,
@@ -30,6 +37,11 @@ export interface AnnotationProblem {
   expected: string;
   /** `servicelevel.io/response-time: "P1=15 minutes" — expected …, e.g. …` */
   message: string;
+  /**
+   * A malformed override of a tier's value: the tier's value, which applies instead, so the
+   * commitment is still measured.
+   */
+  fallback?: { value: string; tier: string };
 }
 
 const KNOWN_KEYS = ANNOTATION_REFERENCE.map(r => r.key);
@@ -41,24 +53,7 @@ const EMPTY_CONFIG: SlaConfig = {
   tiers: {},
 };
 
-/** Levenshtein distance (small strings only). */
-export function editDistance(a: string, b: string): number {
-  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0];
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = prev[j];
-      prev[j] = Math.min(
-        prev[j] + 1,
-        prev[j - 1] + 1,
-        diag + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
-      diag = tmp;
-    }
-  }
-  return prev[b.length];
-}
+export { editDistance };
 
 function suggestKey(key: string): string | undefined {
   const norm = (s: string) => s.toLowerCase().replace(/[-_\s]/g, '');
@@ -237,8 +232,12 @@ function parseInner(
       }
     }
   }
+  // What the tier said under a key the entity overrides: the fallback if the override is bad.
+  const tierValues: Record<string, { value: string; from?: string }> = {};
   for (const [k, v] of Object.entries(entity)) {
-    if (k !== 'tier') values[k] = { value: v };
+    if (k === 'tier') continue;
+    if (values[k]?.from !== undefined) tierValues[k] = values[k];
+    values[k] = { value: v };
   }
   const fail = (k: string) =>
     report(problems, k, values[k].value, values[k].from);
@@ -296,8 +295,21 @@ function parseInner(
     const text = get(k);
     if (text === undefined) return;
     const r = text.length ? parse(text) : bad;
-    if (r.ok) set(r.value);
-    else fail(k);
+    if (r.ok) {
+      set(r.value);
+      return;
+    }
+    fail(k);
+    // A malformed override must not silently drop a commitment the tier makes: the tier's
+    // value applies, and the problem says so (the objective is still measured).
+    const fallback = tierValues[k];
+    const f = fallback ? parse(fallback.value.trim()) : bad;
+    if (fallback && f.ok) {
+      set(f.value);
+      const problem = problems[problems.length - 1];
+      problem.fallback = { value: fallback.value, tier: fallback.from! };
+      problem.message += ` — the value of tier ${fallback.from} (${fallback.value}) applies instead`;
+    }
   };
   each('availability', parsePercent, v => (terms.availability = v));
   each(
@@ -389,7 +401,63 @@ function parseInner(
     },
     v => (terms.priorityMap = v),
   );
+
+  // Credits last: a rule may only name an objective the terms above commit to.
+  // One problem per bad token (naming it); any problem drops the whole rule set.
+  const creditsText = get('service-credits');
+  if (creditsText !== undefined) {
+    const { credits, errors } = parseServiceCredits(creditsText, id => {
+      const [name, q] = id.split(':') as [string, Priority | 'all' | undefined];
+      if (name === 'availability') return terms.availability !== undefined;
+      if (name === 'max-outage') return terms.maxOutageMs !== undefined;
+      if (name === 'min-mtbf') return terms.minMtbfMs !== undefined;
+      if (!q) return false;
+      if (name === 'max-incidents')
+        return terms.maxIncidents?.[q] !== undefined;
+      const targets =
+        name === 'response-time' ? terms.responseTime : terms.resolutionTime;
+      return q !== 'all' && targets?.[q] !== undefined;
+    });
+    if (credits) terms.serviceCredits = credits;
+    for (const e of errors)
+      reportToken(problems, 'service-credits', values['service-credits'], e);
+  }
+  const feeText = get('monthly-fee');
+  if (feeText !== undefined) {
+    const fee = parseMonthlyFee(feeText);
+    if (fee.ok) terms.monthlyFee = fee.fee;
+    else
+      reportToken(problems, 'monthly-fee', values['monthly-fee'], {
+        token: feeText,
+        reason: fee.reason,
+      });
+  }
   return { terms, problems };
+}
+
+/** A problem naming the bad token of a multi-token value and why it is bad. */
+function reportToken(
+  problems: AnnotationProblem[],
+  key: string,
+  source: { value: string; from?: string },
+  error: { token: string; reason: string },
+): void {
+  const ref = REF.get(key);
+  const expected = ref?.expected ?? 'a valid value';
+  const eg =
+    ref?.examples[0] && !expected.includes('e.g.')
+      ? `, e.g. ${ref.examples[0]}`
+      : '';
+  problems.push({
+    key: SLA_ANNOTATION_PREFIX + key,
+    value: source.value,
+    expected,
+    message: `${SLA_ANNOTATION_PREFIX}${key}: "${error.token}" — ${
+      error.reason
+    }; expected ${expected}${eg}${
+      source.from ? ` (value from tier ${source.from})` : ''
+    }`,
+  });
 }
 
 function parseServiceHours(
@@ -511,6 +579,11 @@ export function formatSlaTerms(terms: SlaTerms): Record<string, string> {
         .join(' '),
     );
   }
+  put(
+    'service-credits',
+    terms.serviceCredits && formatServiceCredits(terms.serviceCredits),
+  );
+  put('monthly-fee', terms.monthlyFee && formatMonthlyFee(terms.monthlyFee));
   return out;
 }
 

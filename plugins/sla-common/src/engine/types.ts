@@ -1,3 +1,4 @@
+import type { ObjectiveId } from './evaluate';
 import type { WeeklyHours } from './weekly';
 
 /** Incident priority, P1 most urgent. */
@@ -112,4 +113,37 @@ export interface SlaTerms {
   reviewBy?: string;
   sources?: string[];
   priorityMap?: Record<string, Priority>;
+  /** `service-credits`: absent when the annotation is absent or has any problem. */
+  serviceCredits?: ServiceCreditTerms;
+  /** `monthly-fee`. */
+  monthlyFee?: MonthlyFee;
+}
+
+/**
+ * One service-credit rule (SPEC §7). Shares and thresholds are percent numbers as written
+ * (shares have at most 2 decimals, thresholds at most 6), so they convert to integers exactly.
+ * - `band`: `availability<99.9%=10%` — `share` when the achieved value is strictly below
+ *   `below`; of one objective's bands only the lowest such threshold applies.
+ * - `per-breach`: `response-time:P1=5%/breach` — `share` per incident that breached.
+ * - `breached`: `max-outage=5%` — `share` once when the objective is breached.
+ */
+export type CreditRule =
+  | { kind: 'band'; objective: ObjectiveId; below: number; share: number }
+  | { kind: 'per-breach'; objective: ObjectiveId; share: number }
+  | { kind: 'breached'; objective: ObjectiveId; share: number };
+
+/** Parsed `servicelevel.io/service-credits`. */
+export interface ServiceCreditTerms {
+  /** In canonical order: by objective, then kind, bands by falling threshold. */
+  rules: CreditRule[];
+  /** Cap on the total share, percent (100 when not written). */
+  cap: number;
+}
+
+/** Parsed `servicelevel.io/monthly-fee`. */
+export interface MonthlyFee {
+  /** Canonical decimal text (no leading zeros, no trailing fractional zeros), e.g. `12000`, `2500.5`. */
+  amount: string;
+  /** ISO 4217 code, upper case. */
+  currency: string;
 }

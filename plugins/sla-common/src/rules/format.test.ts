@@ -1,5 +1,10 @@
 import { formatDuration, parseDuration } from '../engine/duration';
-import { formatDisplayDuration, formatPercent, roundPercent } from './format';
+import {
+  formatDisplayDuration,
+  formatMoney,
+  formatPercent,
+  roundPercent,
+} from './format';
 
 const S = 1000;
 const M = 60 * S;
@@ -49,5 +54,24 @@ describe('display formats', () => {
     const ms = 142 * H + 24 * M + 27 * S + 527;
     expect(formatDuration(ms, 0)).toBe('142h24m27s527ms');
     expect(parseDuration(formatDuration(ms, 0))).toBe(ms);
+  });
+});
+
+describe('formatMoney', () => {
+  it('groups the digits of the exact decimal and names the currency', () => {
+    expect(formatMoney({ decimal: '7200.00', currency: 'CNY' })).toBe(
+      '7,200.00 CNY',
+    );
+    expect(formatMoney({ decimal: '1234567', currency: 'JPY' })).toBe(
+      '1,234,567 JPY',
+    );
+    expect(formatMoney({ decimal: '0.500', currency: 'BHD' })).toBe(
+      '0.500 BHD',
+    );
+    // Beyond a double's exact integers, the text is still exact.
+    expect(
+      formatMoney({ decimal: '90071992547409931.25', currency: 'USD' }),
+    ).toBe('90,071,992,547,409,931.25 USD');
+    expect(formatMoney(undefined)).toBe('—');
   });
 });

@@ -75,3 +75,21 @@ export function formatDisplayDuration(
   if (parts.length === 0) return `0${u.s}`;
   return `${ms < 0 ? '−' : ''}${parts.join(u.sep)}`;
 }
+
+/**
+ * An amount of money for people, from its exact decimal text (as credits carry it): grouped
+ * digits, the currency's minor unit, the currency code after the figure in both languages
+ * (`7,200.00 CNY`), as contracts write it. The digits are never parsed into a floating-point
+ * number, so the text is exact whatever the amount. `—` when there is no amount.
+ */
+export function formatMoney(
+  amount: { decimal: string; currency: string } | undefined,
+  options: { empty?: string } = {},
+): string {
+  if (!amount) return options.empty ?? '—';
+  const m = /^(-?)(\d+)(?:\.(\d+))?$/.exec(amount.decimal);
+  if (!m) return `${amount.decimal} ${amount.currency}`;
+  const grouped = m[2].replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  const sign = m[1] ? '−' : '';
+  return `${sign}${grouped}${m[3] ? `.${m[3]}` : ''} ${amount.currency}`;
+}

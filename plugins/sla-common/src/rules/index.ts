@@ -22,7 +22,12 @@ export { isDateOverdue, overdueActionIds, isPlanOverdue } from './overdue';
 export { REVIEW_DUE_DAYS, reviewState } from './reviewState';
 export type { ReviewState } from './reviewState';
 export { csvCell, toCsv } from './csv';
-export { roundPercent, formatPercent, formatDisplayDuration } from './format';
+export {
+  roundPercent,
+  formatPercent,
+  formatDisplayDuration,
+  formatMoney,
+} from './format';
 export type { DisplayLanguage } from './format';
 export { objectiveLabel } from './objectiveLabel';
 export {

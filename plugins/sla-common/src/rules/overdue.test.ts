@@ -1,16 +1,7 @@
-import type { Plan } from '../plans';
+import { examplePlan } from '../__testUtils__/fixtures';
 import { isDateOverdue, isPlanOverdue, overdueActionIds } from './overdue';
 
-const plan: Plan = {
-  id: 'p1',
-  entityRef: 'component:default/cad-core',
-  title: 'Faster P1 response',
-  description: '',
-  origin: { type: 'other' },
-  addresses: [],
-  owner: 'group:default/dispatch-platform',
-  targetDate: '2026-12-31',
-  status: 'in-progress',
+const plan = examplePlan({
   actions: [
     {
       id: 'a1',
@@ -27,10 +18,7 @@ const plan: Plan = {
       createdAt: 0,
     },
   ],
-  createdAt: 0,
-  createdBy: 'user:default/olivia',
-  updatedAt: 0,
-};
+});
 
 describe('overdue', () => {
   // 2026-11-25T17:00Z is 2026-11-26 01:00 in Shanghai, still 2026-11-25 in UTC.

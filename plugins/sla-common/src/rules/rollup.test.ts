@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { SUM_OVER_SUMS } from '../__testUtils__/fixtures';
 import type { ObjectiveResult, PeriodResult } from '../engine/evaluate';
 import {
   achievementChange,
@@ -46,13 +47,9 @@ function result(
 
 describe('rollupAchievement', () => {
   it('is a sum over sums, not an average of percentages', () => {
-    // 1 of 1 (100 %) and 1 of 3 (33 %): the average would be 66.7 %, the rollup is 50 %.
-    expect(
-      rollupAchievement([
-        { met: 1, committed: 1 },
-        { met: 1, committed: 3 },
-      ]),
-    ).toEqual({ met: 2, committed: 4, rate: 50 });
+    expect(rollupAchievement(SUM_OVER_SUMS.results)).toEqual(
+      SUM_OVER_SUMS.achievement,
+    );
   });
 
   it('has no rate when nothing is committed ("n/a", never 0 % or 100 %)', () => {

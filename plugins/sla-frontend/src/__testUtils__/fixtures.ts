@@ -1,4 +1,5 @@
 import { CompoundEntityRef, Entity } from '@backstage/catalog-model';
+import { examplePlan } from '@servicelevel/plugin-sla-common/testUtils';
 import type {
   CatalogListing,
   ConfirmationStatus,
@@ -258,7 +259,22 @@ const cell = (
  */
 export const overview: Overview = {
   groupBy: 'owner',
-  total: { met: 7, committed: 10, rate: 70, services: 3 },
+  total: {
+    met: 7,
+    committed: 10,
+    rate: 70,
+    services: 3,
+    credits: {
+      owed: [
+        { currency: 'CNY', minorUnits: 2, minor: 720000, decimal: '7200.00' },
+      ],
+      services: 1,
+      provisional: [
+        { currency: 'CNY', minorUnits: 2, minor: 300000, decimal: '3000.00' },
+      ],
+      provisionalServices: 1,
+    },
+  },
   groups: [
     {
       key: 'group:default/dispatch-platform',
@@ -267,6 +283,19 @@ export const overview: Overview = {
       rate: 66.666,
       services: ['component:default/cad-core', 'component:default/call-intake'],
       breached: 2,
+      credits: {
+        owed: [
+          {
+            currency: 'CNY',
+            minorUnits: 2,
+            minor: 720000,
+            decimal: '7200.00',
+          },
+        ],
+        services: 1,
+        provisional: [],
+        provisionalServices: 0,
+      },
     },
     {
       key: 'group:default/web-team',
@@ -415,6 +444,20 @@ export const catalog: CatalogListing = {
         'servicelevel.io/availability': '99.95%',
         'servicelevel.io/response-time': 'P1=5m P2=15m',
       },
+      objectives: [
+        {
+          objective: 'availability',
+          target: { display: '99.95%', value: 99.95 },
+        },
+        {
+          objective: 'response-time:P1',
+          target: { display: '5m', value: 300_000, percentile: 100 },
+        },
+        {
+          objective: 'response-time:P2',
+          target: { display: '15m@95%', value: 900_000, percentile: 95 },
+        },
+      ],
       termsVersion: 1,
       problems: [],
     },
@@ -427,8 +470,21 @@ export const catalog: CatalogListing = {
       period: 'monthly',
       reviewOverdue: false,
       commitments: { 'servicelevel.io/availability': '99.9%' },
+      objectives: [
+        {
+          objective: 'availability',
+          target: { display: '99.9%', value: 99.9 },
+        },
+      ],
       termsVersion: 1,
       problems: [],
+    },
+  ],
+  calendarWarnings: [
+    {
+      calendar: 'cn-workdays',
+      year: 2027,
+      message: 'Calendar cn-workdays: cn-official has no data for 2027 …',
     },
   ],
 };
@@ -449,6 +505,26 @@ export const sources: SourcesStatus = {
       lastSuccessAt: Date.parse('2026-11-19T01:55:00Z'),
       lastError: '401 Unauthorized from https://example.service-now.com',
       lastCount: 0,
+    },
+  ],
+  stored: [
+    {
+      source: 'csv',
+      incidents: 40,
+      lastIncidentAt: Date.parse('2026-10-30T08:00:00Z'),
+      lastWrittenAt: Date.parse('2026-11-02T01:00:00Z'),
+    },
+    {
+      source: 'pagerduty',
+      incidents: 312,
+      lastIncidentAt: Date.parse('2026-11-19T23:10:00Z'),
+      lastWrittenAt: Date.parse('2026-11-20T01:55:00Z'),
+    },
+    {
+      source: 'servicenow',
+      incidents: 7,
+      lastIncidentAt: Date.parse('2026-11-18T03:00:00Z'),
+      lastWrittenAt: Date.parse('2026-11-19T01:55:00Z'),
     },
   ],
 };
@@ -487,22 +563,39 @@ export function unconfirmed(entity: CompoundEntityRef): ConfirmationStatus {
   };
 }
 
+/**
+ * cad-core's agreement, confirmed by the customer at version 2 and changed since (now
+ * version 3), with the periodic review in the given state.
+ */
+export function changedSinceConfirmation(
+  review: ConfirmationStatus['review'],
+): ConfirmationStatus {
+  return {
+    entityRef: 'component:default/cad-core',
+    termsVersion: 3,
+    state: 'changed-since-confirmation',
+    lastConfirmation: {
+      id: 1,
+      entityRef: 'component:default/cad-core',
+      termsVersion: 2,
+      by: 'user:default/carl',
+      role: 'customer',
+      at: Date.UTC(2026, 7, 2),
+    },
+    confirmations: [],
+    review,
+  };
+}
+
 /** A plan as `GET /plans` returns it. */
 export function planView(over: Partial<PlanView> = {}): PlanView {
   return {
-    id: 'p1',
-    entityRef: 'component:default/cad-core',
-    title: 'Faster P1 response',
-    description: '',
-    origin: { type: 'other' },
-    addresses: [],
-    owner: 'group:default/dispatch-platform',
-    targetDate: '2026-10-01',
-    status: 'proposed',
-    actions: [],
-    createdAt: 1,
-    createdBy: 'user:default/olivia',
-    updatedAt: 1,
+    ...examplePlan({
+      targetDate: '2026-10-01',
+      status: 'proposed',
+      createdAt: 1,
+      updatedAt: 1,
+    }),
     overdue: false,
     overdueActions: [],
     ...over,

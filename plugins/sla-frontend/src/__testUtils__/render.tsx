@@ -92,6 +92,7 @@ export function mockSlaApi(overrides: Partial<SlaApi> = {}): SlaApi {
     getEntityCompliance: fail('getEntityCompliance'),
     getEntityHistory: fail('getEntityHistory'),
     getEntityTerms: fail('getEntityTerms'),
+    previewEntityTerms: fail('previewEntityTerms'),
     getOverview: fail('getOverview'),
     getCatalog: fail('getCatalog'),
     getSources: fail('getSources'),
@@ -141,6 +142,11 @@ export function renderSla(
       mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
     },
   );
+}
+
+/** Every one of `texts` is on the screen now. */
+export function expectTextsShown(texts: Array<string | RegExp>) {
+  for (const text of texts) expect(screen.getByText(text)).toBeInTheDocument();
 }
 
 /** An API method that fails with `message`, as the client throws a backend error. */

@@ -23,6 +23,8 @@ import type {
   ReportList,
   ReportSummary,
   SourcesStatus,
+  TermsPreview,
+  TermsPreviewRequest,
 } from './types';
 
 /** The sla-backend HTTP API (docs/api.md), typed by its OpenAPI document. @public */
@@ -39,6 +41,14 @@ export interface SlaApi {
   ): Promise<EntityHistory>;
   /** The entity's annotations and every version of its effective terms. */
   getEntityTerms(entity: CompoundEntityRef): Promise<EntityTerms>;
+  /**
+   * "What if": the last closed periods under the terms in force and under proposed
+   * annotations, side by side. Nothing is stored.
+   */
+  previewEntityTerms(
+    entity: CompoundEntityRef,
+    proposal: TermsPreviewRequest,
+  ): Promise<TermsPreview>;
   /** Organisation-wide rollup; without a period, the current month. */
   getOverview(options?: OverviewQuery): Promise<Overview>;
   /** The published service catalog. */

@@ -56,6 +56,16 @@ export class SlaClient implements SlaApi {
     return this.request(`${refPath(entity)}/terms`);
   }
 
+  previewEntityTerms(
+    entity: CompoundEntityRef,
+    proposal: Api.TermsPreviewRequest,
+  ): Promise<Api.TermsPreview> {
+    return this.request(`${refPath(entity)}/preview`, {
+      method: 'POST',
+      body: proposal,
+    });
+  }
+
   getOverview(options?: Api.OverviewQuery): Promise<Api.Overview> {
     const query = new URLSearchParams();
     if (options?.period) query.set('period', options.period);

@@ -52,6 +52,9 @@ export type {
   SlaTerms,
   SourcesStatus,
   SourceState,
+  TermsPreview,
+  TermsPreviewPeriod,
+  TermsPreviewRequest,
   TermsVersion,
 } from '@servicelevel/plugin-sla-common';
 

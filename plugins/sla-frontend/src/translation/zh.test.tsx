@@ -1,6 +1,6 @@
 import { fireEvent, screen } from '@testing-library/react';
-import type { ConfirmationStatus } from '../api';
 import {
+  changedSinceConfirmation,
   entitySlaApi,
   freezeNowInTests,
   planView,
@@ -103,21 +103,11 @@ const PLAN = planView({
   overdue: true,
 });
 
-const CONFIRMATION: ConfirmationStatus = {
-  entityRef: 'component:default/cad-core',
-  termsVersion: 3,
-  state: 'changed-since-confirmation',
-  lastConfirmation: {
-    id: 1,
-    entityRef: 'component:default/cad-core',
-    termsVersion: 2,
-    by: 'user:default/carl',
-    role: 'customer',
-    at: Date.UTC(2026, 7, 2),
-  },
-  confirmations: [],
-  review: { state: 'due-soon', reviewBy: '2026-12-06', daysLeft: 16 },
-};
+const CONFIRMATION = changedSinceConfirmation({
+  state: 'due-soon',
+  reviewBy: '2026-12-06',
+  daysLeft: 16,
+});
 
 describe('in Simplified Chinese', () => {
   it('the English word list is the English messages’ (the check can fail)', () => {

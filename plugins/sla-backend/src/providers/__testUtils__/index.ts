@@ -53,10 +53,6 @@ export async function collect(
   return pages;
 }
 
-export function clone<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value));
-}
-
 /** `sla.providers.<vendor>` holding the given account block(s). */
 export function vendorConfig(
   vendor: string,
@@ -96,26 +92,38 @@ export function malformedJson(body: string): () => Response {
     new HttpResponse(body, { headers: { 'content-type': 'application/json' } });
 }
 
+/** What a vendor answers on the retry path, and what the test expects of it. */
+export interface RetriedSyncOptions {
+  url: string;
+  /** The 429: a text body (or JSON for any other value) and the vendor's reset header. */
+  rateLimited: { body: JsonValue; headers: Record<string, string> };
+  serverErrorStatus?: number;
+  success: () => Response;
+  ctx: IncidentProviderSyncContext;
+  expectedSleepMs?: number;
+}
+
 /**
  * The retry path every vendor client shares: the vendor answers `rateLimited` (a 429 with
  * its own reset header), then a 5xx, then never (the timeout), then `success`. Asserts
  * the four requests and that the first wait is `expectedSleepMs`, and returns the pages.
  */
-export async function expectRetriedSync(options: {
-  server: SetupServer;
-  url: string;
-  rateLimited: () => Response;
-  serverErrorStatus?: number;
-  success: () => Response;
-  provider: (options: ProviderOptions) => IncidentProvider;
-  ctx: IncidentProviderSyncContext;
-  expectedSleepMs?: number;
-}): Promise<IncidentPage[]> {
+export async function expectRetriedSync(
+  options: RetriedSyncOptions & {
+    server: SetupServer;
+    provider: (options: ProviderOptions) => IncidentProvider;
+  },
+): Promise<IncidentPage[]> {
   let calls = 0;
   options.server.use(
     http.get(options.url, async () => {
       calls++;
-      if (calls === 1) return options.rateLimited();
+      if (calls === 1) {
+        const { body, headers } = options.rateLimited;
+        return typeof body === 'string'
+          ? new HttpResponse(body, { status: 429, headers })
+          : HttpResponse.json(body, { status: 429, headers });
+      }
       if (calls === 2) {
         return new HttpResponse('err', {
           status: options.serverErrorStatus ?? 500,
@@ -137,4 +145,42 @@ export async function expectRetriedSync(options: {
     expect(sleeps[0]).toBe(options.expectedSleepMs);
   }
   return pages;
+}
+
+/**
+ * What every vendor client's suite sets up: an msw server for the file and the vendor's
+ * provider with one account `default`, whose config is `account`.
+ */
+export function useVendorHarness<
+  A extends { id: string },
+  P extends IncidentProvider,
+>(
+  providerClass: ProviderClass<A, P>,
+  vendor: string,
+  account: Record<string, JsonValue | undefined>,
+) {
+  const server = useMockServer();
+  return {
+    server,
+    /** The provider (fast retries), with `extra` on top of the suite's account. */
+    provider: (extra: Record<string, JsonValue> = {}) =>
+      defaultAccountProvider(providerClass, vendor, { ...account, ...extra }),
+    /** expectRetriedSync against this server, the provider's account being `retryAccount`. */
+    expectRetriedSync: (
+      options: RetriedSyncOptions & {
+        retryAccount: Record<string, JsonValue | undefined>;
+      },
+    ) =>
+      expectRetriedSync({
+        ...options,
+        server,
+        provider: providerOptions =>
+          defaultAccountProvider(
+            providerClass,
+            vendor,
+            options.retryAccount,
+            providerOptions,
+          ),
+      }),
+  };
 }

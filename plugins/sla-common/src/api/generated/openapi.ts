@@ -133,6 +133,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/entities/{kind}/{namespace}/{name}/preview': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** What if: the last closed periods under the terms in force and under proposed annotations, side by side, with the incidents judged differently. Read-only: nothing of the proposal is stored. */
+    post: operations['previewEntityTerms'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/overview': {
     parameters: {
       query?: never;
@@ -204,7 +221,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Incident sources with their last sync, last success, last error and counts. */
+    /** Incident sources with their last sync, last success, last error and counts, and every source that has incidents in the store. */
     get: operations['getSources'];
     put?: never;
     post?: never;
@@ -522,6 +539,13 @@ export interface components {
       /** @description The response clock counts toward this period's objectives. */
       countedForResponse: boolean;
       countedForResolution: boolean;
+      /** @description For a clock with a target that stopped or breached in another period than this one, that period's key (ENGINE.md R4). Absent when every clock counts here or is undecided, and for custom ranges. */
+      countedIn?: {
+        /** @example 2026-10 */
+        response?: string;
+        /** @example 2026-10 */
+        resolution?: string;
+      };
       createdInPeriod: boolean;
       /** @description This incident's own unplanned downtime inside the period (before merging with others). */
       downtimeMs: number;
@@ -539,10 +563,16 @@ export interface components {
         value: number;
         percentile?: number;
       };
-      /** @description Display text and number (percent, ms or count) when there is one. */
+      /** @description Display text and number (percent, ms or count) when there is one. Response and resolution objectives also carry their tally. */
       actual: {
         display: string;
         value?: number;
+        /** @description Response and resolution objectives only. Incidents of the priority counted in the period (ENGINE.md R4). */
+        counted?: number;
+        /** @description Response and resolution objectives only. Counted incidents whose clock met the target. */
+        metCount?: number;
+        /** @description Response and resolution objectives only, when something was counted. The longest business-time elapsed among the counted incidents, in ms. */
+        worstMs?: number;
       };
       status: components['schemas']['ObjectiveStatus'];
       /** @description The objective has a target in the terms in force (committed in ENGINE.md R7's sense). Every listed objective has one, so this is always true; it is not the same as being counted in the result's `committed`, which also needs a decided status (met or breached). */
@@ -677,6 +707,123 @@ export interface components {
       priorityMap?: {
         [key: string]: components['schemas']['Priority'];
       };
+      serviceCredits?: components['schemas']['ServiceCreditTerms'];
+      monthlyFee?: components['schemas']['MonthlyFee'];
+    };
+    /** @description One rule of `servicelevel.io/service-credits` (SPEC §7). band: `share` when the achieved value is strictly below `below` (of one objective's bands only the lowest such threshold applies); per-breach: `share` per breached incident; breached: `share` once when the objective is breached. */
+    CreditRule: {
+      /** @enum {string} */
+      kind: 'band' | 'per-breach' | 'breached';
+      /** @example availability */
+      objective: string;
+      /** @description Band rules only. Threshold in percent. */
+      below?: number;
+      /** @description Percent of the period's fee. */
+      share: number;
+    };
+    /** @description `servicelevel.io/service-credits`, parsed; absent when the annotation is absent or has any problem. */
+    ServiceCreditTerms: {
+      /** @description By objective, then kind, bands by falling threshold. */
+      rules: components['schemas']['CreditRule'][];
+      /** @description Cap on the total share, percent (100 when not written). */
+      cap: number;
+    };
+    /** @description `servicelevel.io/monthly-fee`, parsed. */
+    MonthlyFee: {
+      /**
+       * @description Canonical decimal text, e.g. `12000` or `2500.5`.
+       * @example 12000
+       */
+      amount: string;
+      /**
+       * @description ISO 4217 code.
+       * @example CNY
+       */
+      currency: string;
+    };
+    /** @description An amount of money, exact. Amounts in different currencies are never added together. */
+    CreditAmount: {
+      /** @example CNY */
+      currency: string;
+      /** @description Decimal places of the currency's minor unit (2 for CNY, 0 for JPY). */
+      minorUnits: number;
+      /** @description The amount in minor units (fen, cents; yen for JPY). */
+      minor: number;
+      /**
+       * @description The same amount as decimal text with `minorUnits` decimals, no grouping.
+       * @example 1200.00
+       */
+      decimal: string;
+    };
+    /** @description What one credit rule (for bands, one objective's bands together) earned in the period. */
+    ServiceCreditLine: {
+      /** @example availability */
+      objective: string;
+      /** @enum {string} */
+      kind: 'band' | 'per-breach' | 'breached';
+      /**
+       * @description The objective's status in the period; not-evaluated when the result has no such objective.
+       * @enum {string}
+       */
+      status:
+        | 'met'
+        | 'breached'
+        | 'at-risk'
+        | 'no-data'
+        | 'running'
+        | 'unknown'
+        | 'not-evaluated';
+      /** @description Band lines. The achieved percentage the bands were compared with. */
+      achieved?: number;
+      /** @description Band lines. Every band of the objective, highest threshold first. */
+      bands?: {
+        below: number;
+        share: number;
+      }[];
+      /** @description Band lines. The band that applied; absent when none did. */
+      band?: {
+        below: number;
+        share: number;
+      };
+      /** @description Per-breach lines. Incidents of the priority whose clock breached and counts in the period (ENGINE.md R4). */
+      breaches?: number;
+      /** @description Per-breach and breached lines. The rule's share (per breach / once), percent. */
+      ruleShare?: number;
+      /** @description Share of the period's fee earned, in hundredths of a percent (1000 = 10 %). */
+      shareBp: number;
+      /**
+       * @description Why the rule earned nothing regardless of its figures.
+       * @enum {string}
+       */
+      excluded?: 'no-data' | 'unknown' | 'not-evaluated';
+    };
+    /** @description Service credits of one period (SPEC §7), computed from the period's result and terms. The fee is the entity's `servicelevel.io/monthly-fee`, else its customer's `sla.customers.<customer>.monthlyFee` from config; without either the credit is a share only (no periodFee, no amount). */
+    ServiceCredits: {
+      lines: components['schemas']['ServiceCreditLine'][];
+      /** @description Sum of the lines, hundredths of a percent, before the cap. */
+      totalShareBp: number;
+      /** @description The cap */
+      capBp: number;
+      /** @description min(total, cap), hundredths of a percent; the share of the period's fee credited. */
+      shareBp: number;
+      /** @description The cap applied (total > cap). */
+      capped: boolean;
+      /** @description The period is still open; the figures can change. Only closed periods' credits are owed. */
+      provisional: boolean;
+      /** @description Months of fee in the period (1, 3 or 12). */
+      months: number;
+      periodFee?: components['schemas']['CreditAmount'];
+      /** @description shareBp × periodFee / 10000, rounded half away from zero to the minor unit. */
+      amount?: components['schemas']['CreditAmount'];
+    };
+    /** @description Service credits summed over services: `owed` from closed periods only, `provisional` from open periods (can still change). Per currency, sorted by code, since amounts in different currencies cannot be added; a service owing a share without any fee counts in `services` but adds no amount. */
+    CreditsOwed: {
+      owed: components['schemas']['CreditAmount'][];
+      /** @description Services owing a credit (share above 0) for a closed period. */
+      services: number;
+      provisional: components['schemas']['CreditAmount'][];
+      /** @description Services whose open period would earn a credit if it closed now. */
+      provisionalServices: number;
     };
     AnnotationProblem: {
       /** @example servicelevel.io/response-time */
@@ -684,6 +831,13 @@ export interface components {
       value: string;
       expected: string;
       message: string;
+      /** @description A malformed override of a tier's value; the tier's value applies instead, so the objective is still measured. */
+      fallback?: {
+        /** @example P1=5m P2=15m */
+        value: string;
+        /** @example gold */
+        tier: string;
+      };
     };
     /** @description One stored version of an entity's effective terms (ENGINE.md R8). */
     TermsVersion: {
@@ -723,6 +877,8 @@ export interface components {
         [key: string]: string;
       };
       result: components['schemas']['PeriodResult'];
+      /** @description Present only when the terms in force have credit rules (`servicelevel.io/service-credits`) and the period is a month, quarter or year; absent for custom ranges, which are not billed. Provisional for an open period. */
+      credits?: components['schemas']['ServiceCredits'];
     };
     EntityHistory: {
       entityRef: string;
@@ -767,6 +923,8 @@ export interface components {
       services: string[];
       /** @description Breached objective results in the group. */
       breached: number;
+      /** @description Service credits of the group's services over the periods summed (as `total.credits`). */
+      credits?: components['schemas']['CreditsOwed'];
     };
     Overview: {
       /** @enum {string} */
@@ -776,6 +934,8 @@ export interface components {
         committed: number;
         rate?: number;
         services: number;
+        /** @description Service credits over every service's periods of its own kind that overlap the requested period (those of `services[].periods`); closed periods are owed, open ones provisional. Services without credit rules add nothing. Always sent by this backend; optional for older clients' fixtures. */
+        credits?: components['schemas']['CreditsOwed'];
       };
       groups: components['schemas']['OverviewGroup'][];
       /** @description Up to ten services below 100 %, lowest rate first, then most breaches. */
@@ -798,6 +958,8 @@ export interface components {
           committed: number;
           rate?: number;
           services: number;
+          /** @description Service credits over every service's started periods of its own kind in the year; closed periods are owed, open ones provisional. Always sent by this backend. */
+          credits?: components['schemas']['CreditsOwed'];
         };
         groups: {
           key: string;
@@ -879,8 +1041,91 @@ export interface components {
       commitments: {
         [key: string]: string;
       };
+      /** @description Every objective the terms commit to, with its target as a period result shows it, in the same order. */
+      objectives: components['schemas']['CommittedObjective'][];
       termsVersion: number;
       problems: components['schemas']['AnnotationProblem'][];
+    };
+    /** @description An objective the terms commit to and its target, before anything is measured. */
+    CommittedObjective: {
+      /**
+       * @description availability, response-time:<P>, resolution-time:<P>, max-incidents:<P|all>, max-outage or min-mtbf.
+       * @example response-time:P1
+       */
+      objective: string;
+      /** @description Display text (`99.9%`, `15m@95%`, `≤ 2`, `2h`) and number (percent, ms or count). */
+      target: {
+        display: string;
+        value: number;
+        percentile?: number;
+      };
+    };
+    TermsPreviewRequest: {
+      /**
+       * @description The proposed `servicelevel.io/` annotations, full names, as the entity's catalog-info.yaml would carry them after the change (the whole set, not a difference).
+       * @example {
+       *       "servicelevel.io/tier": "gold",
+       *       "servicelevel.io/response-time": "P1=10m P2=30m"
+       *     }
+       */
+      annotations: {
+        [key: string]: string;
+      };
+      /**
+       * @description How many closed periods (of the proposed terms' length) to compare.
+       * @default 12
+       */
+      periods: number;
+    };
+    /** @description One side of one period (the terms in force, or the proposal). */
+    TermsPreviewSide: {
+      /** @description The stored terms version in force; absent on the proposed side. */
+      termsVersion?: number;
+      met: number;
+      committed: number;
+      achievementRate?: number;
+      availability?: number;
+      objectives: {
+        objective: string;
+        target: {
+          display: string;
+          value: number;
+          percentile?: number;
+        };
+        status: components['schemas']['ObjectiveStatus'];
+      }[];
+      /** @description Share of the period's fee credited, in hundredths of a percent, when the terms have credit rules. */
+      creditShareBp?: number;
+    };
+    TermsPreviewPeriod: {
+      /** @example 2026-09 */
+      period: string;
+      current: components['schemas']['TermsPreviewSide'];
+      proposed: components['schemas']['TermsPreviewSide'];
+      /** @description The proposed achievement rate minus the current one, in points, when both have one. */
+      rateChange?: number;
+      /** @description Incidents whose clock is judged differently (met, breached, or not counted in this period). */
+      incidents: {
+        source: string;
+        id: string;
+        title: string;
+        priority: string;
+        /** @enum {string} */
+        clock: 'response' | 'resolution';
+        /** @description The clock's status where it counts in this period */
+        current: string;
+        proposed: string;
+      }[];
+    };
+    TermsPreview: {
+      entityRef: string;
+      /** @description The proposal's annotation problems; the rest of it is still evaluated. */
+      problems: components['schemas']['AnnotationProblem'][];
+      /** @description The proposed terms in canonical annotation form, ready for the pull request. */
+      proposedTermsAsWritten: {
+        [key: string]: string;
+      };
+      periods: components['schemas']['TermsPreviewPeriod'][];
     };
     CatalogListing: {
       items: components['schemas']['CatalogItem'][];
@@ -905,8 +1150,22 @@ export interface components {
       lastError?: string;
       lastCount?: number;
     };
+    /** @description What the incident store holds of one source (webhook, csv, api or a provider). */
+    StoredSource: {
+      /** @example pagerduty */
+      source: string;
+      /** @description Incidents stored from this source. */
+      incidents: number;
+      /** @description Creation time of its newest incident. */
+      lastIncidentAt: components['schemas']['EpochMs'];
+      /** @description When one of its incidents was last received or updated. */
+      lastWrittenAt: components['schemas']['EpochMs'];
+    };
     SourcesStatus: {
+      /** @description Sync state of every provider account that has synced. */
       sources: components['schemas']['SourceState'][];
+      /** @description Every source that has incidents in the store, pushed or pulled, sorted by name. */
+      stored: components['schemas']['StoredSource'][];
     };
     RecomputeRequest: {
       period: components['schemas']['PeriodKey'];
@@ -1082,6 +1341,8 @@ export interface components {
       timezone: string;
       termsVersion: number;
       termsBackdated: boolean;
+      /** @description Service credits of the period, when the terms in force have credit rules. */
+      credits?: components['schemas']['ServiceCredits'];
       /** @description The latest confirmation of any version, and whether it covers the version in force. */
       confirmation?: {
         termsVersion: number;
@@ -1552,6 +1813,41 @@ export interface operations {
           'application/json': components['schemas']['EntityTerms'];
         };
       };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['EntityNotFound'];
+    };
+  };
+  previewEntityTerms: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @example component */
+        kind: components['parameters']['kind'];
+        /** @example default */
+        namespace: components['parameters']['namespace'];
+        /** @example cad-core */
+        name: components['parameters']['name'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['TermsPreviewRequest'];
+      };
+    };
+    responses: {
+      /** @description Both sides per closed period, oldest first. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TermsPreview'];
+        };
+      };
+      400: components['responses']['BadRequest'];
       401: components['responses']['Unauthorized'];
       403: components['responses']['Forbidden'];
       404: components['responses']['EntityNotFound'];

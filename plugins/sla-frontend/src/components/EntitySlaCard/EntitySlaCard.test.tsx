@@ -7,6 +7,7 @@ import {
   termsHistory,
 } from '../../__testUtils__/fixtures';
 import { rejects, renderSla } from '../../__testUtils__/render';
+import type { SlaApi } from '../../api';
 import { EntitySlaCard, nextBreach } from './EntitySlaCard';
 
 // material-table and recharts render slowly under jsdom when suites run in parallel.
@@ -16,6 +17,9 @@ describe('EntitySlaCard', () => {
   freezeNowInTests();
 
   const data = entitySlaApi();
+  /** The card of a service with an SLA, its API answering as `data` but for `overrides`. */
+  const renderCard = (overrides: Partial<SlaApi> = {}) =>
+    renderSla(<EntitySlaCard />, { ...data, ...overrides }, slaEntity());
 
   it('asks for annotations with copy-ready YAML when the entity has no SLA, without calling the API', async () => {
     const getEntityCompliance = jest.fn();
@@ -30,7 +34,7 @@ describe('EntitySlaCard', () => {
   });
 
   it('shows each objective with a text status, availability against target and the budget left', async () => {
-    await renderSla(<EntitySlaCard />, data, slaEntity());
+    await renderCard();
 
     const objectives = await screen.findByTestId('sla-objectives');
     expect(within(objectives).getByText('Availability')).toBeInTheDocument();
@@ -59,7 +63,7 @@ describe('EntitySlaCard', () => {
   });
 
   it('shows incidents by priority, the next breach in the entity zone, and the agreement flagged overdue', async () => {
-    await renderSla(<EntitySlaCard />, data, slaEntity());
+    await renderCard();
 
     const faults = await screen.findByTestId('sla-faults');
     expect(within(faults).getByText('P1: 1')).toBeInTheDocument();
@@ -105,11 +109,7 @@ describe('EntitySlaCard', () => {
         },
       ],
     };
-    await renderSla(
-      <EntitySlaCard />,
-      { ...data, getEntityTerms: async () => withProblem },
-      slaEntity(),
-    );
+    await renderCard({ getEntityTerms: async () => withProblem });
 
     const problems = await screen.findByTestId('sla-problems');
     expect(
@@ -123,14 +123,7 @@ describe('EntitySlaCard', () => {
   });
 
   it('shows the error when the API fails, never an empty card', async () => {
-    await renderSla(
-      <EntitySlaCard />,
-      {
-        ...data,
-        getEntityCompliance: rejects('backend unreachable'),
-      },
-      slaEntity(),
-    );
+    await renderCard({ getEntityCompliance: rejects('backend unreachable') });
 
     expect(
       await screen.findByText('Error: backend unreachable'),
@@ -139,14 +132,7 @@ describe('EntitySlaCard', () => {
   });
 
   it('shows a history failure in the trend section while the rest of the card works', async () => {
-    await renderSla(
-      <EntitySlaCard />,
-      {
-        ...data,
-        getEntityHistory: rejects('history timed out'),
-      },
-      slaEntity(),
-    );
+    await renderCard({ getEntityHistory: rejects('history timed out') });
 
     expect(
       await screen.findByText('Error: history timed out'),

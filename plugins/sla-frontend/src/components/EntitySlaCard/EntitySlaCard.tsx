@@ -17,7 +17,6 @@ import LinearProgress from '@material-ui/core/LinearProgress';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import Alert from '@material-ui/lab/Alert';
-import AlertTitle from '@material-ui/lab/AlertTitle';
 import {
   Bar,
   BarChart,
@@ -28,10 +27,11 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import type { EntityHistory, EntityPeriodResult, EntityTerms } from '../../api';
+import type { EntityHistory, EntityPeriodResult } from '../../api';
 import { slaTranslationRef } from '../../translation';
 import { OverduePlansNotice } from '../ImprovementPlans';
 import {
+  AnnotationProblems,
   formatInstant,
   formatPercent,
   OKABE_ITO,
@@ -43,7 +43,6 @@ import {
 } from '../common';
 
 type IncidentRow = EntityPeriodResult['result']['incidents'][number];
-type AnnotationProblem = EntityTerms['versions'][number]['problems'][number];
 
 /** Copy-ready annotations for a service that has no SLA yet (tiers come from app-config). */
 export const SLA_EXAMPLE_YAML = `metadata:
@@ -103,22 +102,6 @@ export function nextBreach(
   }
   return best;
 }
-
-const Problems = ({ problems }: { problems: AnnotationProblem[] }) => {
-  const { t } = useTranslationRef(slaTranslationRef);
-  if (problems.length === 0) return null;
-  return (
-    <Alert severity="warning" data-testid="sla-problems">
-      <AlertTitle>{t('card.problemsTitle')}</AlertTitle>
-      {problems.map(p => (
-        <Typography key={`${p.key}=${p.value}`} variant="body2" component="div">
-          <code>{p.key}</code>: <code>{JSON.stringify(p.value)}</code> —{' '}
-          {t('card.problemExpected', { expected: p.expected })}
-        </Typography>
-      ))}
-    </Alert>
-  );
-};
 
 /** Marks an open period, whose running objectives are not yet met. */
 const OPEN_MARK = '*';
@@ -358,9 +341,6 @@ export const EntitySlaCard = () => {
     );
   }
 
-  const latestProblems =
-    terms.value?.versions[terms.value.versions.length - 1]?.problems ?? [];
-
   return (
     <InfoCard
       title={t('card.title')}
@@ -372,7 +352,7 @@ export const EntitySlaCard = () => {
       deepLink={{ title: t('card.details'), link: `${entityLink(entity)}/sla` }}
     >
       {terms.error && <ResponseErrorPanel error={terms.error} />}
-      <Problems problems={latestProblems} />
+      <AnnotationProblems terms={terms.value} />
       {compliance.loading && <Progress />}
       {compliance.error && <ResponseErrorPanel error={compliance.error} />}
       {compliance.value && (

@@ -3,8 +3,10 @@ import {
   entitySlaApi,
   freezeNowInTests,
   history,
+  incidents,
   periodResult,
   slaEntity,
+  termsHistory,
 } from '../../__testUtils__/fixtures';
 import { pickOption, rejects, renderSla } from '../../__testUtils__/render';
 import { chartPoints, EntitySlaContent } from './EntitySlaContent';
@@ -119,6 +121,76 @@ describe('EntitySlaContent', () => {
     expect(
       await screen.findByText('Error: history unavailable'),
     ).toBeInTheDocument();
+  });
+
+  it('says in which period a clock counts when it is not the period shown', async () => {
+    // Created in October, resolved in November: its breached response counted in October.
+    const carried = {
+      ...incidents[1],
+      id: 'desk-3',
+      countedForResponse: false,
+      countedIn: { response: '2026-10' },
+    };
+    await renderSla(
+      <EntitySlaContent />,
+      {
+        ...api(),
+        getEntityCompliance: async () =>
+          periodResult('2026-11', { incidents: [carried] }),
+      },
+      slaEntity(),
+    );
+    const note = await screen.findByTestId('sla-counted-in');
+    expect(note).toHaveTextContent('counted in 2026-10');
+    expect(screen.getAllByTestId('sla-counted-in')).toHaveLength(1);
+  });
+
+  it('puts the annotation problems of the terms in force at the top of the tab', async () => {
+    const latest = termsHistory.versions[1];
+    await renderSla(
+      <EntitySlaContent />,
+      {
+        ...api(),
+        getEntityTerms: async () => ({
+          ...termsHistory,
+          versions: [
+            termsHistory.versions[0],
+            {
+              ...latest,
+              problems: [
+                {
+                  key: 'servicelevel.io/response-time',
+                  value: 'P1=15 minutes',
+                  expected: 'P1=15m P2=1h …',
+                  message: 'bad',
+                  fallback: { value: 'P1=5m', tier: 'gold' },
+                },
+              ],
+            },
+          ],
+        }),
+      },
+      slaEntity(),
+    );
+    const problems = await screen.findByTestId('sla-problems');
+    expect(problems).toHaveTextContent(
+      'servicelevel.io/response-time: "P1=15 minutes" — expected: P1=15m P2=1h …',
+    );
+    // The objective it concerns says its target came from the tier.
+    const fallbacks = await screen.findAllByTestId('sla-target-fallback');
+    expect(fallbacks[0]).toHaveTextContent(
+      'The annotation overriding it is malformed: tier gold’s target applies',
+    );
+    // Response objectives only (the fixture has P1 and P3 response objectives, or fewer).
+    expect(fallbacks.length).toBe(
+      (await screen.findAllByText(/^Response time · P\d$/)).length,
+    );
+    // Above the period's objectives, not only in the version history.
+    const objectives = await screen.findByText(/Period 2026-11 ·/);
+    expect(
+      problems.compareDocumentPosition(objectives) &
+        Node.DOCUMENT_POSITION_FOLLOWING,
+    ).toBeTruthy();
   });
 
   it('asks for annotations on an entity without an SLA', async () => {

@@ -25,6 +25,7 @@ import Grid from '@material-ui/core/Grid';
 import List from '@material-ui/core/List';
 import ListItem from '@material-ui/core/ListItem';
 import ListItemText from '@material-ui/core/ListItemText';
+import Paper from '@material-ui/core/Paper';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
 import {
@@ -45,13 +46,17 @@ import {
   EntityPlansSection,
 } from '../ImprovementPlans';
 import { AgreementConfirmationPanel, ReportsSection } from '../Reports';
+import { CreditsSection } from './CreditsSection';
+import { ProposeChangePanel } from './ProposeChangePanel';
 import {
+  AnnotationProblems,
   AsyncStatus,
   formatInstant,
   granularityOfKey,
   OKABE_ITO,
   PickerSelect,
   recentPeriodKeys,
+  splitObjective,
   StatusChip,
   ToolbarRow,
   useEntitySla,
@@ -86,7 +91,14 @@ export function chartPoints(history: EntityHistory) {
   });
 }
 
-const ClockCell = ({ clock }: { clock: ClockResult }) => {
+const ClockCell = ({
+  clock,
+  countedIn,
+}: {
+  clock: ClockResult;
+  /** The period this clock counts in, when it is not the one shown. */
+  countedIn?: string;
+}) => {
   const { t, duration: formatDuration } = useSlaFormat();
   return (
     <Box display="flex" alignItems="center" style={{ gap: 8 }}>
@@ -98,6 +110,16 @@ const ClockCell = ({ clock }: { clock: ClockResult }) => {
               target: formatDuration(clock.targetMs),
             })
           : formatDuration(clock.elapsedMs)}
+        {countedIn && (
+          <Typography
+            variant="caption"
+            color="textSecondary"
+            component="div"
+            data-testid="sla-counted-in"
+          >
+            {t('tab.countedIn', { period: countedIn })}
+          </Typography>
+        )}
       </span>
     </Box>
   );
@@ -242,13 +264,18 @@ const TermsSection = ({
   );
 };
 
+type AnnotationProblem = EntityTerms['versions'][number]['problems'][number];
+
 const PeriodView = ({
   value,
   ownerRef,
+  problems,
   onPlanCreated,
 }: {
   value: EntityPeriodResult;
   ownerRef?: string;
+  /** Annotation problems of the terms in force, to explain a target taken from the tier. */
+  problems: AnnotationProblem[];
   onPlanCreated?: () => void;
 }) => {
   const fmt = useSlaFormat();
@@ -259,7 +286,30 @@ const PeriodView = ({
 
   const objectiveColumns: TableColumn<ObjectiveResult>[] = [
     { title: t('common.objective'), render: o => objectiveLabel(o.objective) },
-    { title: t('common.target'), render: o => fmt.target(o) },
+    {
+      title: t('common.target'),
+      render: o => {
+        const key = `${SLA_ANNOTATION_PREFIX}${
+          splitObjective(o.objective).kind
+        }`;
+        const fallback = problems.find(p => p.key === key)?.fallback;
+        return (
+          <>
+            {fmt.target(o)}
+            {fallback && (
+              <Typography
+                variant="caption"
+                color="error"
+                component="div"
+                data-testid="sla-target-fallback"
+              >
+                {t('tab.targetFromTier', { tier: fallback.tier })}
+              </Typography>
+            )}
+          </>
+        );
+      },
+    },
     { title: t('common.actual'), render: o => fmt.actual(o) },
     {
       title: t('common.status'),
@@ -304,10 +354,17 @@ const PeriodView = ({
       title: `${t('tab.created')} (${zone})`,
       render: i => formatInstant(i.createdAt, zone),
     },
-    { title: t('tab.response'), render: i => <ClockCell clock={i.response} /> },
+    {
+      title: t('tab.response'),
+      render: i => (
+        <ClockCell clock={i.response} countedIn={i.countedIn?.response} />
+      ),
+    },
     {
       title: t('tab.resolution'),
-      render: i => <ClockCell clock={i.resolution} />,
+      render: i => (
+        <ClockCell clock={i.resolution} countedIn={i.countedIn?.resolution} />
+      ),
     },
     {
       title: `${t('tab.pauses')} (${zone})`,
@@ -337,18 +394,28 @@ const PeriodView = ({
           columns={objectiveColumns}
           data={value.result.objectives}
         />
-        <Typography variant="body2" style={{ marginTop: 8 }}>
-          {t('tab.faults', {
-            outages: String(outages.count),
-            longest: formatDuration(outages.longestMs),
-            mttr: formatDuration(outages.mttrMs),
-            mtbf: formatDuration(outages.mtbfMs),
-          })}
-          {value.result.availability.provisional
-            ? ` · ${t('common.provisional')}`
-            : ''}
-        </Typography>
+        {/* Under the objectives, framed like them, not floating between two cards. */}
+        <Paper variant="outlined" style={{ marginTop: 8 }}>
+          <Box px={2} py={1}>
+            <Typography variant="body2" data-testid="sla-period-faults">
+              {t('tab.faults', {
+                outages: String(outages.count),
+                longest: formatDuration(outages.longestMs),
+                mttr: formatDuration(outages.mttrMs),
+                mtbf: formatDuration(outages.mtbfMs),
+              })}
+              {value.result.availability.provisional
+                ? ` · ${t('common.provisional')}`
+                : ''}
+            </Typography>
+          </Box>
+        </Paper>
       </Grid>
+      {value.credits && (
+        <Grid item xs={12} md={8} lg={6}>
+          <CreditsSection credits={value.credits} />
+        </Grid>
+      )}
       <Grid item xs={12}>
         <Table<IncidentRow>
           title={t('tab.incidents')}
@@ -448,12 +515,21 @@ export const EntitySlaContent = () => {
         )}
       </ToolbarRow>
 
+      {terms.value && (
+        <Grid item xs={12}>
+          <AnnotationProblems terms={terms.value} />
+        </Grid>
+      )}
       <AsyncStatus state={compliance} gridRow />
       {value && !compliance.loading && (
         <Grid item xs={12}>
           <PeriodView
             value={value}
             ownerRef={ownerRef}
+            problems={
+              terms.value?.versions[terms.value.versions.length - 1]
+                ?.problems ?? []
+            }
             onPlanCreated={() => setPlansVersion(v => v + 1)}
           />
         </Grid>
@@ -475,6 +551,18 @@ export const EntitySlaContent = () => {
         )}
       </Grid>
 
+      {terms.value && (
+        <Grid item xs={12}>
+          <ProposeChangePanel
+            entity={{
+              kind: entity.kind,
+              namespace: entity.metadata.namespace ?? 'default',
+              name: entity.metadata.name,
+            }}
+            annotations={terms.value.annotations}
+          />
+        </Grid>
+      )}
       <Grid item xs={12} lg={6}>
         <AgreementConfirmationPanel entityRef={entityRef} timeZone={zone} />
       </Grid>

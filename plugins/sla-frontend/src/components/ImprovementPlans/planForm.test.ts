@@ -1,4 +1,18 @@
-import { emptyPlanForm, newPlanOf, validatePlanForm } from './planForm';
+import {
+  emptyPlanForm,
+  newPlanOf,
+  PlanForm,
+  validatePlanForm,
+} from './planForm';
+
+/** A form with every required field filled in, and `over` on top. */
+const filledForm = (over: Partial<PlanForm> = {}) =>
+  emptyPlanForm({
+    title: 't',
+    owner: 'group:default/a',
+    targetDate: '2026-12-31',
+    ...over,
+  });
 
 // The errors are message keys under `plans.error` of the translation ref; the dialog shows
 // them in the user's language.
@@ -12,11 +26,7 @@ describe('validatePlanForm', () => {
   });
 
   it('checks the origin fields of a breach and a survey', () => {
-    const base = emptyPlanForm({
-      title: 't',
-      owner: 'group:default/a',
-      targetDate: '2026-12-31',
-    });
+    const base = filledForm();
     expect(
       validatePlanForm({ ...base, originType: 'breach', period: 'Sept' }),
     ).toEqual({
@@ -36,9 +46,7 @@ describe('validatePlanForm', () => {
   });
 
   it('checks each action, keyed like the backend', () => {
-    const form = emptyPlanForm({
-      title: 't',
-      owner: 'group:default/a',
+    const form = filledForm({
       targetDate: '2026-02-30',
       actions: [
         {

@@ -4,7 +4,10 @@ import type {
   ConfirmationStatus,
   ReportDocument,
 } from '../../api';
-import { reportSummary } from '../../__testUtils__/fixtures';
+import {
+  changedSinceConfirmation,
+  reportSummary,
+} from '../../__testUtils__/fixtures';
 import { renderSla } from '../../__testUtils__/render';
 import { previousMonth, ReportsSection } from './ReportsSection';
 import { AgreementConfirmationPanel } from './AgreementConfirmationPanel';
@@ -79,21 +82,12 @@ describe('ReportsSection', () => {
 describe('AgreementConfirmationPanel', () => {
   it('flags an overdue review and a terms change since the last confirmation', async () => {
     const getConfirmation = jest.fn(
-      async (): Promise<ConfirmationStatus> => ({
-        entityRef: 'component:default/cad-core',
-        termsVersion: 3,
-        state: 'changed-since-confirmation',
-        lastConfirmation: {
-          id: 1,
-          entityRef: 'component:default/cad-core',
-          termsVersion: 2,
-          by: 'user:default/carl',
-          role: 'customer',
-          at: Date.UTC(2026, 7, 2),
-        },
-        confirmations: [],
-        review: { state: 'overdue', reviewBy: '2026-01-06', daysLeft: -10 },
-      }),
+      async (): Promise<ConfirmationStatus> =>
+        changedSinceConfirmation({
+          state: 'overdue',
+          reviewBy: '2026-01-06',
+          daysLeft: -10,
+        }),
     );
     const confirmAgreement = jest.fn(
       async (): Promise<Confirmation> => ({

@@ -1,40 +1,31 @@
 import { useState } from 'react';
 import { EmptyState, Table, TableColumn } from '@backstage/core-components';
-import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
-import { SLA_ANNOTATION_PREFIX } from '@servicelevel/plugin-sla-common';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Typography from '@material-ui/core/Typography';
+import Alert from '@material-ui/lab/Alert';
+import AlertTitle from '@material-ui/lab/AlertTitle';
 import useAsync from 'react-use/esm/useAsync';
 import type { CatalogItem } from '../../api';
-import { slaTranslationRef } from '../../translation';
 import {
   AsyncStatus,
   downloadCsv,
   reviewState,
   SearchField,
   useSlaApi,
+  useSlaFormat,
+  type SlaFormat,
 } from '../common';
 
-/** Keys shown as columns of their own; the rest are commitments. */
-const OWN_COLUMNS = new Set([
-  'tier',
-  'customer',
-  'agreement',
-  'review-by',
-  'service-hours',
-  'timezone',
-]);
-
-function commitmentLines(item: CatalogItem): string[] {
-  return Object.entries(item.commitments)
-    .map(([k, v]) => [k.replace(SLA_ANNOTATION_PREFIX, ''), v] as const)
-    .filter(([k]) => !OWN_COLUMNS.has(k))
-    .map(([k, v]) => `${k}: ${v}`);
+/** "Response time · P1: 15 min (95 %)", from the API's committed objectives. */
+function commitmentLines(item: CatalogItem, fmt: SlaFormat): string[] {
+  return item.objectives.map(
+    o => `${fmt.objective(o.objective)}: ${fmt.target(o)}`,
+  );
 }
 
-function matches(item: CatalogItem, text: string): boolean {
+function matches(item: CatalogItem, text: string, fmt: SlaFormat): boolean {
   if (!text) return true;
   const q = text.toLocaleLowerCase();
   return [
@@ -45,14 +36,17 @@ function matches(item: CatalogItem, text: string): boolean {
     item.agreement,
     item.ownerRef,
     item.serviceHours,
-    ...commitmentLines(item),
+    ...commitmentLines(item, fmt),
+    // The annotation text too, so a search for `P1=5m` still finds the service.
+    ...Object.values(item.commitments),
   ].some(v => v?.toLocaleLowerCase().includes(q));
 }
 
 /** The published service catalog: every service with an SLA and what it commits to. */
 export const CatalogTab = () => {
   const slaApi = useSlaApi();
-  const { t } = useTranslationRef(slaTranslationRef);
+  const fmt = useSlaFormat();
+  const { t } = fmt;
   const [text, setText] = useState('');
   const catalog = useAsync(() => slaApi.getCatalog(), [slaApi]);
 
@@ -61,7 +55,8 @@ export const CatalogTab = () => {
   if (items.length === 0) {
     return <EmptyState missing="data" title={t('page.noServices')} />;
   }
-  const shown = items.filter(i => matches(i, text));
+  const shown = items.filter(i => matches(i, text, fmt));
+  const warnings = catalog.value?.calendarWarnings ?? [];
 
   const exportCsv = () =>
     downloadCsv('sla-service-catalog.csv', [
@@ -82,7 +77,7 @@ export const CatalogTab = () => {
         i.customer,
         i.serviceHours,
         i.timezone,
-        commitmentLines(i).join('; '),
+        commitmentLines(i, fmt).join('; '),
         i.agreement,
         i.reviewBy,
         i.ownerRef,
@@ -117,7 +112,7 @@ export const CatalogTab = () => {
       title: t('page.commitments'),
       render: i => (
         <Box component="ul" m={0} pl={2}>
-          {commitmentLines(i).map(l => (
+          {commitmentLines(i, fmt).map(l => (
             <li key={l}>
               <Typography variant="caption">{l}</Typography>
             </li>
@@ -146,6 +141,28 @@ export const CatalogTab = () => {
 
   return (
     <>
+      {warnings.length > 0 && (
+        <Box mb={2}>
+          <Alert severity="warning" data-testid="sla-calendar-warnings">
+            <AlertTitle>{t('page.calendarWarnings')}</AlertTitle>
+            {warnings.map(w => (
+              <Typography
+                key={`${w.calendar}:${w.year ?? ''}`}
+                variant="body2"
+                component="div"
+              >
+                {/* A source's own note has no structure to translate; a missing year has. */}
+                {w.year === undefined
+                  ? w.message
+                  : t('page.calendarWarningYear', {
+                      calendar: w.calendar,
+                      year: String(w.year),
+                    })}
+              </Typography>
+            ))}
+          </Alert>
+        </Box>
+      )}
       <Box display="flex" alignItems="center" mb={2} style={{ gap: 16 }}>
         <SearchField
           label={t('common.search')}

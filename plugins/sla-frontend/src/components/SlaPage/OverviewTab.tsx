@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import {
+  formatMoney,
   isPeriodKey,
   parsePeriodKey,
   roundPercent,
@@ -292,6 +293,13 @@ export const OverviewTab = () => {
     },
     { title: t('page.breachedObjectives'), field: 'breached' },
     {
+      title: t('page.creditsOwed'),
+      render: g =>
+        g.credits && g.credits.owed.length > 0
+          ? g.credits.owed.map(a => formatMoney(a)).join(' · ')
+          : '—',
+    },
+    {
       title: t('page.services'),
       render: g => (
         <Button
@@ -442,6 +450,34 @@ export const OverviewTab = () => {
                   {t('page.openNote')}
                 </Typography>
               )}
+              {value.total.credits &&
+                (value.total.credits.owed.length > 0 ||
+                  value.total.credits.provisional.length > 0) && (
+                  <Box mt={1} data-testid="sla-credits-owed">
+                    {value.total.credits.owed.length > 0 && (
+                      <Typography variant="body2">
+                        {t('page.creditsOwedTotal', {
+                          amount: value.total.credits.owed
+                            .map(a => formatMoney(a))
+                            .join(' · '),
+                          services: String(value.total.credits.services),
+                        })}
+                      </Typography>
+                    )}
+                    {value.total.credits.provisional.length > 0 && (
+                      <Typography variant="caption" color="textSecondary">
+                        {t('page.creditsProvisional', {
+                          amount: value.total.credits.provisional
+                            .map(a => formatMoney(a))
+                            .join(' · '),
+                          services: String(
+                            value.total.credits.provisionalServices,
+                          ),
+                        })}
+                      </Typography>
+                    )}
+                  </Box>
+                )}
               {monthly.length > 1 && (
                 <Box height={70} mt={1} data-testid="sla-monthly-trend">
                   <Typography variant="caption">

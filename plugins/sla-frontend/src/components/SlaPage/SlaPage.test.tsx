@@ -6,7 +6,12 @@ import {
   overviewYear,
   sources,
 } from '../../__testUtils__/fixtures';
-import { pickOption, rejects, renderSla } from '../../__testUtils__/render';
+import {
+  expectTextsShown,
+  pickOption,
+  rejects,
+  renderSla,
+} from '../../__testUtils__/render';
 import { CatalogTab } from './CatalogTab';
 import { OverviewTab } from './OverviewTab';
 import { previousKey, startedSubPeriods } from './periods';
@@ -38,6 +43,11 @@ describe('OverviewTab', () => {
 
     expect(await screen.findByTestId('sla-rate')).toHaveTextContent('70%');
     expect(screen.getByText('7 of 10 objectives met')).toBeInTheDocument();
+    // Credits owed, summed by the API per currency, closed and provisional apart.
+    expect(screen.getByTestId('sla-credits-owed')).toHaveTextContent(
+      'Service credits owed for closed periods: 7,200.00 CNY · services owing: 1' +
+        'Provisional, for periods still open: 3,000.00 CNY · services: 1',
+    );
     // The change in points is the API's; the page only shows it.
     expect(
       await screen.findByText(/▲ \+20 points vs 2026-09/),
@@ -176,13 +186,15 @@ describe('OverviewTab', () => {
 describe('CatalogTab', () => {
   it('lists every service with tier, customer, hours and commitments, and searches them', async () => {
     await renderSla(<CatalogTab />, { getCatalog: async () => catalog });
-    expect(await screen.findByText('availability: 99.95%')).toBeInTheDocument();
-    expect(screen.getByText('response-time: P1=5m P2=15m')).toBeInTheDocument();
-    expect(screen.getByText('24x7 (Asia/Shanghai)')).toBeInTheDocument();
-    expect(
-      screen.getByText('Review overdue since 2020-01-06'),
-    ).toBeInTheDocument();
-    expect(screen.getByText('gis-routing')).toBeInTheDocument();
+    // Objectives by name with targets as people write them, not annotation text.
+    expect(await screen.findByText('Availability: 99.95%')).toBeInTheDocument();
+    expectTextsShown([
+      'Response time · P1: 5 m for every incident',
+      'Response time · P2: 15 m for 95% of incidents',
+      '24x7 (Asia/Shanghai)',
+      'Review overdue since 2020-01-06',
+      'gis-routing',
+    ]);
 
     fireEvent.change(screen.getByLabelText('Search'), {
       target: { value: 'silver' },
@@ -190,6 +202,14 @@ describe('CatalogTab', () => {
     expect(screen.queryByText('cad-core')).not.toBeInTheDocument();
     expect(screen.getByText('gis-routing')).toBeInTheDocument();
     expect(screen.getByText('1 / 2')).toBeInTheDocument();
+  });
+
+  it('warns about holiday calendars whose source does not cover a year in use', async () => {
+    await renderSla(<CatalogTab />, { getCatalog: async () => catalog });
+    const warning = await screen.findByTestId('sla-calendar-warnings');
+    expect(warning).toHaveTextContent(
+      'Calendar cn-workdays: its holiday source has no data for 2027',
+    );
   });
 
   it('says when no service has an SLA', async () => {
@@ -210,22 +230,48 @@ describe('CatalogTab', () => {
 });
 
 describe('SourcesTab', () => {
+  it('lists every source with stored incidents, pushed ones included', async () => {
+    await renderSla(<SourcesTab />, { getSources: async () => sources });
+    const stored = await screen.findByTestId('sla-stored-sources');
+    const rows = within(stored)
+      .getAllByRole('row')
+      .slice(1)
+      .map(r => r.textContent);
+    // Times in the browser's zone, which is UTC under jest.
+    expect(rows).toEqual([
+      'csv402026-10-30 08:002026-11-02 01:00Pushed or imported (no sync)',
+      'pagerduty3122026-11-19 23:102026-11-20 01:55OK',
+      'servicenow72026-11-18 03:002026-11-19 01:55Failing',
+    ]);
+  });
+
+  it('lists stored incidents even when no provider has synced', async () => {
+    await renderSla(<SourcesTab />, {
+      getSources: async () => ({ sources: [], stored: sources.stored }),
+    });
+    expect(await screen.findByText('csv')).toBeInTheDocument();
+    expect(
+      screen.queryByText(/No incident source has synced yet/),
+    ).toBeInTheDocument();
+  });
+
   it('shows last sync, lag, errors and health per source', async () => {
     await renderSla(<SourcesTab />, { getSources: async () => sources });
-    expect(await screen.findByText('pagerduty')).toBeInTheDocument();
-    expect(screen.getByText('OK')).toBeInTheDocument();
-    expect(screen.getByText('Failing')).toBeInTheDocument();
-    expect(
-      screen.getByText('401 Unauthorized from https://example.service-now.com'),
-    ).toBeInTheDocument();
-    // NOW is 2026-11-20T02:00Z; pagerduty succeeded 5 minutes earlier
-    expect(screen.getByText('5 m')).toBeInTheDocument();
-    expect(screen.getByText('1 d 5 m')).toBeInTheDocument();
+    const accounts = await screen.findByTestId('sla-sync-accounts');
+    const rows = within(accounts)
+      .getAllByRole('row')
+      .slice(1)
+      .map(r => r.textContent);
+    // NOW is 2026-11-20T02:00Z; pagerduty succeeded 5 minutes earlier.
+    expect(rows).toEqual([
+      'pagerdutydefaultOK2026-11-20 01:552026-11-20 01:555 m12',
+      'servicenowprodFailing2026-11-20 01:552026-11-19 01:551 d 5 m0401 Unauthorized from https://example.service-now.com',
+    ]);
   });
 
   it('says when nothing has synced', async () => {
     await renderSla(<SourcesTab />, {
-      getSources: async () => ({ sources: [] }),
+      getSources: async () => ({ sources: [], stored: [] }),
     });
     expect(
       await screen.findByText(/No incident source has synced yet/),

@@ -1,7 +1,8 @@
 import { EmptyState, Table, TableColumn } from '@backstage/core-components';
 import { useTranslationRef } from '@backstage/frontend-plugin-api';
+import Grid from '@material-ui/core/Grid';
 import useAsync from 'react-use/esm/useAsync';
-import type { SourceState } from '../../api';
+import type { SourceState, SourcesStatus } from '../../api';
 import { slaTranslationRef } from '../../translation';
 import {
   AsyncStatus,
@@ -12,6 +13,8 @@ import {
   useSlaApi,
 } from '../common';
 
+type StoredSource = SourcesStatus['stored'][number];
+
 /** Whether a source's last sync failed (a success older than the last attempt). */
 export function isFailing(s: SourceState): boolean {
   if (s.lastError) return true;
@@ -21,7 +24,10 @@ export function isFailing(s: SourceState): boolean {
   );
 }
 
-/** Last sync, lag and errors per incident source account. */
+/**
+ * Every source that has incidents in the store (pushed through the API or a webhook,
+ * imported from CSV, or pulled by a provider), then each provider account's sync state.
+ */
 export const SourcesTab = () => {
   const slaApi = useSlaApi();
   const { t } = useTranslationRef(slaTranslationRef);
@@ -30,14 +36,42 @@ export const SourcesTab = () => {
   const now = Date.now();
 
   if (sources.loading || sources.error) return <AsyncStatus state={sources} />;
-  const rows = sources.value?.sources ?? [];
-  if (rows.length === 0) {
+  const accounts = sources.value?.sources ?? [];
+  const stored = sources.value?.stored ?? [];
+  if (accounts.length === 0 && stored.length === 0) {
     return <EmptyState missing="data" title={t('page.noSources')} />;
   }
   const at = (ms?: number) =>
     ms === undefined ? '—' : formatInstant(ms, zone);
+  const accountsOf = (source: string) =>
+    accounts.filter(a => a.provider === source);
 
-  const columns: TableColumn<SourceState>[] = [
+  const storedColumns: TableColumn<StoredSource>[] = [
+    { title: t('page.source'), field: 'source' },
+    { title: t('page.storedIncidents'), field: 'incidents', type: 'numeric' },
+    {
+      title: `${t('page.lastIncident')} (${zone})`,
+      render: s => at(s.lastIncidentAt),
+    },
+    {
+      title: `${t('page.lastReceived')} (${zone})`,
+      render: s => at(s.lastWrittenAt),
+    },
+    {
+      title: t('page.delivery'),
+      render: s => {
+        const synced = accountsOf(s.source);
+        if (synced.length === 0) return t('page.pushed');
+        return synced.some(isFailing) ? (
+          <StatusChip status="breached" label={t('page.failing')} />
+        ) : (
+          <StatusChip status="met" label={t('page.healthy')} />
+        );
+      },
+    },
+  ];
+
+  const accountColumns: TableColumn<SourceState>[] = [
     { title: t('page.provider'), field: 'provider' },
     { title: t('page.account'), field: 'account' },
     {
@@ -66,11 +100,25 @@ export const SourcesTab = () => {
   ];
 
   return (
-    <Table<SourceState>
-      title={t('page.sourcesTab')}
-      options={{ paging: false, search: false, padding: 'dense' }}
-      columns={columns}
-      data={rows}
-    />
+    <Grid container spacing={2}>
+      <Grid item xs={12} data-testid="sla-stored-sources">
+        <Table<StoredSource>
+          title={t('page.storedSources')}
+          options={{ paging: false, search: false, padding: 'dense' }}
+          columns={storedColumns}
+          data={stored}
+          emptyContent={t('page.noStoredIncidents')}
+        />
+      </Grid>
+      <Grid item xs={12} data-testid="sla-sync-accounts">
+        <Table<SourceState>
+          title={t('page.syncAccounts')}
+          options={{ paging: false, search: false, padding: 'dense' }}
+          columns={accountColumns}
+          data={accounts}
+          emptyContent={t('page.noSources')}
+        />
+      </Grid>
+    </Grid>
   );
 };

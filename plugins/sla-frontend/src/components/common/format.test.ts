@@ -16,22 +16,19 @@ describe('format', () => {
     ).toBe('2026-03-29 03:30');
   });
 
-  it('gives period keys in the zone of the entity, newest first', () => {
-    // 2026-12-31 17:00Z is already 2027-01-01 in Shanghai
-    const now = Date.parse('2026-12-31T17:00:00Z');
-    expect(recentPeriodKeys('month', 'Asia/Shanghai', 3, now)).toEqual([
-      '2027-01',
-      '2026-12',
-      '2026-11',
-    ]);
-    expect(recentPeriodKeys('month', 'UTC', 1, now)).toEqual(['2026-12']);
-    expect(recentPeriodKeys('quarter', 'Asia/Shanghai', 3, now)).toEqual([
-      '2027-Q1',
-      '2026-Q4',
-      '2026-Q3',
-    ]);
-    expect(recentPeriodKeys('year', 'UTC', 2, now)).toEqual(['2026', '2025']);
-  });
+  // 2026-12-31 17:00Z is already 2027-01-01 in Shanghai.
+  it.each([
+    ['month', 'Asia/Shanghai', 3, ['2027-01', '2026-12', '2026-11']],
+    ['month', 'UTC', 1, ['2026-12']],
+    ['quarter', 'Asia/Shanghai', 3, ['2027-Q1', '2026-Q4', '2026-Q3']],
+    ['year', 'UTC', 2, ['2026', '2025']],
+  ] as const)(
+    'gives the last %s keys in the zone of the entity (%s), newest first',
+    (granularity, zone, count, keys) => {
+      const now = Date.parse('2026-12-31T17:00:00Z');
+      expect(recentPeriodKeys(granularity, zone, count, now)).toEqual(keys);
+    },
+  );
 
   it('flags reviews overdue or due within 30 days, in the entity zone', () => {
     // 2026-11-19T17:00Z is already 2026-11-20 in Shanghai.

@@ -13,3 +13,4 @@ export { useEntitySla } from './useEntitySla';
 export { errorMessage, useSlaApi } from './useSlaApi';
 export { GuardedButton } from './GuardedButton';
 export { usePermissionOn } from './usePermissionOn';
+export { AnnotationProblems } from './AnnotationProblems';

@@ -11,22 +11,11 @@ import type { ObjectiveResult } from '../../api';
 import { slaTranslationRef } from '../../translation';
 import { splitObjective } from './format';
 
-/**
- * The figures of an objective's actual as the API returns them. Response and resolution
- * objectives may also carry their counts and worst duration (`counted`, `metCount`,
- * `worstMs`, as the reports' objectives do); without them the share alone is shown.
- */
-type ActualFigures = ObjectiveResult['actual'] & {
-  counted?: number;
-  metCount?: number;
-  worstMs?: number;
-};
-
 /** What {@link useSlaFormat} needs of an objective result. */
 export interface ObjectiveFigures {
   objective: string;
   target: ObjectiveResult['target'];
-  actual: ActualFigures;
+  actual: ObjectiveResult['actual'];
 }
 
 /** The plugin's translate function. */
