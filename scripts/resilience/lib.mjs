@@ -80,20 +80,26 @@ export async function dropDatabase(name) {
 }
 
 /**
- * Runs a scenario on a fresh database: `run` gets a pool on it; afterwards, however it
- * ends, `cleanup` runs (e.g. closing a vendor mock), then the pool is closed and the
- * database dropped.
+ * Runs scenario `n` on a fresh database of its own, `sla_resilience_<n>`. `run` gets a pool on
+ * it and `configure(name, extra)`, which picks a free port and writes the app-config override
+ * of a backend process on that database (see writeConfig), for startBackend / startHealthy.
+ * Afterwards, however it ends, `cleanup` runs (e.g. closing a vendor mock), then the pool is
+ * closed and the database dropped.
  */
-export async function withDatabase(name, run, cleanup = async () => {}) {
+export async function withScenarioDatabase(n, run, cleanup = async () => {}) {
+  const database = `sla_resilience_${n}`;
   let pool;
   try {
-    pool = await createDatabase(name);
-    return await run(pool);
+    pool = await createDatabase(database);
+    return await run({
+      pool,
+      configure: (name, extra) => configureBackend(name, { database, extra }),
+    });
   } finally {
     await cleanup();
     if (pool) {
       await pool.end();
-      await dropDatabase(name);
+      await dropDatabase(database);
     }
   }
 }
@@ -140,11 +146,8 @@ export function writeConfig(name, { port, database, extra = {} }) {
   return path;
 }
 
-/**
- * A free port and the app-config override of a backend on it (see writeConfig), for
- * startBackend / startHealthy.
- */
-export async function configureBackend(name, { database, extra }) {
+/** A free port and the app-config override of a backend on it (see writeConfig). */
+async function configureBackend(name, { database, extra }) {
   const port = await freePort();
   return { port, configPath: writeConfig(name, { port, database, extra }) };
 }
@@ -300,23 +303,42 @@ export function readLog(proc) {
 
 // ---------------------------------------------------------------- API
 
-/** POST /api/sla/incidents; resolves { status, body } or { error } when no response came. */
-export async function postIncidents(base, incidents, timeoutMs = 30_000) {
+/**
+ * One HTTP request to a backend; resolves { status, body, ms } or { error, ms } when no
+ * response came within `timeoutMs`. `token` goes in the Authorization header.
+ */
+export async function request(
+  base,
+  path,
+  { method = 'GET', headers = {}, body, token, timeoutMs = 30_000 } = {},
+) {
+  const t0 = performance.now();
+  const elapsed = () => performance.now() - t0;
   try {
-    const res = await fetch(`${base}/api/sla/incidents`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        authorization: `Bearer ${TOKEN}`,
-      },
-      body: JSON.stringify({ incidents }),
+    const res = await fetch(`${base}${path}`, {
+      method,
+      headers: token
+        ? { ...headers, authorization: `Bearer ${token}` }
+        : headers,
+      body,
       signal: AbortSignal.timeout(timeoutMs),
     });
     const text = await res.text();
-    return { status: res.status, body: text };
+    return { status: res.status, body: text, ms: elapsed() };
   } catch (e) {
-    return { error: e?.cause?.code ?? e?.name ?? String(e) };
+    return { error: e?.cause?.code ?? e?.name ?? String(e), ms: elapsed() };
   }
+}
+
+/** POST /api/sla/incidents with the demo's static token (see request). */
+export function postIncidents(base, incidents, timeoutMs = 30_000) {
+  return request(base, '/api/sla/incidents', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ incidents }),
+    token: TOKEN,
+    timeoutMs,
+  });
 }
 
 export const is2xx = r =>

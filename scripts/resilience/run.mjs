@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Process-level resilience suite of the SLA backend plugin (issue 8): real backend processes
 // (`backstage-cli package start`), each scenario on its own PostgreSQL database, kill -9,
-// restarts, two replicas. See docs/resilience.md.
+// restarts, two replicas, hostile load (issue 13). See docs/resilience.md.
 //
 //   bash scripts/sla.sh yarn node scripts/resilience/run.mjs          # every scenario
 //   bash scripts/sla.sh yarn node scripts/resilience/run.mjs 1 3      # some of them
@@ -12,6 +12,7 @@ import { check, info, killAll, results, WORK_DIR } from './lib.mjs';
 import { crashDuringIngestion } from './s1-ingestion.mjs';
 import { crashDuringSync } from './s2-sync.mjs';
 import { twoReplicas } from './s3-replicas.mjs';
+import { hostileLoad } from './s4-hostile-load.mjs';
 
 /** The whole run stops by itself after this long, whatever happens. */
 const HARD_LIMIT_MS = 12 * 60_000;
@@ -20,6 +21,7 @@ const SCENARIOS = {
   1: ['crash during ingestion', crashDuringIngestion],
   2: ['crash during provider sync', crashDuringSync],
   3: ['two replicas on one PostgreSQL', twoReplicas],
+  4: ['hostile and maximal requests, /health watched', hostileLoad],
 };
 
 const wanted = process.argv.slice(2).filter(a => SCENARIOS[a]);

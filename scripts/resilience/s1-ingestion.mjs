@@ -1,7 +1,6 @@
 // Scenario 1: kill -9 the backend while clients post batches of 1,000 incidents.
 import {
   check,
-  configureBackend,
   incidentRows,
   info,
   is2xx,
@@ -10,10 +9,9 @@ import {
   sleep,
   startHealthy,
   waitFor,
-  withDatabase,
+  withScenarioDatabase,
 } from './lib.mjs';
 
-const DB = 'sla_resilience_1';
 const SOURCE = 'resilience-ingest';
 const BATCH = 1000;
 const CLIENTS = 4;
@@ -49,8 +47,8 @@ const presentCount = (batch, byId) =>
   batch.incidents.filter(i => byId.has(i.id)).length;
 
 export async function crashDuringIngestion() {
-  await withDatabase(DB, async pool => {
-    const backend = await configureBackend('s1', { database: DB });
+  await withScenarioDatabase(1, async ({ pool, configure }) => {
+    const backend = await configure('s1');
     const batches = [];
     let next = 0;
     let acked = [];

@@ -1,18 +1,16 @@
 // Scenario 2: kill -9 the backend in the middle of a PagerDuty sync, restart, converge.
 import {
   check,
-  configureBackend,
   incidentRows,
   info,
   kill9,
   pagerDutySyncConfig,
   startHealthy,
   waitFor,
-  withDatabase,
+  withScenarioDatabase,
 } from './lib.mjs';
 import { startMockPagerDuty, triggeredSpecs } from './mockPagerDuty.mjs';
 
-const DB = 'sla_resilience_2';
 const SERVICE = 'PCADCOR'; // examples/entities.yaml: cad-core
 const ENTITY = 'component:default/cad-core';
 const INITIAL = 500;
@@ -70,13 +68,13 @@ export async function crashDuringSync() {
       }
     },
   });
-  await withDatabase(
-    DB,
-    async pool => {
-      const backend = await configureBackend('s2', {
-        database: DB,
-        extra: pagerDutySyncConfig(mock, { frequencyS: 5, timeoutS: LEASE_S }),
-      });
+  await withScenarioDatabase(
+    2,
+    async ({ pool, configure }) => {
+      const backend = await configure(
+        's2',
+        pagerDutySyncConfig(mock, { frequencyS: 5, timeoutS: LEASE_S }),
+      );
       // Incidents the first runs read: created 50 to 42 minutes ago, still triggered.
       const t0 = Date.now();
       mock.add(

@@ -2,7 +2,6 @@
 // interval, never twice at a time, and interleaved writes through both stay consistent.
 import {
   check,
-  configureBackend,
   incidentRows,
   info,
   is2xx,
@@ -12,12 +11,11 @@ import {
   readLog,
   sleep,
   startHealthy,
-  withDatabase,
+  withScenarioDatabase,
 } from './lib.mjs';
 import { prng } from '../lib.mjs';
 import { startMockPagerDuty, triggeredSpecs } from './mockPagerDuty.mjs';
 
-const DB = 'sla_resilience_3';
 const SOURCE = 'resilience-replicas';
 const FREQUENCY_S = 5;
 /** sla-snapshots waits 2 minutes after startup (plugin.ts SNAPSHOT_SCHEDULE). */
@@ -83,18 +81,15 @@ export async function twoReplicas() {
       from: Date.now() - 30 * 60_000,
     }),
   );
-  await withDatabase(
-    DB,
-    async pool => {
+  await withScenarioDatabase(
+    3,
+    async ({ pool, configure }) => {
       const replicas = [];
       for (const name of ['s3-replica-a', 's3-replica-b']) {
-        const backend = await configureBackend(name, {
-          database: DB,
-          extra: pagerDutySyncConfig(mock, {
-            frequencyS: FREQUENCY_S,
-            timeoutS: 40,
-          }),
-        });
+        const backend = await configure(
+          name,
+          pagerDutySyncConfig(mock, { frequencyS: FREQUENCY_S, timeoutS: 40 }),
+        );
         replicas.push({ ...backend, name });
       }
       // One after the other, like a rolling deployment: started at the same instant on an empty

@@ -1,3 +1,5 @@
+import fc from 'fast-check';
+import { DateTime } from 'luxon';
 import {
   describeProblems,
   readEntityRef,
@@ -110,5 +112,65 @@ describe('incident validator', () => {
       describeProblems(readIncidentBatch({ incidents: [] }).problems),
     ).toBe('incidents: is empty');
     expect(readIncidentBatch([]).problems[0].message).toMatch(/expected/);
+  });
+});
+
+describe('readInstant without luxon on plain date-times', () => {
+  const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+  /** What luxon alone makes of the text: the only parser before the fast path. */
+  const byLuxon = (s: string): number | 'invalid' | 'range' => {
+    const dt = DateTime.fromISO(
+      s.toUpperCase().replace(/([+-]\d{2})(\d{2})$/, '$1:$2'),
+      { setZone: true },
+    );
+    if (!dt.isValid) return 'invalid';
+    const t = dt.toMillis();
+    return t >= 0 && t < Date.UTC(2100, 0, 1) ? t : 'range';
+  };
+  const verdict = (r: number | string) => {
+    if (typeof r === 'number') return r;
+    return / is not between /.test(r) ? 'range' : 'invalid';
+  };
+
+  it('gives what luxon gives, for every field in and out of its range', () => {
+    const text = fc
+      .record({
+        year: fc.integer({ min: 1965, max: 2105 }),
+        month: fc.integer({ min: 0, max: 13 }),
+        day: fc.integer({ min: 0, max: 32 }),
+        hour: fc.integer({ min: 0, max: 24 }),
+        minute: fc.integer({ min: 0, max: 60 }),
+        second: fc.option(fc.integer({ min: 0, max: 60 })),
+        fraction: fc.option(fc.stringMatching(/^\d{1,9}$/)),
+        zone: fc.oneof(
+          fc.constantFrom('Z', 'z'),
+          fc
+            .record({
+              sign: fc.constantFrom('+', '-'),
+              h: fc.integer({ min: 0, max: 25 }),
+              m: fc.integer({ min: 0, max: 60 }),
+              colon: fc.boolean(),
+            })
+            .map(o => `${o.sign}${pad(o.h)}${o.colon ? ':' : ''}${pad(o.m)}`),
+        ),
+      })
+      .map(
+        f =>
+          `${pad(f.year, 4)}-${pad(f.month)}-${pad(f.day)}T${pad(f.hour)}:${pad(
+            f.minute,
+          )}${
+            f.second === null
+              ? ''
+              : `:${pad(f.second)}${
+                  f.fraction === null ? '' : `.${f.fraction}`
+                }`
+          }${f.zone}`,
+      );
+    fc.assert(
+      fc.property(text, s => {
+        expect(verdict(readInstant(s))).toEqual(byLuxon(s));
+      }),
+      { numRuns: 5000 },
+    );
   });
 });

@@ -122,6 +122,7 @@ export const slaTranslationRef = createTranslationRef({
       noIncidents: 'No incidents in this period.',
       terms: 'Terms as written',
       termsVersion: 'Version {{version}}',
+      termsPrefix: 'Annotations, each under {{prefix}}',
       termsBackdated:
         'No terms were recorded before this period ended; the earliest version is applied.',
       versions: 'Version history',

@@ -83,9 +83,10 @@ function englishOnPage(): string[] {
   )
     .replace(/\b[a-z]+:[a-z0-9_-]+\/[\w.-]+/gi, ' ')
     .replace(
-      /servicelevel\.io\/(tier|availability|response-time|resolution-time|max-incidents|max-outage|min-mtbf)/g,
+      /(servicelevel\.io\/)?\b(tier|availability|response-time|resolution-time|max-incidents|max-outage|min-mtbf)/g,
       ' ',
-    );
+    )
+    .replace(/servicelevel\.io\//g, ' ');
   const words = text.match(/[A-Za-z]{3,}/g) ?? [];
   return [
     ...new Set(

@@ -46,9 +46,7 @@ describe('EntitySlaContent', () => {
     ).toBeInTheDocument();
 
     const terms = screen.getByTestId('sla-terms');
-    expect(
-      within(terms).getByText('servicelevel.io/response-time'),
-    ).toBeInTheDocument();
+    expect(within(terms).getByText('response-time')).toBeInTheDocument();
     expect(within(terms).getByText('P1=5m')).toBeInTheDocument();
     expect(
       await screen.findByText(

@@ -199,36 +199,44 @@ const TermsSection = ({
       {value.termsBackdated && (
         <Alert severity="info">{t('tab.termsBackdated')}</Alert>
       )}
-      <Box component="dl" data-testid="sla-terms" m={0}>
-        {entries.map(([k, v]) => (
-          <Box key={k} display="flex" style={{ gap: 8 }} py={0.25}>
-            <Typography
-              component="dt"
-              variant="body2"
-              style={{
-                fontFamily: 'monospace',
-                minWidth: 0,
-                flex: '0 0 45%',
-                overflowWrap: 'anywhere',
-              }}
-            >
-              {k.startsWith(SLA_ANNOTATION_PREFIX)
-                ? k
-                : `${SLA_ANNOTATION_PREFIX}${k}`}
-            </Typography>
-            <Typography
-              component="dd"
-              variant="body2"
-              style={{
-                fontFamily: 'monospace',
-                margin: 0,
-                overflowWrap: 'anywhere',
-              }}
-            >
-              {v}
-            </Typography>
-          </Box>
-        ))}
+      {/* Keys without their common prefix, never broken inside a word; values wrap. */}
+      <Typography variant="caption" color="textSecondary">
+        {t('tab.termsPrefix', { prefix: SLA_ANNOTATION_PREFIX })}
+      </Typography>
+      <Box component="dl" data-testid="sla-terms" m={0} mb={2}>
+        {entries.map(([k, v]) => {
+          const short = k.startsWith(SLA_ANNOTATION_PREFIX)
+            ? k.slice(SLA_ANNOTATION_PREFIX.length)
+            : k;
+          return (
+            <Box key={k} display="flex" style={{ gap: 12 }} py={0.25}>
+              <Typography
+                component="dt"
+                variant="body2"
+                title={`${SLA_ANNOTATION_PREFIX}${short}`}
+                style={{
+                  fontFamily: 'monospace',
+                  flex: '0 0 9.5em',
+                  whiteSpace: 'nowrap',
+                }}
+              >
+                {short}
+              </Typography>
+              <Typography
+                component="dd"
+                variant="body2"
+                style={{
+                  fontFamily: 'monospace',
+                  margin: 0,
+                  minWidth: 0,
+                  overflowWrap: 'break-word',
+                }}
+              >
+                {v}
+              </Typography>
+            </Box>
+          );
+        })}
       </Box>
       <Typography variant="subtitle2">{t('tab.versions')}</Typography>
       {termsError && <ResponseErrorPanel error={termsError} />}
