@@ -103,6 +103,7 @@ export function mockSlaApi(overrides: Partial<SlaApi> = {}): SlaApi {
     deletePlan: fail('deletePlan'),
     listReports: async () => ({ items: [] }),
     getReport: fail('getReport'),
+    getCalendarIcs: fail('getCalendarIcs'),
     getConfirmation: async entity => unconfirmed(entity),
     confirmAgreement: fail('confirmAgreement'),
     ...overrides,

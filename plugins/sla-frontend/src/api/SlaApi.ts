@@ -74,6 +74,11 @@ export interface SlaApi {
     period: string,
     format: ReportDocumentFormat,
   ): Promise<ReportDocument>;
+  /**
+   * A named calendar as iCalendar (holidays, make-up workdays, closures, working hours), to
+   * save or subscribe to; fetched with the user's token.
+   */
+  getCalendarIcs(name: string): Promise<ReportDocument>;
   /** Confirmation and review state of the entity's agreement. */
   getConfirmation(entity: CompoundEntityRef): Promise<ConfirmationStatus>;
   /** Confirms the latest terms version. */

@@ -161,6 +161,40 @@ describe('SlaClient', () => {
     ]);
   });
 
+  it('posts a terms proposal to preview and reads a calendar as iCalendar', async () => {
+    const { hits, reply } = recorder();
+    const preview = {
+      entityRef: 'component:default/cad core/1',
+      problems: [],
+      proposedTermsAsWritten: {},
+      periods: [],
+    };
+    server.use(
+      http.post(`${base}/entities/:kind/:ns/:name/preview`, reply(preview)),
+      http.get(`${base}/calendars/:name`, ({ request }) => {
+        hits.push(`GET ${new URL(request.url).pathname}`);
+        return new HttpResponse('BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n', {
+          headers: { 'content-type': 'text/calendar; charset=utf-8' },
+        });
+      }),
+    );
+    expect(
+      await client.previewEntityTerms(cad, {
+        annotations: { 'servicelevel.io/availability': '99.9%' },
+        periods: 6,
+      }),
+    ).toEqual(preview);
+    expect(await client.getCalendarIcs('cn workdays')).toEqual({
+      fileName: 'cn workdays.ics',
+      contentType: 'text/calendar; charset=utf-8',
+      text: 'BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n',
+    });
+    expect(hits).toEqual([
+      'POST /api/sla/entities/Component/default/cad%20core%2F1/preview {"annotations":{"servicelevel.io/availability":"99.9%"},"periods":6}',
+      'GET /api/sla/calendars/cn%20workdays.ics',
+    ]);
+  });
+
   it('lists the reports of an entity and of a customer', async () => {
     const customerList: CustomerReportList = {
       services: ['component:default/cad-core'],

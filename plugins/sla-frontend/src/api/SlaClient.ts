@@ -140,6 +140,18 @@ export class SlaClient implements SlaApi {
     };
   }
 
+  async getCalendarIcs(name: string): Promise<Api.ReportDocument> {
+    const response = await this.request<Response>(
+      `/calendars/${encodeURIComponent(name)}.ics`,
+      { raw: true },
+    );
+    return {
+      fileName: `${name}.ics`,
+      contentType: response.headers.get('content-type') ?? 'text/calendar',
+      text: await response.text(),
+    };
+  }
+
   getConfirmation(entity: CompoundEntityRef): Promise<Api.ConfirmationStatus> {
     return this.request(`${refPath(entity)}/confirmation`);
   }

@@ -123,6 +123,7 @@ export const slaTranslationRef = createTranslationRef({
       terms: 'Terms as written',
       termsVersion: 'Version {{version}}',
       termsPrefix: 'Annotations, each under {{prefix}}',
+      calendarIcs: 'Calendar {{calendar}} (.ics)',
       termsBackdated:
         'No terms were recorded before this period ended; the earliest version is applied.',
       versions: 'Version history',

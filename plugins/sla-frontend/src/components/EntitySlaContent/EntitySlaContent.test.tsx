@@ -1,4 +1,4 @@
-import { screen, within } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import {
   entitySlaApi,
   freezeNowInTests,
@@ -189,6 +189,44 @@ describe('EntitySlaContent', () => {
       problems.compareDocumentPosition(objectives) &
         Node.DOCUMENT_POSITION_FOLLOWING,
     ).toBeTruthy();
+  });
+
+  it('offers the service calendar as an .ics file, fetched with the user token', async () => {
+    Object.assign(URL, {
+      createObjectURL: jest.fn(() => 'blob:ics'),
+      revokeObjectURL: jest.fn(),
+    });
+    const click = jest
+      .spyOn(HTMLAnchorElement.prototype, 'click')
+      .mockImplementation(() => {});
+    const getCalendarIcs = jest.fn(async (name: string) => ({
+      fileName: `${name}.ics`,
+      contentType: 'text/calendar',
+      text: 'BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n',
+    }));
+    const onCalendar = periodResult('2026-11');
+    onCalendar.terms = {
+      ...onCalendar.terms,
+      serviceHours: {
+        kind: 'calendar',
+        spec: 'calendar:cn-workdays',
+        calendar: 'cn-workdays',
+        timezone: 'Asia/Shanghai',
+      },
+    };
+    await renderSla(
+      <EntitySlaContent />,
+      {
+        ...api(),
+        getEntityCompliance: async () => onCalendar,
+        getCalendarIcs,
+      },
+      slaEntity(),
+    );
+    fireEvent.click(await screen.findByText('Calendar cn-workdays (.ics)'));
+    await waitFor(() => expect(click).toHaveBeenCalled());
+    expect(getCalendarIcs).toHaveBeenCalledWith('cn-workdays');
+    click.mockRestore();
   });
 
   it('asks for annotations on an entity without an SLA', async () => {

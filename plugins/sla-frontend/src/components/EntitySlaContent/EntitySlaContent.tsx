@@ -21,6 +21,7 @@ import {
   SLA_ANNOTATIONS,
 } from '@servicelevel/plugin-sla-common';
 import Box from '@material-ui/core/Box';
+import Button from '@material-ui/core/Button';
 import Grid from '@material-ui/core/Grid';
 import List from '@material-ui/core/List';
 import ListItem from '@material-ui/core/ListItem';
@@ -46,6 +47,7 @@ import {
   EntityPlansSection,
 } from '../ImprovementPlans';
 import { AgreementConfirmationPanel, ReportsSection } from '../Reports';
+import { deliverReport } from '../Reports/download';
 import { CreditsSection } from './CreditsSection';
 import { ProposeChangePanel } from './ProposeChangePanel';
 import {
@@ -60,6 +62,7 @@ import {
   StatusChip,
   ToolbarRow,
   useEntitySla,
+  useSlaApi,
   useSlaFormat,
 } from '../common';
 
@@ -179,6 +182,33 @@ const HistoryChart = ({ history }: { history: EntityHistory }) => {
   );
 };
 
+/** The service's holiday calendar as an .ics file, to see its days in any calendar app. */
+const CalendarDownload = ({ name }: { name: string }) => {
+  const slaApi = useSlaApi();
+  const { t } = useTranslationRef(slaTranslationRef);
+  const [error, setError] = useState<Error | undefined>();
+  return (
+    <Box mb={2}>
+      <Button
+        size="small"
+        variant="outlined"
+        data-testid="sla-calendar-ics"
+        onClick={async () => {
+          setError(undefined);
+          try {
+            deliverReport(await slaApi.getCalendarIcs(name), 'ics');
+          } catch (e) {
+            setError(e as Error);
+          }
+        }}
+      >
+        {t('tab.calendarIcs', { calendar: name })}
+      </Button>
+      {error && <ResponseErrorPanel error={error} />}
+    </Box>
+  );
+};
+
 const TermsSection = ({
   value,
   terms,
@@ -238,6 +268,9 @@ const TermsSection = ({
           );
         })}
       </Box>
+      {value.terms.serviceHours.calendar && (
+        <CalendarDownload name={value.terms.serviceHours.calendar} />
+      )}
       <Typography variant="subtitle2">{t('tab.versions')}</Typography>
       {termsError && <ResponseErrorPanel error={termsError} />}
       {!terms && !termsError && <Progress />}

@@ -7,7 +7,8 @@ import type { ReportDocument, ReportDocumentFormat } from '../../api';
  */
 export function deliverReport(
   doc: ReportDocument,
-  format: ReportDocumentFormat,
+  // A calendar (.ics) is saved like CSV and Markdown.
+  format: ReportDocumentFormat | 'ics',
 ) {
   const blob = new Blob([doc.text], { type: doc.contentType });
   const url = URL.createObjectURL(blob);
