@@ -123,7 +123,21 @@ export async function importIncidentCsv(
     const spool = fs.createWriteStream(spoolPath);
     const parser = body.pipe(
       parse({
-        columns: true,
+        // csv-parse keeps the last of two equal column names and drops the other cell
+        // silently; a header naming a column twice is refused instead.
+        columns: (header: string[]) => {
+          const repeated = [
+            ...new Set(header.filter((c, i) => header.indexOf(c) !== i)),
+          ];
+          if (repeated.length) {
+            throw new InputError(
+              `CSV header: column(s) ${repeated.join(
+                ', ',
+              )} named more than once`,
+            );
+          }
+          return header;
+        },
         bom: true,
         skip_empty_lines: true,
         trim: false,

@@ -266,6 +266,8 @@ const BAD_CSVS: Array<[string, string | Buffer]> = [
   ['JSON instead of CSV', JSON.stringify({ incidents: [VALID] })],
   ['unknown column', `${HEADER},evil\n${ROW('C-1')},x\n`],
   ['duplicate column', `source,source,id\nx,y,z\n`],
+  // Every column present, one of them twice: found by the fuzz suite (accepted before).
+  ['complete header with a column twice', `${HEADER},title\n${ROW('C-1')},x\n`],
   ['too many cells', `${HEADER}\n${ROW('C-1')},extra\n`],
   ['too few cells', `${HEADER}\ncsv,C-1\n`],
   [

@@ -1267,10 +1267,10 @@ export interface components {
       assignee?: string | null;
       dueDate?: string | null;
       done?: boolean;
-      /** @description As served (PlanAction); ignored, the plan keeps its own. */
-      createdAt?: unknown;
-      /** @description As served (PlanAction); ignored, the plan keeps its own. */
-      doneAt?: unknown;
+      /** @description As served (PlanAction), epoch ms; ignored, the plan keeps its own. Anything else is refused, so a hostile value cannot ride along with a valid change. */
+      createdAt?: number | null;
+      /** @description As served (PlanAction), epoch ms; ignored, the plan keeps its own. */
+      doneAt?: number | null;
     };
     /** @description Unknown fields are refused, each named, with the body's other problems. */
     NewPlan: {
