@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatGithub, formatText } from './format';
+import { previewEntities, previewMarkdown, proposedEntities } from './preview';
 import { SourceText, validateTerms } from './validate';
 
 /** Where the CLI writes and reads; injected so tests can capture it. */
@@ -11,6 +12,8 @@ export interface CliIo {
   /** Directory that relative paths are read from and reported against; default `process.cwd()`. */
   cwd?: string;
   readFile?: (path: string) => Promise<string>;
+  /** The HTTP client of `preview`; default the global fetch. */
+  fetch?: typeof fetch;
 }
 
 /** Exit codes: 0 no problems, 1 problems found, 2 usage error or unreadable file. */
@@ -20,15 +23,25 @@ export const EXIT_USAGE = 2;
 
 const USAGE = `Usage:
   sla-terms validate <catalog-info.yaml…> [--config app-config.yaml …] [--format text|github]
+  sla-terms preview <catalog-info.yaml…> --backend <url> [--token <token>] [--periods 12]
 
 Checks every servicelevel.io/ annotation of every entity in the catalog files with the
 SLA plugin's own parser, resolving tiers and calendars from the sla: section of the
 app-config files (later files override earlier ones). Exits 0 when there is no problem,
 1 when there are problems, 2 on a usage error or a file that cannot be read.
 
+preview asks a running SLA backend what each entity's proposed annotations would have done
+to its last closed periods (POST /api/sla/entities/…/preview; nothing is stored) and prints
+a Markdown table to paste as a pull-request comment. The token (or $SLA_TOKEN) needs the
+sla.read permission. Exits 0, 1 when a proposal has annotation problems, 2 when the backend
+cannot answer.
+
 Options:
   -c, --config <file>   app-config file with the sla: section (repeatable)
   -f, --format <form>   text (default) or github (GitHub Actions annotations)
+  -b, --backend <url>   the Backstage backend, e.g. https://backstage.example.com
+  -t, --token <token>   a token for it (default $SLA_TOKEN)
+  -p, --periods <n>     closed periods to compare, 1–36 (default 12)
   -h, --help            show this help
 `;
 
@@ -46,8 +59,9 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       return command === undefined ? EXIT_USAGE : EXIT_OK;
     }
     if (command === 'validate') return await validateCommand(rest, io);
+    if (command === 'preview') return await previewCommand(rest, io);
     throw new UsageError(
-      `unknown command "${command}"; the available command is validate`,
+      `unknown command "${command}"; the available commands are validate and preview`,
     );
   } catch (e) {
     if (e instanceof UsageError) {
@@ -140,6 +154,67 @@ async function validateCommand(args: string[], io: CliIo): Promise<number> {
   }`;
   io.stdout.write(`${[...out, summary].join('\n')}\n`);
   return problems.length ? EXIT_PROBLEMS : EXIT_OK;
+}
+
+async function previewCommand(args: string[], io: CliIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        backend: { type: 'string', short: 'b' },
+        token: { type: 'string', short: 't' },
+        periods: { type: 'string', short: 'p', default: '12' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (e) {
+    throw new UsageError(e instanceof Error ? e.message : String(e));
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.stdout.write(USAGE);
+    return EXIT_OK;
+  }
+  if (!values.backend) throw new UsageError('preview needs --backend <url>');
+  const periods = Number(values.periods);
+  if (!/^\d+$/.test(String(values.periods)) || periods < 1 || periods > 36) {
+    throw new UsageError(
+      `--periods "${values.periods}" — expected a whole number from 1 to 36`,
+    );
+  }
+  if (!positionals.length) {
+    throw new UsageError('preview needs at least one catalog file');
+  }
+  const cwd = io.cwd ?? process.cwd();
+  const readFile = io.readFile ?? (path => fs.readFile(path, 'utf8'));
+  const catalogs: SourceText[] = [];
+  for (const file of positionals) {
+    const absolute = resolve(cwd, file);
+    try {
+      catalogs.push({
+        file: displayPath(cwd, absolute),
+        text: await readFile(absolute),
+      });
+    } catch (e) {
+      io.stderr.write(`sla-terms: cannot read ${file}: ${readError(e)}\n`);
+      return EXIT_USAGE;
+    }
+  }
+  const entities = proposedEntities(catalogs);
+  const outcomes = await previewEntities(entities, {
+    backend: values.backend,
+    token: values.token ?? process.env.SLA_TOKEN,
+    periods,
+    fetch: io.fetch,
+  });
+  io.stdout.write(previewMarkdown(outcomes));
+  if (outcomes.some(o => 'error' in o)) return EXIT_USAGE;
+  return outcomes.some(o => 'preview' in o && o.preview.problems.length)
+    ? EXIT_PROBLEMS
+    : EXIT_OK;
 }
 
 function readError(e: unknown): string {

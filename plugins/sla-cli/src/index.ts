@@ -19,3 +19,5 @@ export {
   formatGithub,
   formatText,
 } from './format';
+export { previewEntities, previewMarkdown, proposedEntities } from './preview';
+export type { PreviewOutcome, ProposedEntity } from './preview';

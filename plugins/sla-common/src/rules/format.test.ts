@@ -3,6 +3,7 @@ import {
   formatDisplayDuration,
   formatMoney,
   formatPercent,
+  formatPoints,
   roundPercent,
 } from './format';
 
@@ -73,5 +74,14 @@ describe('formatMoney', () => {
       formatMoney({ decimal: '90071992547409931.25', currency: 'USD' }),
     ).toBe('90,071,992,547,409,931.25 USD');
     expect(formatMoney(undefined)).toBe('—');
+  });
+});
+
+describe('formatPoints', () => {
+  it('signs and rounds a change in points, without a percent sign', () => {
+    expect(formatPoints(20)).toBe('+20');
+    expect(formatPoints((4 / 6) * 100 - 100)).toBe('−33.33');
+    expect(formatPoints(1e-12)).toBe('0');
+    expect(formatPoints(undefined)).toBe('—');
   });
 });

@@ -93,3 +93,18 @@ export function formatMoney(
   const sign = m[1] ? '−' : '';
   return `${sign}${grouped}${m[3] ? `.${m[3]}` : ''} ${amount.currency}`;
 }
+
+/**
+ * A change in percentage points for people: signed, rounded like {@link formatPercent}, with a
+ * minus sign and no `%` (`+20`, `−16.67`, `0`). `—` when there is no value.
+ */
+export function formatPoints(
+  change: number | undefined,
+  options: { empty?: string } = {},
+): string {
+  if (change === undefined || !Number.isFinite(change))
+    return options.empty ?? '—';
+  const n = roundPercent(change, 2);
+  if (n === 0) return '0';
+  return `${n < 0 ? '−' : '+'}${String(Math.abs(n))}`;
+}

@@ -27,6 +27,7 @@ export {
   formatPercent,
   formatDisplayDuration,
   formatMoney,
+  formatPoints,
 } from './format';
 export type { DisplayLanguage } from './format';
 export { objectiveLabel } from './objectiveLabel';

@@ -88,7 +88,7 @@ describe('ProposeChangePanel', () => {
       .slice(1)
       .map(r => r.textContent);
     expect(rows).toEqual([
-      '2026-09100% (2 of 2)50% (1 of 2)−50% pointspagerduty: Q1CAD-0042 (response): met → breached',
+      '2026-09100% (2 of 2)50% (1 of 2)−50 pointspagerduty: Q1CAD-0042 (response): met → breached',
       '2026-10100% (2 of 2)100% (2 of 2)——',
     ]);
     // The code block highlights its text after it mounts.

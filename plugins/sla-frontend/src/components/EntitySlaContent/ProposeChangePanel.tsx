@@ -8,7 +8,10 @@ import {
   Table,
   TableColumn,
 } from '@backstage/core-components';
-import { SLA_ANNOTATION_PREFIX } from '@servicelevel/plugin-sla-common';
+import {
+  formatPoints,
+  SLA_ANNOTATION_PREFIX,
+} from '@servicelevel/plugin-sla-common';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import TextField from '@material-ui/core/TextField';
@@ -138,11 +141,7 @@ export const ProposeChangePanel = ({
             variant="body2"
             color={p.rateChange < 0 ? 'error' : 'primary'}
           >
-            {t('preview.points', {
-              points: `${p.rateChange > 0 ? '+' : '−'}${fmt.percent(
-                Math.abs(p.rateChange),
-              )}`,
-            })}
+            {t('preview.points', { points: formatPoints(p.rateChange) })}
           </Typography>
         ),
     },
