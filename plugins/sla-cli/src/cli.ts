@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { formatGithub, formatText } from './format';
 import { previewEntities, previewMarkdown, proposedEntities } from './preview';
 import { SourceText, validateTerms } from './validate';
@@ -73,23 +73,11 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
 }
 
 async function validateCommand(args: string[], io: CliIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        config: { type: 'string', short: 'c', multiple: true },
-        format: { type: 'string', short: 'f', default: 'text' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (e) {
-    // parseArgs names the unknown option or the missing value.
-    throw new UsageError(e instanceof Error ? e.message : String(e));
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = argsOf(args, {
+    config: { type: 'string', short: 'c', multiple: true },
+    format: { type: 'string', short: 'f', default: 'text' },
+    help: { type: 'boolean', short: 'h' },
+  });
   if (values.help) {
     io.stdout.write(USAGE);
     return EXIT_OK;
@@ -104,26 +92,9 @@ async function validateCommand(args: string[], io: CliIo): Promise<number> {
     throw new UsageError('validate needs at least one catalog file');
   }
 
-  const cwd = io.cwd ?? process.cwd();
-  const readFile = io.readFile ?? (path => fs.readFile(path, 'utf8'));
   const unreadable: string[] = [];
-  const read = async (files: string[]): Promise<SourceText[]> =>
-    Promise.all(
-      files.map(async file => {
-        const absolute = resolve(cwd, file);
-        try {
-          return {
-            file: displayPath(cwd, absolute),
-            text: await readFile(absolute),
-          };
-        } catch (e) {
-          unreadable.push(`sla-terms: cannot read ${file}: ${readError(e)}`);
-          return { file, text: '' };
-        }
-      }),
-    );
-  const configs = await read(values.config ?? []);
-  const catalogs = await read(positionals);
+  const configs = await readSources(values.config ?? [], io, unreadable);
+  const catalogs = await readSources(positionals, io, unreadable);
   if (unreadable.length) {
     io.stderr.write(`${unreadable.join('\n')}\n`);
     return EXIT_USAGE;
@@ -157,23 +128,12 @@ async function validateCommand(args: string[], io: CliIo): Promise<number> {
 }
 
 async function previewCommand(args: string[], io: CliIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        backend: { type: 'string', short: 'b' },
-        token: { type: 'string', short: 't' },
-        periods: { type: 'string', short: 'p', default: '12' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (e) {
-    throw new UsageError(e instanceof Error ? e.message : String(e));
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = argsOf(args, {
+    backend: { type: 'string', short: 'b' },
+    token: { type: 'string', short: 't' },
+    periods: { type: 'string', short: 'p', default: '12' },
+    help: { type: 'boolean', short: 'h' },
+  });
   if (values.help) {
     io.stdout.write(USAGE);
     return EXIT_OK;
@@ -188,20 +148,11 @@ async function previewCommand(args: string[], io: CliIo): Promise<number> {
   if (!positionals.length) {
     throw new UsageError('preview needs at least one catalog file');
   }
-  const cwd = io.cwd ?? process.cwd();
-  const readFile = io.readFile ?? (path => fs.readFile(path, 'utf8'));
-  const catalogs: SourceText[] = [];
-  for (const file of positionals) {
-    const absolute = resolve(cwd, file);
-    try {
-      catalogs.push({
-        file: displayPath(cwd, absolute),
-        text: await readFile(absolute),
-      });
-    } catch (e) {
-      io.stderr.write(`sla-terms: cannot read ${file}: ${readError(e)}\n`);
-      return EXIT_USAGE;
-    }
+  const unreadable: string[] = [];
+  const catalogs = await readSources(positionals, io, unreadable);
+  if (unreadable.length) {
+    io.stderr.write(`${unreadable.join('\n')}\n`);
+    return EXIT_USAGE;
   }
   const entities = proposedEntities(catalogs);
   const outcomes = await previewEntities(entities, {
@@ -215,6 +166,42 @@ async function previewCommand(args: string[], io: CliIo): Promise<number> {
   return outcomes.some(o => 'preview' in o && o.preview.problems.length)
     ? EXIT_PROBLEMS
     : EXIT_OK;
+}
+
+/** parseArgs with positionals, strict; what it refuses is a usage error naming the option. */
+function argsOf<O extends NonNullable<ParseArgsConfig['options']>>(
+  args: string[],
+  options: O,
+) {
+  try {
+    return parseArgs({ args, allowPositionals: true, strict: true, options });
+  } catch (e) {
+    throw new UsageError(e instanceof Error ? e.message : String(e));
+  }
+}
+
+/** Reads files relative to the working directory; an unreadable one is added to `unreadable`. */
+async function readSources(
+  files: string[],
+  io: CliIo,
+  unreadable: string[],
+): Promise<SourceText[]> {
+  const cwd = io.cwd ?? process.cwd();
+  const readFile = io.readFile ?? (path => fs.readFile(path, 'utf8'));
+  return Promise.all(
+    files.map(async file => {
+      const absolute = resolve(cwd, file);
+      try {
+        return {
+          file: displayPath(cwd, absolute),
+          text: await readFile(absolute),
+        };
+      } catch (e) {
+        unreadable.push(`sla-terms: cannot read ${file}: ${readError(e)}`);
+        return { file, text: '' };
+      }
+    }),
+  );
 }
 
 function readError(e: unknown): string {
