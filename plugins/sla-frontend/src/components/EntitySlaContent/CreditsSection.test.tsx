@@ -74,7 +74,7 @@ describe('CreditsSection', () => {
     );
     expect(summary).toHaveTextContent('Cap25%');
     expect(summary).toHaveTextContent(
-      'Fee of the period (1 months)48,000.00 CNY',
+      'Fee of the period (1 × the monthly fee)48,000.00 CNY',
     );
   });
 

@@ -607,7 +607,8 @@ export const EntitySlaContent = () => {
       <Grid item xs={12} lg={6}>
         <AgreementConfirmationPanel entityRef={entityRef} timeZone={zone} />
       </Grid>
-      <Grid item xs={12} lg={6}>
+      {/* Full width: the published-reports table needs it for its dates and buttons. */}
+      <Grid item xs={12}>
         <ReportsSection
           subject="entity"
           subjectRef={entityRef}

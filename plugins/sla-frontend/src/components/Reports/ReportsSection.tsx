@@ -116,6 +116,13 @@ export const ReportsSection = ({
     </ButtonGroup>
   );
 
+  /** The backend's own generators by name; a user or service ref as it is. */
+  const generatedByText = (by: string) => {
+    if (by === 'scheduler') return t('reports.byScheduler');
+    if (by === 'on-demand') return t('reports.byOnDemand');
+    return by;
+  };
+
   return (
     <InfoCard
       title={
@@ -192,9 +199,13 @@ export const ReportsSection = ({
                 <TableCell style={{ whiteSpace: 'nowrap' }}>
                   {formatInstant(r.generatedAt, listZone)}
                 </TableCell>
-                <TableCell>{r.generatedBy}</TableCell>
+                <TableCell style={{ whiteSpace: 'nowrap' }}>
+                  {generatedByText(r.generatedBy)}
+                </TableCell>
                 <TableCell>{r.revision}</TableCell>
-                <TableCell>{buttons(r.periodKey)}</TableCell>
+                <TableCell style={{ whiteSpace: 'nowrap' }}>
+                  {buttons(r.periodKey)}
+                </TableCell>
               </TableRow>
             ))}
           </TableBody>

@@ -162,7 +162,9 @@ export function useSlaFormat(): SlaFormat {
       .map(o => objective(o.objective));
     return `${t('common.soFar', counts)}${rate}${
       running.length > 0
-        ? ` · ${t('common.stillRunning', { objectives: running.join(', ') })}`
+        ? ` · ${t('common.stillRunning', {
+            objectives: running.join(t('common.listSeparator')),
+          })}`
         : ''
     }`;
   };
