@@ -18,6 +18,10 @@ async function run(argv: string[], cwd = REPO) {
   return { code, stdout, stderr };
 }
 
+/** `sla-terms validate` of the demo catalog, from the repository root. */
+const validateDemo = (...options: string[]) =>
+  run(['validate', 'examples/entities.yaml', ...options]);
+
 async function demoLine(): Promise<{ text: string; line: number }> {
   const text = await fs.readFile(
     path.join(REPO, 'examples/entities.yaml'),
@@ -40,12 +44,7 @@ describe('sla-terms validate', () => {
 
   it('exits 1 on the demo catalog and prints its deliberate problem with file and line', async () => {
     const { line } = await demoLine();
-    const r = await run([
-      'validate',
-      'examples/entities.yaml',
-      '--config',
-      'app-config.yaml',
-    ]);
+    const r = await validateDemo('--config', 'app-config.yaml');
     expect(r.code).toBe(1);
     const problems = r.stdout.split('\n').filter(l => l.includes(': '));
     expect(problems).toEqual([
@@ -81,14 +80,7 @@ describe('sla-terms validate', () => {
 
   it('prints GitHub Actions error commands with escaped properties and message', async () => {
     const { line } = await demoLine();
-    const r = await run([
-      'validate',
-      'examples/entities.yaml',
-      '-c',
-      'app-config.yaml',
-      '--format',
-      'github',
-    ]);
+    const r = await validateDemo('-c', 'app-config.yaml', '--format', 'github');
     expect(r.code).toBe(1);
     const [command] = r.stdout.split('\n');
     expect(command).toMatch(

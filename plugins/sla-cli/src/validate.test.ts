@@ -43,6 +43,13 @@ function validate(catalog: string, config = CONFIG) {
   });
 }
 
+/** The one problem `catalog` has (it must have exactly one). */
+function onlyProblem(catalog: string) {
+  const { problems } = validate(catalog);
+  expect(problems).toHaveLength(1);
+  return problems[0];
+}
+
 describe('validateTerms', () => {
   it('finds entities in every document of a multi-document file and places problems on their line', () => {
     const text = [
@@ -98,30 +105,30 @@ describe('validateTerms', () => {
   });
 
   it('reports a duplicated annotation as a YAML error on the second occurrence', () => {
-    const text = entity('dup', [
-      'servicelevel.io/availability: 99.9%',
-      'servicelevel.io/availability: 99.5%',
-    ]);
-    const { problems } = validate(text);
-    expect(problems).toHaveLength(1);
-    expect(problems[0]).toMatchObject({ kind: 'yaml', line: 7, column: 5 });
-    expect(problems[0].message).toContain('unique');
+    const problem = onlyProblem(
+      entity('dup', [
+        'servicelevel.io/availability: 99.9%',
+        'servicelevel.io/availability: 99.5%',
+      ]),
+    );
+    expect(problem).toMatchObject({ kind: 'yaml', line: 7, column: 5 });
+    expect(problem.message).toContain('unique');
   });
 
   it('reports an unknown servicelevel.io/ key with a suggestion', () => {
-    const text = entity('typo', [
-      'servicelevel.io/availability: 99.9%',
-      'servicelevel.io/resolution-tme: P1=4h',
-    ]);
-    const { problems } = validate(text);
-    expect(problems).toHaveLength(1);
-    expect(problems[0]).toMatchObject({
+    const problem = onlyProblem(
+      entity('typo', [
+        'servicelevel.io/availability: 99.9%',
+        'servicelevel.io/resolution-tme: P1=4h',
+      ]),
+    );
+    expect(problem).toMatchObject({
       line: 7,
       column: 5,
       key: 'servicelevel.io/resolution-tme',
       value: 'P1=4h',
     });
-    expect(problems[0].message).toContain(
+    expect(problem.message).toContain(
       'did you mean servicelevel.io/resolution-time?',
     );
   });
@@ -159,11 +166,10 @@ describe('validateTerms', () => {
   });
 
   it('places a bad value that comes from a tier on the tier in the config file', () => {
-    const { problems } = validate(
+    const problem = onlyProblem(
       entity('uses-broken', ['servicelevel.io/tier: broken']),
     );
-    expect(problems).toHaveLength(1);
-    expect(problems[0]).toMatchObject({
+    expect(problem).toMatchObject({
       file: 'app-config.yaml',
       line: lineOf(CONFIG, 'P1=soon'),
       column: 7,
@@ -171,7 +177,7 @@ describe('validateTerms', () => {
       key: 'servicelevel.io/resolution-time',
       value: 'P1=soon',
     });
-    expect(problems[0].message).toContain('(value from tier broken)');
+    expect(problem.message).toContain('(value from tier broken)');
   });
 
   it('reports problems in the sla: config on their line, merging config files in order', () => {

@@ -41,3 +41,12 @@ export const fasterP1Plan = (period: string) => ({
   description: '',
   origin: { type: 'breach', objective: 'response-time:P1', period } as const,
 });
+
+/** A P1 pushed through the webhook, titled by its id: the fields every such test incident shares. */
+export const webhookP1 = (entityRef: string, id: string) => ({
+  source: 'webhook',
+  id,
+  entityRef,
+  title: id,
+  priority: 'P1' as const,
+});

@@ -33,6 +33,16 @@ async function createPlan(
   return res.body;
 }
 
+/** `user`'s `POST /plans` of `body` to a fresh backend, whatever the answer. */
+async function postToFreshBackend(
+  body: Record<string, unknown>,
+  user: Parameters<typeof as>[0],
+) {
+  const backend = await startBackend();
+  const res = await api(backend.server, as(user)).post('/plans').send(body);
+  return { ...backend, res };
+}
+
 describe('plans routes', () => {
   describe('POST /plans', () => {
     it('creates a proposed plan, with history, and audits it', async () => {
@@ -66,10 +76,10 @@ describe('plans routes', () => {
     });
 
     it('answers 400 naming the field', async () => {
-      const { server } = await startBackend();
-      const res = await api(server, as('olivia'))
-        .post('/plans')
-        .send({ ...NEW_PLAN, targetDate: '31/12/2026' });
+      const { res } = await postToFreshBackend(
+        { ...NEW_PLAN, targetDate: '31/12/2026' },
+        'olivia',
+      );
       expect(res.status).toBe(400);
       expectMatchesDocument(res);
       expect(res.body.error.name).toBe('InputError');
@@ -79,10 +89,10 @@ describe('plans routes', () => {
     });
 
     it('answers 400 naming a rule the document cannot express', async () => {
-      const { server } = await startBackend();
-      const res = await api(server, as('olivia'))
-        .post('/plans')
-        .send({ ...NEW_PLAN, title: '   ', colour: 'red' });
+      const { res } = await postToFreshBackend(
+        { ...NEW_PLAN, title: '   ', colour: 'red' },
+        'olivia',
+      );
       expect(res.status).toBe(400);
       expect(res.body.error.message).toBe(
         '2 problems:\ntitle: must not be empty\ncolour: unknown field',
@@ -90,20 +100,20 @@ describe('plans routes', () => {
     });
 
     it('answers 413 to a body over 1 MB, however valid', async () => {
-      const { server, audits } = await startBackend();
-      const res = await api(server, as('olivia'))
-        .post('/plans')
-        .send({ ...NEW_PLAN, description: 'x'.repeat(3 * 1024 * 1024) });
+      const { res, audits } = await postToFreshBackend(
+        { ...NEW_PLAN, description: 'x'.repeat(3 * 1024 * 1024) },
+        'olivia',
+      );
       expect(res.status).toBe(413);
       expectMatchesDocument(res);
       expect(audits).toEqual([]);
     });
 
     it('answers 400 for an entity without an SLA, even to a manager', async () => {
-      const { server } = await startBackend();
-      const res = await api(server, as('mona'))
-        .post('/plans')
-        .send({ ...NEW_PLAN, entityRef: 'component:default/unknown' });
+      const { res } = await postToFreshBackend(
+        { ...NEW_PLAN, entityRef: 'component:default/unknown' },
+        'mona',
+      );
       expect(res.status).toBe(400);
       expect(res.body.error.message).toContain('entityRef:');
     });
@@ -112,8 +122,7 @@ describe('plans routes', () => {
       ['olivia (owner of cad-core)', 'olivia'],
       ['mona (manager)', 'mona'],
     ] as const)('permission matrix: %s → 201', async (_label, user) => {
-      const { server, audits } = await startBackend();
-      const res = await api(server, as(user)).post('/plans').send(NEW_PLAN);
+      const { res, audits } = await postToFreshBackend(NEW_PLAN, user);
       expect(res.status).toBe(201);
       expect(res.body.createdBy).toBe(`user:default/${user}`);
       expect(audits).toEqual([{ eventId: 'plan-create', outcome: 'success' }]);
@@ -123,8 +132,7 @@ describe('plans routes', () => {
       ['nick (owns another entity only)', 'nick'],
       ['carl (customer, not owner)', 'carl'],
     ] as const)('permission matrix: %s → 403', async (_label, user) => {
-      const { server, audits } = await startBackend();
-      const res = await api(server, as(user)).post('/plans').send(NEW_PLAN);
+      const { res, audits, server } = await postToFreshBackend(NEW_PLAN, user);
       expect(res.status).toBe(403);
       expect(res.body.error.name).toBe('NotAllowedError');
       expect(audits).toEqual([]);
@@ -314,8 +322,7 @@ describe('plans routes', () => {
     });
 
     it('names the permission and the entity in the 403', async () => {
-      const { server } = await startBackend();
-      const res = await api(server, as('nick')).post('/plans').send(NEW_PLAN);
+      const { res } = await postToFreshBackend(NEW_PLAN, 'nick');
       expect(res.status).toBe(403);
       expect(res.body.error.message).toBe(
         `Not allowed: sla.plan.create on ${CAD}`,

@@ -10,11 +10,22 @@ import {
   DISPATCH_CENTER,
   fasterP1Plan,
 } from '../__testUtils__/examples';
+import {
+  availabilityBandLine,
+  creditAmount,
+  perBreachLine,
+  SPEC_AVAILABILITY_BANDS,
+} from '@servicelevel/plugin-sla-common/testUtils';
 import { ComplianceService } from '../service/ComplianceService';
 import { CustomerFees, readCustomerFees } from '../service/credits';
 import { CustomerSettings, ReportService } from './ReportService';
 
 jest.setTimeout(60_000);
+
+/** Each of `parts` is somewhere in `text` (a failure names the missing one). */
+function expectAllIn(text: string, parts: string[]) {
+  for (const part of parts) expect(text).toContain(part);
+}
 
 const CAD = 'component:default/cad-core';
 const BILLING = 'component:default/billing';
@@ -303,7 +314,7 @@ describe('ReportService', () => {
       ]);
 
       // The same figures, as the customer reads them.
-      for (const line of [
+      expectAllIn(report.markdown, [
         '| Downtime (unplanned) | 2 h 30 m |',
         '| Planned maintenance in service time | 8 h (Sun 02:00-04:00) |',
         '| Error budget remaining | −1 h 46 m |',
@@ -316,16 +327,12 @@ describe('ReportService', () => {
         '| Owner | dispatch-platform |',
         '| Terms version | 1 |',
         '| Confirmation | version 1 confirmed by carl (customer) on 2026-08-02 09:00 |',
-      ]) {
-        expect(report.markdown).toContain(line);
-      }
-      for (const row of [
+      ]);
+      expectAllIn(report.csv, [
         'availability,component:default/cad-core,downtime_ms,,9000000,,\r\n',
         'availability,component:default/cad-core,maintenance_ms,,28800000,,Sun 02:00-04:00\r\n',
         'breach,component:default/cad-core,api/INC-2,900000,1800000,response-breached,P1 Radio gateway down\r\n',
-      ]) {
-        expect(report.csv).toContain(row);
-      }
+      ]);
       expect(report.html).toContain('<td>Radio gateway down</td>');
       await knex.destroy();
     });
@@ -359,37 +366,23 @@ describe('ReportService', () => {
       // 10 % + 1 × 5 % + 1 × 5 % = 20 %, capped at 15 %: 15 % of 12 000 CNY.
       const totalPercent = 10 + 5 * lateResponses + 5 * lateResolutions;
       const creditedPercent = Math.min(totalPercent, 15);
-      const amountFen = (12_000 * 100 * creditedPercent) / 100;
+      const amount = ((12_000 * creditedPercent) / 100).toFixed(2);
       expect(s.credits).toEqual({
         lines: [
-          {
-            objective: 'availability',
-            kind: 'band',
-            status: 'breached',
+          availabilityBandLine(
             achieved,
-            bands: [
-              { below: 99.9, share: 10 },
-              { below: 99, share: 25 },
-            ],
-            band: { below: 99.9, share: 10 },
-            shareBp: 1000,
-          },
-          {
-            objective: 'response-time:P1',
-            kind: 'per-breach',
-            status: 'breached',
-            breaches: lateResponses,
-            ruleShare: 5,
-            shareBp: 500,
-          },
-          {
-            objective: 'resolution-time:P1',
-            kind: 'per-breach',
-            status: 'breached',
-            breaches: lateResolutions,
-            ruleShare: 5,
-            shareBp: 500,
-          },
+            SPEC_AVAILABILITY_BANDS,
+            { below: 99.9, share: 10 },
+            1000,
+          ),
+          perBreachLine('response-time:P1', 'breached', lateResponses, 5, 500),
+          perBreachLine(
+            'resolution-time:P1',
+            'breached',
+            lateResolutions,
+            5,
+            500,
+          ),
         ],
         totalShareBp: totalPercent * 100,
         capBp: 1500,
@@ -397,22 +390,12 @@ describe('ReportService', () => {
         capped: true,
         provisional: false,
         months: 1,
-        periodFee: {
-          currency: 'CNY',
-          minorUnits: 2,
-          minor: 1_200_000,
-          decimal: '12000.00',
-        },
-        amount: {
-          currency: 'CNY',
-          minorUnits: 2,
-          minor: amountFen,
-          decimal: '1800.00',
-        },
+        periodFee: creditAmount('12000.00', 'CNY'),
+        amount: creditAmount(amount, 'CNY'),
       });
 
       // As the customer reads it: the band, the breaches, the cap and the amount.
-      for (const line of [
+      expectAllIn(report.markdown, [
         '| Service | Share credited | Credit |',
         '| CAD core | 15% | 1800.00 CNY |',
         '#### Service credits',
@@ -425,28 +408,22 @@ describe('ReportService', () => {
         '| Share credited | 15% |',
         '| Fee for the period | 12000.00 CNY |',
         '| Credit | 1800.00 CNY |',
-      ]) {
-        expect(report.markdown).toContain(line);
-      }
-      for (const row of [
+      ]);
+      expectAllIn(report.csv, [
         'credit,component:default/cad-core,availability.band,99.9,10,breached,achieved:',
         'credit,component:default/cad-core,response-time:P1.per-breach,,5,breached,breaches: 1; per breach: 5%\r\n',
         'credit,component:default/cad-core,share_percent,15,15,capped,\r\n',
         'credit,component:default/cad-core,amount,,1800.00,owed,CNY\r\n',
-      ]) {
-        expect(report.csv).toContain(row);
-      }
+      ]);
       expect(report.html).toContain('<td>99.65% &lt; 99.9% → 10%</td>');
       expect(report.html).toContain('<td>15% (applied)</td>');
       const zh = (await service.render(report, 'md', 'zh-CN')) as string;
-      for (const line of [
+      expectAllIn(zh, [
         '#### 服务赔偿',
         '| 可用性 | 99.65% \\< 99.9% → 10% | 10% |',
         '| 赔偿上限 | 15%（已封顶） |',
         '| 赔偿金额 | 1800.00 CNY |',
-      ]) {
-        expect(zh).toContain(line);
-      }
+      ]);
       const pdf = await service.render(report, 'pdf', 'zh-CN');
       expect(Buffer.isBuffer(pdf) && pdf.subarray(0, 5).toString()).toBe(
         '%PDF-',
@@ -544,7 +521,7 @@ describe('ReportService', () => {
       });
       const report = await service.report(CUSTOMER_REPORT, '2026-09', NOW);
       const zh = report.markdown;
-      for (const text of [
+      expectAllIn(zh, [
         '# 服务报告：Dispatch Center（客户）',
         '## 摘要',
         '**SLA 达成率：50%（6 项目标中 3 项达成）**',
@@ -555,9 +532,7 @@ describe('ReportService', () => {
         '## 明细',
         '#### 改进措施',
         '| 2026-09-15 08:00 | 新建 | Second on-call engineer | Faster P1 response | olivia | 2026-10-31 |',
-      ]) {
-        expect(zh).toContain(text);
-      }
+      ]);
       // The summary comes before the details.
       expect(zh.indexOf('## 摘要')).toBeLessThan(zh.indexOf('## 明细'));
       expect(zh).not.toMatch(/(component|group|user):default\//);
@@ -583,14 +558,12 @@ describe('ReportService', () => {
 
       // `lang` overrides the customer's language; the stored model is the same.
       const en = (await service.render(report, 'md', 'en')) as string;
-      for (const text of [
+      expectAllIn(en, [
         '# Service report for Dispatch Center (customer)',
         '## Summary',
         '| CAD core | Response time · P1 | 15 m | 1 of 2 within target (50%), longest 30 m | Breached |',
         '| CAD core | Resolution time · P2 | 8 h | 1 of 1 within target (100%), longest 4 h | Met |',
-      ]) {
-        expect(en).toContain(text);
-      }
+      ]);
       expect(en).not.toMatch(/(component|group|user):default\//);
       await knex.destroy();
     });

@@ -1,6 +1,5 @@
 import { InputError } from '@backstage/errors';
 import {
-  AnnotationProblem,
   computeServiceCredits,
   evaluatePeriod,
   granularityOf,
@@ -10,6 +9,10 @@ import {
   type PeriodResult,
   type SlaConfig,
   type SlaTerms,
+  // The API's shape (one contract); this file's class is also named TermsPreview.
+  type TermsPreview as TermsPreviewResult,
+  type TermsPreviewPeriod,
+  type TermsPreviewSide,
 } from '@servicelevel/plugin-sla-common';
 import type { IncidentStore } from '../database/types';
 import {
@@ -21,60 +24,15 @@ import {
 /** Most closed periods one preview evaluates; the default is 12. */
 export const MAX_PREVIEW_PERIODS = 36;
 
-/** One side (terms in force, or proposed) of one period. */
-export interface PreviewSide {
-  /** The stored terms version in force; absent on the proposed side. */
-  termsVersion?: number;
-  met: number;
-  committed: number;
-  achievementRate?: number;
-  availability?: number;
-  objectives: Array<{
-    objective: string;
-    target: PeriodResult['objectives'][number]['target'];
-    status: string;
-  }>;
-  /** Share of the period's fee credited, in hundredths of a percent, when there are credit rules. */
-  creditShareBp?: number;
-}
-
 /** An incident whose clock is judged differently under the proposed terms. */
-export interface PreviewIncidentChange {
-  source: string;
-  id: string;
-  title: string;
-  priority: string;
-  clock: 'response' | 'resolution';
-  /** Status of the clock where it counts in this period, or `not-counted`. */
-  current: string;
-  proposed: string;
-}
-
-export interface PreviewPeriod {
-  period: string;
-  current: PreviewSide;
-  proposed: PreviewSide;
-  /** proposed − current achievement rate, in points, when both have one. */
-  rateChange?: number;
-  incidents: PreviewIncidentChange[];
-}
-
-export interface TermsPreviewResult {
-  entityRef: string;
-  /** The proposed annotations' problems; the rest of the proposal is still evaluated. */
-  problems: AnnotationProblem[];
-  /** The proposed terms in canonical annotation form: what the pull request would state. */
-  proposedTermsAsWritten: Record<string, string>;
-  /** Closed periods of the proposed terms' length, oldest first. */
-  periods: PreviewPeriod[];
-}
+type IncidentChange = TermsPreviewPeriod['incidents'][number];
 
 function sideOf(
   result: PeriodResult,
   terms: SlaTerms,
   termsVersion?: number,
-): PreviewSide {
-  const side: PreviewSide = {
+): TermsPreviewSide {
+  const side: TermsPreviewSide = {
     met: result.met,
     committed: result.committed,
     objectives: result.objectives.map(o => ({
@@ -113,7 +71,7 @@ function countedClocks(result: PeriodResult): Map<string, string> {
 function incidentChanges(
   current: PeriodResult,
   proposed: PeriodResult,
-): PreviewIncidentChange[] {
+): IncidentChange[] {
   const before = countedClocks(current);
   const after = countedClocks(proposed);
   const rows = new Map(
@@ -122,7 +80,7 @@ function incidentChanges(
       r,
     ]),
   );
-  const changes: PreviewIncidentChange[] = [];
+  const changes: IncidentChange[] = [];
   for (const key of new Set([...before.keys(), ...after.keys()])) {
     const was = before.get(key) ?? 'not-counted';
     const will = after.get(key) ?? 'not-counted';
@@ -204,7 +162,7 @@ export class TermsPreview {
       periods[periods.length - 1].end,
     );
     const calendar = this.deps.compliance.calendarFor(terms);
-    const out: PreviewPeriod[] = [];
+    const out: TermsPreviewPeriod[] = [];
     for (const period of periods) {
       const current: EntityPeriodResult =
         await this.deps.compliance.entityCompliance(
@@ -219,7 +177,7 @@ export class TermsPreview {
         period,
         now,
       });
-      const row: PreviewPeriod = {
+      const row: TermsPreviewPeriod = {
         period: period.key,
         current: sideOf(current.result, current.terms, current.termsVersion),
         proposed: sideOf(proposed, terms),

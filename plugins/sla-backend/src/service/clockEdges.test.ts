@@ -69,6 +69,17 @@ const local = (iso: string, zone: string) =>
   DateTime.fromISO(iso, { zone }).toMillis();
 const utc = (iso: string) => DateTime.fromISO(iso, { zone: 'utc' }).toMillis();
 
+/** Created, acknowledged and resolved at three times, each read by `at`. */
+const lifecycle =
+  (at: (iso: string) => number) =>
+  (created: string, ack: string, resolved: string) => ({
+    created: at(created),
+    ack: at(ack),
+    resolved: at(resolved),
+  });
+const inUtc = lifecycle(utc);
+const inNY = lifecycle(iso => local(iso, NY));
+
 /** The calendar month containing t in a zone, computed with luxon. */
 function monthOf(t: number, zone: string) {
   const start = DateTime.fromMillis(t, { zone }).startOf('month');
@@ -113,23 +124,11 @@ const L1 = {
 };
 // L2: P2 outage spanning the month end (Sat 22:00 GMT → Sun 05:00 GMT), known before London's
 // October closes, acknowledged and resolved after.
-const L2 = {
-  created: utc('2026-10-31T22:00Z'),
-  ack: utc('2026-11-01T01:00Z'),
-  resolved: utc('2026-11-01T05:00Z'),
-};
+const L2 = inUtc('2026-10-31T22:00Z', '2026-11-01T01:00Z', '2026-11-01T05:00Z');
 // L3: P2 of October that arrives only on November 3 (late for the closed period).
-const L3 = {
-  created: utc('2026-10-30T10:00Z'),
-  ack: utc('2026-10-30T10:20Z'),
-  resolved: utc('2026-10-30T12:00Z'),
-};
+const L3 = inUtc('2026-10-30T10:00Z', '2026-10-30T10:20Z', '2026-10-30T12:00Z');
 // L4: P1 of November, arrives in pieces.
-const L4 = {
-  created: utc('2026-11-03T13:00Z'),
-  ack: utc('2026-11-03T13:10Z'),
-  resolved: utc('2026-11-03T19:00Z'),
-};
+const L4 = inUtc('2026-11-03T13:00Z', '2026-11-03T13:10Z', '2026-11-03T19:00Z');
 
 // ---- New York, Mon-Fri 09:00-18:00, maintenance Wed 17:00-18:00 local --------------------
 // N1: P2 created Fri 2026-10-30 17:00 EDT; outage Fri 17:30 EDT → Mon 2026-11-02 09:30 EST,
@@ -147,30 +146,14 @@ const N1 = {
   resolved: local('2026-11-03T12:00', NY),
 };
 // N2: P1 outage Wed 2026-10-28 16:00-17:30 EDT, half of it in the maintenance window.
-const N2 = {
-  created: local('2026-10-28T16:00', NY),
-  ack: local('2026-10-28T16:30', NY),
-  resolved: local('2026-10-28T17:30', NY),
-};
+const N2 = inNY('2026-10-28T16:00', '2026-10-28T16:30', '2026-10-28T17:30');
 // N3: P1 created Mon 2026-10-26 10:00, acknowledged 11:30 (breached), resolved 15:00.
-const N3 = {
-  created: local('2026-10-26T10:00', NY),
-  ack: local('2026-10-26T11:30', NY),
-  resolved: local('2026-10-26T15:00', NY),
-};
+const N3 = inNY('2026-10-26T10:00', '2026-10-26T11:30', '2026-10-26T15:00');
 // N4: P2 created Sat 2026-10-31 23:30 EDT (already November 1 in UTC), known before New York's
 // October closes; acknowledged Mon 09:30 EST, resolved Mon 12:00 EST.
-const N4 = {
-  created: local('2026-10-31T23:30', NY),
-  ack: local('2026-11-02T09:30', NY),
-  resolved: local('2026-11-02T12:00', NY),
-};
+const N4 = inNY('2026-10-31T23:30', '2026-11-02T09:30', '2026-11-02T12:00');
 // N5: P1 of Thu 2026-10-29 that arrives only on November 4 (late).
-const N5 = {
-  created: local('2026-10-29T10:00', NY),
-  ack: local('2026-10-29T10:15', NY),
-  resolved: local('2026-10-29T11:00', NY),
-};
+const N5 = inNY('2026-10-29T10:00', '2026-10-29T10:15', '2026-10-29T11:00');
 
 /**
  * The states in which one incident becomes known, in order: each is `fixed` plus its own
@@ -336,7 +319,21 @@ function fresh(
 
 /** Results compared as the API serves them. */
 const json = (r: unknown) => JSON.parse(JSON.stringify(r));
+
+const OCTOBER = { kind: 'key', key: '2026-10' } as const;
+/** `ref`'s October 2026 as `service` reads it at `at`. */
+const octoberOf = (service: ComplianceService, ref: string, at = END) =>
+  service.entityCompliance(ref, OCTOBER, at);
+
 const row = (r: PeriodResult, id: string) => r.incidents.find(i => i.id === id);
+/** Incident `id`'s `clock` in `r` ran `elapsedMs` of agreed time and ended `status`. */
+const expectClock = (
+  r: PeriodResult,
+  id: string,
+  clock: 'response' | 'resolution',
+  elapsedMs: number,
+  status: string,
+) => expect(row(r, id)?.[clock]).toMatchObject({ elapsedMs, status });
 
 // Creating and migrating a fresh PostgreSQL database alone can take longer than Jest's 5 s
 // default on a busy machine; every assertion here is on simulated time, none on speed.
@@ -476,20 +473,9 @@ describe.each(databases.eachSupportedId())(
             await running.entityCompliance(ref, { kind: 'current' }, now),
             now,
           );
-          check(
-            await running.entityCompliance(
-              ref,
-              { kind: 'key', key: '2026-10' },
-              now,
-            ),
-            now,
-            '2026-10',
-          );
+          check(await octoberOf(running, ref, now), now, '2026-10');
         }
-        const octoberOverview = await running.evaluateMany(
-          { kind: 'key', key: '2026-10' },
-          now,
-        );
+        const octoberOverview = await running.evaluateMany(OCTOBER, now);
         for (const r of octoberOverview) check(r, now, '2026-10');
       }
       expect(next).toBe(ARRIVALS.length);
@@ -505,25 +491,13 @@ describe.each(databases.eachSupportedId())(
       // London: L1 outage 23:30Z–04:00Z on the DST night minus maintenance Sun 01:00–03:00
       // local (01:00 is ambiguous: the earlier offset, BST, i.e. 00:00Z–03:00Z) = 1.5 h;
       // plus L2 from 22:00Z to the month end = 2 h (open: provisional).
-      const ldn = (
-        await running.entityCompliance(
-          LDN_REF,
-          { kind: 'key', key: '2026-10' },
-          END,
-        )
-      ).result;
+      const ldn = (await octoberOf(running, LDN_REF)).result;
       expect(ldn.availability.astMs).toBe(745 * H);
       expect(ldn.availability.downtimeMs).toBe(3.5 * H);
       expect(ldn.availability.provisional).toBe(true);
       // L1: response 20 min (P1 30 m: met); resolution 4.5 h minus a 2 h pause = 2.5 h (met).
-      expect(row(ldn, 'L1')?.response).toMatchObject({
-        elapsedMs: 20 * M,
-        status: 'met',
-      });
-      expect(row(ldn, 'L1')?.resolution).toMatchObject({
-        elapsedMs: 2.5 * H,
-        status: 'met',
-      });
+      expectClock(ldn, 'L1', 'response', 20 * M, 'met');
+      expectClock(ldn, 'L1', 'resolution', 2.5 * H, 'met');
       expect(row(ldn, 'L3')).toBeUndefined();
 
       // New York: AST = weekdays of October (luxon) × 9 h = 22 × 9 h.
@@ -536,23 +510,14 @@ describe.each(databases.eachSupportedId())(
         if (d.weekday <= 5) weekdays++;
       }
       expect(weekdays).toBe(22);
-      const ny = (
-        await running.entityCompliance(
-          NY_REF,
-          { kind: 'key', key: '2026-10' },
-          END,
-        )
-      ).result;
+      const ny = (await octoberOf(running, NY_REF)).result;
       expect(ny.availability.astMs).toBe(weekdays * 9 * H);
       // N2 16:00–17:30 minus maintenance 17:00–18:00 = 1 h; N1 Fri 17:30–18:00 = 0.5 h.
       expect(ny.availability.downtimeMs).toBe(1.5 * H);
       expect(ny.availability.provisional).toBe(true);
       expect(row(ny, 'N4')?.createdInPeriod).toBe(true);
       expect(ny.faults.P2).toBe(2);
-      expect(row(ny, 'N3')?.response).toMatchObject({
-        elapsedMs: 1.5 * H,
-        status: 'breached',
-      });
+      expectClock(ny, 'N3', 'response', 1.5 * H, 'breached');
       expect(row(ny, 'N5')).toBeUndefined();
     });
 
@@ -560,11 +525,7 @@ describe.each(databases.eachSupportedId())(
       for (const ref of REFS) {
         const oct = october(ZONE[ref]);
         const published = fresh(ref, oct, closedAt.get(ref)!);
-        const now = await running.entityCompliance(
-          ref,
-          { kind: 'key', key: '2026-10' },
-          END,
-        );
+        const now = await octoberOf(running, ref);
         expect(json(now.result)).toEqual(json(published));
         // A fresh service, cache off, reads the same snapshot.
         const other = new ComplianceService({
@@ -572,46 +533,30 @@ describe.each(databases.eachSupportedId())(
           slaConfig,
           cacheMaxAgeMs: 0,
         });
-        expect(
-          json(
-            (
-              await other.entityCompliance(
-                ref,
-                { kind: 'key', key: '2026-10' },
-                END,
-              )
-            ).result,
-          ),
-        ).toEqual(json(published));
+        expect(json((await octoberOf(other, ref)).result)).toEqual(
+          json(published),
+        );
         // The late arrivals and the ends of the outages make a fresh computation differ...
         const recomputedFresh = fresh(ref, oct, END);
         expect(json(recomputedFresh)).not.toEqual(json(published));
         // ...until someone recomputes on purpose.
         const recomputed = await running.recompute(
           ref,
-          { kind: 'key', key: '2026-10' },
+          OCTOBER,
           END,
           'user:default/auditor',
         );
         expect(recomputed.source).toBe('snapshot');
         expect(json(recomputed.result)).toEqual(json(recomputedFresh));
         // The running service (default cache) serves the recomputed snapshot at once.
+        expect(json((await octoberOf(running, ref)).result)).toEqual(
+          json(recomputedFresh),
+        );
         expect(
           json(
-            (
-              await running.entityCompliance(
-                ref,
-                { kind: 'key', key: '2026-10' },
-                END,
-              )
-            ).result,
-          ),
-        ).toEqual(json(recomputedFresh));
-        expect(
-          json(
-            (
-              await running.evaluateMany({ kind: 'key', key: '2026-10' }, END)
-            ).find(r => r.entityRef === ref)!.result,
+            (await running.evaluateMany(OCTOBER, END)).find(
+              r => r.entityRef === ref,
+            )!.result,
           ),
         ).toEqual(json(recomputedFresh));
         expect(recomputedFresh.availability.provisional).toBe(false);
@@ -684,19 +629,10 @@ describe.each(databases.eachSupportedId())(
       expect(nyNov.availability.astMs).toBe(21 * 9 * H);
       // N1: response Fri 17:00–18:00 + Mon 09:00–10:00 = 2 h; resolution Fri 1 h + Mon 9 h +
       // Tue 3 h = 13 h; the pause over the DST night is outside service hours.
-      expect(row(nyNov, 'N1')?.response).toMatchObject({
-        elapsedMs: 2 * H,
-        status: 'met',
-      });
-      expect(row(nyNov, 'N1')?.resolution).toMatchObject({
-        elapsedMs: 13 * H,
-        status: 'met',
-      });
+      expectClock(nyNov, 'N1', 'response', 2 * H, 'met');
+      expectClock(nyNov, 'N1', 'resolution', 13 * H, 'met');
       // L2: response 3 h (P2 2 h: breached), counted in November.
-      expect(row(ldnNov, 'L2')?.response).toMatchObject({
-        elapsedMs: 3 * H,
-        status: 'breached',
-      });
+      expectClock(ldnNov, 'L2', 'response', 3 * H, 'breached');
       expect(row(ldnNov, 'L2')?.countedForResponse).toBe(true);
     });
   },

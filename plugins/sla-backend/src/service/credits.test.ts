@@ -1,5 +1,6 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import {
+  CreditAmount,
   Incident,
   readSlaConfig,
   ServiceCreditsResult,
@@ -9,6 +10,13 @@ import {
   recordAnnotatedTerms,
   useTestStores,
 } from '../__testUtils__/stores';
+import {
+  availabilityBandLine,
+  creditAmount,
+  perBreachLine,
+  SPEC_AVAILABILITY_BANDS,
+} from '@servicelevel/plugin-sla-common/testUtils';
+import { webhookP1 } from '../__testUtils__/examples';
 import { ComplianceService } from './ComplianceService';
 import { customerEntry, readCustomerFees, sumCredits } from './credits';
 import { buildOverview } from './views';
@@ -56,7 +64,7 @@ describe('sumCredits', () => {
   const credit = (
     shareBp: number,
     provisional: boolean,
-    amount?: [string, number, string],
+    amount?: CreditAmount,
   ): ServiceCreditsResult => ({
     lines: [],
     totalShareBp: shareBp,
@@ -65,40 +73,28 @@ describe('sumCredits', () => {
     capped: false,
     provisional,
     months: 1,
-    ...(amount && {
-      amount: {
-        currency: amount[0],
-        minorUnits: amount[0] === 'JPY' ? 0 : 2,
-        minor: amount[1],
-        decimal: amount[2],
-      },
-    }),
+    ...(amount && { amount }),
   });
 
   it('adds amounts per currency, closed periods owed and open ones provisional', () => {
     expect(
       sumCredits([
-        [credit(1000, false, ['CNY', 120000, '1200.00'])],
+        [credit(1000, false, creditAmount('1200.00', 'CNY'))],
         [
-          credit(500, false, ['CNY', 5, '0.05']),
-          credit(500, true, ['CNY', 60000, '600.00']),
+          credit(500, false, creditAmount('0.05', 'CNY')),
+          credit(500, true, creditAmount('600.00', 'CNY')),
         ],
-        [credit(200, false, ['JPY', 3000, '3000'])],
+        [credit(200, false, creditAmount('3000', 'JPY'))],
         // A share without a fee owes, with no amount to add.
         [credit(300, false)],
         // Earned nothing: neither owes nor counts.
-        [credit(0, false, ['USD', 0, '0.00']), undefined],
+        [credit(0, false, creditAmount('0.00', 'USD')), undefined],
         [],
       ]),
     ).toEqual({
-      owed: [
-        { currency: 'CNY', minorUnits: 2, minor: 120005, decimal: '1200.05' },
-        { currency: 'JPY', minorUnits: 0, minor: 3000, decimal: '3000' },
-      ],
+      owed: [creditAmount('1200.05', 'CNY'), creditAmount('3000', 'JPY')],
       services: 4,
-      provisional: [
-        { currency: 'CNY', minorUnits: 2, minor: 60000, decimal: '600.00' },
-      ],
+      provisional: [creditAmount('600.00', 'CNY')],
       provisionalServices: 1,
     });
   });
@@ -148,11 +144,7 @@ const p1 = (
   ackMinutes: number,
   outageMs?: number,
 ): Incident => ({
-  source: 'webhook',
-  id,
-  entityRef,
-  title: id,
-  priority: 'P1',
+  ...webhookP1(entityRef, id),
   createdAt,
   acknowledgedAt: createdAt + ackMinutes * MIN,
   resolvedAt: createdAt + HOUR + (outageMs ?? 0),
@@ -223,26 +215,13 @@ describe.each(databases.eachSupportedId())(
       expect(first.result.availability.downtimeMs).toBe(5 * HOUR);
       expect(first.credits).toEqual({
         lines: [
-          {
-            objective: 'availability',
-            kind: 'band',
-            status: 'breached',
-            achieved: first.result.availability.availability,
-            bands: [
-              { below: 99.9, share: 10 },
-              { below: 99, share: 25 },
-            ],
-            band: { below: 99.9, share: 10 },
-            shareBp: 1000,
-          },
-          {
-            objective: 'response-time:P1',
-            kind: 'per-breach',
-            status: 'breached',
-            breaches: 3,
-            ruleShare: 5,
-            shareBp: 1500,
-          },
+          availabilityBandLine(
+            first.result.availability.availability,
+            SPEC_AVAILABILITY_BANDS,
+            { below: 99.9, share: 10 },
+            1000,
+          ),
+          perBreachLine('response-time:P1', 'breached', 3, 5, 1500),
         ],
         totalShareBp: 2500,
         capBp: 3000,
@@ -250,19 +229,9 @@ describe.each(databases.eachSupportedId())(
         capped: false,
         provisional: false,
         months: 1,
-        periodFee: {
-          currency: 'CNY',
-          minorUnits: 2,
-          minor: 1_200_000,
-          decimal: '12000.00',
-        },
+        periodFee: creditAmount('12000.00', 'CNY'),
         // 25 % of 12 000 CNY.
-        amount: {
-          currency: 'CNY',
-          minorUnits: 2,
-          minor: 300_000,
-          decimal: '3000.00',
-        },
+        amount: creditAmount('3000.00', 'CNY'),
       });
       // Read again from the snapshot: the same credits.
       const again = await service().entityCompliance(
@@ -327,15 +296,7 @@ describe.each(databases.eachSupportedId())(
         NOW,
       );
       expect(sept.total.credits).toEqual({
-        owed: [
-          {
-            currency: 'CNY',
-            minorUnits: 2,
-            minor: 300_000,
-            decimal: '3000.00',
-          },
-          { currency: 'USD', minorUnits: 2, minor: 30_000, decimal: '300.00' },
-        ],
+        owed: [creditAmount('3000.00', 'CNY'), creditAmount('300.00', 'USD')],
         services: 2,
         provisional: [],
         provisionalServices: 0,
@@ -373,9 +334,7 @@ describe.each(databases.eachSupportedId())(
       expect(oct.total.credits).toEqual({
         owed: [],
         services: 0,
-        provisional: [
-          { currency: 'CNY', minorUnits: 2, minor: 60_000, decimal: '600.00' },
-        ],
+        provisional: [creditAmount('600.00', 'CNY')],
         provisionalServices: 1,
       });
     });

@@ -314,6 +314,22 @@ const refusedPlan = (name: string, body: unknown, message: RegExp) => ({
   message,
 });
 
+/** A request refused with 400 because `field` holds a NUL, which the message names. */
+const nulIn = (
+  name: string,
+  method: 'get' | 'post' | 'delete',
+  url: string,
+  field: string,
+  body?: unknown,
+) => ({
+  name,
+  method,
+  url,
+  ...(body !== undefined && { body }),
+  status: 400,
+  message: new RegExp(`^${field}: contains a control character \\(U\\+0000\\)`),
+});
+
 /**
  * Refused by the checks every request passes (schema/requestChecks.ts and openapi.yaml):
  * control characters, length caps, unknown fields, period keys, from/to, JSON syntax and
@@ -328,64 +344,31 @@ const REFUSED: Array<{
   status: number;
   message: RegExp;
 }> = [
-  {
-    name: 'NUL in a path parameter',
-    method: 'get',
-    url: '/entities/component/default/%00/history',
-    status: 400,
-    message: /^name: contains a control character \(U\+0000\)/,
-  },
-  {
-    name: 'NUL in the kind',
-    method: 'get',
-    url: '/entities/a%00b/default/cad-core/reports',
-    status: 400,
-    message: /^kind: contains a control character \(U\+0000\)/,
-  },
-  {
-    name: 'NUL in a plan id',
-    method: 'get',
-    url: '/plans/a%00b',
-    status: 400,
-    message: /^id: contains a control character/,
-  },
-  {
-    name: 'NUL in a plan id',
-    method: 'delete',
-    url: '/plans/a%00b',
-    status: 400,
-    message: /^id: contains a control character/,
-  },
-  {
-    name: 'NUL in a query value',
-    method: 'get',
-    url: '/plans?owner=%00',
-    status: 400,
-    message: /^owner: contains a control character \(U\+0000\)/,
-  },
-  {
-    name: 'NUL in a query value',
-    method: 'get',
-    url: '/plans?entity=a%00b',
-    status: 400,
-    message: /^entity: contains a control character/,
-  },
-  {
-    name: 'NUL in a body ref',
-    method: 'post',
-    url: '/snapshots/recompute',
-    body: { period: '2026-09', entityRef: '\u0000' },
-    status: 400,
-    message: /^entityRef: contains a control character \(U\+0000\)/,
-  },
-  {
-    name: 'NUL in a body ref',
-    method: 'post',
-    url: '/reports/regenerate',
-    body: { subjectKind: 'entity', subjectRef: 'a\u0000b', period: '2026-09' },
-    status: 400,
-    message: /^subjectRef: contains a control character/,
-  },
+  nulIn(
+    'NUL in a path parameter',
+    'get',
+    '/entities/component/default/%00/history',
+    'name',
+  ),
+  nulIn(
+    'NUL in the kind',
+    'get',
+    '/entities/a%00b/default/cad-core/reports',
+    'kind',
+  ),
+  nulIn('NUL in a plan id', 'get', '/plans/a%00b', 'id'),
+  nulIn('NUL in a plan id', 'delete', '/plans/a%00b', 'id'),
+  nulIn('NUL in a query value', 'get', '/plans?owner=%00', 'owner'),
+  nulIn('NUL in a query value', 'get', '/plans?entity=a%00b', 'entity'),
+  nulIn('NUL in a body ref', 'post', '/snapshots/recompute', 'entityRef', {
+    period: '2026-09',
+    entityRef: '\u0000',
+  }),
+  nulIn('NUL in a body ref', 'post', '/reports/regenerate', 'subjectRef', {
+    subjectKind: 'entity',
+    subjectRef: 'a\u0000b',
+    period: '2026-09',
+  }),
   refusedPlan(
     'NUL in a plan title',
     { ...PLAN, title: 'a\u0000b' },

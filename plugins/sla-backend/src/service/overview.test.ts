@@ -7,6 +7,7 @@ import { Knex } from 'knex';
 import { resolve as resolvePath } from 'path';
 import request from 'supertest';
 import { parse as parseYaml } from 'yaml';
+import { webhookP1 } from '../__testUtils__/examples';
 import { EXAMPLE_SLA_CONFIG } from '../__testUtils__/slaConfig';
 import {
   catalogComponent,
@@ -56,11 +57,7 @@ const incident = (
   createdAt: string,
   ackMinutes: number,
 ) => ({
-  source: 'webhook',
-  id,
-  entityRef,
-  title: id,
-  priority: 'P1',
+  ...webhookP1(entityRef, id),
   createdAt,
   acknowledgedAt: new Date(
     Date.parse(createdAt) + ackMinutes * 60_000,

@@ -67,14 +67,31 @@ const startBackend = (
 
 const user = () => mockCredentials.user.header();
 
+/** The worked example as incident `id` of `entityRef`. */
+const workedExampleOf = (entityRef: string, id: string) => ({
+  ...WORKED_EXAMPLE,
+  id,
+  entityRef,
+});
+
+/** `n` copies of the worked example, `INC0` onwards. */
+const workedExamples = (n: number) =>
+  Array.from({ length: n }, (_, i) => ({ ...WORKED_EXAMPLE, id: `INC${i}` }));
+
 /** Requests with the signed-in user's credentials. */
 const asUser = (server: Server) => {
   const post = (path: string) =>
     request(server).post(path).set('Authorization', user());
+  const get = (path: string) =>
+    request(server).get(path).set('Authorization', user());
   return {
-    get: (path: string) =>
-      request(server).get(path).set('Authorization', user()),
+    get,
     post,
+    /** gis-routing's compliance in September 2026, the worked example's period. */
+    gisRoutingSeptember: () =>
+      get(
+        '/api/sla/entities/component/default/gis-routing/compliance?period=2026-09',
+      ),
     /** `POST /incidents` of a batch. */
     ingest: (incidents: unknown) =>
       post('/api/sla/incidents').send({ incidents }),
@@ -85,6 +102,21 @@ const asUser = (server: Server) => {
         .send(csv),
   };
 };
+
+/** A fresh backend's 200 to the user's GET of `path`, which the API document describes. */
+async function documentedGet(path: string) {
+  const res = await asUser(await startBackend()).get(path);
+  expect(res.status).toBe(200);
+  expectMatchesDocument(res);
+  return res;
+}
+
+/** The message of the 400 that a fresh backend answers to the user's GET of `path`. */
+async function refusalOfGet(path: string) {
+  const res = await asUser(await startBackend()).get(path);
+  expect(res.status).toBe(400);
+  return res.body.error.message;
+}
 
 describe('sla router', () => {
   describe('POST /incidents', () => {
@@ -111,18 +143,13 @@ describe('sla router', () => {
       expect((await send()).body).toMatchObject({ inserted: 2, updated: 0 });
       expect((await send()).body).toMatchObject({ inserted: 0, updated: 2 });
 
-      const compliance = await asUser(server).get(
-        '/api/sla/entities/component/default/gis-routing/compliance?period=2026-09',
-      );
+      const compliance = await asUser(server).gisRoutingSeptember();
       expect(compliance.body.result.incidents).toHaveLength(2);
     });
 
     it('rejects the whole batch, naming index and field, when one of 1,000 incidents is bad', async () => {
       const server = await startBackend();
-      const batch = Array.from({ length: 1000 }, (_, i) => ({
-        ...WORKED_EXAMPLE,
-        id: `INC${i}`,
-      }));
+      const batch = workedExamples(1000);
       batch[737] = { ...batch[737], priority: 'urgent' };
 
       const res = await asUser(server).ingest(batch);
@@ -135,18 +162,13 @@ describe('sla router', () => {
         'incidents[737].priority: must match pattern "^[Pp][1-4]$" (got "urgent")',
       );
 
-      const compliance = await asUser(server).get(
-        '/api/sla/entities/component/default/gis-routing/compliance?period=2026-09',
-      );
+      const compliance = await asUser(server).gisRoutingSeptember();
       expect(compliance.body.result.incidents).toHaveLength(0);
     });
 
     it('rejects a batch over the maximum size with a clear message', async () => {
       const server = await startBackend();
-      const batch = Array.from({ length: 5001 }, (_, i) => ({
-        ...WORKED_EXAMPLE,
-        id: `INC${i}`,
-      }));
+      const batch = workedExamples(5001);
       const res = await asUser(server).ingest(batch);
       expect(res.status).toBe(400);
       expect(res.body.error.message).toMatch(
@@ -177,11 +199,7 @@ describe('sla router', () => {
     it('accepts incidents of entities the catalog does not know, and flags them', async () => {
       const server = await startBackend();
       const res = await asUser(server).ingest([
-        {
-          ...WORKED_EXAMPLE,
-          id: 'INC0010666',
-          entityRef: 'component:default/ghost',
-        },
+        workedExampleOf('component:default/ghost', 'INC0010666'),
         WORKED_EXAMPLE,
       ]);
       expect(res.status).toBe(200);
@@ -204,16 +222,8 @@ describe('sla router', () => {
       const server = await startBackend();
       // The catalog lists the system, but the sync keeps only entities with an SLA.
       const res = await asUser(server).ingest([
-        {
-          ...WORKED_EXAMPLE,
-          id: 'S-1',
-          entityRef: 'system:default/dispatch',
-        },
-        {
-          ...WORKED_EXAMPLE,
-          id: 'G-1',
-          entityRef: 'component:default/ghost',
-        },
+        workedExampleOf('system:default/dispatch', 'S-1'),
+        workedExampleOf('component:default/ghost', 'G-1'),
       ]);
       expect(res.status).toBe(200);
       expect(res.body.unknownEntities).toEqual(['component:default/ghost']);
@@ -270,9 +280,7 @@ describe('sla router', () => {
       const server = await startBackend();
       await asUser(server).ingest([WORKED_EXAMPLE]);
 
-      const res = await asUser(server).get(
-        '/api/sla/entities/component/default/gis-routing/compliance?period=2026-09',
-      );
+      const res = await asUser(server).gisRoutingSeptember();
 
       expect(res.status).toBe(200);
       expectMatchesDocument(res);
@@ -300,10 +308,7 @@ describe('sla router', () => {
     it('keeps a closed period immutable until an explicit, permission-checked recompute', async () => {
       const server = await startBackend();
       const push = (incident: object) => asUser(server).ingest([incident]);
-      const read = () =>
-        asUser(server).get(
-          '/api/sla/entities/component/default/gis-routing/compliance?period=2026-09',
-        );
+      const read = () => asUser(server).gisRoutingSeptember();
 
       await push({
         ...WORKED_EXAMPLE,
@@ -404,12 +409,9 @@ describe('sla router', () => {
     });
 
     it('shows annotation problems and still evaluates the rest', async () => {
-      const server = await startBackend();
-      const res = await asUser(server).get(
+      const res = await documentedGet(
         '/api/sla/entities/component/default/broken/terms',
       );
-      expect(res.status).toBe(200);
-      expectMatchesDocument(res);
       const problems = res.body.versions[0].problems;
       expect(problems[0].key).toBe('servicelevel.io/response-time');
       expect(problems[0].message).toContain('P1=15 minutes');
@@ -417,23 +419,19 @@ describe('sla router', () => {
     });
 
     it('answers 400 naming the parameter for a malformed period', async () => {
-      const server = await startBackend();
-      const res = await asUser(server).get(
-        '/api/sla/entities/component/default/cad-core/compliance?period=March',
-      );
-      expect(res.status).toBe(400);
-      expect(res.body.error.message).toMatch(
-        /^period: must match pattern .* \(got "March"\)$/,
-      );
+      expect(
+        await refusalOfGet(
+          '/api/sla/entities/component/default/cad-core/compliance?period=March',
+        ),
+      ).toMatch(/^period: must match pattern .* \(got "March"\)$/);
     });
 
     it('answers 400 naming a parameter the document does not know', async () => {
-      const server = await startBackend();
-      const res = await asUser(server).get(
-        '/api/sla/entities/component/default/cad-core/compliance?perod=2026-09',
-      );
-      expect(res.status).toBe(400);
-      expect(res.body.error.message).toBe("Unknown query parameter 'perod'");
+      expect(
+        await refusalOfGet(
+          '/api/sla/entities/component/default/cad-core/compliance?perod=2026-09',
+        ),
+      ).toBe("Unknown query parameter 'perod'");
     });
 
     it('reads an entity the scheduled catalog sync has not seen yet straight from the catalog', async () => {
@@ -467,12 +465,9 @@ describe('sla router', () => {
 
   describe('GET /entities/{…}/history', () => {
     it('returns one result per period, oldest first, the last one open', async () => {
-      const server = await startBackend();
-      const res = await asUser(server).get(
+      const res = await documentedGet(
         '/api/sla/entities/component/default/cad-core/history?periods=3',
       );
-      expect(res.status).toBe(200);
-      expectMatchesDocument(res);
       expect(res.body.periods).toHaveLength(3);
       const keys = res.body.periods.map(
         (p: { period: { key: string } }) => p.period.key,
@@ -482,12 +477,11 @@ describe('sla router', () => {
     });
 
     it('answers 400 for a bad periods count', async () => {
-      const server = await startBackend();
-      const res = await asUser(server).get(
-        '/api/sla/entities/component/default/cad-core/history?periods=0',
-      );
-      expect(res.status).toBe(400);
-      expect(res.body.error.message).toBe('periods: must be >= 1 (got 0)');
+      expect(
+        await refusalOfGet(
+          '/api/sla/entities/component/default/cad-core/history?periods=0',
+        ),
+      ).toBe('periods: must be >= 1 (got 0)');
     });
   });
 
@@ -534,10 +528,7 @@ describe('sla router', () => {
     });
 
     it('answers 400 for an unknown groupBy, 401 and 403', async () => {
-      const server = await startBackend();
-      const res = await asUser(server).get('/api/sla/overview?groupBy=team');
-      expect(res.status).toBe(400);
-      expect(res.body.error.message).toBe(
+      expect(await refusalOfGet('/api/sla/overview?groupBy=team')).toBe(
         'groupBy: must be equal to one of the allowed values: owner, system, domain (got "team")',
       );
     });
@@ -614,10 +605,7 @@ describe('sla router', () => {
 
   describe('GET /catalog', () => {
     it('lists every service with an SLA and its commitments', async () => {
-      const server = await startBackend();
-      const res = await asUser(server).get('/api/sla/catalog');
-      expect(res.status).toBe(200);
-      expectMatchesDocument(res);
+      const res = await documentedGet('/api/sla/catalog');
       const cad = res.body.items.find(
         (i: { entityRef: string }) =>
           i.entityRef === 'component:default/cad-core',

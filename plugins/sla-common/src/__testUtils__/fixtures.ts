@@ -1,9 +1,10 @@
 /**
  * Test and benchmark fixtures: the example configuration of ENGINE.md (the `cn-workdays`
- * calendar and the `gold` tier), an incident, a plan, the benchmarks' objectives and a seeded
- * random source. Shared with the backend and frontend suites through the package's
- * `./testUtils` export; never imported by src/ code.
+ * calendar and the `gold` tier), an incident, a plan, service credit figures, the benchmarks'
+ * objectives and a seeded random source. Shared with the backend and frontend suites through
+ * the package's `./testUtils` export; never imported by src/ code.
  */
+import type { CreditAmount, ServiceCreditLine } from '../engine/credits';
 import type { Incident } from '../engine/types';
 import type { Plan } from '../plans';
 
@@ -112,3 +113,57 @@ export const SUM_OVER_SUMS = {
   ],
   achievement: { met: 2, committed: 4, rate: 50 },
 };
+
+/**
+ * A credit amount as the engine and the API state it, from its decimal form:
+ * `creditAmount('7200.00', 'CNY')`. The minor units are the decimals written ('1235' JPY: 0).
+ */
+export function creditAmount(decimal: string, currency = 'CNY'): CreditAmount {
+  const [whole, fraction = ''] = decimal.split('.');
+  return {
+    currency,
+    minorUnits: fraction.length,
+    minor: Number(`${whole}${fraction}`),
+    decimal,
+  };
+}
+
+type CreditBand = { below: number; share: number };
+
+/** The bands of SPEC §7's example, `availability<99.9%=10% availability<99%=25%`. */
+export const SPEC_AVAILABILITY_BANDS: CreditBand[] = [
+  { below: 99.9, share: 10 },
+  { below: 99, share: 25 },
+];
+
+/** The availability band line of a breached period: the bands, the one that applied and its share. */
+export const availabilityBandLine = (
+  achieved: number | undefined,
+  bands: CreditBand[],
+  band: CreditBand,
+  shareBp: number,
+): ServiceCreditLine => ({
+  objective: 'availability',
+  kind: 'band',
+  status: 'breached',
+  achieved,
+  bands,
+  band,
+  shareBp,
+});
+
+/** A per-breach line: `breaches` × `ruleShare` % of the fee, as `shareBp`. */
+export const perBreachLine = (
+  objective: ServiceCreditLine['objective'],
+  status: ServiceCreditLine['status'],
+  breaches: number,
+  ruleShare: number,
+  shareBp: number,
+): ServiceCreditLine => ({
+  objective,
+  kind: 'per-breach',
+  status,
+  breaches,
+  ruleShare,
+  shareBp,
+});

@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import {
+  type BusinessCalendar,
   createAlwaysOnCalendar,
   createBusinessCalendar,
   createWeeklyCalendar,
@@ -23,6 +24,12 @@ const at = (iso: string, zone: string) => {
   if (!dt.isValid) throw new Error(`bad test time ${iso}`);
   return dt.toMillis();
 };
+
+/** Business time of `cal` between two local wall times in `zone`. */
+const businessTimeIn =
+  (cal: Pick<BusinessCalendar, 'businessTime'>, zone: string) =>
+  (from: string, to: string) =>
+    cal.businessTime(at(from, zone), at(to, zone));
 
 const specConfig = (): SlaConfig => readSlaConfig(EXAMPLE_SLA_CONFIG).config;
 
@@ -126,9 +133,8 @@ describe('DST in America/New_York', () => {
 
   it('a 9-to-5 clock across the spring-forward weekend counts local hours', () => {
     const cal = weekly('Mon-Fri 09:00-17:00');
-    expect(
-      cal.businessTime(at('2026-03-06T16:00', z), at('2026-03-09T10:00', z)),
-    ).toBe(2 * H);
+    const time = businessTimeIn(cal, z);
+    expect(time('2026-03-06T16:00', '2026-03-09T10:00')).toBe(2 * H);
     expect(cal.dueAt(at('2026-03-06T16:00', z), 2 * H)).toBe(
       at('2026-03-09T10:00', z),
     );
@@ -142,9 +148,8 @@ describe('DST in Europe/London', () => {
       z,
       parseWeeklyHours('Mon-Fri 09:00-17:30')!,
     );
-    expect(
-      cal.businessTime(at('2026-03-27T17:00', z), at('2026-03-30T10:00', z)),
-    ).toBe(1.5 * H);
+    const time = businessTimeIn(cal, z);
+    expect(time('2026-03-27T17:00', '2026-03-30T10:00')).toBe(1.5 * H);
     // Monday 09:00 BST is 08:00Z; Friday 09:00 GMT was 09:00Z.
     expect(cal.dueAt(at('2026-03-27T17:30', z), 1)).toBe(
       Date.UTC(2026, 2, 30, 8, 0, 0, 1),
@@ -155,12 +160,9 @@ describe('DST in Europe/London', () => {
   });
   it('BST end (2026-10-25) gives a 25-hour day for 24x7 and a 23-hour one in March', () => {
     const cal = createAlwaysOnCalendar(z);
-    expect(
-      cal.businessTime(at('2026-10-25T00:00', z), at('2026-10-26T00:00', z)),
-    ).toBe(25 * H);
-    expect(
-      cal.businessTime(at('2026-03-29T00:00', z), at('2026-03-30T00:00', z)),
-    ).toBe(23 * H);
+    const time = businessTimeIn(cal, z);
+    expect(time('2026-10-25T00:00', '2026-10-26T00:00')).toBe(25 * H);
+    expect(time('2026-03-29T00:00', '2026-03-30T00:00')).toBe(23 * H);
   });
 });
 
@@ -181,16 +183,11 @@ describe('Asia/Shanghai with a holiday week and make-up days', () => {
     ['2026-09-27', '2026-10-10'],
   );
   it('counts the make-up Sunday and Saturday with Monday hours and skips the holiday week', () => {
+    const time = businessTimeIn(cal, z);
     // Sun 27 (7.5) + Mon–Wed (22.5) + Thu 8, Fri 9 (15) + Sat 10 (7.5) = 52.5 h
-    expect(
-      cal.businessTime(at('2026-09-26T00:00', z), at('2026-10-11T00:00', z)),
-    ).toBe(52.5 * H);
-    expect(
-      cal.businessTime(at('2026-09-27T11:00', z), at('2026-09-27T14:00', z)),
-    ).toBe(1.5 * H);
-    expect(
-      cal.businessTime(at('2026-10-01T00:00', z), at('2026-10-08T00:00', z)),
-    ).toBe(0);
+    expect(time('2026-09-26T00:00', '2026-10-11T00:00')).toBe(52.5 * H);
+    expect(time('2026-09-27T11:00', '2026-09-27T14:00')).toBe(1.5 * H);
+    expect(time('2026-10-01T00:00', '2026-10-08T00:00')).toBe(0);
   });
   it('a due time jumps over the holiday week', () => {
     expect(cal.dueAt(at('2026-09-30T17:00', z), 7.5 * H)).toBe(
@@ -210,9 +207,8 @@ describe('clock cases', () => {
   );
 
   it('a split shift skips the lunch break', () => {
-    expect(
-      cal.businessTime(at('2026-03-02T11:30', z), at('2026-03-02T14:00', z)),
-    ).toBe(H);
+    const time = businessTimeIn(cal, z);
+    expect(time('2026-03-02T11:30', '2026-03-02T14:00')).toBe(H);
     expect(cal.dueAt(at('2026-03-02T11:45', z), 45 * MIN)).toBe(
       at('2026-03-02T14:00', z),
     );
@@ -447,13 +443,10 @@ describe('part-day closures', () => {
       config,
     ).terms!;
     const cal = createBusinessCalendar(terms);
+    const time = businessTimeIn(cal, z);
     // Friday: the morning only (3 h); the make-up Sunday: 7 h 30 less 2 h.
-    expect(
-      cal.businessTime(at('2026-09-18T00:00', z), at('2026-09-19T00:00', z)),
-    ).toBe(3 * H);
-    expect(
-      cal.businessTime(at('2026-09-20T00:00', z), at('2026-09-21T00:00', z)),
-    ).toBe(5.5 * H);
+    expect(time('2026-09-18T00:00', '2026-09-19T00:00')).toBe(3 * H);
+    expect(time('2026-09-20T00:00', '2026-09-21T00:00')).toBe(5.5 * H);
     // A clock started at Friday 11:30 reaches 1 h at the make-up Sunday 09:30.
     expect(cal.dueAt(at('2026-09-18T11:30', z), H)).toBe(
       at('2026-09-20T09:30', z),

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { creditAmount } from '../__testUtils__/fixtures';
 import { createBusinessCalendar } from './calendar';
 import {
   CreditIncidentInput,
@@ -19,6 +20,13 @@ const HOUR = 3_600_000;
 // 30 days of 24x7 service time: 0.1 % of it is 2 592 000 ms.
 const AST = 30 * 24 * HOUR;
 const CNY: MonthlyFee = { amount: '12000', currency: 'CNY' };
+
+/** A P1 response objective breached in the period: per-breach rules on it apply. */
+const P1_RESPONSE_BREACHED: CreditObjectiveInput = {
+  objective: 'response-time:P1',
+  status: 'breached',
+  actual: { value: 0 },
+};
 
 const creditsOf = (text: string) => {
   const { credits, errors } = parseServiceCredits(text, () => true);
@@ -89,12 +97,7 @@ describe('service credits (SPEC §7 examples)', () => {
       }),
     ]);
     expect(r.shareBp).toBe(1000);
-    expect(r.amount).toEqual({
-      currency: 'CNY',
-      minorUnits: 2,
-      minor: 120_000,
-      decimal: '1200.00',
-    });
+    expect(r.amount).toEqual(creditAmount('1200.00', 'CNY'));
     expect(r.provisional).toBe(false);
   });
 
@@ -180,13 +183,7 @@ describe('service credits (SPEC §7 examples)', () => {
       `${bands} response-time:P1=5%/breach cap=30%`,
       period({
         downtimeMs: 0.015 * AST,
-        objectives: [
-          {
-            objective: 'response-time:P1',
-            status: 'breached',
-            actual: { value: 0 },
-          },
-        ],
+        objectives: [P1_RESPONSE_BREACHED],
         incidents: [breach('P1'), breach('P1'), breach('P1')],
       }),
     );
@@ -201,13 +198,7 @@ describe('service credits (SPEC §7 examples)', () => {
     const r = compute(
       'response-time:P1=40%/breach',
       period({
-        objectives: [
-          {
-            objective: 'response-time:P1',
-            status: 'breached',
-            actual: { value: 0 },
-          },
-        ],
+        objectives: [P1_RESPONSE_BREACHED],
         incidents: [breach('P1'), breach('P1'), breach('P1')],
       }),
     );
@@ -232,12 +223,7 @@ describe('service credits (SPEC §7 examples)', () => {
     const fee = (amount: string, currency: string) =>
       compute(bands, tenPct, 'monthly', { amount, currency }).amount;
     // 10 % of 12 345 JPY = 1 234.5 → 1 235; of 12 344 JPY = 1 234.4 → 1 234.
-    expect(fee('12345', 'JPY')).toEqual({
-      currency: 'JPY',
-      minorUnits: 0,
-      minor: 1235,
-      decimal: '1235',
-    });
+    expect(fee('12345', 'JPY')).toEqual(creditAmount('1235', 'JPY'));
     expect(fee('12344', 'JPY')?.decimal).toBe('1234');
     // 10 % of 0.25 CNY = 0.025 → 0.03; of 0.05 BHD = 0.005 exactly.
     expect(fee('0.25', 'CNY')?.decimal).toBe('0.03');
@@ -246,13 +232,7 @@ describe('service credits (SPEC §7 examples)', () => {
     const odd = compute(
       'response-time:P1=3.33%/breach',
       period({
-        objectives: [
-          {
-            objective: 'response-time:P1',
-            status: 'breached',
-            actual: { value: 0 },
-          },
-        ],
+        objectives: [P1_RESPONSE_BREACHED],
         incidents: [breach('P1')],
       }),
       'monthly',

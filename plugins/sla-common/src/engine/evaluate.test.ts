@@ -69,6 +69,17 @@ const evaluate = (
 const objectiveIn = (r: ReturnType<typeof evaluate>, objective: string) =>
   r.objectives.find(x => x.objective === objective)!;
 
+/** March 2026 without incidents, on the `closed` calendar (no agreed service time). */
+const quietMonthWithoutServiceTime = (objectives: Record<string, string>) =>
+  evaluate(
+    termsOf({
+      'servicelevel.io/service-hours': 'calendar:closed',
+      ...objectives,
+    }),
+    [],
+    '2026-03',
+  );
+
 describe('availability (ENGINE.md R5)', () => {
   const terms = termsOf({
     'servicelevel.io/availability': '99.9%',
@@ -194,11 +205,9 @@ describe('availability (ENGINE.md R5)', () => {
   });
 
   it('a calendar with no working time gives no data, never 100 %', () => {
-    const t = termsOf({
-      'servicelevel.io/service-hours': 'calendar:closed',
+    const r = quietMonthWithoutServiceTime({
       'servicelevel.io/availability': '99.9%',
     });
-    const r = evaluate(t, [], '2026-03');
     expect(r.availability.astMs).toBe(0);
     expect(r.availability.availability).toBeUndefined();
     expect(r.availability.status).toBe('no-data');
@@ -437,12 +446,10 @@ describe('counts, MTTR, MTBF and achievement', () => {
   });
 
   it('min-mtbf with no failures is met also in a period with no agreed service time', () => {
-    const t = termsOf({
-      'servicelevel.io/service-hours': 'calendar:closed',
+    const r = quietMonthWithoutServiceTime({
       // A service day of a calendar with no hours is 0, so the target is given in hours.
       'servicelevel.io/min-mtbf': '360h',
     });
-    const r = evaluate(t, [], '2026-03');
     expect(r.availability.astMs).toBe(0);
     expect(r.objectives).toEqual([
       expect.objectContaining({ objective: 'min-mtbf', status: 'met' }),

@@ -574,15 +574,22 @@ describe('service-credits and monthly-fee annotations', () => {
     parseSlaAnnotations(a({ ...committed, ...o }), config);
   const messages = (o: Record<string, string>) =>
     parse(o).problems.map(p => p.message);
-
-  it('reads the SPEC §7 example into rules, cap and fee, and writes it back canonically', () => {
+  /** Terms with `credits` and `fee`, which must read without problems, and as written back. */
+  const readCleanly = (credits: string, fee: string) => {
     const { terms, problems } = parse({
-      'service-credits':
-        'availability<99.9%=10% availability<99%=25% response-time:P1=5%/breach cap=30%',
-      'monthly-fee': '12000 CNY',
+      'service-credits': credits,
+      'monthly-fee': fee,
     });
     expect(problems).toEqual([]);
-    expect(terms?.serviceCredits).toEqual({
+    return { terms: terms!, written: formatSlaTerms(terms!) };
+  };
+
+  it('reads the SPEC §7 example into rules, cap and fee, and writes it back canonically', () => {
+    const { terms, written } = readCleanly(
+      'availability<99.9%=10% availability<99%=25% response-time:P1=5%/breach cap=30%',
+      '12000 CNY',
+    );
+    expect(terms.serviceCredits).toEqual({
       rules: [
         { kind: 'band', objective: 'availability', below: 99.9, share: 10 },
         { kind: 'band', objective: 'availability', below: 99, share: 25 },
@@ -590,8 +597,7 @@ describe('service-credits and monthly-fee annotations', () => {
       ],
       cap: 30,
     });
-    expect(terms?.monthlyFee).toEqual({ amount: '12000', currency: 'CNY' });
-    const written = formatSlaTerms(terms!);
+    expect(terms.monthlyFee).toEqual({ amount: '12000', currency: 'CNY' });
     expect(written['servicelevel.io/service-credits']).toBe(
       'availability<99.9%=10% availability<99%=25% response-time:P1=5%/breach cap=30%',
     );
@@ -599,13 +605,10 @@ describe('service-credits and monthly-fee annotations', () => {
   });
 
   it('accepts any order, case, commas and a missing % sign; one canonical text', () => {
-    const { terms, problems } = parse({
-      'service-credits':
-        'cap=30, max-outage=5% Response-Time:p1=5%/Breach, AVAILABILITY<99=25% availability<99.90%=10.0%',
-      'monthly-fee': '02500.50 eur',
-    });
-    expect(problems).toEqual([]);
-    const written = formatSlaTerms(terms!);
+    const { written } = readCleanly(
+      'cap=30, max-outage=5% Response-Time:p1=5%/Breach, AVAILABILITY<99=25% availability<99.90%=10.0%',
+      '02500.50 eur',
+    );
     expect(written['servicelevel.io/service-credits']).toBe(
       'availability<99.9%=10% availability<99%=25% response-time:P1=5%/breach max-outage=5% cap=30%',
     );

@@ -150,6 +150,14 @@ export function expectTextsShown(texts: Array<string | RegExp>) {
   for (const text of texts) expect(screen.getByText(text)).toBeInTheDocument();
 }
 
+/** The text of each row of the table(s) in `container`, without the header row. */
+export function bodyRowTexts(container: HTMLElement = document.body) {
+  return within(container)
+    .getAllByRole('row')
+    .slice(1)
+    .map(r => r.textContent);
+}
+
 /** An API method that fails with `message`, as the client throws a backend error. */
 export function rejects(message: string) {
   return async (): Promise<never> => {

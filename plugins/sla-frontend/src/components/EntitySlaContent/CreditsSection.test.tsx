@@ -1,6 +1,11 @@
 import { screen, within } from '@testing-library/react';
+import {
+  availabilityBandLine,
+  creditAmount,
+  perBreachLine,
+} from '@servicelevel/plugin-sla-common/testUtils';
 import type { EntityPeriodResult } from '../../api';
-import { renderSla } from '../../__testUtils__/render';
+import { bodyRowTexts, renderSla } from '../../__testUtils__/render';
 import { CreditsSection } from './CreditsSection';
 
 jest.setTimeout(30_000);
@@ -8,18 +13,15 @@ jest.setTimeout(30_000);
 /** radio-gateway's November in the demo: a band and a breached max-outage, under the cap. */
 const CREDITS: NonNullable<EntityPeriodResult['credits']> = {
   lines: [
-    {
-      objective: 'availability',
-      kind: 'band',
-      status: 'breached',
-      achieved: 99.583,
-      bands: [
+    availabilityBandLine(
+      99.583,
+      [
         { below: 99.9, share: 10 },
         { below: 99.5, share: 20 },
       ],
-      band: { below: 99.9, share: 10 },
-      shareBp: 1000,
-    },
+      { below: 99.9, share: 10 },
+      1000,
+    ),
     {
       objective: 'max-outage',
       kind: 'breached',
@@ -27,14 +29,7 @@ const CREDITS: NonNullable<EntityPeriodResult['credits']> = {
       ruleShare: 5,
       shareBp: 500,
     },
-    {
-      objective: 'response-time:P1',
-      kind: 'per-breach',
-      status: 'met',
-      breaches: 0,
-      ruleShare: 5,
-      shareBp: 0,
-    },
+    perBreachLine('response-time:P1', 'met', 0, 5, 0),
   ],
   totalShareBp: 1500,
   capBp: 2500,
@@ -42,28 +37,14 @@ const CREDITS: NonNullable<EntityPeriodResult['credits']> = {
   capped: false,
   provisional: false,
   months: 1,
-  periodFee: {
-    currency: 'CNY',
-    minorUnits: 2,
-    minor: 4_800_000,
-    decimal: '48000.00',
-  },
-  amount: {
-    currency: 'CNY',
-    minorUnits: 2,
-    minor: 720_000,
-    decimal: '7200.00',
-  },
+  periodFee: creditAmount('48000.00', 'CNY'),
+  amount: creditAmount('7200.00', 'CNY'),
 };
 
 describe('CreditsSection', () => {
   it('shows each rule with the band or breach count that applied, then the amount', async () => {
     await renderSla(<CreditsSection credits={CREDITS} />, {});
-    const rows = screen
-      .getAllByRole('row')
-      .slice(1)
-      .map(r => r.textContent);
-    expect(rows).toEqual([
+    expect(bodyRowTexts()).toEqual([
       'Availability99.58% < 99.9% → 10%10%',
       'Longest outageBreached → 5%5%',
       'Response time · P10 breaches × 5% = 0%0%',

@@ -1,6 +1,6 @@
-import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { fireEvent, screen, waitFor } from '@testing-library/react';
 import type { TermsPreview } from '../../api';
-import { renderSla } from '../../__testUtils__/render';
+import { bodyRowTexts, renderSla } from '../../__testUtils__/render';
 import {
   annotationSnippet,
   annotationText,
@@ -83,11 +83,7 @@ describe('ProposeChangePanel', () => {
       },
       periods: 12,
     });
-    const rows = within(result)
-      .getAllByRole('row')
-      .slice(1)
-      .map(r => r.textContent);
-    expect(rows).toEqual([
+    expect(bodyRowTexts(result)).toEqual([
       '2026-09100% (2 of 2)50% (1 of 2)−50 pointspagerduty: Q1CAD-0042 (response): met → breached',
       '2026-10100% (2 of 2)100% (2 of 2)——',
     ]);

@@ -7,6 +7,7 @@ import {
   sources,
 } from '../../__testUtils__/fixtures';
 import {
+  bodyRowTexts,
   expectTextsShown,
   pickOption,
   rejects,
@@ -211,34 +212,18 @@ describe('CatalogTab', () => {
       'Calendar cn-workdays: its holiday source has no data for 2027',
     );
   });
-
-  it('says when no service has an SLA', async () => {
-    await renderSla(<CatalogTab />, {
-      getCatalog: async () => ({ items: [] }),
-    });
-    expect(
-      await screen.findByText('No service has an SLA yet.'),
-    ).toBeInTheDocument();
-  });
-
-  it('shows the API error', async () => {
-    await renderSla(<CatalogTab />, {
-      getCatalog: rejects('forbidden'),
-    });
-    expect(await screen.findByText('Error: forbidden')).toBeInTheDocument();
-  });
 });
 
 describe('SourcesTab', () => {
-  it('lists every source with stored incidents, pushed ones included', async () => {
+  /** The body rows of the table `testId` of the Sources tab over `sources`. */
+  async function sourcesTableRows(testId: string) {
     await renderSla(<SourcesTab />, { getSources: async () => sources });
-    const stored = await screen.findByTestId('sla-stored-sources');
-    const rows = within(stored)
-      .getAllByRole('row')
-      .slice(1)
-      .map(r => r.textContent);
+    return bodyRowTexts(await screen.findByTestId(testId));
+  }
+
+  it('lists every source with stored incidents, pushed ones included', async () => {
     // Times in the browser's zone, which is UTC under jest.
-    expect(rows).toEqual([
+    expect(await sourcesTableRows('sla-stored-sources')).toEqual([
       'csv402026-10-30 08:002026-11-02 01:00Pushed or imported (no sync)',
       'pagerduty3122026-11-19 23:102026-11-20 01:55OK',
       'servicenow72026-11-18 03:002026-11-19 01:55Failing',
@@ -256,33 +241,11 @@ describe('SourcesTab', () => {
   });
 
   it('shows last sync, lag, errors and health per source', async () => {
-    await renderSla(<SourcesTab />, { getSources: async () => sources });
-    const accounts = await screen.findByTestId('sla-sync-accounts');
-    const rows = within(accounts)
-      .getAllByRole('row')
-      .slice(1)
-      .map(r => r.textContent);
     // NOW is 2026-11-20T02:00Z; pagerduty succeeded 5 minutes earlier.
-    expect(rows).toEqual([
+    expect(await sourcesTableRows('sla-sync-accounts')).toEqual([
       'pagerdutydefaultOK2026-11-20 01:552026-11-20 01:555 m12',
       'servicenowprodFailing2026-11-20 01:552026-11-19 01:551 d 5 m0401 Unauthorized from https://example.service-now.com',
     ]);
-  });
-
-  it('says when nothing has synced', async () => {
-    await renderSla(<SourcesTab />, {
-      getSources: async () => ({ sources: [], stored: [] }),
-    });
-    expect(
-      await screen.findByText(/No incident source has synced yet/),
-    ).toBeInTheDocument();
-  });
-
-  it('shows the API error', async () => {
-    await renderSla(<SourcesTab />, {
-      getSources: rejects('boom'),
-    });
-    expect(await screen.findByText('Error: boom')).toBeInTheDocument();
   });
 
   it('treats a sync newer than the last success as failing', () => {
@@ -302,6 +265,32 @@ describe('SourcesTab', () => {
         lastSuccessAt: 2,
       }),
     ).toBe(false);
+  });
+});
+
+// The tabs that read one API method: what each shows with nothing to list, and on an error.
+describe.each([
+  {
+    tab: <CatalogTab />,
+    method: 'getCatalog',
+    nothing: { items: [] },
+    says: 'No service has an SLA yet.',
+  },
+  {
+    tab: <SourcesTab />,
+    method: 'getSources',
+    nothing: { sources: [], stored: [] },
+    says: /No incident source has synced yet/,
+  },
+] as const)('$method in its tab', ({ tab, method, nothing, says }) => {
+  it('says when there is nothing to list', async () => {
+    await renderSla(tab, { [method]: async () => nothing });
+    expect(await screen.findByText(says)).toBeInTheDocument();
+  });
+
+  it('shows the API error', async () => {
+    await renderSla(tab, { [method]: rejects('forbidden') });
+    expect(await screen.findByText('Error: forbidden')).toBeInTheDocument();
   });
 });
 
