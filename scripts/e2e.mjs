@@ -121,6 +121,7 @@ const UI = {
     customerReports: 'Service reports for',
     agreement: 'Agreement',
     credits: 'Service credits',
+    regionClock: 'Region us: clocked on ny-support',
     language: /^English$/i,
   },
   zh: {
@@ -136,6 +137,7 @@ const UI = {
     customerReports: '客户服务报告：',
     agreement: '服务协议',
     credits: '服务赔偿',
+    regionClock: '区域 us：按 ny-support 日历计时',
     language: /中文|Chinese|^zh$/i,
   },
 };
@@ -393,6 +395,20 @@ async function visitScreens(page, lang) {
   await dialog.waitFor({ state: 'hidden' });
 
   // Last month's service credits of radio-gateway.
+  // field-support-desk clocks each ticket on its region's calendar (calendar:by-region): on
+  // China's National Day a us ticket ran on New York's hours (scripts/seed-demo.mjs).
+  await open(page, '/catalog/default/component/field-support-desk/sla');
+  await tablePanel(page, exactly(ui.objectives)).waitFor();
+  await choose(page, 'sla-period', '2026-10');
+  const regionNote = page.getByText(ui.regionClock).first();
+  await regionNote.waitFor();
+  check(
+    true,
+    `${lang}: field-support-desk names the calendar of a us ticket: ${await regionNote.innerText()}`,
+  );
+  await settled(page);
+  await shot(page, name('regional-desk'));
+
   await open(page, '/catalog/default/component/radio-gateway/sla');
   await tablePanel(page, exactly(ui.objectives)).waitFor();
   await choose(page, 'sla-period', 1);

@@ -92,6 +92,15 @@ const SERVICES = [
     mix: [0.08, 0.3, 0.4, 0.22],
   },
   {
+    // Tickets from Beijing and New York: each is clocked on its region's calendar.
+    name: 'field-support-desk',
+    source: 'api',
+    prefix: 'FSD',
+    perMonth: 4,
+    mix: [0.05, 0.25, 0.45, 0.25],
+    regions: ['cn', 'cn', 'us'],
+  },
+  {
     name: 'reporting-warehouse',
     source: 'api',
     prefix: 'DWH',
@@ -172,6 +181,9 @@ export function generate(now = Date.now()) {
         createdAt: iso(createdAt),
         pauses: [],
       };
+      if (svc.regions) {
+        incident.region = svc.regions[Math.floor(rand() * svc.regions.length)];
+      }
       if (ack <= now) incident.acknowledgedAt = iso(ack);
       if (fix <= now) incident.resolvedAt = iso(fix);
       // P3/P4 tickets sometimes wait for the customer overnight: the clock stops.
@@ -223,6 +235,58 @@ export function generate(now = Date.now()) {
       },
     });
   }
+  // field-support-desk is clocked per region (calendar:by-region): the same Thursday, China's
+  // National Day, stops a cn ticket's clock and not a us one's; Thanksgiving the other way.
+  const desk = (id, region, priority, title, createdAt, ack, resolved) => ({
+    source: 'api',
+    id,
+    entityRef: 'component:default/field-support-desk',
+    title,
+    priority,
+    region,
+    createdAt,
+    acknowledgedAt: ack,
+    resolvedAt: resolved,
+    pauses: [],
+  });
+  incidents.push(
+    desk(
+      'FSD-NATIONAL-DAY-CN',
+      'cn',
+      'P3',
+      'Terminal login fails for one brigade',
+      '2026-10-01T10:00:00+08:00',
+      '2026-10-01T10:20:00+08:00',
+      '2026-10-08T11:00:00+08:00',
+    ),
+    desk(
+      'FSD-NATIONAL-DAY-US',
+      'us',
+      'P3',
+      'Radio pairing lost after firmware update',
+      '2026-10-01T09:00:00-04:00',
+      '2026-10-01T09:30:00-04:00',
+      '2026-10-01T15:00:00-04:00',
+    ),
+    desk(
+      'FSD-THANKSGIVING-US',
+      'us',
+      'P2',
+      'Vehicle terminals show stale unit status',
+      '2026-11-26T10:00:00-05:00',
+      '2026-11-27T08:20:00-05:00',
+      '2026-11-27T11:00:00-05:00',
+    ),
+    desk(
+      'FSD-THANKSGIVING-CN',
+      'cn',
+      'P2',
+      'Map layer for the eastern district missing',
+      '2026-11-26T10:00:00+08:00',
+      '2026-11-26T11:30:00+08:00',
+      '2026-11-26T17:00:00+08:00',
+    ),
+  );
   incidents.push(
     {
       // the worked example in ENGINE.md: the clock runs through the make-up workday Sunday 2026-09-20.

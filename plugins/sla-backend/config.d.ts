@@ -21,6 +21,12 @@ export interface Config {
           | { kind: 'ics'; url: string };
       };
     };
+    /**
+     * Region code → calendar name, for `servicelevel.io/service-hours: calendar:by-region`:
+     * each incident's clocks run on the calendar of its `region`; the first region's calendar
+     * is the service's own (availability, periods, incidents without a listed region).
+     */
+    regions?: { [region: string]: string };
     /** Tier templates: annotation keys without the `servicelevel.io/` prefix → values. */
     tiers?: { [tier: string]: { [key: string]: string } };
     /** Bounds on the work of one request (docs/api.md). */

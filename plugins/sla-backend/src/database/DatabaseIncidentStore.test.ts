@@ -203,6 +203,7 @@ describeStoreOnEachDatabase(DatabaseIncidentStore, setup => {
           impact: 'degraded',
         },
         url: 'https://example.service-now.com/INC0012345',
+        region: 'cn',
       };
       await store.upsertIncidents([full], { now: MARCH + 3 * HOUR });
 

@@ -30,12 +30,14 @@ export type RawIncidentRow = {
   outage_planned: boolean | number;
   outage_impact: string | null;
   url: string | null;
+  /** Lower-case region code; null when the incident has none. */
+  region: string | null;
   updated_at: number | string;
 };
 
 const TABLE = 'sla_incidents';
 
-const COLUMN_COUNT = 16;
+const COLUMN_COUNT = 17;
 /** Identity pairs per existence query (two bound variables each). */
 const KEYS_PER_QUERY = 400;
 /** Entity refs per IN list. */
@@ -57,6 +59,7 @@ function toRow(incident: Incident, now: number): RawIncidentRow {
     outage_planned: incident.outage?.planned ?? false,
     outage_impact: incident.outage?.impact ?? null,
     url: incident.url ?? null,
+    region: incident.region?.toLowerCase() ?? null,
     updated_at: now,
   };
 }
@@ -83,6 +86,7 @@ function fromRow(row: RawIncidentRow): StoredIncident {
       resolvedAt: toOptionalNumber(row.resolved_at),
       outage: outageFromRow(row),
       url: row.url,
+      region: row.region,
     },
   );
 }

@@ -37,15 +37,37 @@ describeEachDatabase('migrations', init => {
     )) {
       await migrateUpTo(knex, earlier);
     }
+    const before = await describeSchema(knex);
     await migrateUpTo(knex, file);
-    const tablesAfterUp = await listTables(knex);
+    const afterUp = await describeSchema(knex);
 
     await migrateDownFrom(knex, file);
-    const tablesAfterDown = await listTables(knex);
+    // Down restores exactly the columns of every table the migration found.
+    expect(await describeSchema(knex)).toEqual(before);
 
     await migrateUpTo(knex, file);
-    expect(await listTables(knex)).toEqual(tablesAfterUp);
-    expect(tablesAfterDown.length).toBeLessThanOrEqual(tablesAfterUp.length);
+    expect(await describeSchema(knex)).toEqual(afterUp);
+    // Every migration changes some table or column.
+    expect(afterUp).not.toEqual(before);
+    await knex.destroy();
+  });
+
+  it('adds the nullable region column to sla_incidents, and down removes it', async () => {
+    const knex = await init();
+    const file = '20261204120000_incident_region.js';
+    for (const earlier of migrationFiles.slice(
+      0,
+      migrationFiles.indexOf(file),
+    )) {
+      await migrateUpTo(knex, earlier);
+    }
+    expect(await knex.schema.hasColumn('sla_incidents', 'region')).toBe(false);
+    await migrateUpTo(knex, file);
+    const info = await knex('sla_incidents').columnInfo();
+    expect(info.region.nullable).toBe(true);
+    expect(Number(info.region.maxLength)).toBe(32);
+    await migrateDownFrom(knex, file);
+    expect(await knex.schema.hasColumn('sla_incidents', 'region')).toBe(false);
     await knex.destroy();
   });
 
@@ -72,6 +94,25 @@ describeEachDatabase('migrations', init => {
     await knex.destroy();
   });
 });
+
+/** Every table of the plugin with its columns' names, types and nullability, sorted. */
+async function describeSchema(
+  knex: Knex,
+): Promise<Record<string, Record<string, string>>> {
+  const schema: Record<string, Record<string, string>> = {};
+  for (const table of await listTables(knex)) {
+    const info = await knex(table).columnInfo();
+    const columns: Record<string, string> = {};
+    for (const name of Object.keys(info).sort()) {
+      const c = info[name];
+      columns[name] = `${c.type}${c.maxLength ? `(${c.maxLength})` : ''}${
+        c.nullable ? ' null' : ' not null'
+      }`;
+    }
+    schema[table] = columns;
+  }
+  return schema;
+}
 
 async function listTables(knex: Knex): Promise<string[]> {
   const client = knex.client.config.client;

@@ -29,6 +29,7 @@ export const CSV_COLUMNS = [
   'outagePlanned',
   'outageImpact',
   'url',
+  'region',
 ] as const;
 
 /** The columns every row must fill: the first six, `source` to `createdAt`. */
@@ -67,6 +68,7 @@ function rowToRaw(row: Record<string, string>): Record<string, unknown> {
     resolvedAt: blank(row.resolvedAt),
     pauses: pausesOf(row.pauses),
     url: blank(row.url),
+    region: blank(row.region),
   };
   if (blank(row.outageStart)) {
     raw.outage = {

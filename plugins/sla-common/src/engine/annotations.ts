@@ -90,16 +90,17 @@ export const ANNOTATION_REFERENCE: readonly AnnotationReference[] = [
     key: 'service-hours',
     annotation: `${P}service-hours`,
     expected:
-      '24x7 | calendar:<name> | <days> <HH:MM-HH:MM>[,<HH:MM-HH:MM>…][;…]',
+      '24x7 | calendar:<name> | calendar:by-region | <days> <HH:MM-HH:MM>[,<HH:MM-HH:MM>…][;…]',
     examples: [
       '24x7',
       'calendar:cn-workdays',
       'Mon-Fri 09:00-18:00',
       'Mon-Fri 09:00-12:00,13:30-18:00;Sat 10:00-14:00',
+      'calendar:by-region',
     ],
     default: '24x7',
     meaning:
-      'When SLA clocks run and the service is agreed to be available. End may be 24:00.',
+      'When SLA clocks run and the service is agreed to be available. End may be 24:00. `calendar:by-region` clocks each incident on the calendar `sla.regions` gives its `region`; availability, periods and incidents without a listed region use the first region’s calendar.',
   },
   {
     key: 'timezone',

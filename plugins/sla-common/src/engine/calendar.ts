@@ -466,6 +466,37 @@ export function createBusinessCalendar(
   return cal;
 }
 
+const byRegion = new WeakMap<object, Map<string, BusinessCalendar>>();
+
+/**
+ * Under `calendar:by-region`, the calendar of each region code (lower case), built once
+ * per terms snapshot; undefined for any other service hours. An incident whose `region`
+ * is absent or not listed is clocked on the service's own calendar (the first region's).
+ */
+export function regionCalendars(
+  terms: SlaTerms,
+): Map<string, BusinessCalendar> | undefined {
+  const sh = terms.serviceHours;
+  if (sh.kind !== 'calendar' || !sh.regions) return undefined;
+  let map = byRegion.get(sh.regions);
+  if (!map) {
+    map = new Map();
+    for (const [code, snap] of Object.entries(sh.regions)) {
+      if (!snap?.hours || !isValidTimeZone(snap.timezone)) continue;
+      map.set(
+        code.toLowerCase(),
+        createBusinessCalendar({
+          ...terms,
+          timezone: snap.timezone,
+          serviceHours: { kind: 'calendar', spec: sh.spec, ...snap },
+        }),
+      );
+    }
+    byRegion.set(sh.regions, map);
+  }
+  return map;
+}
+
 function buildCalendar(terms: SlaTerms, config?: SlaConfig): BusinessCalendar {
   const sh = terms.serviceHours;
   if (sh.kind === 'weekly') {

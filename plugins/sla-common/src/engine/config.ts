@@ -99,7 +99,64 @@ export function readSlaConfig(raw: unknown): {
       }
     }
   }
+  if (raw.regions !== undefined) {
+    const regions = readRegions(raw.regions, config, problems);
+    if (regions) config.regions = regions;
+  }
   return { config, problems };
+}
+
+const REGION_CODE = /^[a-z0-9][a-z0-9_-]{0,31}$/;
+
+/** `sla.regions`: region code → calendar name; codes are lower-cased, order kept. */
+function readRegions(
+  raw: unknown,
+  config: SlaConfig,
+  problems: ConfigProblem[],
+): Record<string, string> | undefined {
+  if (!isRecord(raw)) {
+    problems.push({
+      path: 'sla.regions',
+      message:
+        'sla.regions: expected a map of region code to calendar name, e.g. { cn: cn-workdays, us: ny-support }',
+    });
+    return undefined;
+  }
+  const out: Record<string, string> = {};
+  for (const [code, value] of Object.entries(raw)) {
+    const region = code.toLowerCase();
+    const path = `sla.regions.${code}`;
+    if (!REGION_CODE.test(region)) {
+      problems.push({
+        path,
+        message: `${path}: "${code}" — expected a region code of letters, digits, - or _ (at most 32), e.g. cn`,
+      });
+      continue;
+    }
+    if (Object.prototype.hasOwnProperty.call(out, region)) {
+      problems.push({
+        path,
+        message: `${path}: region "${region}" is listed twice (codes are case-insensitive)`,
+      });
+      continue;
+    }
+    const name = scalarToString(value);
+    if (
+      !name ||
+      !Object.prototype.hasOwnProperty.call(config.calendars, name)
+    ) {
+      const configured = Object.keys(config.calendars).join(', ') || 'none';
+      problems.push({
+        path,
+        message: `${path}: "${String(
+          value,
+        )}" — expected the name of a calendar under sla.calendars (configured: ${configured})`,
+      });
+      continue;
+    }
+    out[region] = name;
+  }
+  return Object.keys(out).length ? out : undefined;
 }
 
 function readDates(

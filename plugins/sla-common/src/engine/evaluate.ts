@@ -1,5 +1,5 @@
 import type { BusinessCalendar } from './calendar';
-import { createWeeklyCalendar } from './calendar';
+import { createWeeklyCalendar, regionCalendars } from './calendar';
 import { ClockResult, evaluateIncidentClocks } from './clocks';
 import { formatDuration, formatElapsed } from './duration';
 import {
@@ -83,6 +83,8 @@ export interface IncidentRow {
   title: string;
   priority: Priority;
   url?: string;
+  /** The incident's region; under `calendar:by-region` its clocks ran on that region's calendar. */
+  region?: string;
   createdAt: number;
   acknowledgedAt?: number;
   resolvedAt?: number;
@@ -303,6 +305,8 @@ export function evaluatePeriod(input: EvaluatePeriodInput): PeriodResult {
       )
     : input.incidents;
   const maint = maintenanceCalendar(terms);
+  // `calendar:by-region`: clocks on the incident's region's calendar; availability on `calendar`.
+  const regional = regionCalendars(terms);
 
   // --- availability (ENGINE.md R5) ---
   const astMs = calendar.businessTime(start, end);
@@ -422,7 +426,11 @@ export function evaluatePeriod(input: EvaluatePeriodInput): PeriodResult {
     if (inc.createdAt >= end && !created) {
       continue; // created after the period: cannot count in it
     }
-    const clocks = evaluateIncidentClocks(inc, terms, calendar, now);
+    const clockCalendar =
+      regional && inc.region
+        ? regional.get(inc.region.toLowerCase()) ?? calendar
+        : calendar;
+    const clocks = evaluateIncidentClocks(inc, terms, clockCalendar, now);
     const rc = clocks.response.countsAt;
     const sc = clocks.resolution.countsAt;
     const cr = rc !== undefined && rc >= start && rc < end;
@@ -451,6 +459,7 @@ export function evaluatePeriod(input: EvaluatePeriodInput): PeriodResult {
       title: inc.title,
       priority: inc.priority,
       url: inc.url,
+      region: inc.region,
       createdAt: inc.createdAt,
       acknowledgedAt: inc.acknowledgedAt,
       resolvedAt: inc.resolvedAt,

@@ -20,6 +20,7 @@ export type {
   Pause,
   Incident,
   CalendarConfig,
+  CalendarSnapshot,
   SlaConfig,
   ServiceHours,
   TimeTarget,
@@ -36,6 +37,7 @@ export {
   formatSlaTerms,
   serializeTerms,
   mapPriority,
+  BY_REGION,
 } from './terms';
 export type { AnnotationProblem } from './terms';
 export { parseDuration, formatDuration, formatElapsed } from './duration';
@@ -47,6 +49,7 @@ export {
   createAlwaysOnCalendar,
   createWeeklyCalendar,
   createNamedCalendar,
+  regionCalendars,
 } from './calendar';
 export type { BusinessCalendar } from './calendar';
 export {

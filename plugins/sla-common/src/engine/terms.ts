@@ -13,6 +13,7 @@ import { formatDuration, parseDuration } from './duration';
 import { editDistance } from './editDistance';
 import { DAY_MS, MINUTE_MS, isValidTimeZone, parseIsoDate } from './time';
 import {
+  CalendarSnapshot,
   PRIORITIES,
   PeriodKind,
   Priority,
@@ -251,16 +252,12 @@ function parseInner(
     const sh = parseServiceHours(shText, config);
     if (sh) serviceHours = sh;
     else {
-      const names = Object.keys(config.calendars);
-      const configured = names.length ? names.join(', ') : 'none configured';
       report(
         problems,
         'service-hours',
         values['service-hours'].value,
         values['service-hours'].from,
-        /^calendar:/i.test(shText)
-          ? `calendar:<name> with a calendar configured under sla.calendars (${configured})`
-          : undefined,
+        serviceHoursExpected(shText, config),
       );
     }
   }
@@ -460,6 +457,51 @@ function reportToken(
   });
 }
 
+/** `service-hours: calendar:by-region`: each incident's clocks on its region's calendar. */
+export const BY_REGION = 'by-region';
+
+/** What a bad `service-hours` should have been, when it tried a calendar; else undefined. */
+function serviceHoursExpected(
+  text: string,
+  config: SlaConfig,
+): string | undefined {
+  if (/^calendar:\s*by-region$/i.test(text)) {
+    const regions = Object.keys(config.regions ?? {});
+    return `calendar:by-region with sla.regions mapping region codes to configured calendars (${
+      regions.join(', ') || 'no regions configured'
+    })`;
+  }
+  if (/^calendar:/i.test(text)) {
+    const names = Object.keys(config.calendars);
+    return `calendar:<name> with a calendar configured under sla.calendars (${
+      names.length ? names.join(', ') : 'none configured'
+    })`;
+  }
+  return undefined;
+}
+
+/** A named calendar's snapshot for terms; undefined when it is not configured. */
+function calendarSnapshot(
+  name: string,
+  config: SlaConfig,
+): CalendarSnapshot | undefined {
+  const cal = Object.prototype.hasOwnProperty.call(config.calendars, name)
+    ? config.calendars[name]
+    : undefined;
+  if (!cal) return undefined;
+  return {
+    calendar: name,
+    timezone: cal.timezone,
+    hours: cal.hours,
+    holidays: [...cal.holidays],
+    workdays: [...cal.workdays],
+    // Only when there are some, so calendars without closures keep their terms versions.
+    ...(cal.closures && Object.keys(cal.closures).length
+      ? { closures: cal.closures }
+      : {}),
+  };
+}
+
 function parseServiceHours(
   text: string,
   config: SlaConfig,
@@ -467,24 +509,26 @@ function parseServiceHours(
   if (/^24\s*[x/]\s*7$/i.test(text)) return { kind: '24x7', spec: '24x7' };
   const m = /^calendar:\s*(\S+)$/i.exec(text);
   if (m) {
-    const name = m[1];
-    const cal = Object.prototype.hasOwnProperty.call(config.calendars, name)
-      ? config.calendars[name]
-      : undefined;
-    if (!cal) return undefined;
-    return {
-      kind: 'calendar',
-      spec: `calendar:${name}`,
-      calendar: name,
-      timezone: cal.timezone,
-      hours: cal.hours,
-      holidays: [...cal.holidays],
-      workdays: [...cal.workdays],
-      // Only when there are some, so calendars without closures keep their terms versions.
-      ...(cal.closures && Object.keys(cal.closures).length
-        ? { closures: cal.closures }
-        : {}),
-    };
+    if (m[1].toLowerCase() === BY_REGION) {
+      const regions = config.regions ?? {};
+      const codes = Object.keys(regions);
+      if (!codes.length) return undefined;
+      const snapshots: Record<string, CalendarSnapshot> = {};
+      for (const code of codes) {
+        const snap = calendarSnapshot(regions[code], config);
+        if (!snap) return undefined;
+        snapshots[code] = snap;
+      }
+      return {
+        kind: 'calendar',
+        spec: `calendar:${BY_REGION}`,
+        ...snapshots[codes[0]],
+        regions: snapshots,
+      };
+    }
+    const snap = calendarSnapshot(m[1], config);
+    if (!snap) return undefined;
+    return { kind: 'calendar', spec: `calendar:${snap.calendar}`, ...snap };
   }
   const hours = parseWeeklyHours(text);
   if (!hours) return undefined;

@@ -35,6 +35,12 @@ export interface Incident {
     impact?: 'down' | 'degraded';
   };
   url?: string;
+  /**
+   * Region code (lower case, e.g. `cn`, `us`) choosing the calendar of this incident's
+   * response and resolution clocks on a `calendar:by-region` service (`sla.regions`).
+   * Ignored elsewhere; availability always uses the service's own calendar.
+   */
+  region?: string;
 }
 
 /** A named business calendar from `sla.calendars` (resolved). */
@@ -59,6 +65,24 @@ export interface SlaConfig {
   calendars: Record<string, CalendarConfig>;
   /** Tier templates: annotation keys without the prefix → values. */
   tiers: Record<string, Record<string, string>>;
+  /**
+   * `sla.regions`: region code (lower case) → name in `calendars`, in the order written.
+   * The first region's calendar is the service's own calendar under `calendar:by-region`.
+   * Absent when not configured.
+   */
+  regions?: Record<string, string>;
+}
+
+/** A named calendar as stored in terms: its name and a snapshot of its resolved dates. */
+export interface CalendarSnapshot {
+  /** Name in `sla.calendars`. */
+  calendar: string;
+  timezone: string;
+  hours: WeeklyHours;
+  holidays: string[];
+  workdays: string[];
+  /** Part-day closures of the calendar; absent when there are none. */
+  closures?: Record<string, Array<[number, number]>>;
 }
 
 /** When SLA clocks run (annotation `service-hours`). */
@@ -77,6 +101,12 @@ export type ServiceHours =
       workdays: string[];
       /** Part-day closures of the calendar; absent when there are none. */
       closures?: Record<string, Array<[number, number]>>;
+      /**
+       * `calendar:by-region` only: region code → that region's calendar snapshot, in the
+       * order of `sla.regions`. The fields above are the first region's calendar (the
+       * service's own: availability, periods, `d`, incidents without a known region).
+       */
+      regions?: Record<string, CalendarSnapshot>;
     };
 
 /** A per-priority time target. */

@@ -75,6 +75,30 @@ describe('incident validator', () => {
     ]);
   });
 
+  it('keeps a region code in lower case and names a bad one', () => {
+    expect(readIncident({ ...good, region: 'US' }, 0).incident?.region).toBe(
+      'us',
+    );
+    expect(
+      readIncident({ ...good, region: null }, 0).incident,
+    ).not.toHaveProperty('region');
+    const { problems } = readIncidentBatch({
+      incidents: [
+        { ...good, region: 'north america' },
+        { ...good, id: 'INC-2', region: 7 },
+        { ...good, id: 'INC-3', region: 'x'.repeat(33) },
+      ],
+    });
+    expect(problems.map(p => [p.index, p.field])).toEqual([
+      [0, 'region'],
+      [1, 'region'],
+      [2, 'region'],
+    ]);
+    expect(problems[0].message).toBe(
+      '"north america" — expected a region code of letters, digits, - or _ (at most 32), e.g. cn',
+    );
+  });
+
   it('reads entity refs as the catalog does', () => {
     expect(readEntityRef('Component:Default/CAD-Core')).toBe(
       'component:default/cad-core',

@@ -27,6 +27,8 @@ export interface IncidentProblem {
 
 const PRIORITY = /^P[1-4]$/i;
 const SOURCE = /^[a-z0-9][a-z0-9._-]{0,63}$/i;
+/** A region code (`sla.regions`); stored lower case. */
+const REGION = /^[a-z0-9][a-z0-9_-]{0,31}$/i;
 const ISO_WITH_ZONE =
   /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
 // C0 controls and DEL: PostgreSQL cannot store NUL, and none belongs in an id, ref or title.
@@ -292,6 +294,20 @@ export function readIncident(
     }
   }
 
+  let region: string | undefined;
+  if (raw.region !== undefined && raw.region !== null) {
+    if (typeof raw.region !== 'string' || !REGION.test(raw.region)) {
+      bad(
+        'region',
+        `"${String(
+          raw.region,
+        )}" — expected a region code of letters, digits, - or _ (at most 32), e.g. cn`,
+      );
+    } else {
+      region = raw.region.toLowerCase();
+    }
+  }
+
   if (problems.length > 0) return { problems };
   const incident: Incident = {
     source,
@@ -306,6 +322,7 @@ export function readIncident(
   if (resolvedAt !== undefined) incident.resolvedAt = resolvedAt;
   if (outage) incident.outage = outage;
   if (url) incident.url = url;
+  if (region) incident.region = region;
   return { incident, problems };
 }
 

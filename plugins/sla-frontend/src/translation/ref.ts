@@ -116,6 +116,7 @@ export const slaTranslationRef = createTranslationRef({
       pauses: 'Paused',
       source: 'Source',
       openSource: 'Open in {{source}}',
+      regionClock: 'Region {{region}}: clocked on {{calendar}}',
       elapsedOf: '{{elapsed}} of {{target}}',
       countedIn: 'counted in {{period}}',
       targetFromTier:

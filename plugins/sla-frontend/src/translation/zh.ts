@@ -94,6 +94,7 @@ const zh = {
   'tab.pauses': '暂停',
   'tab.source': '来源',
   'tab.openSource': '在 {{source}} 中打开',
+  'tab.regionClock': '区域 {{region}}：按 {{calendar}} 日历计时',
   'tab.elapsedOf': '{{elapsed}} / {{target}}',
   'tab.countedIn': '计入 {{period}}',
   'tab.targetFromTier': '覆盖它的注解格式有误：采用等级 {{tier}} 的目标',

@@ -474,6 +474,11 @@ export interface components {
         impact?: 'down' | 'degraded';
       };
       url?: string;
+      /**
+       * @description Region code (stored lower case). On a `calendar:by-region` service it chooses the calendar of this incident's clocks (`sla.regions`); elsewhere it is kept and ignored.
+       * @example cn
+       */
+      region?: string;
     };
     IncidentBatch: {
       incidents: components['schemas']['IncidentInput'][];
@@ -530,6 +535,8 @@ export interface components {
       title: string;
       priority: components['schemas']['Priority'];
       url?: string;
+      /** @description The incident's region; under `calendar:by-region` its clocks ran on that region's calendar. */
+      region?: string;
       createdAt: components['schemas']['EpochMs'];
       acknowledgedAt?: components['schemas']['EpochMs'];
       resolvedAt?: components['schemas']['EpochMs'];
@@ -655,6 +662,22 @@ export interface components {
       timezone?: string;
       holidays?: string[];
       workdays?: string[];
+      /** @description Part-day closures, YYYY-MM-DD → closed local [start, end) minutes after midnight. */
+      closures?: {
+        [key: string]: number[][];
+      };
+      /** @description calendar:by-region only: region code → that region's calendar snapshot, in the order of sla.regions. The fields above are the first region's calendar (availability, periods, incidents without a listed region). */
+      regions?: {
+        [key: string]: components['schemas']['CalendarSnapshot'];
+      };
+    };
+    /** @description A named calendar as the terms stored it. */
+    CalendarSnapshot: {
+      calendar: string;
+      timezone: string;
+      hours: components['schemas']['WeeklyHours'];
+      holidays: string[];
+      workdays: string[];
       /** @description Part-day closures, YYYY-MM-DD → closed local [start, end) minutes after midnight. */
       closures?: {
         [key: string]: number[][];

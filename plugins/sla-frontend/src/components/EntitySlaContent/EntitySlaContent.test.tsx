@@ -143,6 +143,50 @@ describe('EntitySlaContent', () => {
     expect(screen.getAllByTestId('sla-counted-in')).toHaveLength(1);
   });
 
+  it("names the region and calendar an incident's clocks ran on under calendar:by-region", async () => {
+    const snapshot = (calendar: string, timezone: string) => ({
+      calendar,
+      timezone,
+      hours: { mon: [], tue: [], wed: [], thu: [], fri: [], sat: [], sun: [] },
+      holidays: [],
+      workdays: [],
+    });
+    const result = periodResult('2026-11', {
+      incidents: [
+        { ...incidents[0], region: 'us' },
+        { ...incidents[1], region: 'eu' },
+      ],
+    });
+    result.terms = {
+      ...result.terms,
+      serviceHours: {
+        kind: 'calendar',
+        spec: 'calendar:by-region',
+        calendar: 'cn-workdays',
+        regions: {
+          cn: snapshot('cn-workdays', 'Asia/Shanghai'),
+          us: snapshot('ny-support', 'America/New_York'),
+        },
+      },
+    };
+    await renderSla(
+      <EntitySlaContent />,
+      { ...api(), getEntityCompliance: async () => result },
+      slaEntity(),
+    );
+    expect(
+      await screen.findByText('Region us: clocked on ny-support'),
+    ).toBeInTheDocument();
+    // A region sla.regions does not list runs on the service's own calendar.
+    expect(
+      screen.getByText('Region eu: clocked on cn-workdays'),
+    ).toBeInTheDocument();
+    // Each region's calendar can be downloaded, once.
+    expect(
+      screen.getAllByTestId('sla-calendar-ics').map(b => b.textContent),
+    ).toEqual(['Calendar cn-workdays (.ics)', 'Calendar ny-support (.ics)']);
+  });
+
   it('puts the annotation problems of the terms in force at the top of the tab', async () => {
     const latest = termsHistory.versions[1];
     await renderSla(

@@ -182,6 +182,16 @@ const HistoryChart = ({ history }: { history: EntityHistory }) => {
   );
 };
 
+/** The named calendars the terms clock on: the service's, and under by-region each region's. */
+function calendarsOf(terms: EntityPeriodResult['terms']): string[] {
+  const sh = terms.serviceHours;
+  const names = [
+    sh.calendar,
+    ...Object.values(sh.regions ?? {}).map(r => r.calendar),
+  ];
+  return [...new Set(names.filter((n): n is string => Boolean(n)))];
+}
+
 /** The service's holiday calendar as an .ics file, to see its days in any calendar app. */
 const CalendarDownload = ({ name }: { name: string }) => {
   const slaApi = useSlaApi();
@@ -268,9 +278,9 @@ const TermsSection = ({
           );
         })}
       </Box>
-      {value.terms.serviceHours.calendar && (
-        <CalendarDownload name={value.terms.serviceHours.calendar} />
-      )}
+      {calendarsOf(value.terms).map(name => (
+        <CalendarDownload key={name} name={name} />
+      ))}
       <Typography variant="subtitle2">{t('tab.versions')}</Typography>
       {termsError && <ResponseErrorPanel error={termsError} />}
       {!terms && !termsError && <Progress />}
@@ -387,6 +397,14 @@ const PeriodView = ({
               `${i.source}: ${i.id}`
             )}
           </Typography>
+          {i.region && (
+            <Typography variant="caption" color="textSecondary" component="div">
+              {t('tab.regionClock', {
+                region: i.region,
+                calendar: regionCalendarOf(value.terms, i.region),
+              })}
+            </Typography>
+          )}
         </>
       ),
     },
@@ -479,6 +497,20 @@ const PeriodView = ({
     </Grid>
   );
 };
+
+/**
+ * The calendar an incident's clocks ran on: under `calendar:by-region` its region's (the
+ * service's own when the region is not listed), else the service's.
+ */
+function regionCalendarOf(
+  terms: EntityPeriodResult['terms'],
+  region: string,
+): string {
+  const sh = terms.serviceHours;
+  return (
+    sh.regions?.[region]?.calendar ?? sh.calendar ?? sh.spec ?? String(sh.kind)
+  );
+}
 
 /** The SLA tab of an entity: one period in depth, its history and the terms behind it. */
 export const EntitySlaContent = () => {
