@@ -8,8 +8,10 @@ import {
 } from '@backstage/plugin-catalog-node';
 import {
   parseSlaAnnotations,
+  SLA_ANNOTATIONS,
   SlaConfig,
 } from '@servicelevel/plugin-sla-common';
+import { mergeOpenSlo, OpenSloFileReader } from './openSloFile';
 
 const ACCEPTED_ONCE = 'accepted-once';
 
@@ -25,7 +27,14 @@ const ACCEPTED_ONCE = 'accepted-once';
  * The SLA card shows the same problems from the first moment.
  */
 export class SlaAnnotationsProcessor implements CatalogProcessor {
-  constructor(private readonly slaConfig: SlaConfig) {}
+  /**
+   * `readOpenSlo` reads the file a `servicelevel.io/openslo` annotation names; without it
+   * the annotation is reported as not supported here.
+   */
+  constructor(
+    private readonly slaConfig: SlaConfig,
+    private readonly readOpenSloFile?: OpenSloFileReader,
+  ) {}
 
   getProcessorName(): string {
     return 'SlaAnnotationsProcessor';
@@ -37,20 +46,52 @@ export class SlaAnnotationsProcessor implements CatalogProcessor {
     emit: CatalogProcessorEmit,
     cache: CatalogProcessorCache,
   ): Promise<Entity> {
+    // Terms from an OpenSLO file become annotations of the stored entity, so the SLA
+    // backend, the card and every report read them like written ones.
+    const merged = await this.withOpenSlo(entity, location);
     const { problems } = parseSlaAnnotations(
-      entity.metadata.annotations,
+      merged.entity.metadata.annotations,
       this.slaConfig,
     );
-    if (problems.length === 0) {
-      return entity;
+    const messages = [...merged.problems, ...problems.map(p => p.message)];
+    if (messages.length === 0) {
+      return merged.entity;
     }
     if (!(await cache.get<boolean>(ACCEPTED_ONCE))) {
       await cache.set(ACCEPTED_ONCE, true);
-      return entity;
+      return merged.entity;
     }
-    for (const problem of problems) {
-      emit(processingResult.inputError(location, problem.message));
+    for (const message of messages) {
+      emit(processingResult.inputError(location, message));
     }
-    return entity;
+    return merged.entity;
+  }
+
+  private async withOpenSlo(
+    entity: Entity,
+    location: LocationSpec,
+  ): Promise<{ entity: Entity; problems: string[] }> {
+    const annotations = entity.metadata.annotations ?? {};
+    if (!annotations[SLA_ANNOTATIONS.openslo]) return { entity, problems: [] };
+    if (!this.readOpenSloFile) {
+      return {
+        entity,
+        problems: [
+          `${SLA_ANNOTATIONS.openslo}: OpenSLO files are read by the catalog module catalogModuleSlaAnnotations, which is given no reader here`,
+        ],
+      };
+    }
+    const merged = await mergeOpenSlo(
+      annotations,
+      location,
+      this.readOpenSloFile,
+    );
+    return {
+      entity: {
+        ...entity,
+        metadata: { ...entity.metadata, annotations: merged.annotations },
+      },
+      problems: merged.problems,
+    };
   }
 }

@@ -8,7 +8,13 @@ import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import type { Server } from 'http';
+import {
+  parseSlaAnnotations,
+  readOpenSlo,
+  readSlaConfig,
+} from '@servicelevel/plugin-sla-common';
 import request from 'supertest';
+import { parseAllDocuments } from 'yaml';
 import {
   GIS_ROUTING_ANNOTATIONS,
   WORKED_EXAMPLE,
@@ -460,6 +466,43 @@ describe('sla router', () => {
         '/api/sla/entities/component/default/nope/compliance',
       );
       expect(res.status).toBe(404);
+    });
+  });
+
+  describe('GET /entities/{…}/openslo', () => {
+    it('serves the terms in force as OpenSLO documents that read back into equal terms', async () => {
+      const server = await startBackend();
+      const res = await asUser(server).get(
+        '/api/sla/entities/component/default/cad-core/openslo',
+      );
+      expect(res.status).toBe(200);
+      expect(res.headers['content-type']).toMatch(/^application\/yaml/);
+      expect(res.headers['content-disposition']).toBe(
+        'attachment; filename="component-default-cad-core.openslo.yaml"',
+      );
+      const terms = await asUser(server).get(
+        '/api/sla/entities/component/default/cad-core/terms',
+      );
+      const latest = terms.body.versions[terms.body.versions.length - 1];
+      const read = readOpenSlo(parseAllDocuments(res.text).map(d => d.toJS()));
+      expect(read.problems).toEqual([]);
+      const { config } = readSlaConfig(EXAMPLE_SLA_CONFIG);
+      expect(parseSlaAnnotations(read.annotations, config).terms).toEqual(
+        latest.terms,
+      );
+    });
+
+    it('answers 400 naming a parameter it does not take, and 404 for an entity without an SLA', async () => {
+      expect(
+        await refusalOfGet(
+          '/api/sla/entities/component/default/cad-core/openslo?format=json',
+        ),
+      ).toBe("Unknown query parameter 'format'");
+      const res = await asUser(await startBackend()).get(
+        '/api/sla/entities/component/default/nope/openslo',
+      );
+      expect(res.status).toBe(404);
+      expect(res.body.error.message).toContain('component:default/nope');
     });
   });
 

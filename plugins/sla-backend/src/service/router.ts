@@ -8,11 +8,13 @@ import { stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import {
   describeProblems,
+  openSloName,
   readIncidentBatch,
   slaIncidentImportPermission,
   slaIncidentIngestPermission,
   slaReadPermission,
   slaSnapshotRecomputePermission,
+  toOpenSlo,
 } from '@servicelevel/plugin-sla-common';
 import express, { Request } from 'express';
 import Router from 'express-promise-router';
@@ -166,6 +168,16 @@ export async function createRouter(
       annotations: entity.annotations,
       versions,
     });
+  });
+
+  router.get('/entities/:kind/:namespace/:name/openslo', async (req, res) => {
+    await authorize(req, slaReadPermission);
+    const { entity, latest } = await compliance.loadEntity(entityRefOf(req));
+    // attachment() sets a type from the file name; the document's type is set after it.
+    res
+      .attachment(`${openSloName(entity.entityRef)}.openslo.yaml`)
+      .type('application/yaml')
+      .send(toOpenSlo(entity.entityRef, latest.terms));
   });
 
   router.get('/overview', async (req, res) => {

@@ -22,6 +22,7 @@ export const SLA_ANNOTATIONS = {
   priorityMap: 'servicelevel.io/priority-map',
   serviceCredits: 'servicelevel.io/service-credits',
   monthlyFee: 'servicelevel.io/monthly-fee',
+  openslo: 'servicelevel.io/openslo',
 } as const;
 
 /** A camelCase SLA annotation key. */
@@ -249,6 +250,16 @@ export const ANNOTATION_REFERENCE: readonly AnnotationReference[] = [
     default: 'none (credits are shown as shares only)',
     meaning:
       'Fee per month that credits are a share of; a quarter is 3 months’ fee, a year 12. Decimals up to the currency’s minor unit.',
+  },
+  {
+    key: 'openslo',
+    annotation: `${P}openslo`,
+    expected:
+      'a relative path (or URL) of an OpenSLO v1 YAML file, e.g. ./slo.yaml',
+    examples: ['./slo.yaml'],
+    default: 'none',
+    meaning:
+      'Terms from OpenSLO documents, read relative to the entity’s file by the catalog module: availability and response/resolution SLOs become targets, the Service’s `servicelevel.io/` annotations the rest. Keys written on the entity win. What the grammar cannot express is a processing error naming the field.',
   },
 ];
 

@@ -157,7 +157,10 @@ export interface EvaluatePeriodInput {
 
 const maintenanceCalendars = new WeakMap<WeeklyHours, BusinessCalendar>();
 
-function maintenanceCalendar(terms: SlaTerms): BusinessCalendar | undefined {
+/** The terms' maintenance windows as a calendar (built once per terms); undefined without. */
+export function maintenanceCalendar(
+  terms: Pick<SlaTerms, 'maintenance' | 'timezone'>,
+): BusinessCalendar | undefined {
   const m = terms.maintenance;
   if (!m) return undefined;
   let cal = maintenanceCalendars.get(m.hours);
@@ -169,7 +172,7 @@ function maintenanceCalendar(terms: SlaTerms): BusinessCalendar | undefined {
 }
 
 /** Downtime measure of [a, b): service time minus maintenance windows. */
-function downtimeOf(
+export function downtimeOf(
   calendar: BusinessCalendar,
   maintenance: BusinessCalendar | undefined,
   a: number,

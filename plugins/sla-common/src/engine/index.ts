@@ -82,7 +82,8 @@ export type {
   PeriodResult,
   EvaluatePeriodInput,
 } from './evaluate';
-export { toOpenSlo, openSloName } from './openslo';
+export { toOpenSlo, openSloName, readOpenSlo } from './openslo';
+export type { OpenSloProblem } from './openslo';
 export {
   CREDIT_OBJECTIVES,
   FEE_MONTHS,
@@ -106,3 +107,21 @@ export type {
   CreditAmount,
   ServiceCreditsResult,
 } from './credits';
+export {
+  attributeDowntime,
+  maintenanceCalendarOf,
+  chainWarnings,
+  agreementTypeOf,
+  AGREEMENT_TYPES,
+  AGREEMENT_TYPE_ANNOTATION,
+} from './chain';
+export type {
+  OutageInterval,
+  DependencyOutages,
+  AttributeDowntimeInput,
+  DependencyAttribution,
+  DowntimeAttribution,
+  ChainDependency,
+  ChainWarning,
+  AgreementType,
+} from './chain';

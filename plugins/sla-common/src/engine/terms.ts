@@ -184,6 +184,8 @@ function parseInner(
       });
       continue;
     }
+    // Where terms came from (the catalog module merged them in), not a term itself.
+    if (key === 'openslo') continue;
     entity[key] = value;
   }
   const hasSla =

@@ -104,6 +104,7 @@ export function mockSlaApi(overrides: Partial<SlaApi> = {}): SlaApi {
     listReports: async () => ({ items: [] }),
     getReport: fail('getReport'),
     getCalendarIcs: fail('getCalendarIcs'),
+    getEntityOpenSlo: fail('getEntityOpenSlo'),
     getConfirmation: async entity => unconfirmed(entity),
     confirmAgreement: fail('confirmAgreement'),
     ...overrides,

@@ -79,6 +79,8 @@ export interface SlaApi {
    * save or subscribe to; fetched with the user's token.
    */
   getCalendarIcs(name: string): Promise<ReportDocument>;
+  /** The entity's terms in force as OpenSLO v1 YAML, to save. */
+  getEntityOpenSlo(entity: CompoundEntityRef): Promise<ReportDocument>;
   /** Confirmation and review state of the entity's agreement. */
   getConfirmation(entity: CompoundEntityRef): Promise<ConfirmationStatus>;
   /** Confirms the latest terms version. */

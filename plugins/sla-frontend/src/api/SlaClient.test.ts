@@ -177,6 +177,16 @@ describe('SlaClient', () => {
           headers: { 'content-type': 'text/calendar; charset=utf-8' },
         });
       }),
+      http.get(`${base}/entities/:kind/:ns/:name/openslo`, ({ request }) => {
+        hits.push(`GET ${new URL(request.url).pathname}`);
+        return new HttpResponse('apiVersion: openslo/v1\n', {
+          headers: {
+            'content-type': 'application/yaml; charset=utf-8',
+            'content-disposition':
+              'attachment; filename="component-default-cad-core-1.openslo.yaml"',
+          },
+        });
+      }),
     );
     expect(
       await client.previewEntityTerms(cad, {
@@ -189,9 +199,15 @@ describe('SlaClient', () => {
       contentType: 'text/calendar; charset=utf-8',
       text: 'BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n',
     });
+    expect(await client.getEntityOpenSlo(cad)).toEqual({
+      fileName: 'component-default-cad-core-1.openslo.yaml',
+      contentType: 'application/yaml; charset=utf-8',
+      text: 'apiVersion: openslo/v1\n',
+    });
     expect(hits).toEqual([
       'POST /api/sla/entities/Component/default/cad%20core%2F1/preview {"annotations":{"servicelevel.io/availability":"99.9%"},"periods":6}',
       'GET /api/sla/calendars/cn%20workdays.ics',
+      'GET /api/sla/entities/Component/default/cad%20core%2F1/openslo',
     ]);
   });
 

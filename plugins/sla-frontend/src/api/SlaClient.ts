@@ -152,6 +152,23 @@ export class SlaClient implements SlaApi {
     };
   }
 
+  async getEntityOpenSlo(
+    entity: CompoundEntityRef,
+  ): Promise<Api.ReportDocument> {
+    const response = await this.request<Response>(
+      `${refPath(entity)}/openslo`,
+      { raw: true },
+    );
+    const disposition = response.headers.get('content-disposition') ?? '';
+    return {
+      fileName:
+        /filename="([^"]+)"/.exec(disposition)?.[1] ??
+        `${entity.name}.openslo.yaml`,
+      contentType: response.headers.get('content-type') ?? 'application/yaml',
+      text: await response.text(),
+    };
+  }
+
   getConfirmation(entity: CompoundEntityRef): Promise<Api.ConfirmationStatus> {
     return this.request(`${refPath(entity)}/confirmation`);
   }

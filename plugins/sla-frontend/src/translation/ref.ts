@@ -126,6 +126,7 @@ export const slaTranslationRef = createTranslationRef({
       termsVersion: 'Version {{version}}',
       termsPrefix: 'Annotations, each under {{prefix}}',
       calendarIcs: 'Calendar {{calendar}} (.ics)',
+      openSlo: 'Terms as OpenSLO (.yaml)',
       termsBackdated:
         'No terms were recorded before this period ended; the earliest version is applied.',
       versions: 'Version history',

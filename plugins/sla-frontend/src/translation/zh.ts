@@ -102,6 +102,7 @@ const zh = {
   'tab.terms': '协议条款原文',
   'tab.termsVersion': '版本 {{version}}',
   'tab.calendarIcs': '日历 {{calendar}}（.ics）',
+  'tab.openSlo': '条款导出为 OpenSLO（.yaml）',
   'tab.termsPrefix': '注解，键名均以 {{prefix}} 开头',
   'tab.termsBackdated': '该周期结束前未记录条款，采用最早的版本。',
   'tab.versions': '版本历史',

@@ -99,6 +99,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/entities/{kind}/{namespace}/{name}/openslo': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The entity's terms in force as OpenSLO v1 documents (a Service and one SLO per availability, response and resolution target), to download.
+     * @description Terms OpenSLO cannot express (service hours, zone, fault ceilings, maintenance, customer, credits) are `servicelevel.io/` annotations of the Service. An entity whose `servicelevel.io/openslo` annotation points at this file gets equal terms (docs/configuration.md).
+     */
+    get: operations['getEntityOpenSlo'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/entities/{kind}/{namespace}/{name}/history': {
     parameters: {
       query?: never;
@@ -1770,6 +1790,37 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['EntityPeriodResult'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['EntityNotFound'];
+    };
+  };
+  getEntityOpenSlo: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @example component */
+        kind: components['parameters']['kind'];
+        /** @example default */
+        namespace: components['parameters']['namespace'];
+        /** @example cad-core */
+        name: components['parameters']['name'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Multi-document YAML, sent as an attachment. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/yaml': string;
         };
       };
       400: components['responses']['BadRequest'];

@@ -187,6 +187,47 @@ describe('EntitySlaContent', () => {
     ).toEqual(['Calendar cn-workdays (.ics)', 'Calendar ny-support (.ics)']);
   });
 
+  it("saves the entity's terms as OpenSLO YAML, and shows a failure beside the button", async () => {
+    const asked: string[] = [];
+    const created: Blob[] = [];
+    const createObjectURL = jest.fn((b: Blob) => {
+      created.push(b);
+      return 'blob:openslo';
+    });
+    Object.assign(URL, { createObjectURL, revokeObjectURL: jest.fn() });
+    let fail = false;
+    await renderSla(
+      <EntitySlaContent />,
+      {
+        ...api(),
+        getEntityOpenSlo: async ref => {
+          asked.push(`${ref.kind}:${ref.namespace}/${ref.name}`);
+          if (fail) throw new Error('sla.read denied');
+          return {
+            fileName: 'component-default-cad-core.openslo.yaml',
+            contentType: 'application/yaml',
+            text: 'apiVersion: openslo/v1\n',
+          };
+        },
+      },
+      slaEntity(),
+    );
+    const button = await screen.findByTestId('sla-openslo');
+    expect(button).toHaveTextContent('Terms as OpenSLO (.yaml)');
+    fireEvent.click(button);
+    await waitFor(() => expect(created).toHaveLength(1));
+    expect(await created[0].text()).toBe('apiVersion: openslo/v1\n');
+    fail = true;
+    fireEvent.click(button);
+    expect(
+      await screen.findByText('Error: sla.read denied'),
+    ).toBeInTheDocument();
+    expect(asked).toEqual([
+      'component:default/cad-core',
+      'component:default/cad-core',
+    ]);
+  });
+
   it('puts the annotation problems of the terms in force at the top of the tab', async () => {
     const latest = termsHistory.versions[1];
     await renderSla(

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import {
+  parseEntityRef,
   RELATION_OWNED_BY,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
@@ -40,7 +41,12 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import type { EntityHistory, EntityPeriodResult, EntityTerms } from '../../api';
+import type {
+  EntityHistory,
+  EntityPeriodResult,
+  EntityTerms,
+  ReportDocument,
+} from '../../api';
 import { slaTranslationRef } from '../../translation';
 import {
   CreatePlanFromBreachButton,
@@ -192,27 +198,35 @@ function calendarsOf(terms: EntityPeriodResult['terms']): string[] {
   return [...new Set(names.filter((n): n is string => Boolean(n)))];
 }
 
-/** The service's holiday calendar as an .ics file, to see its days in any calendar app. */
-const CalendarDownload = ({ name }: { name: string }) => {
-  const slaApi = useSlaApi();
-  const { t } = useTranslationRef(slaTranslationRef);
+/** A button that fetches a file with the user's token and saves it (a calendar, OpenSLO). */
+const FileDownload = ({
+  label,
+  testId,
+  format,
+  load,
+}: {
+  label: string;
+  testId: string;
+  format: 'ics' | 'yaml';
+  load: () => Promise<ReportDocument>;
+}) => {
   const [error, setError] = useState<Error | undefined>();
   return (
     <Box mb={2}>
       <Button
         size="small"
         variant="outlined"
-        data-testid="sla-calendar-ics"
+        data-testid={testId}
         onClick={async () => {
           setError(undefined);
           try {
-            deliverReport(await slaApi.getCalendarIcs(name), 'ics');
+            deliverReport(await load(), format);
           } catch (e) {
             setError(e as Error);
           }
         }}
       >
-        {t('tab.calendarIcs', { calendar: name })}
+        {label}
       </Button>
       {error && <ResponseErrorPanel error={error} />}
     </Box>
@@ -229,6 +243,7 @@ const TermsSection = ({
   termsError?: Error;
 }) => {
   const { t } = useTranslationRef(slaTranslationRef);
+  const slaApi = useSlaApi();
   const zone = value.terms.timezone;
   const entries = Object.entries(value.termsAsWritten);
   return (
@@ -278,9 +293,22 @@ const TermsSection = ({
           );
         })}
       </Box>
+      {/* The service's calendars as .ics files, to see their days in any calendar app. */}
       {calendarsOf(value.terms).map(name => (
-        <CalendarDownload key={name} name={name} />
+        <FileDownload
+          key={name}
+          label={t('tab.calendarIcs', { calendar: name })}
+          testId="sla-calendar-ics"
+          format="ics"
+          load={() => slaApi.getCalendarIcs(name)}
+        />
       ))}
+      <FileDownload
+        label={t('tab.openSlo')}
+        testId="sla-openslo"
+        format="yaml"
+        load={() => slaApi.getEntityOpenSlo(parseEntityRef(value.entityRef))}
+      />
       <Typography variant="subtitle2">{t('tab.versions')}</Typography>
       {termsError && <ResponseErrorPanel error={termsError} />}
       {!terms && !termsError && <Progress />}

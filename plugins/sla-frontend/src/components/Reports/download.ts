@@ -7,8 +7,8 @@ import type { ReportDocument, ReportDocumentFormat } from '../../api';
  */
 export function deliverReport(
   doc: ReportDocument,
-  // A calendar (.ics) is saved like CSV and Markdown.
-  format: ReportDocumentFormat | 'ics',
+  // A calendar (.ics) and OpenSLO YAML are saved like CSV and Markdown.
+  format: ReportDocumentFormat | 'ics' | 'yaml',
 ) {
   const blob = new Blob([doc.text], { type: doc.contentType });
   const url = URL.createObjectURL(blob);
