@@ -87,6 +87,15 @@ async function guestToken() {
   return (await res.json()).backstageIdentity.token;
 }
 
+/** Whole minutes as the UI writes a duration: `1 h 10 m`, `42 m` (`1小时10分` in 中文). */
+function hoursMinutes(ms, lang) {
+  const h = Math.floor(ms / 3_600_000);
+  const m = Math.floor((ms % 3_600_000) / 60_000);
+  const [hu, mu, sep] = lang === 'zh' ? ['小时', '分', ''] : [' h', ' m', ' '];
+  if (!h) return `${m}${mu}`;
+  return m ? `${h}${hu}${sep}${m}${mu}` : `${h}${hu}`;
+}
+
 /** A call to the SLA API as `token`: { status, body } with the body parsed when JSON. */
 async function slaApi(token, method, path, body) {
   const res = await fetch(`${backend}/api/sla${path}`, {
@@ -154,6 +163,7 @@ const NOT_LANGUAGE = {
   yyyy: 'YYYY-MM-DD, a date format',
   plugin: 'plugin.sla, the id of the translation ref',
   yaml: 'YAML, a format',
+  openslo: 'OpenSLO, the name of a specification',
   markdown: 'Markdown, a format',
   mttr: 'MTTR, an abbreviation the Chinese text keeps',
   mtbf: 'MTBF, an abbreviation the Chinese text keeps',
@@ -408,6 +418,39 @@ async function visitScreens(page, lang) {
   );
   await settled(page);
   await shot(page, name('regional-desk'));
+
+  // Last month notification-service went down with its supplier's SMS gateway
+  // (scripts/seed-demo.mjs): the dependency chain attributes those minutes to the gateway.
+  await open(page, '/catalog/default/component/notification-service/sla');
+  await tablePanel(page, exactly(ui.objectives)).waitFor();
+  await choose(page, 'sla-period', 1);
+  const chainPeriod = (
+    await page.locator('[data-testid="sla-period"] [role="button"]').innerText()
+  ).trim();
+  const attribution = page.locator('[data-testid="sla-attribution"]');
+  await attribution.waitFor();
+  const chain = await slaApi(
+    await guestToken(),
+    'GET',
+    `/entities/component/default/notification-service/chain?period=${chainPeriod}`,
+  );
+  const gateway = chain.body.attribution.dependencies.find(
+    d => d.ref === 'resource:default/sms-gateway',
+  );
+  check(
+    gateway.attributedMs >= 70 * 60_000,
+    `${lang}: the API attributes ${
+      gateway.attributedMs / 60_000
+    } min of notification-service's ${chainPeriod} downtime to sms-gateway (seeded overlap: 70 min)`,
+  );
+  const shown = (await attribution.innerText()).replace(/\s+/g, ' ');
+  check(
+    shown.includes(hoursMinutes(gateway.attributedMs, lang)) &&
+      shown.includes('sms-gateway'),
+    `${lang}: the tab shows those minutes: ${shown}`,
+  );
+  await settled(page);
+  await shot(page, name('dependency-chain'));
 
   await open(page, '/catalog/default/component/radio-gateway/sla');
   await tablePanel(page, exactly(ui.objectives)).waitFor();

@@ -235,6 +235,44 @@ export function generate(now = Date.now()) {
       },
     });
   }
+  // Last month the supplier's SMS gateway was down 90 minutes; notification-service (99.9 %)
+  // went down with it for 70 of them: a breach the dependency chain attributes to the gateway.
+  if (Date.parse(`${lastMonth}-17T16:00:00+08:00`) <= now) {
+    incidents.push(
+      {
+        source: 'api',
+        id: `SMSGW-${lastMonth}`,
+        entityRef: 'resource:default/sms-gateway',
+        title: 'SMSCo gateway rejects all submissions',
+        priority: 'P1',
+        createdAt: `${lastMonth}-17T14:05:00+08:00`,
+        acknowledgedAt: `${lastMonth}-17T14:20:00+08:00`,
+        resolvedAt: `${lastMonth}-17T15:35:00+08:00`,
+        pauses: [],
+        outage: {
+          start: `${lastMonth}-17T14:00:00+08:00`,
+          end: `${lastMonth}-17T15:30:00+08:00`,
+          impact: 'down',
+        },
+      },
+      {
+        source: 'api',
+        id: `NOTIFY-SMS-${lastMonth}`,
+        entityRef: 'component:default/notification-service',
+        title: 'No SMS alerts delivered to citizens',
+        priority: 'P1',
+        createdAt: `${lastMonth}-17T14:12:00+08:00`,
+        acknowledgedAt: `${lastMonth}-17T14:18:00+08:00`,
+        resolvedAt: `${lastMonth}-17T15:40:00+08:00`,
+        pauses: [],
+        outage: {
+          start: `${lastMonth}-17T14:10:00+08:00`,
+          end: `${lastMonth}-17T15:20:00+08:00`,
+          impact: 'down',
+        },
+      },
+    );
+  }
   // field-support-desk is clocked per region (calendar:by-region): the same Thursday, China's
   // National Day, stops a cn ticket's clock and not a us one's; Thanksgiving the other way.
   const desk = (id, region, priority, title, createdAt, ack, resolved) => ({

@@ -27,6 +27,11 @@ export interface Config {
      * is the service's own (availability, periods, incidents without a listed region).
      */
     regions?: { [region: string]: string };
+    /** The dependency chain (issue 17, SPEC §8). */
+    dependencies?: {
+      /** How far `dependsOn` relations are followed (default 2). */
+      depth?: number;
+    };
     /** Tier templates: annotation keys without the `servicelevel.io/` prefix → values. */
     tiers?: { [tier: string]: { [key: string]: string } };
     /** Bounds on the work of one request (docs/api.md). */

@@ -3,7 +3,10 @@
  */
 
 import { createBackend } from '@backstage/backend-defaults';
-import { catalogModuleSlaAnnotations } from '@servicelevel/plugin-sla-backend';
+import {
+  catalogModuleSlaAnnotations,
+  techInsightsModuleSlaFacts,
+} from '@servicelevel/plugin-sla-backend';
 
 const backend = createBackend();
 
@@ -22,5 +25,12 @@ backend.add(import('./permissionPolicy'));
 backend.add(import('@servicelevel/plugin-sla-backend'));
 // Reports malformed servicelevel.io/ annotations as catalog processing errors.
 backend.add(catalogModuleSlaAnnotations);
+
+// Scorecards: Tech Insights, its JSON rules checks and the SLA facts (app-config techInsights).
+backend.add(import('@backstage-community/plugin-tech-insights-backend'));
+backend.add(
+  import('@backstage-community/plugin-tech-insights-backend-module-jsonfc'),
+);
+backend.add(techInsightsModuleSlaFacts);
 
 backend.start();

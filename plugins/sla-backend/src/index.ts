@@ -8,6 +8,7 @@
 export { slaPlugin as default } from './plugin';
 export { catalogModuleSlaAnnotations } from './catalog/module';
 export { SlaAnnotationsProcessor } from './catalog/SlaAnnotationsProcessor';
+export { techInsightsModuleSlaFacts } from './techInsights/module';
 export {
   createSlaConditionalDecision,
   isEntityCustomer,

@@ -34,6 +34,7 @@ import { createValidatedRouter } from './schema/validatedRouter';
 import { CalendarSources, createCalendarsRouter } from './calendars';
 import { CatalogSync } from './service/CatalogSync';
 import { ComplianceService } from './service/ComplianceService';
+import { DependencyChain } from './service/DependencyChain';
 import { TermsPreview } from './service/TermsPreview';
 import { readCustomerFees } from './service/credits';
 import { createRouter } from './service/router';
@@ -315,6 +316,12 @@ export const slaPlugin = createBackendPlugin({
               syncStates,
               compliance,
               preview: new TermsPreview({ compliance, incidents, slaConfig }),
+              chain: new DependencyChain({
+                compliance,
+                entities,
+                incidents,
+                depth: config.getOptionalNumber('sla.dependencies.depth'),
+              }),
               calendars: calendarSources,
             }),
             createPlansRouter({

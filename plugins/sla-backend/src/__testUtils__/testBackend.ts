@@ -10,6 +10,7 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import type { Server } from 'http';
 import { Knex } from 'knex';
+import { hasSlaAnnotations } from '@servicelevel/plugin-sla-common';
 import request from 'supertest';
 import { slaPlugin } from '../plugin';
 
@@ -79,8 +80,9 @@ export async function startSlaBackend(
       ...(options.features ?? []),
     ],
   });
-  const components = options.entities.filter(
-    e => e.kind === 'Component',
+  // The catalog listing holds every entity with SLA annotations, of any kind.
+  const components = options.entities.filter(e =>
+    hasSlaAnnotations(e.metadata.annotations),
   ).length;
   for (let i = 0; i < 50; i++) {
     const res = await request(server)
@@ -88,7 +90,7 @@ export async function startSlaBackend(
       .set('Authorization', mockCredentials.user.header());
     if (
       res.status === 403 ||
-      (res.status === 200 && res.body.items.length === components)
+      (res.status === 200 && res.body.items.length >= components)
     )
       break;
     await new Promise(r => setTimeout(r, 100));

@@ -30,6 +30,10 @@ describeStoreOnEachDatabase(DatabaseEntityStore, setup => {
       ownerRef: 'group:default/dispatch',
       systemRef: 'system:default/cad',
       domainRef: 'domain:default/emergency',
+      dependsOn: [
+        'component:default/gis-routing',
+        'resource:default/db-cluster',
+      ],
       annotations: {
         'servicelevel.io/tier': 'gold',
         'servicelevel.io/response-time': 'P1=15m P2=30m',

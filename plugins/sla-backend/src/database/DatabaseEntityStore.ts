@@ -22,13 +22,15 @@ export type RawEntityRow = {
   domain_ref: string | null;
   /** JSON object of annotations. */
   annotations: string;
+  /** JSON array of dependsOn targets; null when never synced with them. */
+  depends_on: string | null;
   last_seen_at: number | string;
   removed_at: number | string | null;
 };
 
 const TABLE = 'sla_entities';
 
-const COLUMN_COUNT = 11;
+const COLUMN_COUNT = 12;
 /** Entity refs per IN list. */
 const REFS_PER_QUERY = 500;
 
@@ -44,6 +46,7 @@ function toRow(entity: Omit<SlaEntity, 'removedAt'>): RawEntityRow {
     system_ref: entity.systemRef ?? null,
     domain_ref: entity.domainRef ?? null,
     annotations: JSON.stringify(entity.annotations),
+    depends_on: entity.dependsOn ? JSON.stringify(entity.dependsOn) : null,
     last_seen_at: entity.lastSeenAt,
     removed_at: null,
   };
@@ -64,6 +67,9 @@ function fromRow(row: RawEntityRow): SlaEntity {
       ownerRef: row.owner_ref,
       systemRef: row.system_ref,
       domainRef: row.domain_ref,
+      dependsOn: row.depends_on
+        ? (JSON.parse(row.depends_on) as string[])
+        : undefined,
       removedAt: toOptionalNumber(row.removed_at),
     },
   );

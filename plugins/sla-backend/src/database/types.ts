@@ -141,6 +141,8 @@ export interface SlaEntity {
   domainRef?: string;
   /** Raw annotations (all keys), for the terms-as-written view. */
   annotations: Record<string, string>;
+  /** Targets of its `dependsOn` relations (components and resources), sorted. */
+  dependsOn?: string[];
   /** When the catalog last listed it. */
   lastSeenAt: number;
   /** Set when the entity disappeared from the catalog (kept, never deleted). */

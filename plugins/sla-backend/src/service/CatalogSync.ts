@@ -5,6 +5,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import {
   Entity,
+  RELATION_DEPENDS_ON,
   RELATION_OWNED_BY,
   parseEntityRef,
   RELATION_PART_OF,
@@ -146,6 +147,7 @@ export class CatalogSync implements EntitySource {
         systemRef,
         domainRef: systemRef ? domainBySystem.get(systemRef) : undefined,
         annotations,
+        dependsOn: dependsOnOf(e),
         lastSeenAt: now,
       });
       if (!terms) continue;
@@ -166,6 +168,15 @@ export class CatalogSync implements EntitySource {
     }
     return { rows, newVersions };
   }
+}
+
+/** Targets of the entity's dependsOn relations that are components or resources, sorted. */
+function dependsOnOf(entity: Entity): string[] | undefined {
+  const refs = (entity.relations ?? [])
+    .filter(r => r.type === RELATION_DEPENDS_ON)
+    .map(r => r.targetRef.toLocaleLowerCase('en-US'))
+    .filter(ref => /^(component|resource):/.test(ref));
+  return refs.length ? [...new Set(refs)].sort() : undefined;
 }
 
 function relationTarget(

@@ -19,6 +19,7 @@ import {
 import express, { Request } from 'express';
 import Router from 'express-promise-router';
 import { EntityStore, IncidentStore, SyncStateStore } from '../database/types';
+import { DependencyChain } from './DependencyChain';
 import { audited } from './audited';
 import { createAuthorize, principalName } from './authorize';
 import { ComplianceService, PeriodQuery } from './ComplianceService';
@@ -38,6 +39,8 @@ export interface RouterOptions {
   compliance: ComplianceService;
   /** "What if" of proposed annotations on past periods (POST …/preview). */
   preview: TermsPreview;
+  /** The chain behind a service (GET …/chain); built from the stores when not given. */
+  chain?: DependencyChain;
   /** Named calendars' warnings (a year a holiday source does not cover), shown with the catalog. */
   calendars?: { getWarnings(): CalendarWarning[] };
   /** The clock; tests pin it. */
@@ -51,6 +54,8 @@ export async function createRouter(
   const { auditor, incidents, entities, compliance, syncStates } = options;
   const now = options.now ?? (() => Date.now());
   const authorize = createAuthorize(options);
+  const chain =
+    options.chain ?? new DependencyChain({ compliance, entities, incidents });
   // Mounted in createValidatedRouter (plugin.ts): requests arrive parsed and validated.
   const router = Router();
 
@@ -168,6 +173,11 @@ export async function createRouter(
       annotations: entity.annotations,
       versions,
     });
+  });
+
+  router.get('/entities/:kind/:namespace/:name/chain', async (req, res) => {
+    await authorize(req, slaReadPermission);
+    res.json(await chain.chain(entityRefOf(req), periodQueryOf(req), now()));
   });
 
   router.get('/entities/:kind/:namespace/:name/openslo', async (req, res) => {

@@ -11,7 +11,7 @@
  *
  * Schemas named like a type sla-common already exports are that type on the wire and are not
  * aliased again (use sla-common's type, or `components['schemas'][name]`):
- * Priority, PeriodKind, ObjectiveStatus, ClockStatus, Period, Pause, ClockResult, IncidentRow, ObjectiveResult, AvailabilityResult, PeriodResult, WeeklyHours, ServiceHours, CalendarSnapshot, TimeTarget, PriorityTargets, SlaTerms, CreditRule, ServiceCreditTerms, MonthlyFee, CreditAmount, ServiceCreditLine, AnnotationProblem, CommittedObjective, PlanStatus, PlanOrigin, PlanTarget, PlanAction, PlanChange, PlanHistoryEntry.
+ * Priority, PeriodKind, ObjectiveStatus, ClockStatus, Period, Pause, ClockResult, IncidentRow, ObjectiveResult, AvailabilityResult, PeriodResult, WeeklyHours, ServiceHours, CalendarSnapshot, ChainWarning, DowntimeAttribution, TimeTarget, PriorityTargets, SlaTerms, CreditRule, ServiceCreditTerms, MonthlyFee, CreditAmount, ServiceCreditLine, AnnotationProblem, CommittedObjective, PlanStatus, PlanOrigin, PlanTarget, PlanAction, PlanChange, PlanHistoryEntry.
  */
 import type { components } from './generated/openapi';
 
@@ -33,6 +33,11 @@ export type IngestResult = components['schemas']['IngestResult'];
 export type UnknownEntities = components['schemas']['UnknownEntities'];
 /** [start, end) pairs of minutes after local midnight, 0 ≤ start < end ≤ 1440. */
 export type DaySpans = components['schemas']['DaySpans'];
+/** The chain behind a service (SPEC §8) for one period. */
+export type EntityChain = components['schemas']['EntityChain'];
+/** One dependency and its result for the same period (in its own zone). */
+export type ChainDependencyResult =
+  components['schemas']['ChainDependencyResult'];
 /** Service credits of one period (SPEC §7), computed from the period's result and terms. The fee is the entity's `servicelevel.io/monthly-fee`, else its customer's `sla.customers.<customer>.monthlyFee` from config; without either the credit is a share only (no periodFee, no amount). */
 export type ServiceCredits = components['schemas']['ServiceCredits'];
 /** Service credits summed over services: `owed` from closed periods only, `provisional` from open periods (can still change). Per currency, sorted by code, since amounts in different currencies cannot be added; a service owing a share without any fee counts in `services` but adds no amount. */

@@ -1,9 +1,9 @@
 import { hasSlaAnnotations, SLA_ANNOTATIONS } from './annotations';
 
 describe('SLA annotations', () => {
-  it('names all 20 keys of the annotation reference in ENGINE.md under the servicelevel.io/ prefix', () => {
+  it('names all 21 keys of the annotation reference in ENGINE.md under the servicelevel.io/ prefix', () => {
     const keys = Object.values(SLA_ANNOTATIONS);
-    expect(keys).toHaveLength(20);
+    expect(keys).toHaveLength(21);
     expect(keys.every(k => k.startsWith('servicelevel.io/'))).toBe(true);
     expect(keys).toContain('servicelevel.io/resolution-time');
     expect(keys).toContain('servicelevel.io/service-credits');

@@ -17,6 +17,7 @@ export const SLA_ANNOTATIONS = {
   maintenance: 'servicelevel.io/maintenance',
   customer: 'servicelevel.io/customer',
   agreement: 'servicelevel.io/agreement',
+  agreementType: 'servicelevel.io/agreement-type',
   reviewBy: 'servicelevel.io/review-by',
   sources: 'servicelevel.io/sources',
   priorityMap: 'servicelevel.io/priority-map',
@@ -203,6 +204,15 @@ export const ANNOTATION_REFERENCE: readonly AnnotationReference[] = [
     examples: ['TFDL-SLA-2026-07'],
     default: 'none',
     meaning: 'Agreement id/version shown on reports.',
+  },
+  {
+    key: 'agreement-type',
+    annotation: `${P}agreement-type`,
+    expected: 'sla | ola | uc',
+    examples: ['uc', 'ola'],
+    default: 'sla',
+    meaning:
+      'What kind of agreement this is: with a customer (`sla`), an internal team agreement (`ola`), or a supplier’s underpinning contract (`uc`). Shown on the catalog page and in reports; the dependency chain names it.',
   },
   {
     key: 'review-by',

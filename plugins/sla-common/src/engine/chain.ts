@@ -8,6 +8,8 @@ import { formatDuration } from './duration';
 import { downtimeOf, maintenanceCalendar } from './evaluate';
 import type { AnnotationProblem } from './terms';
 import {
+  AGREEMENT_TYPES,
+  type AgreementType,
   PRIORITIES,
   type Incident,
   type Priority,
@@ -443,9 +445,8 @@ export function chainWarnings(
 // ---------------------------------------------------------------------------
 
 /** SPEC §8: with a customer, an internal team agreement, a supplier's underpinning contract. */
-export type AgreementType = 'sla' | 'ola' | 'uc';
-/** Every agreement type, the default first. */
-export const AGREEMENT_TYPES: readonly AgreementType[] = ['sla', 'ola', 'uc'];
+export { AGREEMENT_TYPES };
+export type { AgreementType };
 /** Full name of the annotation. */
 export const AGREEMENT_TYPE_ANNOTATION = 'servicelevel.io/agreement-type';
 

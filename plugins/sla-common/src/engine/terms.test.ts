@@ -295,7 +295,7 @@ describe('parseSlaAnnotations', () => {
 describe('annotation reference (docs cannot drift)', () => {
   // `calendar:by-region` needs sla.regions.
   const withRegions = { ...config, regions: { cn: 'cn-workdays' } };
-  it('has all 20 keys of SLA_ANNOTATIONS', () => {
+  it('has all 21 keys of SLA_ANNOTATIONS', () => {
     expect(ANNOTATION_REFERENCE.map(r => r.annotation).sort()).toEqual(
       Object.values(SLA_ANNOTATIONS).sort(),
     );

@@ -13,6 +13,8 @@ import { formatDuration, parseDuration } from './duration';
 import { editDistance } from './editDistance';
 import { DAY_MS, MINUTE_MS, isValidTimeZone, parseIsoDate } from './time';
 import {
+  AGREEMENT_TYPES,
+  AgreementType,
   CalendarSnapshot,
   PRIORITIES,
   PeriodKind,
@@ -370,6 +372,14 @@ function parseInner(
     v => (terms.agreement = v),
   );
   each(
+    'agreement-type',
+    s => {
+      const type = s.trim().toLowerCase() as AgreementType;
+      return AGREEMENT_TYPES.includes(type) ? ok(type) : bad;
+    },
+    v => (terms.agreementType = v),
+  );
+  each(
     'review-by',
     s => (parseIsoDate(s) === undefined ? bad : ok(s)),
     v => (terms.reviewBy = v),
@@ -613,6 +623,7 @@ export function formatSlaTerms(terms: SlaTerms): Record<string, string> {
   put('maintenance', terms.maintenance?.spec);
   put('customer', terms.customer);
   put('agreement', terms.agreement);
+  put('agreement-type', terms.agreementType);
   put('review-by', terms.reviewBy);
   put('sources', terms.sources?.join(', '));
   if (terms.priorityMap) {

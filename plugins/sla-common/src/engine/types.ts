@@ -6,6 +6,11 @@ export type Priority = 'P1' | 'P2' | 'P3' | 'P4';
 /** All priorities, most urgent first. */
 export const PRIORITIES: readonly Priority[] = ['P1', 'P2', 'P3', 'P4'];
 
+/** `servicelevel.io/agreement-type`: with a customer, an internal team agreement, a supplier's contract. */
+export type AgreementType = 'sla' | 'ola' | 'uc';
+/** Every agreement type, the default first. */
+export const AGREEMENT_TYPES: readonly AgreementType[] = ['sla', 'ola', 'uc'];
+
 /** Measurement / report period length. */
 export type PeriodKind = 'monthly' | 'quarterly' | 'yearly';
 
@@ -139,6 +144,8 @@ export interface SlaTerms {
   maintenance?: { spec: string; hours: WeeklyHours };
   customer?: string;
   agreement?: string;
+  /** `agreement-type` when written (absent means `sla`, SPEC §8). */
+  agreementType?: AgreementType;
   /** `YYYY-MM-DD`. */
   reviewBy?: string;
   sources?: string[];

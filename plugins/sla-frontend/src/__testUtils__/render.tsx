@@ -105,6 +105,27 @@ export function mockSlaApi(overrides: Partial<SlaApi> = {}): SlaApi {
     getReport: fail('getReport'),
     getCalendarIcs: fail('getCalendarIcs'),
     getEntityOpenSlo: fail('getEntityOpenSlo'),
+    // Services without dependencies: the tab shows no chain section.
+    getEntityChain: async (_entity, period) => ({
+      entityRef: 'component:default/cad-core',
+      period: {
+        key: period ?? '2026-11',
+        start: 0,
+        end: 1,
+        granularity: 'month',
+      },
+      agreementType: 'sla',
+      depth: 2,
+      dependencies: [],
+      warnings: [],
+      attribution: {
+        downtimeMs: 0,
+        dependencyMs: 0,
+        ownMs: 0,
+        dependencies: [],
+        bySet: [],
+      },
+    }),
     getConfirmation: async entity => unconfirmed(entity),
     confirmAgreement: fail('confirmAgreement'),
     ...overrides,

@@ -6,6 +6,7 @@ import type {
   ConfirmationStatus,
   CustomerReportList,
   EntityHistory,
+  EntityChain,
   EntityPeriodResult,
   EntityTerms,
   HistoryQuery,
@@ -79,6 +80,14 @@ export interface SlaApi {
    * save or subscribe to; fetched with the user's token.
    */
   getCalendarIcs(name: string): Promise<ReportDocument>;
+  /**
+   * The chain behind the entity for a period (default the current one): its dependencies with
+   * their results, consistency warnings and its downtime attributed to their outages.
+   */
+  getEntityChain(
+    entity: CompoundEntityRef,
+    period?: string,
+  ): Promise<EntityChain>;
   /** The entity's terms in force as OpenSLO v1 YAML, to save. */
   getEntityOpenSlo(entity: CompoundEntityRef): Promise<ReportDocument>;
   /** Confirmation and review state of the entity's agreement. */

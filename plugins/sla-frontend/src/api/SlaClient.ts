@@ -41,6 +41,15 @@ export class SlaClient implements SlaApi {
     return this.request(`${refPath(entity)}/compliance`, { query });
   }
 
+  getEntityChain(
+    entity: CompoundEntityRef,
+    period?: string,
+  ): Promise<Api.EntityChain> {
+    const query = new URLSearchParams();
+    if (period) query.set('period', period);
+    return this.request(`${refPath(entity)}/chain`, { query });
+  }
+
   getEntityHistory(
     entity: CompoundEntityRef,
     options?: Api.HistoryQuery,

@@ -401,6 +401,36 @@ export const slaTranslationRef = createTranslationRef({
       amount: 'Amount',
       noFee: 'No fee recorded: a share only',
     },
+    agreementType: {
+      sla: 'SLA',
+      ola: 'OLA',
+      uc: 'UC (supplier)',
+    },
+    chain: {
+      title: 'Dependency chain',
+      subtitle: 'Period {{period}} · dependsOn, {{depth}} levels',
+      dependency: 'Depends on',
+      via: 'through {{via}}',
+      agreementType: 'Agreement',
+      noSla: 'no SLA',
+      availabilityTarget: 'Availability target',
+      availability: 'Achieved',
+      achievement: 'Objectives',
+      attributed:
+        '{{attributed}} of {{downtime}} of downtime during {{dependency}} outages',
+      own: '{{own}} of {{downtime}} of downtime its own',
+      noDowntime: 'No unplanned downtime in this period.',
+      warnings:
+        'Targets the dependencies cannot support (warnings, not errors)',
+      warnAvailability:
+        'You promise {{target}}, but you depend on {{dependency}} at {{dependencyTarget}}.',
+      warnProduct:
+        'You promise {{target}}, but {{dependencies}} in series allow at most {{product}}.',
+      warnResolution:
+        'Resolution of {{priority}} within {{target}}, but {{dependency}} resolves {{priority}} within {{dependencyTarget}}.',
+      warnResponse:
+        'Response to {{priority}} within {{target}}, but {{dependency}} responds to {{priority}} within {{dependencyTarget}}.',
+    },
     preview: {
       title: 'Propose a change',
       subheader:

@@ -31,6 +31,7 @@ const NOT_ENGLISH = new Set([
   'catalog',
   'info',
   'yaml',
+  'openslo',
 ]);
 
 /**

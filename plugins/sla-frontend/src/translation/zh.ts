@@ -362,6 +362,31 @@ const zh = {
   'preview.status.notCounted': '不计入',
   'preview.status.other': '未决',
   'preview.snippet': '用于拉取请求（catalog-info.yaml）',
+  'agreementType.sla': 'SLA（客户协议）',
+  'agreementType.ola': 'OLA（内部协议）',
+  'agreementType.uc': 'UC（供应商合同）',
+  'chain.title': '依赖链',
+  'chain.subtitle': '周期 {{period}} · 依赖关系，{{depth}} 层',
+  'chain.dependency': '依赖',
+  'chain.via': '经由 {{via}}',
+  'chain.agreementType': '协议类型',
+  'chain.noSla': '无服务级别协议',
+  'chain.availabilityTarget': '可用性目标',
+  'chain.availability': '实际',
+  'chain.achievement': '指标',
+  'chain.attributed':
+    '{{downtime}} 停机中有 {{attributed}} 发生在 {{dependency}} 故障期间',
+  'chain.own': '{{downtime}} 停机中有 {{own}} 为自身原因',
+  'chain.noDowntime': '本周期无计划外停机。',
+  'chain.warnings': '依赖项无法支撑的目标（仅为警告，非错误）',
+  'chain.warnAvailability':
+    '承诺可用性 {{target}}，但所依赖的 {{dependency}} 仅为 {{dependencyTarget}}。',
+  'chain.warnProduct':
+    '承诺可用性 {{target}}，但串联的 {{dependencies}} 最多只能达到 {{product}}。',
+  'chain.warnResolution':
+    '{{priority}} 解决时间承诺为 {{target}}，但 {{dependency}} 的 {{priority}} 解决时间为 {{dependencyTarget}}。',
+  'chain.warnResponse':
+    '{{priority}} 响应时间承诺为 {{target}}，但 {{dependency}} 的 {{priority}} 响应时间为 {{dependencyTarget}}。',
 };
 
 export default zh;

@@ -119,6 +119,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/entities/{kind}/{namespace}/{name}/chain': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The chain behind a service for a period - its dependencies (dependsOn, two levels by default) with their results, consistency warnings, and its downtime attributed to dependencies' outages. */
+    get: operations['getEntityChain'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/entities/{kind}/{namespace}/{name}/history': {
     parameters: {
       query?: never;
@@ -703,6 +720,78 @@ export interface components {
         [key: string]: number[][];
       };
     };
+    /** @description The chain behind a service (SPEC §8) for one period. */
+    EntityChain: {
+      entityRef: string;
+      period: components['schemas']['Period'];
+      /** @enum {string} */
+      agreementType: 'sla' | 'ola' | 'uc';
+      /** @description How far dependsOn relations were followed (sla.dependencies.depth, default 2). */
+      depth: number;
+      /** @description Every entity the dependsOn relations reach, breadth first, each once at its smallest depth. */
+      dependencies: components['schemas']['ChainDependencyResult'][];
+      /** @description Consistency warnings of the terms (warnings, never errors). */
+      warnings: components['schemas']['ChainWarning'][];
+      attribution: components['schemas']['DowntimeAttribution'];
+    };
+    /** @description One dependency and its result for the same period (in its own zone). */
+    ChainDependencyResult: {
+      entityRef: string;
+      title?: string;
+      /** @description 1: a direct dependency; 2: a dependency of one. */
+      depth: number;
+      /** @description The dependency it was reached through (depth > 1). */
+      via?: string;
+      /** @description It carries SLA terms; false for a dependency without (its outages still count in the attribution). */
+      hasSla: boolean;
+      /** @enum {string} */
+      agreementType?: 'sla' | 'ola' | 'uc';
+      /** @description Percent. */
+      availabilityTarget?: number;
+      /** @description Achieved */
+      availability?: number;
+      availabilityStatus?: components['schemas']['ObjectiveStatus'];
+      /** @description Its period has ended (met and committed are final). */
+      complete?: boolean;
+      met?: number;
+      committed?: number;
+      achievementRate?: number;
+    };
+    /** @description A consistency warning (SPEC §8). dependency-availability-below: one dependency's availability target is below the service's; chain-availability-below: the product of the direct dependencies' targets is; resolution-target-shorter / response-target-shorter: the service's time target for a priority is shorter than a dependency's. */
+    ChainWarning: {
+      /** @enum {string} */
+      code:
+        | 'dependency-availability-below'
+        | 'chain-availability-below'
+        | 'resolution-target-shorter'
+        | 'response-target-shorter';
+      /** @description English; the UI words it from the fields. */
+      message: string;
+      dependency?: string;
+      dependencies?: string[];
+      depth?: number;
+      target?: number;
+      dependencyTarget?: number;
+      product?: number;
+      priority?: components['schemas']['Priority'];
+      targetMs?: number;
+      dependencyTargetMs?: number;
+    };
+    /** @description The service's unplanned downtime in the period split by the dependencies down at the time: attributedMs per dependency (a minute during two outages counts for each), ownMs + dependencyMs = downtimeMs, and bySet partitions dependencyMs by the exact set of dependencies down. */
+    DowntimeAttribution: {
+      downtimeMs: number;
+      dependencyMs: number;
+      ownMs: number;
+      dependencies: {
+        ref: string;
+        attributedMs: number;
+        soleMs: number;
+      }[];
+      bySet: {
+        refs: string[];
+        ms: number;
+      }[];
+    };
     TimeTarget: {
       targetMs: number;
       /** @description Share of incidents that must meet the target, in percent. */
@@ -744,6 +833,11 @@ export interface components {
       };
       customer?: string;
       agreement?: string;
+      /**
+       * @description servicelevel.io/agreement-type when written; absent means sla (with a customer). ola: an internal team agreement; uc: a supplier's underpinning contract.
+       * @enum {string}
+       */
+      agreementType?: 'sla' | 'ola' | 'uc';
       /** Format: date */
       reviewBy?: string;
       sources?: string[];
@@ -1821,6 +1915,44 @@ export interface operations {
         };
         content: {
           'application/yaml': string;
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['EntityNotFound'];
+    };
+  };
+  getEntityChain: {
+    parameters: {
+      query?: {
+        /** @description 2026-03, 2026-Q1 or 2026; default the current period of the entity's length. */
+        period?: components['parameters']['period'];
+        /** @description Start of a custom range (YYYY-MM-DD local date or ISO date-time with a zone, 1970–2100); with `to`; at most sla.limits.maxRangeYears (default 5) years. */
+        from?: components['parameters']['from'];
+        /** @description End of a custom range (inclusive date or exclusive ISO date-time with a zone, 1970–2100); with `from`. */
+        to?: components['parameters']['to'];
+      };
+      header?: never;
+      path: {
+        /** @example component */
+        kind: components['parameters']['kind'];
+        /** @example default */
+        namespace: components['parameters']['namespace'];
+        /** @example cad-core */
+        name: components['parameters']['name'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The chain. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['EntityChain'];
         };
       };
       400: components['responses']['BadRequest'];

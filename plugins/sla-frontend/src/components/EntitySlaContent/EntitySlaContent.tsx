@@ -55,6 +55,7 @@ import {
 import { AgreementConfirmationPanel, ReportsSection } from '../Reports';
 import { deliverReport } from '../Reports/download';
 import { CreditsSection } from './CreditsSection';
+import { DependencyChainSection } from './DependencyChainSection';
 import { ProposeChangePanel } from './ProposeChangePanel';
 import {
   AnnotationProblems,
@@ -503,6 +504,10 @@ const PeriodView = ({
           <CreditsSection credits={value.credits} />
         </Grid>
       )}
+      <DependencyChainSection
+        entityRef={value.entityRef}
+        period={value.period.key}
+      />
       <Grid item xs={12}>
         <Table<IncidentRow>
           title={t('tab.incidents')}
