@@ -19,6 +19,8 @@ import { chromiumLaunchOptions } from './lib.mjs';
 
 const base = process.env.SLA_E2E_URL ?? 'http://localhost:3000';
 const backend = process.env.SLA_E2E_BACKEND_URL ?? 'http://localhost:7007';
+/** The demo's static token for pushing incidents (app-config.yaml backend.auth.externalAccess). */
+const SEED_TOKEN = 'sla-demo-seed-token-local-only';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const shots = join(root, 'docs', 'screenshots');
 mkdirSync(shots, { recursive: true });
@@ -386,6 +388,18 @@ async function visitScreens(page, lang) {
     }: ${changed.map(c => `${c[0]} ${c[3]}`).join(', ')}`,
   );
   const snippet = `${RESPONSE_TIME}: '${TIGHTER}'`;
+  // The YAML box highlights its text once the highlighter's chunk has loaded (lazily, on the
+  // portal's first visit): wait for the text rather than read it at once.
+  await page
+    .waitForFunction(
+      text =>
+        document
+          .querySelector('[data-testid="sla-preview-result"]')
+          ?.textContent?.includes(text),
+      snippet,
+      { timeout: 20_000 },
+    )
+    .catch(() => {});
   check(
     (await result.innerText()).includes(snippet),
     `${lang}: the YAML for the pull request has "${snippet}"`,
@@ -443,11 +457,11 @@ async function visitScreens(page, lang) {
       gateway.attributedMs / 60_000
     } min of notification-service's ${chainPeriod} downtime to sms-gateway (seeded overlap: 70 min)`,
   );
-  const shown = (await attribution.innerText()).replace(/\s+/g, ' ');
+  const attributionText = (await attribution.innerText()).replace(/\s+/g, ' ');
   check(
-    shown.includes(hoursMinutes(gateway.attributedMs, lang)) &&
-      shown.includes('sms-gateway'),
-    `${lang}: the tab shows those minutes: ${shown}`,
+    attributionText.includes(hoursMinutes(gateway.attributedMs, lang)) &&
+      attributionText.includes('sms-gateway'),
+    `${lang}: the tab shows those minutes: ${attributionText}`,
   );
   await settled(page);
   await shot(page, name('dependency-chain'));
@@ -546,6 +560,61 @@ try {
     'every status carries text',
   );
   await page.locator('[data-testid="sla-trend"]').waitFor();
+
+  // 1b. Live: an incident pushed through the API shows on the open card without a reload
+  // (the backend signals the write; the card reads its figures again).
+  await settled(page);
+  await page.evaluate(() => {
+    window.__slaNoReload = true;
+  });
+  const cardText = () =>
+    page.evaluate(() =>
+      (
+        document.querySelector('[data-testid="sla-objectives"]')?.textContent ??
+        ''
+      ).replace(/\s+/g, ''),
+    );
+  const cardBefore = await cardText();
+  const created = new Date(Date.now() - 3 * 3_600_000).toISOString();
+  const pushed = await fetch(`${backend}/api/sla/incidents`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Bearer ${SEED_TOKEN}`,
+    },
+    body: JSON.stringify({
+      incidents: [
+        {
+          source: 'api',
+          id: `E2E-LIVE-${Date.now()}`,
+          entityRef: 'component:default/cad-core',
+          title: 'Dispatch consoles frozen (e2e live update)',
+          priority: 'P1',
+          createdAt: created,
+        },
+      ],
+    }),
+  });
+  check(pushed.ok, `pushed a P1 incident for cad-core: ${pushed.status}`);
+  const changed = await page
+    .waitForFunction(
+      before =>
+        (
+          document.querySelector('[data-testid="sla-objectives"]')
+            ?.textContent ?? ''
+        ).replace(/\s+/g, '') !== before,
+      cardBefore,
+      { timeout: 30_000 },
+    )
+    .then(() => true)
+    .catch(() => false);
+  const cardAfter = await cardText();
+  check(
+    changed &&
+      cardAfter !== cardBefore &&
+      (await page.evaluate(() => window.__slaNoReload === true)),
+    `the card updated without a reload: "${cardBefore}" → "${cardAfter}"`,
+  );
 
   // 2. The tab: switch the period and see the objectives table follow.
   await open(page, `${SERVICE}/sla`);

@@ -23,6 +23,8 @@ backend.add(import('@backstage/plugin-permission-backend'));
 backend.add(import('./permissionPolicy'));
 
 backend.add(import('@servicelevel/plugin-sla-backend'));
+// Live SLA cards: the card and tab reload when incidents arrive (signals).
+backend.add(import('@backstage/plugin-signals-backend'));
 // Reports malformed servicelevel.io/ annotations as catalog processing errors.
 backend.add(catalogModuleSlaAnnotations);
 

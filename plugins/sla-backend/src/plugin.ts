@@ -7,6 +7,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { readSlaConfig, slaPermissions } from '@servicelevel/plugin-sla-common';
 import {
   IncidentProvider,
@@ -35,6 +36,7 @@ import { CalendarSources, createCalendarsRouter } from './calendars';
 import { CatalogSync } from './service/CatalogSync';
 import { ComplianceService } from './service/ComplianceService';
 import { DependencyChain } from './service/DependencyChain';
+import { createIncidentsWritten } from './service/liveUpdates';
 import { TermsPreview } from './service/TermsPreview';
 import { readCustomerFees } from './service/credits';
 import { createRouter } from './service/router';
@@ -137,6 +139,8 @@ export const slaPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         scheduler: coreServices.scheduler,
+        // Live cards: resolves with or without the signals backend; without it, nobody listens.
+        signals: signalsServiceRef,
         userInfo: coreServices.userInfo,
       },
       async init(deps) {
@@ -196,7 +200,9 @@ export const slaPlugin = createBackendPlugin({
           entitySource: catalogSync,
           customerFees: customerFees.fees,
         });
+        const incidentsWritten = createIncidentsWritten(deps.signals, logger);
         const providerSync = new ProviderSync({
+          incidentsWritten,
           providers: [...createBuiltInProviders(config), ...addedProviders],
           incidents,
           syncStates,
@@ -316,6 +322,7 @@ export const slaPlugin = createBackendPlugin({
               syncStates,
               compliance,
               preview: new TermsPreview({ compliance, incidents, slaConfig }),
+              incidentsWritten,
               chain: new DependencyChain({
                 compliance,
                 entities,

@@ -12,3 +12,4 @@ export * from './permissions';
 export * from './plans';
 export * from './rules';
 export * from './rules/rollup';
+export * from './signals';

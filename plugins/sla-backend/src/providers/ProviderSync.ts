@@ -27,6 +27,8 @@ export interface ProviderSyncOptions {
   overlapMs?: number;
   initialLookbackMs?: number;
   now?: () => number;
+  /** Called with the entity refs of every committed page, for live cards (signals). */
+  incidentsWritten?: (entityRefs: string[]) => Promise<void>;
 }
 
 /** The outcome of one provider account in one run. */
@@ -204,6 +206,7 @@ export class ProviderSync {
         if (valid.length > 0) {
           await incidents.upsertIncidents(valid, { now: this.now() });
           result.written += valid.length;
+          await this.options.incidentsWritten?.(valid.map(i => i.entityRef));
         }
         // Only after the commit above: a crash before this line re-reads the page.
         if (

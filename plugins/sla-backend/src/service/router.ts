@@ -20,6 +20,7 @@ import express, { Request } from 'express';
 import Router from 'express-promise-router';
 import { EntityStore, IncidentStore, SyncStateStore } from '../database/types';
 import { DependencyChain } from './DependencyChain';
+import type { IncidentsWritten } from './liveUpdates';
 import { audited } from './audited';
 import { createAuthorize, principalName } from './authorize';
 import { ComplianceService, PeriodQuery } from './ComplianceService';
@@ -41,6 +42,8 @@ export interface RouterOptions {
   preview: TermsPreview;
   /** The chain behind a service (GET …/chain); built from the stores when not given. */
   chain?: DependencyChain;
+  /** Called with the entity refs of every ingest, for live cards (signals). */
+  incidentsWritten?: IncidentsWritten;
   /** Named calendars' warnings (a year a holiday source does not cover), shown with the catalog. */
   calendars?: { getWarnings(): CalendarWarning[] };
   /** The clock; tests pin it. */
@@ -84,6 +87,7 @@ export async function createRouter(
           const unknownEntities = await compliance.unknownEntityRefs(
             entityRefs,
           );
+          await options.incidentsWritten?.(entityRefs);
           return { ...written, unknownEntities };
         },
       );
