@@ -7,6 +7,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
+import { metricsServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { readSlaConfig, slaPermissions } from '@servicelevel/plugin-sla-common';
 import {
@@ -37,6 +38,7 @@ import { CatalogSync } from './service/CatalogSync';
 import { ComplianceService } from './service/ComplianceService';
 import { DependencyChain } from './service/DependencyChain';
 import { createIncidentsWritten } from './service/liveUpdates';
+import { createSlaMetrics } from './service/metrics';
 import { TermsPreview } from './service/TermsPreview';
 import { readCustomerFees } from './service/credits';
 import { createRouter } from './service/router';
@@ -141,6 +143,8 @@ export const slaPlugin = createBackendPlugin({
         scheduler: coreServices.scheduler,
         // Live cards: resolves with or without the signals backend; without it, nobody listens.
         signals: signalsServiceRef,
+        // Counters and histograms, backstage.plugin.sla.* (an OpenTelemetry meter).
+        metrics: metricsServiceRef,
         userInfo: coreServices.userInfo,
       },
       async init(deps) {
@@ -190,7 +194,9 @@ export const slaPlugin = createBackendPlugin({
           slaConfig,
           logger,
         });
+        const slaMetrics = createSlaMetrics(deps.metrics);
         const compliance = new ComplianceService({
+          metrics: slaMetrics,
           incidents,
           terms,
           entities,
@@ -203,6 +209,7 @@ export const slaPlugin = createBackendPlugin({
         const incidentsWritten = createIncidentsWritten(deps.signals, logger);
         const providerSync = new ProviderSync({
           incidentsWritten,
+          metrics: slaMetrics,
           providers: [...createBuiltInProviders(config), ...addedProviders],
           incidents,
           syncStates,
@@ -323,6 +330,7 @@ export const slaPlugin = createBackendPlugin({
               compliance,
               preview: new TermsPreview({ compliance, incidents, slaConfig }),
               incidentsWritten,
+              metrics: slaMetrics,
               chain: new DependencyChain({
                 compliance,
                 entities,

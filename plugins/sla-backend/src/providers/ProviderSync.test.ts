@@ -22,6 +22,19 @@ beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
 afterEach(() => server.resetHandlers());
 afterAll(() => server.close());
 
+// No analytics (not an Advanced plan): the PagerDuty provider reads each incident's log
+// entries, the path these tests were written for.
+beforeEach(() =>
+  server.use(
+    http.post(`${PD}/analytics/raw/incidents`, () =>
+      HttpResponse.json(
+        { error: { message: 'Not Found', code: 2100 } },
+        { status: 404 },
+      ),
+    ),
+  ),
+);
+
 /** Three pages of one incident each, derived from the fixture; page 2 can fail. */
 function pagerDutyPages(options: { failPage2: () => boolean }) {
   const served: string[] = [];
@@ -81,6 +94,7 @@ describe.each(databases.eachSupportedId())('ProviderSync on %p', databaseId => {
       ],
       NOW,
     );
+    const observed: string[] = [];
     const sync = new ProviderSync({
       providers,
       incidents,
@@ -90,8 +104,17 @@ describe.each(databases.eachSupportedId())('ProviderSync on %p', databaseId => {
       logger: mockServices.logger.mock(),
       overlapMs: HOUR,
       now,
+      // What the live cards and the metrics are told, in order.
+      incidentsWritten: async refs => {
+        observed.push(`signal ${refs.join(',')}`);
+      },
+      metrics: {
+        ingested: (n, source) => observed.push(`ingested ${n} ${source}`),
+        syncError: (provider, account) =>
+          observed.push(`error ${provider}/${account}`),
+      },
     });
-    return { sync, incidents, syncStates };
+    return { sync, incidents, syncStates, observed };
   }
 
   function pagerDuty() {
@@ -208,9 +231,17 @@ describe.each(databases.eachSupportedId())('ProviderSync on %p', databaseId => {
         pauses: [],
       },
     ]);
-    const { sync, incidents, syncStates } = await setup([pagerDuty(), other]);
+    const { sync, incidents, syncStates, observed } = await setup([
+      pagerDuty(),
+      other,
+    ]);
 
     const results = await sync.run();
+    expect(observed).toEqual([
+      'error pagerduty/default',
+      'signal component:default/mail',
+      'ingested 1 servicenow',
+    ]);
 
     expect(results).toEqual([
       expect.objectContaining({

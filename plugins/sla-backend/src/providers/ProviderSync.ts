@@ -1,3 +1,4 @@
+import type { SlaMetrics } from '../service/metrics';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { Incident, readIncident } from '@servicelevel/plugin-sla-common';
 import type {
@@ -29,6 +30,8 @@ export interface ProviderSyncOptions {
   now?: () => number;
   /** Called with the entity refs of every committed page, for live cards (signals). */
   incidentsWritten?: (entityRefs: string[]) => Promise<void>;
+  /** Counts incidents written and failed syncs (`backstage.plugin.sla.*`). */
+  metrics?: Pick<SlaMetrics, 'ingested' | 'syncError'>;
 }
 
 /** The outcome of one provider account in one run. */
@@ -207,6 +210,7 @@ export class ProviderSync {
           await incidents.upsertIncidents(valid, { now: this.now() });
           result.written += valid.length;
           await this.options.incidentsWritten?.(valid.map(i => i.entityRef));
+          this.options.metrics?.ingested(valid.length, provider.id);
         }
         // Only after the commit above: a crash before this line re-reads the page.
         if (
@@ -242,6 +246,7 @@ export class ProviderSync {
       );
     } catch (e) {
       result.error = e instanceof Error ? e.message : String(e);
+      this.options.metrics?.syncError(provider.id, account);
       logger.error(
         `Incident sync ${provider.id}/${account} failed after ${result.written} incidents: ${result.error}`,
       );

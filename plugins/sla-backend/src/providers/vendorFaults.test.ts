@@ -100,6 +100,19 @@ beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
 afterEach(() => server.resetHandlers());
 afterAll(() => server.close());
 
+// No analytics (not an Advanced plan): the PagerDuty provider reads each incident's log
+// entries, the path these tests were written for.
+beforeEach(() =>
+  server.use(
+    http.post(`${PD}/analytics/raw/incidents`, () =>
+      HttpResponse.json(
+        { error: { message: 'Not Found', code: 2100 } },
+        { status: 404 },
+      ),
+    ),
+  ),
+);
+
 /**
  * The faulty vendor. `truncated` decides how a truncated JSON body arrives: `dropped` — the
  * connection breaks mid-body (the client sees a read error); `complete` — a 200 whose body

@@ -30,6 +30,7 @@ import {
   TermsVersion,
 } from '../database/types';
 import { CustomerFees, periodCredits } from './credits';
+import type { SlaMetrics } from './metrics';
 
 const DEFAULT_CACHE_MAX_AGE_MS = 10_000;
 /** Cached results kept at most (one per entity and query, one per overview query). */
@@ -182,6 +183,8 @@ export class ComplianceService {
        * service whose terms carry no `servicelevel.io/monthly-fee` of their own.
        */
       customerFees?: CustomerFees;
+      /** Where the engine's evaluation time goes (`backstage.plugin.sla.evaluation.duration`). */
+      metrics?: SlaMetrics;
     },
   ) {
     this.cacheMaxAgeMs = deps.cacheMaxAgeMs ?? DEFAULT_CACHE_MAX_AGE_MS;
@@ -790,6 +793,24 @@ export class ComplianceService {
   }
 
   private computeWith(
+    entity: SlaEntity,
+    versions: TermsVersion[],
+    period: Period,
+    now: number,
+    incidents: StoredIncident[],
+  ): EntityPeriodResult {
+    const started = performance.now();
+    try {
+      return this.computeWithTimed(entity, versions, period, now, incidents);
+    } finally {
+      this.deps.metrics?.evaluated(
+        performance.now() - started,
+        period.granularity,
+      );
+    }
+  }
+
+  private computeWithTimed(
     entity: SlaEntity,
     versions: TermsVersion[],
     period: Period,

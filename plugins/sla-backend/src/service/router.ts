@@ -21,6 +21,7 @@ import Router from 'express-promise-router';
 import { EntityStore, IncidentStore, SyncStateStore } from '../database/types';
 import { DependencyChain } from './DependencyChain';
 import type { IncidentsWritten } from './liveUpdates';
+import type { SlaMetrics } from './metrics';
 import { audited } from './audited';
 import { createAuthorize, principalName } from './authorize';
 import { ComplianceService, PeriodQuery } from './ComplianceService';
@@ -44,6 +45,8 @@ export interface RouterOptions {
   chain?: DependencyChain;
   /** Called with the entity refs of every ingest, for live cards (signals). */
   incidentsWritten?: IncidentsWritten;
+  /** Counts what is ingested (`backstage.plugin.sla.incidents.ingested`). */
+  metrics?: SlaMetrics;
   /** Named calendars' warnings (a year a holiday source does not cover), shown with the catalog. */
   calendars?: { getWarnings(): CalendarWarning[] };
   /** The clock; tests pin it. */
@@ -73,7 +76,9 @@ export async function createRouter(
     permission:
       | typeof slaIncidentIngestPermission
       | typeof slaIncidentImportPermission,
-    write: (req: Request) => Promise<{ entityRefs: string[] }>,
+    write: (
+      req: Request,
+    ) => Promise<{ entityRefs: string[]; inserted: number; updated: number }>,
   ) =>
     router.post(path, async (req, res) => {
       await authorize(req, permission);
@@ -88,6 +93,10 @@ export async function createRouter(
             entityRefs,
           );
           await options.incidentsWritten?.(entityRefs);
+          options.metrics?.ingested(
+            written.inserted + written.updated,
+            eventId === 'incident-import' ? 'csv' : 'api',
+          );
           return { ...written, unknownEntities };
         },
       );
