@@ -77,6 +77,11 @@ export interface Config {
     notifications?: {
       /** Send them (default true). Without the notifications backend, sends fail and are retried. */
       enabled?: boolean;
+      /**
+       * Shares of a target, in percent, at which a running response or resolution clock tells
+       * the owners, once each (default [50, 75, 100]); [] turns these off.
+       */
+      clockThresholds?: number[];
     };
     /**
      * Incident providers. Each vendor takes one account, a list of accounts with an `id`,

@@ -299,6 +299,9 @@ export const slaPlugin = createBackendPlugin({
             notifications: deps.notifications,
             logger,
             defaultTimezone: slaConfig.defaultTimezone,
+            clockThresholds: config.getOptional<number[]>(
+              'sla.notifications.clockThresholds',
+            ),
           });
           await scheduleNamed('notifications', async () => {
             const { events, sent } = await notifier.run(Date.now());

@@ -315,7 +315,8 @@ export type SlaEventKind =
   | 'at-risk'
   | 'review-due'
   | 'review-overdue'
-  | 'action-overdue';
+  | 'action-overdue'
+  | 'clock-threshold';
 
 /** One event as recorded: claimed by a scheduler run, then sent. */
 export interface NotificationEventRecord {

@@ -252,6 +252,49 @@ describe('SlaNotifier', () => {
       expect(breach.payload.topic).toBe('sla');
     });
 
+    it('tells the owners when a running clock reaches 50, 75 and 100 % of its target, once each, in one scope', async () => {
+      const { notifier, incidents, send } = await setup();
+      // A P1 not acknowledged yet: its 15 min response clock runs (no resolution target).
+      await incidents.upsertIncidents(
+        [
+          {
+            source: 'api',
+            id: 'OPEN-1',
+            entityRef: CAD,
+            title: 'Radio link lost',
+            priority: 'P1',
+            createdAt: NOW - 12 * 60_000,
+            pauses: [],
+          },
+        ],
+        { now: NOW },
+      );
+      const clockEvents = async (now: number) =>
+        (await notifier.collect(now))
+          .filter(e => e.kind === 'clock-threshold')
+          .map(e => [e.key, e.payload.scope, e.payload.severity]);
+      const scope = `clock|${CAD}|api/OPEN-1|response`;
+      // 5 min in: 33 %, nothing yet; 12 min: 80 %, the 75 % threshold (50 % is passed over).
+      expect(await clockEvents(NOW - 7 * 60_000)).toEqual([]);
+      expect(await clockEvents(NOW)).toEqual([
+        [`${scope}|75`, scope, 'normal'],
+      ]);
+      await notifier.run(NOW);
+      await notifier.run(NOW + 60_000);
+      // 16 min: past the target.
+      expect(await clockEvents(NOW + 4 * 60_000)).toEqual([
+        [`${scope}|100`, scope, 'high'],
+      ]);
+      await notifier.run(NOW + 4 * 60_000);
+      const clockSends = send.mock.calls
+        .map(([o]: [NotificationSendOptions]) => o.payload)
+        .filter(p => String(p.scope).startsWith('clock|'));
+      expect(clockSends.map(p => [p.scope, p.title])).toEqual([
+        [scope, 'CAD core: P1 response clock at 75% of its target'],
+        [scope, 'CAD core: P1 response clock at 100% of its target'],
+      ]);
+    });
+
     it('sends each event once, and nothing on the next run', async () => {
       const { notifier, send, events } = await setup();
 

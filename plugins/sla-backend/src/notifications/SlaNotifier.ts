@@ -39,7 +39,15 @@ export interface SlaEvent {
   /** Entity refs (users or groups), without duplicates. */
   recipients: string[];
   payload: NotificationSendOptions['payload'];
+  /**
+   * The notification's scope when it is not `key`: a later event of the same scope replaces
+   * the earlier notification for the user (a clock at 75 % replaces its 50 % one).
+   */
+  scope?: string;
 }
+
+/** Shares of a target at which a running clock notifies its owners, once each (default). */
+export const DEFAULT_CLOCK_THRESHOLDS: readonly number[] = [50, 75, 100];
 
 /** What one run did. */
 export interface SlaNotifierRunResult {
@@ -116,6 +124,11 @@ export class SlaNotifier {
       logger: LoggerService;
       /** Zone of plan action due dates when the entity's terms are unknown. */
       defaultTimezone: string;
+      /**
+       * Shares of a target (percent) at which a running response or resolution clock tells
+       * the owners (`sla.notifications.clockThresholds`, default 50, 75, 100); [] turns it off.
+       */
+      clockThresholds?: readonly number[];
     },
   ) {}
 
@@ -172,6 +185,7 @@ export class SlaNotifier {
           },
         });
       }
+      events.push(...this.clockEvents(r, entity));
     }
 
     for (const plan of await this.deps.plans.list({
@@ -185,7 +199,59 @@ export class SlaNotifier {
 
     // The notifications backend replaces an earlier notification of the same scope for a
     // user, so a send repeated after a crash between send and markSent does not duplicate.
-    return events.map(e => ({ ...e, payload: { ...e.payload, scope: e.key } }));
+    return events.map(e => ({
+      ...e,
+      payload: { ...e.payload, scope: e.scope ?? e.key },
+    }));
+  }
+
+  /**
+   * A running response or resolution clock of an open incident that has reached a threshold
+   * share of its target: one event per (incident, clock, threshold), the highest reached; all
+   * of one clock share a scope, so the owner sees its latest state once.
+   */
+  private clockEvents(
+    r: Awaited<ReturnType<ComplianceService['evaluateMany']>>[number],
+    entity: SlaEntity,
+  ): SlaEvent[] {
+    const thresholds = [
+      ...(this.deps.clockThresholds ?? DEFAULT_CLOCK_THRESHOLDS),
+    ].sort((a, b) => b - a);
+    if (!thresholds.length || !entity.ownerRef) return [];
+    const out: SlaEvent[] = [];
+    const name = r.title ?? entity.title ?? entity.name;
+    for (const row of r.result.incidents) {
+      for (const clock of ['response', 'resolution'] as const) {
+        const c = row[clock];
+        if (c.stoppedAt !== undefined || !c.targetMs) continue;
+        // Whole percent, rounded down: 74.99 % has not reached 75 %.
+        const share = Math.floor((c.elapsedMs * 100) / c.targetMs);
+        const reached = thresholds.find(t => share >= t);
+        if (reached === undefined) continue;
+        const scope = `clock|${r.entityRef}|${row.source}/${row.id}|${clock}`;
+        out.push({
+          key: `${scope}|${reached}`,
+          scope,
+          kind: 'clock-threshold',
+          entityRef: r.entityRef,
+          recipients: [entity.ownerRef],
+          payload: {
+            title: `${name}: ${row.priority} ${clock} clock at ${reached}% of its target`,
+            description: `${row.source} ${row.id} (${
+              row.title
+            }): ${clock} clock ${share}% of the ${row.priority} target${
+              c.dueAt !== undefined
+                ? `, due ${new Date(c.dueAt).toISOString()}`
+                : ''
+            }.`,
+            link: slaTabLink(r.entityRef),
+            severity: reached >= 100 ? 'high' : 'normal',
+            topic: SLA_NOTIFICATION_TOPIC,
+          },
+        });
+      }
+    }
+    return out;
   }
 
   private reviewEvent(

@@ -9,7 +9,7 @@ import incidentsFixture from './__fixtures__/pagerduty-incidents.json';
 import ackResolveFixture from './__fixtures__/pagerduty-incident-log-entries-ack-resolve.json';
 import { PagerDutyProvider } from './PagerDutyProvider';
 import { ProviderSync } from './ProviderSync';
-import { FAST_HTTP } from './__testUtils__';
+import { FAST_HTTP, withoutPagerDutyAnalytics } from './__testUtils__';
 
 jest.setTimeout(60_000);
 
@@ -22,18 +22,8 @@ beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
 afterEach(() => server.resetHandlers());
 afterAll(() => server.close());
 
-// No analytics (not an Advanced plan): the PagerDuty provider reads each incident's log
-// entries, the path these tests were written for.
-beforeEach(() =>
-  server.use(
-    http.post(`${PD}/analytics/raw/incidents`, () =>
-      HttpResponse.json(
-        { error: { message: 'Not Found', code: 2100 } },
-        { status: 404 },
-      ),
-    ),
-  ),
-);
+// No analytics (not an Advanced plan): the path these tests were written for.
+withoutPagerDutyAnalytics(server, PD);
 
 /** Three pages of one incident each, derived from the fixture; page 2 can fail. */
 function pagerDutyPages(options: { failPage2: () => boolean }) {

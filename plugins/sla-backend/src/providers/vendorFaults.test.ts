@@ -14,6 +14,7 @@ import ackResolveFixture from './__fixtures__/pagerduty-incident-log-entries-ack
 import type { ProviderOptions } from './common';
 import { PagerDutyProvider } from './PagerDutyProvider';
 import { ProviderSync } from './ProviderSync';
+import { withoutPagerDutyAnalytics } from './__testUtils__';
 import { seededRandom } from '../__testUtils__/slaConfig';
 
 jest.setTimeout(180_000);
@@ -100,18 +101,8 @@ beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
 afterEach(() => server.resetHandlers());
 afterAll(() => server.close());
 
-// No analytics (not an Advanced plan): the PagerDuty provider reads each incident's log
-// entries, the path these tests were written for.
-beforeEach(() =>
-  server.use(
-    http.post(`${PD}/analytics/raw/incidents`, () =>
-      HttpResponse.json(
-        { error: { message: 'Not Found', code: 2100 } },
-        { status: 404 },
-      ),
-    ),
-  ),
-);
+// No analytics (not an Advanced plan): the path these tests were written for.
+withoutPagerDutyAnalytics(server, PD);
 
 /**
  * The faulty vendor. `truncated` decides how a truncated JSON body arrives: `dropped` — the

@@ -248,6 +248,7 @@ export async function buildCatalogListing(
       tier: terms.tier,
       customer: terms.customer,
       agreement: terms.agreement,
+      agreementType: terms.agreementType ?? 'sla',
       reviewBy: terms.reviewBy,
       reviewOverdue:
         reviewState(terms.reviewBy, now, terms.timezone) === 'overdue',

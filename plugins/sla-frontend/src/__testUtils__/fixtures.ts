@@ -434,6 +434,7 @@ export const catalog: CatalogListing = {
       tier: 'gold',
       customer: 'group:default/dispatch-center',
       agreement: 'TFDL-SLA-2026-07',
+      agreementType: 'sla',
       reviewBy: '2020-01-06',
       reviewOverdue: true,
       serviceHours: '24x7',

@@ -24,6 +24,26 @@ export function useMockServer(): SetupServer {
   return server;
 }
 
+/**
+ * Answers PagerDuty's analytics with 404 (no Advanced plan) before each test, so the PagerDuty
+ * provider reads each incident's log entries: the path suites other than its own were written for.
+ */
+export function withoutPagerDutyAnalytics(
+  server: SetupServer,
+  baseUrl: string,
+): void {
+  beforeEach(() =>
+    server.use(
+      http.post(`${baseUrl}/analytics/raw/incidents`, () =>
+        HttpResponse.json(
+          { error: { message: 'Not Found', code: 2100 } },
+          { status: 404 },
+        ),
+      ),
+    ),
+  );
+}
+
 /** Retries without waiting, and a short timeout, so retry tests run fast. */
 export const FAST_HTTP: ProviderOptions = {
   http: { sleep: async () => {}, timeoutMs: 100, maxRetries: 3 },

@@ -1166,6 +1166,11 @@ export interface components {
       tier?: string;
       customer?: string;
       agreement?: string;
+      /**
+       * @description sla: with a customer; ola: an internal team agreement; uc: a supplier's underpinning contract (servicelevel.io/agreement-type, default sla).
+       * @enum {string}
+       */
+      agreementType?: 'sla' | 'ola' | 'uc';
       /** Format: date */
       reviewBy?: string;
       /** @description review-by has passed, by the date in the entity's zone. */

@@ -3,6 +3,7 @@ import { EmptyState, Table, TableColumn } from '@backstage/core-components';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
+import Chip from '@material-ui/core/Chip';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
 import AlertTitle from '@material-ui/lab/AlertTitle';
@@ -68,6 +69,7 @@ export const CatalogTab = () => {
         t('page.timezone'),
         t('page.commitments'),
         t('page.agreement'),
+        t('chain.agreementType'),
         t('page.reviewBy'),
         t('common.owner'),
       ],
@@ -79,6 +81,7 @@ export const CatalogTab = () => {
         i.timezone,
         commitmentLines(i, fmt).join('; '),
         i.agreement,
+        i.agreementType,
         i.reviewBy,
         i.ownerRef,
       ]),
@@ -120,7 +123,21 @@ export const CatalogTab = () => {
         </Box>
       ),
     },
-    { title: t('page.agreement'), render: i => i.agreement ?? '—' },
+    {
+      title: t('page.agreement'),
+      render: i => (
+        <>
+          {i.agreementType && (
+            <Chip
+              size="small"
+              variant="outlined"
+              label={t(`agreementType.${i.agreementType}`)}
+            />
+          )}
+          <Typography variant="body2">{i.agreement ?? '—'}</Typography>
+        </>
+      ),
+    },
     {
       title: t('page.reviewBy'),
       render: i => {

@@ -196,6 +196,8 @@ describe('CatalogTab', () => {
       'Review overdue since 2020-01-06',
       'gis-routing',
     ]);
+    // The agreement's type beside its id: a customer SLA.
+    expect(screen.getByText('SLA')).toBeInTheDocument();
 
     fireEvent.change(screen.getByLabelText('Search'), {
       target: { value: 'silver' },
