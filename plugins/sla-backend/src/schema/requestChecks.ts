@@ -319,6 +319,9 @@ function rangeEnd(
  * the `from`/`to` range (each a calendar date or an instant with a zone between 1970 and
  * 2100, spanning at most `maxRangeYears` years). All problems are one 400, one line each.
  */
+/** Query parameters the API document types as integers (GET …/history `periods`). */
+const INTEGER_QUERY_PARAMS = ['periods'];
+
 export function valueChecks(options: {
   maxRangeYears: number;
 }): RequestHandler {
@@ -353,6 +356,19 @@ export function valueChecks(options: {
     walk(req.query, onString(false), onName('query'));
     if (req.body !== undefined && typeof req.body === 'object') {
       walk(req.body, onString(true), onName('body'));
+    }
+
+    // The schema's integers are coerced with Number() (before this check: req.query holds
+    // numbers by now), which also takes 0x10, 1e1 and " 16": an integer query parameter is
+    // written in decimal digits only, checked on the query string as sent.
+    const sent = new URL(req.originalUrl, 'http://query.invalid').searchParams;
+    for (const name of INTEGER_QUERY_PARAMS) {
+      const v = sent.get(name);
+      if (v !== null && !/^\d{1,9}$/.test(v)) {
+        add(
+          `${name}: "${v}" — expected a whole number in decimal digits, e.g. 12`,
+        );
+      }
     }
 
     const { from, to } = req.query;

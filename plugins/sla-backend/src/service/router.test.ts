@@ -526,6 +526,17 @@ describe('sla router', () => {
         ),
       ).toBe('periods: must be >= 1 (got 0)');
     });
+
+    it('answers 400 for a periods count not written in decimal digits', async () => {
+      const server = await startBackend();
+      for (const v of ['0x10', '1e1', '%2016', '12.0']) {
+        const res = await asUser(server).get(
+          `/api/sla/entities/component/default/cad-core/history?periods=${v}`,
+        );
+        expect([v, res.status]).toEqual([v, 400]);
+        expect(res.body.error.message).toContain('periods: "');
+      }
+    });
   });
 
   describe('GET /overview', () => {
