@@ -94,25 +94,16 @@ export interface CalendarSnapshot {
 export type ServiceHours =
   | { kind: '24x7'; spec: '24x7' }
   | { kind: 'weekly'; spec: string; hours: WeeklyHours }
-  | {
+  | ({
       kind: 'calendar';
       spec: string;
-      /** Name in `sla.calendars`. */
-      calendar: string;
-      /** Snapshot of the calendar when the terms were read, so old versions keep old holidays. */
-      timezone: string;
-      hours: WeeklyHours;
-      holidays: string[];
-      workdays: string[];
-      /** Part-day closures of the calendar; absent when there are none. */
-      closures?: Record<string, Array<[number, number]>>;
       /**
        * `calendar:by-region` only: region code → that region's calendar snapshot, in the
-       * order of `sla.regions`. The fields above are the first region's calendar (the
+       * order of `sla.regions`. The snapshot fields are the first region's calendar (the
        * service's own: availability, periods, `d`, incidents without a known region).
        */
       regions?: Record<string, CalendarSnapshot>;
-    };
+    } & CalendarSnapshot); // as it was when the terms were read: old versions keep old holidays
 
 /** A per-priority time target. */
 export interface TimeTarget {
