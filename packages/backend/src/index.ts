@@ -28,6 +28,10 @@ backend.add(import('@backstage/plugin-signals-backend'));
 // Reports malformed servicelevel.io/ annotations as catalog processing errors.
 backend.add(catalogModuleSlaAnnotations);
 
+// SLA answers for AI agents: the sla:* actions as MCP tools at /api/mcp-actions/v1
+// (backend.actions.pluginSources in app-config).
+backend.add(import('@backstage/plugin-mcp-actions-backend'));
+
 // Scorecards: Tech Insights, its JSON rules checks and the SLA facts (app-config techInsights).
 backend.add(import('@backstage-community/plugin-tech-insights-backend'));
 backend.add(

@@ -7,13 +7,17 @@ import {
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
-import { metricsServiceRef } from '@backstage/backend-plugin-api/alpha';
+import {
+  actionsRegistryServiceRef,
+  metricsServiceRef,
+} from '@backstage/backend-plugin-api/alpha';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { readSlaConfig, slaPermissions } from '@servicelevel/plugin-sla-common';
 import {
   IncidentProvider,
   slaIncidentProvidersExtensionPoint,
 } from '@servicelevel/plugin-sla-node';
+import { registerSlaActions } from './actions';
 import { createConfirmationsRouter } from './confirmations/router';
 import {
   DatabaseConfirmationStore,
@@ -127,6 +131,8 @@ export const slaPlugin = createBackendPlugin({
     });
     env.registerInit({
       deps: {
+        // SLA answers for AI agents (src/actions), exposed over MCP by the MCP actions backend.
+        actionsRegistry: actionsRegistryServiceRef,
         auditor: coreServices.auditor,
         auth: coreServices.auth,
         catalog: catalogServiceRef,
@@ -360,6 +366,16 @@ export const slaPlugin = createBackendPlugin({
             createCalendarsRouter({ ...common, calendars: calendarSources }),
           ),
         );
+        registerSlaActions({
+          actionsRegistry: deps.actionsRegistry,
+          permissions,
+          auditor,
+          compliance,
+          entities,
+          plans,
+          terms,
+          defaultTimezone: slaConfig.defaultTimezone,
+        });
         deps.httpRouter.addAuthPolicy({
           path: '/health',
           allow: 'unauthenticated',

@@ -42,21 +42,38 @@ export function createAuthorize(options: {
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
-    const request = (
-      resourceRef === undefined ? { permission } : { permission, resourceRef }
-    ) as AuthorizePermissionRequest;
-    const [decision] = await permissions.authorize([request], {
+    await authorizeCredentials(
+      permissions,
       credentials,
-    });
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(
-        resourceRef === undefined
-          ? `Not allowed: ${permission.name}`
-          : `Not allowed: ${permission.name} on ${resourceRef}`,
-      );
-    }
+      permission,
+      resourceRef,
+    );
     return credentials;
   };
+}
+
+/**
+ * Checks one permission for `credentials`, throwing NotAllowedError naming it (and the
+ * entity) when the policy does not allow it: what routes check for a request's caller, and
+ * what actions (MCP) check for the credentials they are invoked with.
+ */
+export async function authorizeCredentials(
+  permissions: PermissionsService,
+  credentials: BackstageCredentials,
+  permission: BasicPermission | ResourcePermission,
+  resourceRef?: string,
+): Promise<void> {
+  const request = (
+    resourceRef === undefined ? { permission } : { permission, resourceRef }
+  ) as AuthorizePermissionRequest;
+  const [decision] = await permissions.authorize([request], { credentials });
+  if (decision.result !== AuthorizeResult.ALLOW) {
+    throw new NotAllowedError(
+      resourceRef === undefined
+        ? `Not allowed: ${permission.name}`
+        : `Not allowed: ${permission.name} on ${resourceRef}`,
+    );
+  }
 }
 
 /** A readable name of the caller, for audit records and `recomputedBy`. */

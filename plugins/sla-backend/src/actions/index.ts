@@ -1,0 +1,2 @@
+export { registerSlaActions } from './registerSlaActions';
+export type { SlaActionsOptions } from './registerSlaActions';
