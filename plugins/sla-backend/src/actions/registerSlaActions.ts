@@ -10,11 +10,10 @@ import {
   slaPlanCreatePermission,
   slaReadPermission,
 } from '@servicelevel/plugin-sla-common';
-import { randomUUID } from 'crypto';
 import type { EntityStore, PlanStore, TermsStore } from '../database';
-import { normalizeEntityRef, readNewPlan } from '../plans/planInput';
+import { createPlan } from '../plans/createPlan';
+import { normalizeEntityRef } from '../plans/planInput';
 import { loadPlanZones, toPlanView } from '../plans/planView';
-import { audited } from '../service/audited';
 import { authorizeCredentials, principalName } from '../service/authorize';
 import { ComplianceService, PeriodQuery } from '../service/ComplianceService';
 import { overviewJson } from '../service/views';
@@ -302,34 +301,26 @@ export function registerSlaActions(options: SlaActionsOptions): void {
       },
     ],
     action: async ({ input, credentials }) => {
-      // The steps of POST /plans (plans/router.ts), in its order.
+      // The one implementation of POST /plans (plans/createPlan.ts).
       await read(credentials);
       const t = now();
-      const plan = readNewPlan(input, { id: randomUUID(), by: '', now: t });
-      const entity = await options.entities.getEntity(plan.entityRef);
-      await authorize(
-        permissions,
-        credentials,
-        slaPlanCreatePermission,
-        plan.entityRef,
-      );
-      if (!entity || entity.removedAt !== undefined) {
-        throw new InputError(
-          `entityRef: ${plan.entityRef} is not an entity with an SLA in the catalog`,
-        );
-      }
-      const by = principalName(credentials);
-      const created = await audited(
+      const created = await createPlan({
+        body: input,
+        now: t,
+        entities: options.entities,
+        plans: options.plans,
         auditor,
-        undefined,
-        {
-          eventId: 'plan-create',
-          severityLevel: 'medium',
-          meta: { entityRef: plan.entityRef, by, via: 'action' },
-          successMeta: p => ({ planId: p.id }),
+        meta: { via: 'action' },
+        authorize: async entityRef => {
+          await authorize(
+            permissions,
+            credentials,
+            slaPlanCreatePermission,
+            entityRef,
+          );
+          return principalName(credentials);
         },
-        () => options.plans.create({ ...plan, createdBy: by }, by),
-      );
+      });
       const zoneOf = await loadPlanZones(
         options.terms,
         options.defaultTimezone ?? 'UTC',

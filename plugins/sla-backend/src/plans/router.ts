@@ -13,11 +13,11 @@ import {
 } from '@servicelevel/plugin-sla-common';
 import express, { Request } from 'express';
 import Router from 'express-promise-router';
-import { randomUUID } from 'crypto';
 import type { EntityStore, PlanStore, TermsStore } from '../database';
 import { audited } from '../service/audited';
 import { createAuthorize, principalName } from '../service/authorize';
-import { applyPlanPatch, normalizeEntityRef, readNewPlan } from './planInput';
+import { createPlan } from './createPlan';
+import { applyPlanPatch, normalizeEntityRef } from './planInput';
 import { loadPlanZones, toPlanView } from './planView';
 import { Plan, PlanStatus, PLAN_STATUSES } from './types';
 
@@ -96,30 +96,18 @@ export function createPlansRouter(options: PlansRouterOptions): express.Router {
   router.post('/plans', async (req, res) => {
     await authorize(req, slaReadPermission);
     const t = now();
-    // Validated before the ownership check, which needs a valid entity ref.
-    const plan = readNewPlan(req.body, { id: randomUUID(), by: '', now: t });
-    const entity = await entities.getEntity(plan.entityRef);
-    const writer = await writeAccess(
-      req,
-      slaPlanCreatePermission,
-      plan.entityRef,
-    );
-    if (!entity || entity.removedAt !== undefined) {
-      throw new InputError(
-        `entityRef: ${plan.entityRef} is not an entity with an SLA in the catalog`,
-      );
-    }
-    const created = await audited(
+    const created = await createPlan({
+      body: req.body,
+      now: t,
+      entities,
+      plans,
       auditor,
-      req,
-      {
-        eventId: 'plan-create',
-        severityLevel: 'medium',
-        meta: { entityRef: plan.entityRef, by: writer.by },
-        successMeta: p => ({ planId: p.id }),
-      },
-      () => plans.create({ ...plan, createdBy: writer.by }, writer.by),
-    );
+      request: req,
+      authorize: async entityRef =>
+        (
+          await writeAccess(req, slaPlanCreatePermission, entityRef)
+        ).by,
+    });
     const zoneOf = await zonesOf();
     res.status(201).json(toPlanView(created, t, zoneOf(created.entityRef)));
   });
