@@ -799,26 +799,9 @@ export class ComplianceService {
     now: number,
     incidents: StoredIncident[],
   ): EntityPeriodResult {
-    const started = performance.now();
-    try {
-      return this.computeWithTimed(entity, versions, period, now, incidents);
-    } finally {
-      this.deps.metrics?.evaluated(
-        performance.now() - started,
-        period.granularity,
-      );
-    }
-  }
-
-  private computeWithTimed(
-    entity: SlaEntity,
-    versions: TermsVersion[],
-    period: Period,
-    now: number,
-    incidents: StoredIncident[],
-  ): EntityPeriodResult {
     const inForce = termsInForce(versions, period.end);
     const version = inForce ?? versions[0];
+    const started = performance.now();
     const result = evaluatePeriod({
       terms: version.terms,
       calendar: this.calendarFor(version.terms),
@@ -826,6 +809,10 @@ export class ComplianceService {
       period,
       now,
     });
+    this.deps.metrics?.evaluated(
+      performance.now() - started,
+      period.granularity,
+    );
     return this.withCredits({
       entityRef: entity.entityRef,
       title: entity.title,

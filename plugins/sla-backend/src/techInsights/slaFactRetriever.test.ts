@@ -153,6 +153,15 @@ const GIS_HISTORY: EntityHistory = {
   ],
 };
 
+/** No agreed service time and no availability target. */
+const NO_SERVICE_TIME = {
+  astMs: 0,
+  elapsedAstMs: 0,
+  downtimeMs: 0,
+  provisional: false,
+  status: 'no-target',
+} as const;
+
 /** new-service: quarterly, nothing decided in its last quarter (no incidents, no data). */
 const NEW_HISTORY: EntityHistory = {
   entityRef: NEW,
@@ -162,26 +171,14 @@ const NEW_HISTORY: EntityHistory = {
       objectives: [objective('max-incidents:all', 'no-data')],
       met: 0,
       committed: 0,
-      availability: {
-        astMs: 0,
-        elapsedAstMs: 0,
-        downtimeMs: 0,
-        provisional: false,
-        status: 'no-target',
-      },
+      availability: NO_SERVICE_TIME,
     }),
     periodResult(NEW, '2026-Q4', {
       complete: false,
       objectives: [],
       met: 0,
       committed: 0,
-      availability: {
-        astMs: 0,
-        elapsedAstMs: 0,
-        downtimeMs: 0,
-        provisional: false,
-        status: 'no-target',
-      },
+      availability: NO_SERVICE_TIME,
     }),
   ],
 };

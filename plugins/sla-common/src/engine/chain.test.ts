@@ -32,6 +32,12 @@ const DAY = 86_400_000;
 const RUNS = 1000;
 const t = (iso: string) => Date.parse(iso);
 
+/** A dependency's outages, each `[start, end]` in ISO form. */
+const down = (ref: string, ...spans: Array<[string, string]>) => ({
+  ref,
+  outages: spans.map(([start, end]) => ({ start: t(start), end: t(end) })),
+});
+
 let seq = 0;
 const incident = (outage: Incident['outage'], source = 'api'): Incident => ({
   source,
@@ -58,18 +64,14 @@ describe('attributeDowntime: examples', () => {
         }),
       ],
       dependencies: [
-        {
-          ref: 'resource:default/db-cluster',
-          outages: [
-            { start: t('2026-03-10T09:30Z'), end: t('2026-03-10T10:42Z') },
-          ],
-        },
-        {
-          ref: 'component:default/sms-gateway',
-          outages: [
-            { start: t('2026-03-10T12:00Z'), end: t('2026-03-10T13:00Z') },
-          ],
-        },
+        down('resource:default/db-cluster', [
+          '2026-03-10T09:30Z',
+          '2026-03-10T10:42Z',
+        ]),
+        down('component:default/sms-gateway', [
+          '2026-03-10T12:00Z',
+          '2026-03-10T13:00Z',
+        ]),
       ],
       calendar: utc,
       period,
@@ -100,12 +102,10 @@ describe('attributeDowntime: examples', () => {
         }),
       ],
       dependencies: [
-        {
-          ref: 'resource:default/db-cluster',
-          outages: [
-            { start: t('2026-03-10T10:00Z'), end: t('2026-03-10T10:42Z') },
-          ],
-        },
+        down('resource:default/db-cluster', [
+          '2026-03-10T10:00Z',
+          '2026-03-10T10:42Z',
+        ]),
         {
           ref: 'component:default/sms-gateway',
           incidents: [
@@ -216,18 +216,8 @@ describe('attributeDowntime: examples', () => {
         }),
       ],
       dependencies: [
-        {
-          ref: 'resource:default/db',
-          outages: [
-            { start: t('2026-03-10T10:00Z'), end: t('2026-03-10T10:10Z') },
-          ],
-        },
-        {
-          ref: 'resource:default/db',
-          outages: [
-            { start: t('2026-03-10T10:05Z'), end: t('2026-03-10T10:20Z') },
-          ],
-        },
+        down('resource:default/db', ['2026-03-10T10:00Z', '2026-03-10T10:10Z']),
+        down('resource:default/db', ['2026-03-10T10:05Z', '2026-03-10T10:20Z']),
       ],
       calendar: utc,
       period,
