@@ -33,7 +33,7 @@ const RUNS = 1000;
 const t = (iso: string) => Date.parse(iso);
 
 /** A dependency's outages, each `[start, end]` in ISO form. */
-const down = (ref: string, ...spans: Array<[string, string]>) => ({
+const outagesOf = (ref: string, ...spans: Array<[string, string]>) => ({
   ref,
   outages: spans.map(([start, end]) => ({ start: t(start), end: t(end) })),
 });
@@ -64,11 +64,11 @@ describe('attributeDowntime: examples', () => {
         }),
       ],
       dependencies: [
-        down('resource:default/db-cluster', [
+        outagesOf('resource:default/db-cluster', [
           '2026-03-10T09:30Z',
           '2026-03-10T10:42Z',
         ]),
-        down('component:default/sms-gateway', [
+        outagesOf('component:default/sms-gateway', [
           '2026-03-10T12:00Z',
           '2026-03-10T13:00Z',
         ]),
@@ -102,7 +102,7 @@ describe('attributeDowntime: examples', () => {
         }),
       ],
       dependencies: [
-        down('resource:default/db-cluster', [
+        outagesOf('resource:default/db-cluster', [
           '2026-03-10T10:00Z',
           '2026-03-10T10:42Z',
         ]),
@@ -216,8 +216,14 @@ describe('attributeDowntime: examples', () => {
         }),
       ],
       dependencies: [
-        down('resource:default/db', ['2026-03-10T10:00Z', '2026-03-10T10:10Z']),
-        down('resource:default/db', ['2026-03-10T10:05Z', '2026-03-10T10:20Z']),
+        outagesOf('resource:default/db', [
+          '2026-03-10T10:00Z',
+          '2026-03-10T10:10Z',
+        ]),
+        outagesOf('resource:default/db', [
+          '2026-03-10T10:05Z',
+          '2026-03-10T10:20Z',
+        ]),
       ],
       calendar: utc,
       period,
