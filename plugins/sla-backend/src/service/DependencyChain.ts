@@ -136,12 +136,16 @@ export class DependencyChain {
     const { incidents, compliance } = this.deps;
     const { start, end } = service.period;
     const until = Math.min(now, end);
-    const own = (
-      await incidents.listForEntity(service.entityRef, start, end)
-    ).filter(i => incidentSourceCounts(i, service.terms));
-    const byRef = await incidents.listForEntities(refs, start, end);
+    // One query for the service and its dependencies.
+    const byRef = await incidents.listForEntities(
+      [service.entityRef, ...refs],
+      start,
+      end,
+    );
     return attributeDowntime({
-      incidents: own,
+      incidents: (byRef.get(service.entityRef) ?? []).filter(i =>
+        incidentSourceCounts(i, service.terms),
+      ),
       dependencies: refs.map(ref => ({
         ref,
         incidents: byRef.get(ref) ?? [],

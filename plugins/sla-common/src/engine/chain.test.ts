@@ -10,7 +10,6 @@
 import fc from 'fast-check';
 import {
   attributeDowntime,
-  agreementTypeOf,
   chainWarnings,
   maintenanceCalendarOf,
   type ChainDependency,
@@ -579,35 +578,38 @@ describe('chainWarnings', () => {
   });
 });
 
-describe('agreementTypeOf', () => {
+describe('servicelevel.io/agreement-type (the grammar reads it)', () => {
+  const typeOf = (value?: string) =>
+    parseSlaAnnotations({
+      'servicelevel.io/availability': '99%',
+      ...(value === undefined
+        ? {}
+        : { 'servicelevel.io/agreement-type': value }),
+    });
+
   it.each([
     [undefined, 'sla'],
     ['sla', 'sla'],
     ['OLA', 'ola'],
     [' uc ', 'uc'],
   ])('%p reads as %p', (value, type) => {
-    expect(
-      agreementTypeOf(
-        value === undefined
-          ? {}
-          : { 'servicelevel.io/agreement-type': value as string },
-      ),
-    ).toEqual({ type });
+    const { terms, problems } = typeOf(value);
+    expect(problems).toEqual([]);
+    expect(terms!.agreementType ?? 'sla').toBe(type);
   });
 
   it('a malformed value reads as sla with a problem', () => {
-    expect(
-      agreementTypeOf({ 'servicelevel.io/agreement-type': 'vendor' }),
-    ).toEqual({
-      type: 'sla',
-      problem: {
-        key: 'servicelevel.io/agreement-type',
-        value: 'vendor',
-        expected: 'sla | ola | uc',
-        message:
-          'servicelevel.io/agreement-type: "vendor" — expected sla | ola | uc',
-      },
+    const { terms, problems } = typeOf('vendor');
+    expect(terms!.agreementType ?? 'sla').toBe('sla');
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({
+      key: 'servicelevel.io/agreement-type',
+      value: 'vendor',
+      expected: 'sla | ola | uc',
     });
+    expect(problems[0].message).toMatch(
+      /^servicelevel\.io\/agreement-type: "vendor" — expected sla \| ola \| uc/,
+    );
   });
 });
 

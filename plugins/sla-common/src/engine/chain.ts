@@ -1,15 +1,13 @@
 /**
- * The chain behind a service (SPEC §8): whose outages its downtime overlapped, whether its
- * targets are consistent with those of what it depends on, and the agreement type
- * (`sla`, `ola`, `uc`). Pure, exact integer-millisecond arithmetic; see docs/dependencies.md.
+ * The chain behind a service (SPEC §8): whose outages its downtime overlapped, and whether its
+ * targets are consistent with those of what it depends on (the agreement type is part of the
+ * annotation grammar, terms.ts). Pure, exact integer-millisecond arithmetic; see
+ * docs/dependencies.md.
  */
 import type { BusinessCalendar } from './calendar';
 import { formatDuration } from './duration';
 import { downtimeOf, maintenanceCalendar } from './evaluate';
-import type { AnnotationProblem } from './terms';
 import {
-  AGREEMENT_TYPES,
-  type AgreementType,
   PRIORITIES,
   type Incident,
   type Priority,
@@ -438,38 +436,4 @@ export function chainWarnings(
     }
   }
   return out;
-}
-
-// ---------------------------------------------------------------------------
-// Agreement type
-// ---------------------------------------------------------------------------
-
-/** SPEC §8: with a customer, an internal team agreement, a supplier's underpinning contract. */
-export { AGREEMENT_TYPES };
-export type { AgreementType };
-/** Full name of the annotation. */
-export const AGREEMENT_TYPE_ANNOTATION = 'servicelevel.io/agreement-type';
-
-/**
- * Reads `servicelevel.io/agreement-type` (case-insensitive, default `sla`). A malformed value
- * reads as the default and is reported as a problem, never thrown.
- */
-export function agreementTypeOf(
-  annotations: Record<string, string> | undefined,
-): { type: AgreementType; problem?: AnnotationProblem } {
-  const raw = annotations?.[AGREEMENT_TYPE_ANNOTATION];
-  if (raw === undefined) return { type: 'sla' };
-  const value = typeof raw === 'string' ? raw : String(raw);
-  const type = value.trim().toLowerCase() as AgreementType;
-  if (AGREEMENT_TYPES.includes(type)) return { type };
-  const expected = 'sla | ola | uc';
-  return {
-    type: 'sla',
-    problem: {
-      key: AGREEMENT_TYPE_ANNOTATION,
-      value,
-      expected,
-      message: `${AGREEMENT_TYPE_ANNOTATION}: "${value}" — expected ${expected}`,
-    },
-  };
 }

@@ -13,7 +13,7 @@ export {
   hasSlaAnnotations,
 } from './annotations';
 export type { AnnotationReference, SlaAnnotationKey } from './annotations';
-export { PRIORITIES } from './types';
+export { PRIORITIES, AGREEMENT_TYPES } from './types';
 export type {
   Priority,
   PeriodKind,
@@ -21,6 +21,7 @@ export type {
   Incident,
   CalendarConfig,
   CalendarSnapshot,
+  AgreementType,
   SlaConfig,
   ServiceHours,
   TimeTarget,
@@ -111,9 +112,6 @@ export {
   attributeDowntime,
   maintenanceCalendarOf,
   chainWarnings,
-  agreementTypeOf,
-  AGREEMENT_TYPES,
-  AGREEMENT_TYPE_ANNOTATION,
 } from './chain';
 export type {
   OutageInterval,
@@ -123,5 +121,4 @@ export type {
   DowntimeAttribution,
   ChainDependency,
   ChainWarning,
-  AgreementType,
 } from './chain';
