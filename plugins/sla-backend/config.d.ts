@@ -32,6 +32,19 @@ export interface Config {
       /** How far `dependsOn` relations are followed (default 2). */
       depth?: number;
     };
+    /**
+     * Data coverage of the linked incident sources (SPEC §9, docs/coverage.md): objectives
+     * fed by a source synced for less of a period than `threshold` read `unknown`.
+     */
+    coverage?: {
+      /** Percent, default 95. */
+      threshold?: number;
+      /**
+       * A stretch longer than this with no successful sync is a gap; default 3 × the
+       * provider sync's frequency (15 minutes). A duration: `{ minutes: 30 }`, `PT30M` or `30m`.
+       */
+      maxGap?: string | { [unit: string]: number };
+    };
     /** Tier templates: annotation keys without the `servicelevel.io/` prefix → values. */
     tiers?: { [tier: string]: { [key: string]: string } };
     /** Bounds on the work of one request (docs/api.md). */

@@ -39,6 +39,7 @@ import { createReportsRouter } from './reports/router';
 import { createValidatedRouter } from './schema/validatedRouter';
 import { CalendarSources, createCalendarsRouter } from './calendars';
 import { CatalogSync } from './service/CatalogSync';
+import { DataCoverage, readCoverageSettings } from './service/coverage';
 import { ComplianceService } from './service/ComplianceService';
 import { DependencyChain } from './service/DependencyChain';
 import { createIncidentsWritten } from './service/liveUpdates';
@@ -201,7 +202,21 @@ export const slaPlugin = createBackendPlugin({
           logger,
         });
         const slaMetrics = createSlaMetrics(deps.metrics);
+        const providers = [
+          ...createBuiltInProviders(config),
+          ...addedProviders,
+        ];
+        // SPEC §9: sla.coverage; maxGap defaults to 3 × the provider sync's frequency.
+        const coverageSettings = readCoverageSettings(
+          config,
+          readSchedule(config, 'sla.schedule', DEFAULT_SCHEDULES.sync),
+        );
         const compliance = new ComplianceService({
+          coverage: new DataCoverage({
+            providers,
+            syncStates,
+            settings: coverageSettings,
+          }),
           metrics: slaMetrics,
           incidents,
           terms,
@@ -216,7 +231,8 @@ export const slaPlugin = createBackendPlugin({
         const providerSync = new ProviderSync({
           incidentsWritten,
           metrics: slaMetrics,
-          providers: [...createBuiltInProviders(config), ...addedProviders],
+          providers,
+          maxGapMs: coverageSettings.maxGapMs,
           incidents,
           syncStates,
           entities,

@@ -72,4 +72,20 @@ export interface IncidentProvider {
    * last committed checkpoint.
    */
   sync(context: IncidentProviderSyncContext): AsyncIterable<IncidentPage>;
+  /**
+   * What this account's records feed for an entity, for data coverage (SPEC §9): `all` for an
+   * incident source, `availability` for one that only reports outages (availability,
+   * max-outage and min-mtbf); undefined when the account does not serve the entity. A provider
+   * without it is not counted in coverage: its sync gaps make no objective `unknown`.
+   */
+  feeds?(
+    account: string,
+    entity: LinkedEntity,
+  ): IncidentProviderFeeds | undefined;
 }
+
+/**
+ * What a provider account's records feed (see {@link IncidentProvider.feeds}).
+ * @public
+ */
+export type IncidentProviderFeeds = 'all' | 'availability';

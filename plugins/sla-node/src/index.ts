@@ -8,6 +8,7 @@
 export type {
   IncidentPage,
   IncidentProvider,
+  IncidentProviderFeeds,
   IncidentProviderSyncContext,
   LinkedEntity,
 } from './IncidentProvider';

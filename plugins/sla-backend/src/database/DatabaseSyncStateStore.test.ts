@@ -17,6 +17,7 @@ describeStoreOnEachDatabase(DatabaseSyncStateStore, setup => {
       lastSuccessAt: MARCH,
       lastError: 'HTTP 429 Too Many Requests',
       lastCount: 0,
+      firstAttemptAt: MARCH - 60_000,
     };
 
     await store.put(state);
@@ -61,5 +62,32 @@ describeStoreOnEachDatabase(DatabaseSyncStateStore, setup => {
       { provider: 'pagerduty', account: 'eu' },
       { provider: 'pagerduty', account: 'us' },
     ]);
+  });
+
+  it('keeps the history of gaps, oldest first, each (provider, account, start) once', async () => {
+    const { store } = await setup();
+    const HOUR = 3_600_000;
+    const late = {
+      provider: 'pagerduty',
+      account: 'default',
+      start: MARCH + 5 * HOUR,
+      end: MARCH + 9 * HOUR,
+      backfilledFrom: MARCH + 4 * HOUR,
+    };
+    const early = {
+      provider: 'servicenow',
+      account: 'prod',
+      start: MARCH,
+      end: MARCH + 2 * HOUR,
+      backfilledFrom: MARCH - HOUR,
+    };
+    await store.recordGap(late);
+    await store.recordGap(early);
+    // The same gap recorded again (a retried write) changes nothing.
+    await store.recordGap({ ...late, end: MARCH + 10 * HOUR });
+
+    expect(await store.listGaps()).toStrictEqual([early, late]);
+    // Only gaps that end after `since`.
+    expect(await store.listGaps(MARCH + 2 * HOUR)).toStrictEqual([late]);
   });
 });

@@ -5,7 +5,7 @@ import {
   withOptionalFields,
 } from './client';
 import { DatabaseStore } from './DatabaseStore';
-import type { SyncState, SyncStateStore } from './types';
+import type { SyncGap, SyncState, SyncStateStore } from './types';
 
 /** A row of sla_sync_state as the drivers return it. */
 export type RawSyncStateRow = {
@@ -16,9 +16,20 @@ export type RawSyncStateRow = {
   last_success_at: number | string | null;
   last_error: string | null;
   last_count: number | string | null;
+  first_attempt_at: number | string | null;
+};
+
+/** A row of sla_sync_gaps as the drivers return it. */
+type RawSyncGapRow = {
+  provider: string;
+  account: string;
+  started_at: number | string;
+  ended_at: number | string;
+  backfilled_from: number | string;
 };
 
 const TABLE = 'sla_sync_state';
+const GAPS = 'sla_sync_gaps';
 
 function toRow(state: SyncState): RawSyncStateRow {
   return {
@@ -29,6 +40,7 @@ function toRow(state: SyncState): RawSyncStateRow {
     last_success_at: state.lastSuccessAt ?? null,
     last_error: state.lastError ?? null,
     last_count: state.lastCount ?? null,
+    first_attempt_at: state.firstAttemptAt ?? null,
   };
 }
 
@@ -41,8 +53,19 @@ function fromRow(row: RawSyncStateRow): SyncState {
       lastSuccessAt: toOptionalNumber(row.last_success_at),
       lastError: row.last_error,
       lastCount: toOptionalNumber(row.last_count),
+      firstAttemptAt: toOptionalNumber(row.first_attempt_at),
     },
   );
+}
+
+function gapFromRow(row: RawSyncGapRow): SyncGap {
+  return {
+    provider: row.provider,
+    account: row.account,
+    start: Number(row.started_at),
+    end: Number(row.ended_at),
+    backfilledFrom: Number(row.backfilled_from),
+  };
 }
 
 /** Progress of each incident provider account, one row per (provider, account). */
@@ -76,5 +99,28 @@ export class DatabaseSyncStateStore
       { column: 'account' },
     ]);
     return rows.map(fromRow);
+  }
+
+  async recordGap(gap: SyncGap): Promise<void> {
+    await this.db<RawSyncGapRow>(GAPS)
+      .insert({
+        provider: gap.provider,
+        account: gap.account,
+        started_at: gap.start,
+        ended_at: gap.end,
+        backfilled_from: gap.backfilledFrom,
+      })
+      .onConflict(['provider', 'account', 'started_at'])
+      .ignore();
+  }
+
+  async listGaps(since?: number): Promise<SyncGap[]> {
+    const query = this.db<RawSyncGapRow>(GAPS).orderBy([
+      { column: 'started_at' },
+      { column: 'provider' },
+      { column: 'account' },
+    ]);
+    if (since !== undefined) query.where('ended_at', '>', since);
+    return (await query).map(gapFromRow);
   }
 }

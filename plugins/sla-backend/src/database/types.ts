@@ -214,12 +214,33 @@ export interface SyncState {
   lastError?: string;
   /** Incidents written by the last run. */
   lastCount?: number;
+  /** When the account's first run started; before any success, the data is complete up to here. */
+  firstAttemptAt?: number;
+}
+
+/**
+ * A past stretch with no successful sync longer than `sla.coverage.maxGap` (SPEC §9), written
+ * when the sync that ended it succeeded.
+ */
+export interface SyncGap {
+  provider: string;
+  account: string;
+  /** The data was complete up to here (the last success's checkpoint). */
+  start: number;
+  /** The successful run that ended the gap. */
+  end: number;
+  /** Where that run started reading: at or before `start`, the gap's records were re-read. */
+  backfilledFrom: number;
 }
 
 export interface SyncStateStore {
   get(provider: string, account: string): Promise<SyncState | undefined>;
   put(state: SyncState): Promise<void>;
   list(): Promise<SyncState[]>;
+  /** Records a past gap; recording the same (provider, account, start) again changes nothing. */
+  recordGap(gap: SyncGap): Promise<void>;
+  /** Past gaps that end after `since` (all when absent), oldest first. */
+  listGaps(since?: number): Promise<SyncGap[]>;
 }
 
 /** Service improvement plans (issue 7). */

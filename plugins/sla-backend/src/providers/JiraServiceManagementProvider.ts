@@ -115,6 +115,7 @@ function readAccount(id: string, c: Config): JiraServiceManagementAccount {
  */
 export class JiraServiceManagementProvider extends AccountsProvider<JiraServiceManagementAccount> {
   readonly id = 'jira';
+  protected readonly link = { annotation: JIRA_PROJECT_ANNOTATION };
 
   static readonly accountsSpec = accountsSpec('jira', 'baseUrl', readAccount);
 

@@ -86,6 +86,7 @@ function readAccount(id: string, c: Config): OpsgenieAccount {
  */
 export class OpsgenieProvider extends AccountsProvider<OpsgenieAccount> {
   readonly id = 'opsgenie';
+  protected readonly link = { annotation: OPSGENIE_SELECTOR_ANNOTATION };
 
   static readonly accountsSpec = accountsSpec('opsgenie', 'token', readAccount);
 

@@ -120,6 +120,10 @@ function parseAnalyticsInstant(value: unknown): number | undefined {
  */
 export class PagerDutyProvider extends AccountsProvider<PagerDutyAccount> {
   readonly id = 'pagerduty';
+  protected readonly link = {
+    annotation: PAGERDUTY_SERVICE_ANNOTATION,
+    accountAnnotation: PAGERDUTY_ACCOUNT_ANNOTATION,
+  };
 
   static readonly accountsSpec = accountsSpec(
     'pagerduty',

@@ -78,6 +78,11 @@ function readAccount(id: string, c: Config): PrometheusAccount {
  */
 export class PrometheusProvider extends AccountsProvider<PrometheusAccount> {
   readonly id = 'prometheus';
+  protected readonly link = {
+    annotation: PROMETHEUS_QUERY_ANNOTATION,
+    accountAnnotation: PROMETHEUS_ACCOUNT_ANNOTATION,
+    feeds: 'availability' as const,
+  };
 
   static readonly accountsSpec = accountsSpec(
     'prometheus',

@@ -137,6 +137,8 @@ describe.each(databases.eachSupportedId())('ProviderSync on %p', databaseId => {
       provider: 'pagerduty',
       account: 'default',
       cursor: JSON.stringify({ checkpoint: NOW - 5 * HOUR }),
+      // A state written before first attempts were recorded counts from this run.
+      firstAttemptAt: NOW,
       lastSyncAt: NOW,
       lastSuccessAt: NOW - 5 * HOUR,
       lastCount: 1,
@@ -166,6 +168,7 @@ describe.each(databases.eachSupportedId())('ProviderSync on %p', databaseId => {
       provider: 'pagerduty',
       account: 'default',
       cursor: JSON.stringify({ checkpoint: NOW + 60_000 }),
+      firstAttemptAt: NOW,
       lastSyncAt: NOW + 60_000,
       lastSuccessAt: NOW + 60_000,
       lastCount: 3,
@@ -258,5 +261,61 @@ describe.each(databases.eachSupportedId())('ProviderSync on %p', databaseId => {
         ],
       ],
     );
+  });
+
+  it('records a stretch with no successful sync longer than maxGap as a gap (SPEC §9)', async () => {
+    const MIN = 60_000;
+    let clock = NOW;
+    let down = false;
+    const flaky: IncidentProvider = {
+      id: 'flaky',
+      accounts: () => ['default'],
+      async *sync() {
+        if (down) throw new Error('HTTP 503 Service Unavailable');
+        yield { incidents: [], skipped: 0 };
+      },
+    };
+    const { sync, syncStates } = await setup([flaky], () => clock);
+    const state = () => syncStates.get('flaky', 'default');
+
+    await sync.run();
+    expect(await state()).toMatchObject({
+      firstAttemptAt: NOW,
+      lastSuccessAt: NOW,
+    });
+
+    // 10 minutes without a success (≤ maxGap, 15 minutes by default): no gap.
+    down = true;
+    clock = NOW + 5 * MIN;
+    await sync.run();
+    down = false;
+    clock = NOW + 10 * MIN;
+    await sync.run();
+    expect(await syncStates.listGaps()).toEqual([]);
+
+    // 50 minutes without one: the run that ends it records the gap and re-reads it.
+    down = true;
+    for (const m of [20, 35, 50]) {
+      clock = NOW + m * MIN;
+      await sync.run();
+    }
+    expect(await state()).toMatchObject({
+      firstAttemptAt: NOW,
+      lastSuccessAt: NOW + 10 * MIN,
+      lastError: 'HTTP 503 Service Unavailable',
+    });
+    down = false;
+    clock = NOW + 60 * MIN;
+    await sync.run();
+    expect(await syncStates.listGaps()).toEqual([
+      {
+        provider: 'flaky',
+        account: 'default',
+        start: NOW + 10 * MIN,
+        end: NOW + 60 * MIN,
+        // From the checkpoint minus the overlap: the whole gap was read again.
+        backfilledFrom: NOW + 10 * MIN - HOUR,
+      },
+    ]);
   });
 });

@@ -17,6 +17,8 @@ import type {
 export const DEFAULT_OVERLAP_MS = 60 * 60_000;
 /** How far back the very first run of an account reads. */
 export const DEFAULT_INITIAL_LOOKBACK_MS = 90 * 24 * 60 * 60_000;
+/** SPEC §9's default `sla.coverage.maxGap`: 3 × the default sync frequency (5 minutes). */
+export const DEFAULT_MAX_GAP_MS = 15 * 60_000;
 
 export interface ProviderSyncOptions {
   providers: IncidentProvider[];
@@ -27,6 +29,11 @@ export interface ProviderSyncOptions {
   logger: LoggerService;
   overlapMs?: number;
   initialLookbackMs?: number;
+  /**
+   * `sla.coverage.maxGap`: a run that succeeds longer than this after the data was last
+   * complete records the stretch in between as a gap (SPEC §9).
+   */
+  maxGapMs?: number;
   now?: () => number;
   /** Called with the entity refs of every committed page, for live cards (signals). */
   incidentsWritten?: (entityRefs: string[]) => Promise<void>;
@@ -89,6 +96,7 @@ export class ProviderSync {
   private readonly providers: IncidentProvider[];
   private readonly overlapMs: number;
   private readonly initialLookbackMs: number;
+  private readonly maxGapMs: number;
   private readonly now: () => number;
 
   constructor(private readonly options: ProviderSyncOptions) {
@@ -103,6 +111,7 @@ export class ProviderSync {
     this.overlapMs = options.overlapMs ?? DEFAULT_OVERLAP_MS;
     this.initialLookbackMs =
       options.initialLookbackMs ?? DEFAULT_INITIAL_LOOKBACK_MS;
+    this.maxGapMs = options.maxGapMs ?? DEFAULT_MAX_GAP_MS;
     this.now = options.now ?? Date.now;
   }
 
@@ -176,9 +185,11 @@ export class ProviderSync {
     let previous: SyncState | undefined;
     let cursor: string | undefined;
     let firstSkip: string | undefined;
+    let firstAttemptAt = startedAt;
     try {
       previous = await syncStates.get(provider.id, account);
       cursor = previous?.cursor;
+      firstAttemptAt = previous?.firstAttemptAt ?? startedAt;
       const committed = readCursor(cursor)?.checkpoint;
       const since =
         committed !== undefined
@@ -225,15 +236,33 @@ export class ProviderSync {
             provider: provider.id,
             account,
             cursor,
+            firstAttemptAt,
           });
         }
       }
 
+      // The data was complete up to the checkpoint this run started from (or, before any
+      // success, up to the first attempt). A longer stretch than maxGap is a gap (SPEC §9);
+      // this run re-read it from `since`.
+      const completeUpTo = committed ?? previous?.firstAttemptAt;
+      if (
+        completeUpTo !== undefined &&
+        startedAt - completeUpTo > this.maxGapMs
+      ) {
+        await syncStates.recordGap({
+          provider: provider.id,
+          account,
+          start: completeUpTo,
+          end: startedAt,
+          backfilledFrom: since,
+        });
+      }
       cursor = JSON.stringify({ checkpoint: startedAt });
       await syncStates.put({
         provider: provider.id,
         account,
         cursor,
+        firstAttemptAt,
         lastSyncAt: startedAt,
         lastSuccessAt: startedAt,
         lastCount: result.written,
@@ -255,6 +284,7 @@ export class ProviderSync {
           provider: provider.id,
           account,
           cursor,
+          firstAttemptAt,
           lastSyncAt: startedAt,
           lastSuccessAt: previous?.lastSuccessAt,
           lastCount: result.written,

@@ -94,6 +94,7 @@ function readAccount(id: string, c: Config): ServiceNowAccount {
  */
 export class ServiceNowProvider extends AccountsProvider<ServiceNowAccount> {
   readonly id = 'servicenow';
+  protected readonly link = { annotation: SERVICENOW_ENTITY_ANNOTATION };
 
   static readonly accountsSpec = accountsSpec(
     'servicenow',

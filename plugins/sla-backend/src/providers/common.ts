@@ -9,6 +9,7 @@ import {
   HttpJsonResponse,
   IncidentPage,
   IncidentProvider,
+  IncidentProviderFeeds,
   IncidentProviderSyncContext,
   LinkedEntity,
 } from '@servicelevel/plugin-sla-node';
@@ -55,6 +56,16 @@ export function accountsSpec<A extends ProviderAccount>(
   return { vendor, isAccount: c => c.has(accountKey), read };
 }
 
+/** How an entity is linked to a provider, for data coverage (SPEC §9). */
+export interface ProviderLink {
+  /** The annotation that links an entity, e.g. `pagerduty.com/service-id`. */
+  annotation: string;
+  /** The annotation that picks the account when several are configured. */
+  accountAnnotation?: string;
+  /** What the records feed; default `all`. */
+  feeds?: IncidentProviderFeeds;
+}
+
 /**
  * What every built-in provider shares: its configured accounts (several per vendor) and
  * the options tests inject.
@@ -82,6 +93,30 @@ export abstract class AccountsProvider<A extends ProviderAccount>
   }
 
   abstract readonly id: string;
+
+  /** How an entity is linked to this provider (see {@link ProviderLink}). */
+  protected abstract readonly link: ProviderLink;
+
+  /**
+   * What an account's records feed for an entity (SPEC §9): the entity carries the link
+   * annotation and, where the vendor has several accounts, names this one (or none, and this
+   * is the first).
+   */
+  feeds(
+    account: string,
+    entity: LinkedEntity,
+  ): IncidentProviderFeeds | undefined {
+    if (!entity.annotations[this.link.annotation]?.trim()) return undefined;
+    const configured = this.accountList.find(a => a.id === account);
+    if (!configured) return undefined;
+    const { accountAnnotation } = this.link;
+    if (
+      accountAnnotation &&
+      !this.serves(configured, entity, accountAnnotation)
+    )
+      return undefined;
+    return this.link.feeds ?? 'all';
+  }
 
   /** The pages of a sync run, read as its account (see syncAccount). */
   async *sync(ctx: IncidentProviderSyncContext): AsyncIterable<IncidentPage> {

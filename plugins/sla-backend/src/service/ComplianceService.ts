@@ -1,5 +1,6 @@
 import { InputError, NotFoundError } from '@backstage/errors';
 import {
+  applyCoverage,
   BusinessCalendar,
   createBusinessCalendar,
   evaluatePeriod,
@@ -10,6 +11,7 @@ import {
   PeriodKind,
   PeriodResult,
   periodContaining,
+  periodCoverage,
   periodFromRange,
   periodsOf,
   previousPeriods,
@@ -31,6 +33,7 @@ import {
 } from '../database/types';
 import { CustomerFees, periodCredits } from './credits';
 import type { SlaMetrics } from './metrics';
+import type { CoverageView, DataCoverage } from './coverage';
 
 const DEFAULT_CACHE_MAX_AGE_MS = 10_000;
 /** Cached results kept at most (one per entity and query, one per overview query). */
@@ -185,6 +188,11 @@ export class ComplianceService {
       customerFees?: CustomerFees;
       /** Where the engine's evaluation time goes (`backstage.plugin.sla.evaluation.duration`). */
       metrics?: SlaMetrics;
+      /**
+       * Data coverage of the linked incident sources (SPEC §9): objectives fed by a source
+       * synced for less than the threshold read `unknown`. Without it, nothing is.
+       */
+      coverage?: DataCoverage;
     },
   ) {
     this.cacheMaxAgeMs = deps.cacheMaxAgeMs ?? DEFAULT_CACHE_MAX_AGE_MS;
@@ -524,6 +532,8 @@ export class ComplianceService {
       else byPeriod.set(k, [item]);
     }
     const computed = new Map<EvaluationItem, EntityPeriodResult>();
+    const coverage =
+      toCompute.length > 0 ? await this.coverageAt(now) : undefined;
     for (const group of byPeriod.values()) {
       const { start, end } = group[0].period;
       const incidents = await this.deps.incidents.listForEntities(
@@ -540,6 +550,7 @@ export class ComplianceService {
             item.period,
             now,
             incidents.get(item.entity.entityRef) ?? [],
+            coverage,
           ),
         );
       }
@@ -624,6 +635,7 @@ export class ComplianceService {
     };
 
     let count = 0;
+    const coverage = await this.coverageAt(now);
     let next = withTerms.length > 0 ? read(0) : undefined;
     for (let offset = 0; next; offset += batchSize) {
       const { batch, incidents } = await next;
@@ -641,7 +653,7 @@ export class ComplianceService {
             relevantTo(i, period.start, period.end),
           );
           await onResult(
-            this.computeWith(entity, versions, period, now, relevant),
+            this.computeWith(entity, versions, period, now, relevant, coverage),
           );
           count++;
         }
@@ -784,12 +796,20 @@ export class ComplianceService {
     period: Period,
     now: number,
   ): Promise<EntityPeriodResult> {
-    const incidents = await this.deps.incidents.listForEntity(
-      entity.entityRef,
-      period.start,
-      period.end,
-    );
-    return this.computeWith(entity, versions, period, now, incidents);
+    const [incidents, coverage] = await Promise.all([
+      this.deps.incidents.listForEntity(
+        entity.entityRef,
+        period.start,
+        period.end,
+      ),
+      this.coverageAt(now),
+    ]);
+    return this.computeWith(entity, versions, period, now, incidents, coverage);
+  }
+
+  /** The linked sources' coverage at `now` (one read of the sync state), when tracked. */
+  private async coverageAt(now: number): Promise<CoverageView | undefined> {
+    return this.deps.coverage?.read(now);
   }
 
   private computeWith(
@@ -798,17 +818,30 @@ export class ComplianceService {
     period: Period,
     now: number,
     incidents: StoredIncident[],
+    coverage?: CoverageView,
   ): EntityPeriodResult {
     const inForce = termsInForce(versions, period.end);
     const version = inForce ?? versions[0];
     const started = performance.now();
-    const result = evaluatePeriod({
+    const evaluated = evaluatePeriod({
       terms: version.terms,
       calendar: this.calendarFor(version.terms),
       incidents,
       period,
       now,
     });
+    // SPEC §9: objectives fed by a source synced for too little of the period read `unknown`.
+    const result = coverage
+      ? applyCoverage(
+          evaluated,
+          periodCoverage(
+            coverage.sourcesOf(entity, version.terms),
+            period,
+            now,
+            coverage.threshold,
+          ),
+        )
+      : evaluated;
     this.deps.metrics?.evaluated(
       performance.now() - started,
       period.granularity,

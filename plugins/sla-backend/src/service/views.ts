@@ -132,6 +132,7 @@ export function buildOverview(
         met: rollup.met,
         committed: rollup.committed,
         ...(rollup.rate === undefined ? {} : { rate: rollup.rate }),
+        ...(rollup.unknown === undefined ? {} : { unknown: rollup.unknown }),
         breached: rollup.breaches,
         atRisk: rollup.atRisk.length,
       };

@@ -11,7 +11,7 @@
  *
  * Schemas named like a type sla-common already exports are that type on the wire and are not
  * aliased again (use sla-common's type, or `components['schemas'][name]`):
- * Priority, PeriodKind, ObjectiveStatus, ClockStatus, Period, Pause, ClockResult, IncidentRow, ObjectiveResult, AvailabilityResult, PeriodResult, WeeklyHours, ServiceHours, CalendarSnapshot, ChainWarning, DowntimeAttribution, TimeTarget, PriorityTargets, SlaTerms, CreditRule, ServiceCreditTerms, MonthlyFee, CreditAmount, ServiceCreditLine, AnnotationProblem, CommittedObjective, PlanStatus, PlanOrigin, PlanTarget, PlanAction, PlanChange, PlanHistoryEntry.
+ * Priority, PeriodKind, ObjectiveStatus, ClockStatus, Period, Pause, ClockResult, IncidentRow, ObjectiveResult, AvailabilityResult, PeriodResult, PeriodCoverage, WeeklyHours, ServiceHours, CalendarSnapshot, ChainWarning, DowntimeAttribution, TimeTarget, PriorityTargets, SlaTerms, CreditRule, ServiceCreditTerms, MonthlyFee, CreditAmount, ServiceCreditLine, AnnotationProblem, CommittedObjective, PlanStatus, PlanOrigin, PlanTarget, PlanAction, PlanChange, PlanHistoryEntry.
  */
 import type { components } from './generated/openapi';
 

@@ -1,4 +1,5 @@
 import type { BusinessCalendar } from './calendar';
+import type { PeriodCoverage } from './coverage';
 import { createWeeklyCalendar, regionCalendars } from './calendar';
 import { ClockResult, evaluateIncidentClocks } from './clocks';
 import { formatDuration, formatElapsed } from './duration';
@@ -14,13 +15,17 @@ import type { WeeklyHours } from './weekly';
 import { granularityOf, periodContaining } from './period';
 import { periodKindOfKey } from '../rules/periodKeys';
 
-/** Status of an objective in a period (ENGINE.md R7); `running` = open period, on track. */
+/**
+ * Status of an objective in a period (ENGINE.md R7); `running` = open period, on track;
+ * `unknown` = a source that feeds it was not synced for enough of the period (SPEC §9).
+ */
 export type ObjectiveStatus =
   | 'met'
   | 'breached'
   | 'at-risk'
   | 'no-data'
-  | 'running';
+  | 'running'
+  | 'unknown';
 
 /** Identifier of an objective. */
 export type ObjectiveId =
@@ -50,6 +55,8 @@ export interface ObjectiveResult {
     worstMs?: number;
   };
   status: ObjectiveStatus;
+  /** For an `unknown` objective: its status on the data that was received (SPEC §9). */
+  statusOnDataReceived?: ObjectiveStatus;
   /**
    * The objective has a target in the terms in force: it is committed in R7's sense (ENGINE.md).
    * Every listed objective has one, so this is always true; it is not the same as being
@@ -74,6 +81,8 @@ export interface AvailabilityResult {
   /** True while an unplanned outage in the period is still open. */
   provisional: boolean;
   status: ObjectiveStatus | 'no-target';
+  /** For an `unknown` availability: its status on the data that was received (SPEC §9). */
+  statusOnDataReceived?: ObjectiveStatus | 'no-target';
 }
 
 /** One incident's row in a period result. */
@@ -135,6 +144,13 @@ export interface PeriodResult {
   committed: number;
   /** met / committed × 100; undefined when nothing is committed. */
   achievementRate?: number;
+  /**
+   * Objectives that read `unknown` for lack of data coverage (SPEC §9): neither met nor
+   * committed. Absent when none.
+   */
+  unknown?: number;
+  /** Coverage of the period by the linked incident sources; absent when none is linked. */
+  coverage?: PeriodCoverage;
 }
 
 /** Sources of the built-in store (webhook / API / CSV); they count whatever `sources` says. */

@@ -122,3 +122,16 @@ export type {
   ChainDependency,
   ChainWarning,
 } from './chain';
+export {
+  DEFAULT_COVERAGE_THRESHOLD,
+  applyCoverage,
+  feedsObjective,
+  periodCoverage,
+} from './coverage';
+export type {
+  CoverageFeeds,
+  CoverageGap,
+  PeriodCoverage,
+  SourceCoverage,
+  SourceCoverageInput,
+} from './coverage';

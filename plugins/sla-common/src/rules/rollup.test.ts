@@ -147,6 +147,42 @@ describe('summaryStatus', () => {
     expect(summaryStatus(result('a', ['met', 'no-data']))).toBe('met');
     expect(summaryStatus(result('a', ['no-data']))).toBe('no-data');
   });
+
+  it('ranks unknown (data coverage, SPEC §9) after breached and before everything else', () => {
+    expect(summaryStatus(result('a', ['unknown', 'breached']))).toBe(
+      'breached',
+    );
+    expect(summaryStatus(result('a', ['met', 'unknown']))).toBe('unknown');
+    expect(
+      summaryStatus(result('a', ['unknown', 'at-risk'], { complete: false })),
+    ).toBe('unknown');
+  });
+});
+
+describe('unknown objectives in the rollup (SPEC §9)', () => {
+  it('sums them beside met and committed, which they are not part of', () => {
+    expect(
+      rollupAchievement([
+        { met: 3, committed: 4, unknown: 2 },
+        { met: 1, committed: 1 },
+        { met: 0, committed: 0, unknown: 1 },
+      ]),
+    ).toEqual({ met: 4, committed: 5, rate: 80, unknown: 3 });
+    expect(rollupAchievement([{ met: 1, committed: 1 }])).not.toHaveProperty(
+      'unknown',
+    );
+  });
+
+  it('carries the lowest coverage below 100 % of the periods summed', () => {
+    const covered = (coverage: number) => ({
+      ...result('p', ['met']),
+      coverage: { coverage, threshold: 95, sources: [] },
+    });
+    expect(
+      rollupService([covered(100), covered(92.5), covered(97)]).coverage,
+    ).toBe(92.5);
+    expect(rollupService([covered(100)])).not.toHaveProperty('coverage');
+  });
 });
 
 describe('grouping', () => {

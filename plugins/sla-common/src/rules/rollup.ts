@@ -18,6 +18,11 @@ export interface Achievement {
   committed: number;
   /** Percent; absent when nothing is committed ("n/a"), never 0 % or 100 %. */
   rate?: number;
+  /**
+   * Objectives that read `unknown` for lack of data coverage (SPEC §9), neither met nor
+   * committed: the rate reads "n of m, k unknown". Absent when none.
+   */
+  unknown?: number;
 }
 
 /**
@@ -25,9 +30,11 @@ export interface Achievement {
  * Σ committed is 0.
  */
 export function rollupAchievement(
-  results: ReadonlyArray<{ met: number; committed: number }>,
+  results: ReadonlyArray<{ met: number; committed: number; unknown?: number }>,
 ): Achievement {
-  return achievementRate([...results]);
+  const unknown = results.reduce((n, r) => n + (r.unknown ?? 0), 0);
+  const rate: Achievement = achievementRate([...results]);
+  return unknown > 0 ? { ...rate, unknown } : rate;
 }
 
 /**
@@ -55,20 +62,23 @@ export function rollupAvailability(
 /** The one status that sums up a period result for a heatmap cell. */
 export type SummaryStatus =
   | 'breached'
+  | 'unknown'
   | 'at-risk'
   | 'running'
   | 'met'
   | 'no-data';
 
 /**
- * Worst first: any breach, else any objective at risk, else still running (open period),
- * else met when something was decided, else no data.
+ * Worst first: any breach, else any objective unknown for lack of data coverage (SPEC §9:
+ * never a silent "met"), else any objective at risk, else still running (open period), else
+ * met when something was decided, else no data.
  */
 export function summaryStatus(
   result: Pick<PeriodResult, 'objectives' | 'complete' | 'committed'>,
 ): SummaryStatus {
   const statuses = new Set(result.objectives.map(o => o.status));
   if (statuses.has('breached')) return 'breached';
+  if (statuses.has('unknown')) return 'unknown';
   if (statuses.has('at-risk')) return 'at-risk';
   if (!result.complete) return 'running';
   return result.committed > 0 ? 'met' : 'no-data';
@@ -88,13 +98,22 @@ export interface ServiceRollup extends Achievement {
   atRisk: ObjectiveId[];
   /** Breached objective results counted over all periods (an objective breached twice counts 2). */
   breaches: number;
+  /** The lowest data coverage of any period summed, percent, when one is below 100 % (SPEC §9). */
+  coverage?: number;
 }
 
 /** Sums one service's results over several periods; an empty list gives n/a and complete. */
 export function rollupService(
   results: readonly Pick<
     PeriodResult,
-    'period' | 'complete' | 'met' | 'committed' | 'objectives' | 'availability'
+    | 'period'
+    | 'complete'
+    | 'met'
+    | 'committed'
+    | 'unknown'
+    | 'coverage'
+    | 'objectives'
+    | 'availability'
   >[],
 ): ServiceRollup {
   const breached = new Set<ObjectiveId>();
@@ -108,6 +127,9 @@ export function rollupService(
       } else if (o.status === 'at-risk') atRisk.add(o.objective);
     }
   }
+  const coverages = results
+    .map(r => r.coverage?.coverage)
+    .filter((c): c is number => c !== undefined && c < 100);
   return {
     ...rollupAchievement(results),
     ...rollupAvailability(results.map(r => r.availability)),
@@ -116,6 +138,7 @@ export function rollupService(
     breached: [...breached],
     atRisk: [...atRisk],
     breaches,
+    ...(coverages.length > 0 && { coverage: Math.min(...coverages) }),
   };
 }
 

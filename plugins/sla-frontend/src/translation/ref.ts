@@ -16,6 +16,20 @@ export const slaTranslationRef = createTranslationRef({
       running: 'Running',
       'no-data': 'No data',
       'no-target': 'No target',
+      unknown: 'Unknown',
+    },
+    coverage: {
+      /** SPEC §9: shown wherever a period's data coverage is below 100 %. */
+      title: 'Data coverage {{coverage}}',
+      belowThreshold:
+        'Below the {{threshold}} threshold: the objectives these sources feed read "Unknown", never "Met".',
+      aboveThreshold:
+        'At or above the {{threshold}} threshold: the figures are decided on the data received.',
+      source: '{{source}} ({{account}}): {{coverage}}, not synced {{gaps}}',
+      gap: '{{start}} – {{end}}',
+      unknownCount: '{{count}} unknown',
+      onDataReceived: 'on the data received: {{status}}',
+      short: 'coverage {{coverage}}',
     },
     objective: {
       availability: 'Availability',

@@ -10,6 +10,18 @@ const zh = {
   'status.running': '计时中',
   'status.no-data': '无数据',
   'status.no-target': '无目标',
+  'status.unknown': '未知',
+  'coverage.title': '数据覆盖率 {{coverage}}',
+  'coverage.belowThreshold':
+    '低于 {{threshold}} 的阈值：这些数据源所支撑的指标显示为“未知”，绝不显示为“达成”。',
+  'coverage.aboveThreshold':
+    '不低于 {{threshold}} 的阈值：各项结果按已收到的数据判定。',
+  'coverage.source':
+    '{{source}}（{{account}}）：{{coverage}}，未同步时段 {{gaps}}',
+  'coverage.gap': '{{start}} 至 {{end}}',
+  'coverage.unknownCount': '{{count}} 项未知',
+  'coverage.onDataReceived': '按已收到的数据：{{status}}',
+  'coverage.short': '覆盖率 {{coverage}}',
   'objective.availability': '可用性',
   'objective.responseTime': '响应时间 · {{priority}}',
   'objective.resolutionTime': '解决时间 · {{priority}}',

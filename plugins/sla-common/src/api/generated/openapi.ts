@@ -475,10 +475,16 @@ export interface components {
     /** @enum {string} */
     PeriodKind: 'monthly' | 'quarterly' | 'yearly';
     /**
-     * @description ENGINE.md R7; `running`: open period, on track.
+     * @description ENGINE.md R7; `running`: open period, on track; `unknown`: a source that feeds the objective was synced for less of the period than `sla.coverage.threshold` (SPEC §9), so it is neither met nor decided.
      * @enum {string}
      */
-    ObjectiveStatus: 'met' | 'breached' | 'at-risk' | 'no-data' | 'running';
+    ObjectiveStatus:
+      | 'met'
+      | 'breached'
+      | 'at-risk'
+      | 'no-data'
+      | 'running'
+      | 'unknown';
     /** @enum {string} */
     ClockStatus: 'met' | 'breached' | 'running' | 'at-risk' | 'no-target';
     /** @description ISO 8601 date-time with a zone (Z or an offset), or epoch milliseconds. */
@@ -619,6 +625,8 @@ export interface components {
         worstMs?: number;
       };
       status: components['schemas']['ObjectiveStatus'];
+      /** @description For an `unknown` objective, its status on the data that was received. */
+      statusOnDataReceived?: components['schemas']['ObjectiveStatus'];
       /** @description The objective has a target in the terms in force (committed in ENGINE.md R7's sense). Every listed objective has one, so this is always true; it is not the same as being counted in the result's `committed`, which also needs a decided status (met or breached). */
       hasTarget: boolean;
     };
@@ -639,6 +647,10 @@ export interface components {
       /** @description An unplanned outage in the period is still open. */
       provisional: boolean;
       status: components['schemas']['ObjectiveStatus'] | 'no-target';
+      /** @description For an `unknown` availability, its status on the data that was received. */
+      statusOnDataReceived?:
+        | components['schemas']['ObjectiveStatus']
+        | 'no-target';
     };
     /** @description The engine's result of one entity in one period (sla-common evaluatePeriod). */
     PeriodResult: {
@@ -675,6 +687,35 @@ export interface components {
       committed: number;
       /** @description met / committed × 100; absent when nothing is committed. */
       achievementRate?: number;
+      /** @description Objectives `unknown` for lack of data coverage (SPEC §9), neither met nor committed; absent when none. The rate reads "met of committed, unknown unknown". */
+      unknown?: number;
+      coverage?: components['schemas']['PeriodCoverage'];
+    };
+    /** @description How much of the period (its elapsed part, in real time) the incident sources linked to the entity were synced for (SPEC §9). Absent when no source is linked; the built-in store always counts. */
+    PeriodCoverage: {
+      /** @description The lowest coverage of any linked source, percent. */
+      coverage: number;
+      /** @description sla.coverage.threshold applied, percent; a source below it makes the objectives it feeds `unknown`. */
+      threshold: number;
+      sources: {
+        /** @example pagerduty */
+        source: string;
+        /** @example default */
+        account: string;
+        /**
+         * @description all: an incident source; availability: a Prometheus availability query (availability, max-outage, min-mtbf).
+         * @enum {string}
+         */
+        feeds: 'all' | 'availability';
+        /** @description Percent. */
+        coverage: number;
+        uncoveredMs: number;
+        /** @description Stretches with no successful sync longer than sla.coverage.maxGap, clipped to the period, oldest first. */
+        gaps: {
+          start: components['schemas']['EpochMs'];
+          end: components['schemas']['EpochMs'];
+        }[];
+      }[];
     };
     /** @description Working spans per weekday in minutes after local midnight, [start, end), sorted and non-overlapping. */
     WeeklyHours: {
@@ -1042,6 +1083,10 @@ export interface components {
       committed: number;
       /** @description Σ met / Σ committed × 100; absent when nothing is committed (n/a). */
       rate?: number;
+      /** @description Objectives unknown for lack of data coverage (SPEC §9); absent when none. */
+      unknown?: number;
+      /** @description The lowest data coverage of any period summed, percent; only when below 100 % (SPEC §9). */
+      coverage?: number;
       /** @description Objectives breached in any of the periods, each once. */
       breached: string[];
       atRisk: string[];
@@ -1057,6 +1102,8 @@ export interface components {
       met: number;
       committed: number;
       rate?: number;
+      /** @description Objectives unknown for lack of data coverage (SPEC §9); absent when none. */
+      unknown?: number;
       services: string[];
       /** @description Breached objective results in the group. */
       breached: number;
@@ -1070,6 +1117,7 @@ export interface components {
         met: number;
         committed: number;
         rate?: number;
+        unknown?: number;
         services: number;
         /** @description Service credits over every service's periods of its own kind that overlap the requested period (those of `services[].periods`); closed periods are owed, open ones provisional. Services without credit rules add nothing. Always sent by this backend; optional for older clients' fixtures. */
         credits?: components['schemas']['CreditsOwed'];
@@ -1127,6 +1175,8 @@ export interface components {
       committed: number;
       /** @description Σ met / Σ committed × 100; absent when nothing is committed (n/a). */
       rate?: number;
+      /** @description Objectives unknown for lack of data coverage (SPEC §9); absent when none. */
+      unknown?: number;
     };
     /** @description One heatmap cell, one period of the service's own kind. */
     HeatmapCell: {
@@ -1136,13 +1186,20 @@ export interface components {
       span: number;
       complete: boolean;
       /**
-       * @description The worst objective status of the period.
+       * @description The worst objective status of the period (unknown for lack of data coverage ranks after breached).
        * @enum {string}
        */
-      status: 'breached' | 'at-risk' | 'running' | 'met' | 'no-data';
+      status:
+        | 'breached'
+        | 'unknown'
+        | 'at-risk'
+        | 'running'
+        | 'met'
+        | 'no-data';
       met: number;
       committed: number;
       rate?: number;
+      unknown?: number;
       breached: number;
       atRisk: number;
     };

@@ -33,6 +33,7 @@ import { OverduePlansNotice } from '../ImprovementPlans';
 import {
   AnnotationProblems,
   formatInstant,
+  CoverageNote,
   formatPercent,
   OKABE_ITO,
   rateColour,
@@ -186,6 +187,7 @@ const CardBody = ({
         {t('common.timesIn', { zone })} ·{' '}
         {value.result.complete ? t('common.snapshot') : t('common.openPeriod')}
       </Typography>
+      <CoverageNote result={value.result} timeZone={zone} />
 
       <Box
         className={`${classes.section} ${classes.objectives}`}
@@ -200,6 +202,11 @@ const CardBody = ({
               <Typography variant="caption" color="textSecondary">
                 {t('common.target')} {fmt.target(o)} · {t('common.actual')}{' '}
                 {fmt.actual(o)}
+                {o.statusOnDataReceived
+                  ? ` · ${t('coverage.onDataReceived', {
+                      status: t(`status.${o.statusOnDataReceived}`),
+                    })}`
+                  : ''}
               </Typography>
             </Box>
             <StatusChip status={o.status} />

@@ -60,6 +60,7 @@ import { ProposeChangePanel } from './ProposeChangePanel';
 import {
   AnnotationProblems,
   AsyncStatus,
+  CoverageNote,
   formatInstant,
   granularityOfKey,
   OKABE_ITO,
@@ -393,7 +394,18 @@ const PeriodView = ({
     { title: t('common.actual'), render: o => fmt.actual(o) },
     {
       title: t('common.status'),
-      render: o => <StatusChip status={o.status} />,
+      render: o => (
+        <>
+          <StatusChip status={o.status} />
+          {o.statusOnDataReceived && (
+            <Typography variant="caption" color="textSecondary" component="div">
+              {t('coverage.onDataReceived', {
+                status: t(`status.${o.statusOnDataReceived}`),
+              })}
+            </Typography>
+          )}
+        </>
+      ),
     },
     {
       title: '',
@@ -485,6 +497,7 @@ const PeriodView = ({
         {/* Under the objectives, framed like them, not floating between two cards. */}
         <Paper variant="outlined" style={{ marginTop: 8 }}>
           <Box px={2} py={1}>
+            <CoverageNote result={value.result} timeZone={zone} />
             <Typography variant="body2" data-testid="sla-period-faults">
               {t('tab.faults', {
                 outages: String(outages.count),

@@ -5,6 +5,7 @@ import Error from '@material-ui/icons/Error';
 import Warning from '@material-ui/icons/Warning';
 import Timer from '@material-ui/icons/Timer';
 import HelpOutline from '@material-ui/icons/HelpOutline';
+import SyncProblem from '@material-ui/icons/SyncProblem';
 import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import { slaTranslationRef } from '../../translation';
 import { AnyStatus, STATUS_COLOUR, textOn } from './palette';
@@ -16,6 +17,7 @@ const ICON: Record<AnyStatus, JSX.Element> = {
   running: <Timer />,
   'no-data': <HelpOutline />,
   'no-target': <HelpOutline />,
+  unknown: <SyncProblem />,
 };
 
 /** A status as icon, text and colour (never colour alone). */

@@ -14,3 +14,4 @@ export { errorMessage, useSlaApi } from './useSlaApi';
 export { GuardedButton } from './GuardedButton';
 export { usePermissionOn } from './usePermissionOn';
 export { AnnotationProblems } from './AnnotationProblems';
+export { CoverageNote } from './CoverageNote';

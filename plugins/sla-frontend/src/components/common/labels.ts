@@ -33,10 +33,11 @@ export interface SlaFormat {
   objective(id: string): string;
   target(o: Pick<ObjectiveFigures, 'objective' | 'target'>): string;
   actual(o: ObjectiveFigures): string;
-  rateOf(met: number, total: number): string;
+  rateOf(met: number, total: number, unknown?: number): string;
   achievement(r: {
     met: number;
     committed: number;
+    unknown?: number;
     achievementRate?: number;
     complete: boolean;
     objectives?: Array<{ objective: string; status: string }>;
@@ -137,9 +138,20 @@ export function useSlaFormat(): SlaFormat {
     }
   };
 
-  /** A rate's counts: "10 of 12" / "12 项中 10 项". */
-  const rateOf = (met: number, total: number) =>
-    t('common.rateOf', { met: String(met), total: String(total) });
+  /** ", 2 unknown" when objectives read unknown for lack of data coverage (SPEC §9). */
+  const unknownSuffix = (unknown: number | undefined) =>
+    unknown
+      ? `${t('common.listSeparator')}${t('coverage.unknownCount', {
+          count: unknown,
+        })}`
+      : '';
+
+  /** A rate's counts: "10 of 12" / "12 项中 10 项", and ", 2 unknown" when some are. */
+  const rateOf = (met: number, total: number, unknown?: number) =>
+    `${t('common.rateOf', {
+      met: String(met),
+      total: String(total),
+    })}${unknownSuffix(unknown)}`;
 
   /**
    * A period's achievement: "7 of 10 objectives met (70%)" once it has closed; while it is
@@ -149,13 +161,15 @@ export function useSlaFormat(): SlaFormat {
   const achievement = (r: {
     met: number;
     committed: number;
+    unknown?: number;
     achievementRate?: number;
     complete: boolean;
     objectives?: Array<{ objective: string; status: string }>;
   }): string => {
     const counts = { met: String(r.met), committed: String(r.committed) };
-    const rate =
-      r.achievementRate === undefined ? '' : ` (${percent(r.achievementRate)})`;
+    const rate = `${
+      r.achievementRate === undefined ? '' : ` (${percent(r.achievementRate)})`
+    }${unknownSuffix(r.unknown)}`;
     if (r.complete) return `${t('common.achievementValue', counts)}${rate}`;
     const running = (r.objectives ?? [])
       .filter(o => o.status === 'running' || o.status === 'at-risk')

@@ -27,6 +27,7 @@ export const STATUS_COLOUR: Record<AnyStatus, string> = {
   running: OKABE_ITO.blue,
   'no-data': OKABE_ITO.grey,
   'no-target': OKABE_ITO.grey,
+  unknown: OKABE_ITO.reddishPurple,
 };
 
 /** Colour of an achievement rate cell (heatmap, big number). */
