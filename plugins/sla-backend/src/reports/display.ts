@@ -81,14 +81,57 @@ export function reportTitle(m: ReportModel, t: ReportMessages): string {
 }
 
 export function rateText(
-  r: { met: number; committed: number; achievementRate?: number },
+  r: {
+    met: number;
+    committed: number;
+    achievementRate?: number;
+    unknown?: number;
+  },
   lang: ReportLanguage,
 ): string {
-  return reportMessages(lang).rate(
-    percent(r.achievementRate, lang),
-    r.met,
-    r.committed,
-  );
+  const t = reportMessages(lang);
+  const rate = t.rate(percent(r.achievementRate, lang), r.met, r.committed);
+  return r.unknown ? `${rate} · ${t.unknownCount(r.unknown)}` : rate;
+}
+
+/**
+ * Each service whose data coverage is below 100 % (SPEC §9), as report notices: the coverage,
+ * the threshold, how many objectives read unknown, and each short source's gaps.
+ */
+export function coverageNotices(
+  m: ReportModel,
+  lang: ReportLanguage,
+): string[] {
+  const t = reportMessages(lang);
+  return m.services.flatMap(s => {
+    const c = s.coverage;
+    if (!c || c.coverage >= 100) return [];
+    const sources = c.sources
+      .filter(src => src.coverage < 100)
+      .map(src =>
+        t.coverageSource(
+          `${src.source} (${src.account})`,
+          percent(src.coverage, lang),
+          src.gaps
+            .map(
+              g =>
+                `${instant(g.start, s.timezone)} – ${instant(
+                  g.end,
+                  s.timezone,
+                )}`,
+            )
+            .join(', '),
+        ),
+      );
+    return [
+      `${t.coverageNote(
+        serviceName(s),
+        percent(c.coverage, lang),
+        percent(c.threshold, lang),
+        s.unknown ?? 0,
+      )} ${sources.join('; ')}`,
+    ];
+  });
 }
 
 /** What an objective commits to, in words. */

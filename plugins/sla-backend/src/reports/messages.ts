@@ -26,6 +26,17 @@ export interface ReportMessages {
   generated: string;
   printHint: string;
   provisional: string;
+  /** SPEC §9: ", 2 unknown" after a rate whose objectives were not all decidable. */
+  unknownCount: (n: number) => string;
+  /** A service's data coverage below 100 %, with the threshold it was judged by. */
+  coverageNote: (
+    service: string,
+    coverage: string,
+    threshold: string,
+    unknown: number,
+  ) => string;
+  /** One source's coverage and the stretches it was not synced. */
+  coverageSource: (source: string, coverage: string, gaps: string) => string;
   summary: string;
   achievementRate: string;
   /** "83.33% (10 of 12 objectives met)". */
@@ -153,6 +164,15 @@ const en: ReportMessages = {
   printHint:
     'To save a PDF, download format=pdf, or use your browser’s Print command.',
   provisional: 'Provisional: the period is still open.',
+  unknownCount: n => `${n} unknown`,
+  coverageNote: (service, coverage, threshold, unknown) =>
+    `Data coverage of ${service}: ${coverage} (threshold ${threshold}). ${
+      unknown > 0
+        ? `${unknown} objective(s) read "Unknown": their sources were not synced for enough of the period, so they are neither met nor counted as committed.`
+        : 'At or above the threshold: the figures are decided on the data received.'
+    }`,
+  coverageSource: (source, coverage, gaps) =>
+    `${source}: ${coverage}, not synced ${gaps}`,
   summary: 'Summary',
   achievementRate: 'SLA achievement rate',
   rate: (p, met, committed) => `${p} (${met} of ${committed} objectives met)`,
@@ -269,6 +289,15 @@ const zhCN: ReportMessages = {
   generated: '生成时间',
   printHint: '如需 PDF，请下载 format=pdf，或使用浏览器的打印功能。',
   provisional: '临时数据：本周期尚未结束。',
+  unknownCount: n => `${n} 项未知`,
+  coverageNote: (service, coverage, threshold, unknown) =>
+    `${service} 的数据覆盖率：${coverage}（阈值 ${threshold}）。${
+      unknown > 0
+        ? `${unknown} 项指标为“未知”：其数据源在本周期内同步不足，因此既不计为达成，也不计入承诺指标。`
+        : '不低于阈值：各项结果按已收到的数据判定。'
+    }`,
+  coverageSource: (source, coverage, gaps) =>
+    `${source}：${coverage}，未同步时段 ${gaps}`,
   summary: '摘要',
   achievementRate: 'SLA 达成率',
   rate: (p, met, committed) => `${p}（${committed} 项目标中 ${met} 项达成）`,

@@ -1,5 +1,5 @@
 import {
-  achievementRate,
+  rollupAchievement,
   PRIORITIES,
   ReportModel as ApiReportModel,
   ReportService as ApiReportService,
@@ -129,6 +129,9 @@ export function buildServiceSection(input: ServiceReportInput): ReportService {
     met: result.met,
     committed: result.committed,
     achievementRate: result.achievementRate,
+    // SPEC §9: the objectives a short source fed read unknown; the coverage says why.
+    unknown: result.unknown,
+    coverage: result.coverage,
     availability: {
       targetPercent: av.target,
       achievedPercent: av.availability,
@@ -175,7 +178,7 @@ export function buildReportModel(input: {
     .map(buildServiceSection)
     .sort((a, b) => (a.entityRef < b.entityRef ? -1 : 1));
   const first = input.services[0]?.result;
-  const total = achievementRate(input.services.map(s => s.result.result));
+  const total = rollupAchievement(input.services.map(s => s.result.result));
   return dropUndefined({
     subjectKind: input.subjectKind,
     subjectRef: input.subjectRef,
@@ -190,6 +193,7 @@ export function buildReportModel(input: {
       met: total.met,
       committed: total.committed,
       achievementRate: total.rate,
+      unknown: total.unknown,
     },
     trend: input.trend && [
       ...input.trend,

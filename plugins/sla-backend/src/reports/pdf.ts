@@ -15,6 +15,7 @@ import {
   priorityTable,
   rateColour,
   rateText,
+  coverageNotices,
   reportTitle,
   scopeRows,
   serviceName,
@@ -235,6 +236,7 @@ export async function renderPdf(
     9,
   );
   if (m.services.some(s => s.provisional)) paragraph(t.provisional, '#e65100');
+  for (const note of coverageNotices(m, lang)) paragraph(note, '#e65100');
 
   heading(t.summary, 14);
   const rateY = doc.y;

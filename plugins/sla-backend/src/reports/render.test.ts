@@ -261,4 +261,55 @@ describe('report renderings', () => {
     expect(shareOnly).toContain('| Credit | no fee set: share only |');
     expect(renderCsv(credited(base))).not.toContain(',amount,');
   });
+
+  it('names every service whose data coverage is below 100 %, its gaps and its unknown objectives (SPEC §9)', () => {
+    const short: ReportService = {
+      ...SERVICE,
+      title: 'Billing',
+      entityRef: 'component:default/billing',
+      objectives: [{ ...SERVICE.objectives[0], status: 'unknown' }],
+      met: 0,
+      committed: 0,
+      unknown: 1,
+      coverage: {
+        coverage: 77.41935483870968,
+        threshold: 95,
+        sources: [
+          {
+            source: 'pagerduty',
+            account: 'default',
+            feeds: 'all',
+            coverage: 77.41935483870968,
+            uncoveredMs: 7 * 86_400_000,
+            gaps: [{ start: Date.UTC(2026, 8, 24), end: Date.UTC(2026, 9, 1) }],
+          },
+        ],
+      },
+    };
+    const model: ReportModel = {
+      ...MODEL,
+      services: [SERVICE, short],
+      total: { met: 1, committed: 1, achievementRate: 100, unknown: 1 },
+    };
+    const en = renderMarkdown(model, 'en');
+    expect(en).toContain(
+      '> Data coverage of Billing: 77.42% (threshold 95%). 1 objective(s) read "Unknown"',
+    );
+    expect(en).toContain(
+      'pagerduty (default): 77.42%, not synced 2026-09-24 00:00 – 2026-10-01 00:00',
+    );
+    expect(en).toContain('100% (1 of 1 objectives met) · 1 unknown');
+    // Only the short service gets a notice.
+    expect(en.match(/Data coverage of/g)).toHaveLength(1);
+    const zh = renderMarkdown(model, 'zh-CN');
+    expect(zh).toContain(
+      'Billing 的数据覆盖率：77.42%（阈值 95%）。1 项指标为“未知”',
+    );
+    expect(zh).toContain('未知');
+    expect(renderHtml(model, 'en')).toContain(
+      '<p class="provisional coverage">Data coverage of Billing: 77.42%',
+    );
+    // A fully covered report has no notice.
+    expect(renderMarkdown(MODEL, 'en')).not.toContain('Data coverage');
+  });
 });

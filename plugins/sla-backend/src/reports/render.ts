@@ -15,6 +15,7 @@ import {
   priorityTable,
   rateColour,
   rateText,
+  coverageNotices,
   reportTitle,
   scopeRows,
   serviceName,
@@ -312,6 +313,7 @@ export function renderMarkdown(
     out.push(`- ${t.services}${t.colon}${m.services.length}`);
   }
   if (m.services.some(s => s.provisional)) out.push('', `> ${t.provisional}`);
+  for (const note of coverageNotices(m, lang)) out.push('', `> ${md(note)}`);
 
   out.push('', `## ${t.summary}`, '');
   out.push(
@@ -488,13 +490,18 @@ export function renderHtml(
   if (m.services.some(s => s.provisional)) {
     parts.push(`<p class="provisional">${h(t.provisional)}</p>`);
   }
+  for (const note of coverageNotices(m, lang)) {
+    parts.push(`<p class="provisional coverage">${h(note)}</p>`);
+  }
   parts.push(
     `<section class="summary"><h2>${h(t.summary)}</h2>`,
     `<div class="headline"><div><div class="rate">${h(
       percent(m.total.achievementRate, lang),
     )}</div><div class="rate-label">${h(t.achievementRate)} · ${h(
       t.countOf(m.total.met, m.total.committed),
-    )}</div></div><figure style="margin:0"><figcaption class="rate-label">${h(
+    )}${
+      m.total.unknown ? ` · ${h(t.unknownCount(m.total.unknown))}` : ''
+    }</div></div><figure style="margin:0"><figcaption class="rate-label">${h(
       t.trend,
     )}</figcaption>${trendSvg(m, lang)}</figure></div>`,
     `<h3>${h(t.objectives)}</h3>`,

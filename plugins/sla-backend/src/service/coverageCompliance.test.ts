@@ -26,7 +26,6 @@ const { config: slaConfig } = readSlaConfig({});
 const REF = 'component:default/dispatch';
 const LINK = 'vendor.example/service-id';
 const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
 const t = (iso: string) => Date.parse(iso);
 
 /** A vendor that serves its incidents changed in [since, until), and can be down. */

@@ -1574,6 +1574,9 @@ export interface components {
       /** @description See PeriodResult.committed. */
       committed: number;
       achievementRate?: number;
+      /** @description Objectives unknown for lack of data coverage (SPEC §9); absent when none. */
+      unknown?: number;
+      coverage?: components['schemas']['PeriodCoverage'];
       availability: {
         targetPercent?: number;
         achievedPercent?: number;
@@ -1636,6 +1639,7 @@ export interface components {
         met: number;
         committed: number;
         achievementRate?: number;
+        unknown?: number;
       };
       /** @description The achievement rate of the last periods of the same kind, oldest first, this one last. */
       trend?: {
