@@ -53,6 +53,7 @@ import {
   useObjectiveLabel,
   useSlaApi,
   yearMonthIn,
+  useSlaFormat,
 } from '../common';
 import {
   periodKey,
@@ -128,6 +129,29 @@ export const OverviewTab = () => {
   const classes = useStyles();
   const slaApi = useSlaApi();
   const { t } = useTranslationRef(slaTranslationRef);
+  const { percent } = useSlaFormat();
+  /**
+   * "7 of 10 objectives met", and, where data coverage fell short (SPEC §9), how many
+   * objectives read unknown and the lowest coverage: the API's figures, only formatted.
+   */
+  const achievementOf = (r: {
+    met: number;
+    committed: number;
+    unknown?: number;
+    coverage?: number;
+  }) =>
+    [
+      t('common.achievementValue', {
+        met: String(r.met),
+        committed: String(r.committed),
+      }),
+      r.unknown ? t('coverage.unknownCount', { count: r.unknown }) : '',
+      r.coverage !== undefined
+        ? t('coverage.short', { coverage: percent(r.coverage) })
+        : '',
+    ]
+      .filter(Boolean)
+      .join(' · ');
   const objectiveLabel = useObjectiveLabel();
   const zone = browserTimeZone();
   const now = yearMonthIn(zone);
@@ -285,11 +309,7 @@ export const OverviewTab = () => {
     },
     {
       title: t('common.achievement'),
-      render: g =>
-        t('common.achievementValue', {
-          met: String(g.met),
-          committed: String(g.committed),
-        }),
+      render: g => achievementOf(g),
     },
     { title: t('page.breachedObjectives'), field: 'breached' },
     {
@@ -324,11 +344,7 @@ export const OverviewTab = () => {
     },
     {
       title: t('common.achievement'),
-      render: s =>
-        t('common.achievementValue', {
-          met: String(s.met),
-          committed: String(s.committed),
-        }),
+      render: s => achievementOf(s),
     },
     {
       title: t('objective.availability'),
@@ -422,10 +438,7 @@ export const OverviewTab = () => {
                 {rateText(value.total.rate, t('common.notApplicable'))}
               </Typography>
               <Typography variant="body2">
-                {t('common.achievementValue', {
-                  met: String(value.total.met),
-                  committed: String(value.total.committed),
-                })}
+                {achievementOf(value.total)}
               </Typography>
               {sub === 'year' && open && (
                 <Typography variant="body2" data-testid="sla-year-to-date">
@@ -577,13 +590,7 @@ export const OverviewTab = () => {
                                   color: c.complete ? textOn(bg) : undefined,
                                   fontStyle: c.complete ? undefined : 'italic',
                                 }}
-                                title={`${c.key}: ${t(
-                                  'common.achievementValue',
-                                  {
-                                    met: String(c.met),
-                                    committed: String(c.committed),
-                                  },
-                                )}`}
+                                title={`${c.key}: ${achievementOf(c)}`}
                               >
                                 {rateText(c.rate, '—')}
                                 {c.complete ? '' : '*'}
@@ -595,12 +602,8 @@ export const OverviewTab = () => {
                           )}
                           <td
                             data-period={value.heatmap.year}
-                            title={`${value.heatmap.year}: ${t(
-                              'common.achievementValue',
-                              {
-                                met: String(row.yearToDate.met),
-                                committed: String(row.yearToDate.committed),
-                              },
+                            title={`${value.heatmap.year}: ${achievementOf(
+                              row.yearToDate,
                             )}`}
                             style={{ fontWeight: 700 }}
                           >
