@@ -360,3 +360,14 @@ export async function incidentRows(pool, source) {
     duplicates: dup.rows[0].n,
   };
 }
+
+/** A guest user's Backstage token (the demo's guest sign-in), for user-facing reads. */
+export async function guestToken(base) {
+  const res = await request(base, '/api/auth/guest/refresh', {
+    headers: { 'x-requested-with': 'XMLHttpRequest' },
+  });
+  if (!is2xx(res)) {
+    throw new Error(`guest sign-in: ${res.status ?? res.error} ${res.body}`);
+  }
+  return JSON.parse(res.body).backstageIdentity.token;
+}

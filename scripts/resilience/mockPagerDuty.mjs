@@ -163,6 +163,8 @@ export async function startMockPagerDuty(options = {}) {
   let byService = new Map();
   let number = 1000;
   const rate = options.rate;
+  /** Set by setDown(): every request gets a 503, as in a vendor outage. */
+  let down = false;
   let window = -1;
   let used = 0;
 
@@ -180,6 +182,11 @@ export async function startMockPagerDuty(options = {}) {
       res.end(text);
     };
     try {
+      if (down) {
+        stats.unavailable = (stats.unavailable ?? 0) + 1;
+        send(503, { error: { message: 'Service Unavailable', code: 5003 } });
+        return;
+      }
       if (req.headers.authorization !== `Token token=${token}`) {
         send(401, { error: { message: 'Unauthorized', code: 2006 } });
         return;
@@ -301,6 +308,10 @@ export async function startMockPagerDuty(options = {}) {
       }
     },
     specs: () => [...bySpecId.values()],
+    /** A vendor outage: every request answers 503 until setDown(false). */
+    setDown(value) {
+      down = value;
+    },
     close: () =>
       new Promise(r => {
         server.closeAllConnections?.();

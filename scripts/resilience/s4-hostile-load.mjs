@@ -4,6 +4,7 @@
 import { Worker } from 'node:worker_threads';
 import {
   check,
+  guestToken,
   info,
   is2xx,
   kill9,
@@ -399,16 +400,6 @@ function said(r) {
     message = (r.body ?? '').slice(0, 120);
   }
   return `${r.status} ${message}`.replace(/\s+/g, ' ');
-}
-
-async function guestToken(base) {
-  const res = await request(base, '/api/auth/guest/refresh', {
-    headers: { 'x-requested-with': 'XMLHttpRequest' },
-  });
-  if (!is2xx(res)) {
-    throw new Error(`guest sign-in: ${res.status ?? res.error} ${res.body}`);
-  }
-  return JSON.parse(res.body).backstageIdentity.token;
 }
 
 export async function hostileLoad() {
