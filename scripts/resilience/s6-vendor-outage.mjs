@@ -1,4 +1,4 @@
-// Scenario 5: a vendor outage longer than sla.coverage.maxGap (issue 17 §2, SPEC §9). While
+// Scenario 6: a vendor outage longer than sla.coverage.maxGap (issue 17 §2, SPEC §9). While
 // PagerDuty answers 503, the objectives it feeds read `unknown` with the coverage and the gap,
 // never `met`; once it is back, the next successful sync re-reads the gap, records it in
 // sla_sync_gaps, and the recomputed open period shows the true status: a P1 created during the
@@ -39,7 +39,7 @@ const statusOf = (result, objective) =>
 export async function vendorOutage() {
   const mock = await startMockPagerDuty();
   await withScenarioDatabase(
-    5,
+    6,
     async ({ pool, configure }) => {
       const config = pagerDutySyncConfig(mock, {
         frequencyS: FREQUENCY_S,
@@ -49,7 +49,7 @@ export async function vendorOutage() {
         threshold: 99.9999,
         maxGap: { seconds: MAX_GAP_S },
       };
-      const proc = await startHealthy('s5', await configure('s5', config));
+      const proc = await startHealthy('s6', await configure('s6', config));
       const token = await guestToken(proc.base);
 
       // Synced, nothing wrong: every objective decided on complete data.
@@ -61,7 +61,7 @@ export async function vendorOutage() {
         { timeoutMs: 90_000, intervalMs: 500 },
       );
       check(
-        'S5 before the outage: PagerDuty linked, coverage 100 %, max-incidents:P1 on track',
+        'S6 before the outage: PagerDuty linked, coverage 100 %, max-incidents:P1 on track',
         before?.coverage?.sources?.[0]?.source === 'pagerduty' &&
           // Open month: on track reads running (met once the month has closed).
           ['met', 'running'].includes(statusOf(before, 'max-incidents:P1')) &&
@@ -94,7 +94,7 @@ export async function vendorOutage() {
       );
       const gap = during?.coverage?.sources?.[0]?.gaps?.[0];
       check(
-        'S5 during the outage: the objectives PagerDuty feeds read unknown, never met',
+        'S6 during the outage: the objectives PagerDuty feeds read unknown, never met',
         !!during &&
           during.objectives.every(o => o.status === 'unknown') &&
           during.coverage.coverage < 99.9999 &&
@@ -114,7 +114,7 @@ export async function vendorOutage() {
             )} after ${OUTAGE_MS / 1000} s`,
       );
       check(
-        'S5 the gap starts at the last complete sync, before the outage',
+        'S6 the gap starts at the last complete sync, before the outage',
         !!gap &&
           gap.start <= downAt &&
           downAt - gap.start <= 3 * FREQUENCY_S * 1000 + 5000,
@@ -138,7 +138,7 @@ export async function vendorOutage() {
         { timeoutMs: 60_000, intervalMs: 500 },
       );
       check(
-        'S5 after a successful sync: the true status, the P1 of the outage breaches max-incidents:P1=0',
+        'S6 after a successful sync: the true status, the P1 of the outage breaches max-incidents:P1=0',
         statusOf(after, 'max-incidents:P1') === 'breached' &&
           !after.objectives.some(o => o.status === 'unknown') &&
           after.unknown === undefined,
@@ -153,7 +153,7 @@ export async function vendorOutage() {
       );
       const recorded = rows[0];
       check(
-        'S5 the gap is kept in the history, re-read from before it started',
+        'S6 the gap is kept in the history, re-read from before it started',
         rows.length === 1 &&
           Number(recorded.started_at) === gap?.start &&
           // Ended by the first run that succeeded: it may have started while the vendor was
@@ -170,7 +170,7 @@ export async function vendorOutage() {
             ).toISOString()}`
           : `${rows.length} rows`,
       );
-      info(`S5 vendor answered 503 to ${mock.stats.unavailable ?? 0} requests`);
+      info(`S6 vendor answered 503 to ${mock.stats.unavailable ?? 0} requests`);
     },
     () => mock.close(),
   );
