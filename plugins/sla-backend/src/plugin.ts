@@ -363,6 +363,7 @@ export const slaPlugin = createBackendPlugin({
                 depth: config.getOptionalNumber('sla.dependencies.depth'),
               }),
               calendars: calendarSources,
+              maxGapMs: coverageSettings.maxGapMs,
             }),
             createPlansRouter({
               ...common,

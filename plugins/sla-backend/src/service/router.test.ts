@@ -3,6 +3,7 @@ import {
   mockCredentials,
   mockServices,
   startTestBackend,
+  TestDatabases,
 } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
@@ -59,6 +60,9 @@ const ENTITIES: Entity[] = [
     relations: [{ type: 'partOf', targetRef: 'domain:default/public-safety' }],
   },
 ];
+
+/** For suites that write rows the API only reads (the sync state). */
+const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 
 const startBackend = (
   permission:
@@ -702,6 +706,56 @@ describe('sla router', () => {
       const health = await request(server).get('/api/sla/health');
       expect(health.status).toBe(200);
       expectMatchesDocument(health);
+    });
+
+    it("names each account's open gap and its past gaps, newest first (SPEC §9)", async () => {
+      const knex = await databases.init('SQLITE_3');
+      const server = await startSlaBackend({
+        config: CONFIG,
+        entities: ENTITIES,
+        knex,
+      });
+      const HOUR = 3_600_000;
+      const now = Date.now();
+      // PagerDuty's data is complete up to 2 hours ago (more than the default 15 minutes);
+      // two earlier gaps were re-read by the syncs that ended them.
+      await knex('sla_sync_state').insert({
+        provider: 'pagerduty',
+        account: 'default',
+        cursor: JSON.stringify({ checkpoint: now - 2 * HOUR }),
+        last_sync_at: now - 60_000,
+        last_success_at: now - 2 * HOUR,
+        last_error: 'HTTP 503 Service Unavailable',
+        first_attempt_at: now - 30 * 24 * HOUR,
+      });
+      const gap = (daysAgo: number) => ({
+        provider: 'pagerduty',
+        account: 'default',
+        started_at: now - daysAgo * 24 * HOUR,
+        ended_at: now - daysAgo * 24 * HOUR + HOUR,
+        backfilled_from: now - daysAgo * 24 * HOUR - HOUR,
+      });
+      // The one of 100 days ago is older than the 90 days listed.
+      await knex('sla_sync_gaps').insert([gap(100), gap(10), gap(3)]);
+
+      const res = await asUser(server).get('/api/sla/sources');
+      expect(res.status).toBe(200);
+      expectMatchesDocument(res);
+      const [source] = res.body.sources;
+      expect(source).toMatchObject({
+        provider: 'pagerduty',
+        firstAttemptAt: now - 30 * 24 * HOUR,
+        openGap: { start: now - 2 * HOUR },
+      });
+      expect(source.openGap.end).toBeGreaterThanOrEqual(now);
+      expect(source.gaps).toEqual(
+        [gap(3), gap(10)].map(g => ({
+          start: g.started_at,
+          end: g.ended_at,
+          backfilledFrom: g.backfilled_from,
+        })),
+      );
+      await knex.destroy();
     });
 
     it('answers 400 naming a query parameter neither route takes', async () => {

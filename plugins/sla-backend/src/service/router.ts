@@ -29,6 +29,8 @@ import { importIncidentCsv } from './csvImport';
 import type { CalendarWarning } from '../calendars';
 import type { TermsPreview } from './TermsPreview';
 import { catalogListingJson, GROUP_BY, overviewJson } from './views';
+import { openGapOf } from './coverage';
+import { DEFAULT_MAX_GAP_MS } from '../providers/ProviderSync';
 
 export interface RouterOptions {
   logger: LoggerService;
@@ -49,9 +51,15 @@ export interface RouterOptions {
   metrics?: SlaMetrics;
   /** Named calendars' warnings (a year a holiday source does not cover), shown with the catalog. */
   calendars?: { getWarnings(): CalendarWarning[] };
+  /** `sla.coverage.maxGap`: GET /sources names each account's open gap (SPEC §9). */
+  maxGapMs?: number;
   /** The clock; tests pin it. */
   now?: () => number;
 }
+
+/** How far back GET /sources lists past gaps, and how many per account. */
+const GAP_HISTORY_MS = 90 * 86_400_000;
+const GAP_HISTORY_MAX = 20;
 
 /** The HTTP API (docs/api.md). Every route is described in openapi.yaml (checked by a test). */
 export async function createRouter(
@@ -241,10 +249,32 @@ export async function createRouter(
 
   router.get('/sources', async (req, res) => {
     await authorize(req, slaReadPermission);
-    const [sources, stored] = await Promise.all([
+    const at = now();
+    const [states, stored, gaps] = await Promise.all([
       syncStates.list(),
       incidents.countBySource(),
+      syncStates.listGaps(at - GAP_HISTORY_MS),
     ]);
+    const maxGapMs = options.maxGapMs ?? DEFAULT_MAX_GAP_MS;
+    const sources = states.map(state => {
+      const openGap = openGapOf(state, at, maxGapMs);
+      const past = gaps
+        .filter(
+          g => g.provider === state.provider && g.account === state.account,
+        )
+        .reverse()
+        .slice(0, GAP_HISTORY_MAX)
+        .map(({ start, end, backfilledFrom }) => ({
+          start,
+          end,
+          backfilledFrom,
+        }));
+      return {
+        ...state,
+        ...(openGap && { openGap }),
+        ...(past.length > 0 && { gaps: past }),
+      };
+    });
     res.json({ sources, stored });
   });
 

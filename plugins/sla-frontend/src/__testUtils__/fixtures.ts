@@ -506,6 +506,18 @@ export const sources: SourcesStatus = {
       lastSuccessAt: Date.parse('2026-11-19T01:55:00Z'),
       lastError: '401 Unauthorized from https://example.service-now.com',
       lastCount: 0,
+      // Not synced for a day: the objectives it feeds read unknown (SPEC §9).
+      openGap: {
+        start: Date.parse('2026-11-19T01:55:00Z'),
+        end: Date.parse('2026-11-20T02:00:00Z'),
+      },
+      gaps: [
+        {
+          start: Date.parse('2026-11-10T08:00:00Z'),
+          end: Date.parse('2026-11-10T09:30:00Z'),
+          backfilledFrom: Date.parse('2026-11-10T07:00:00Z'),
+        },
+      ],
     },
   ],
   stored: [

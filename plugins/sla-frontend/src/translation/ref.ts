@@ -200,6 +200,9 @@ export const slaTranslationRef = createTranslationRef({
       lastSuccess: 'Last success',
       lag: 'Lag',
       lastError: 'Last error',
+      syncGaps: 'Sync gaps',
+      openGap: 'Not synced since {{start}}',
+      pastGap: '{{start}} – {{end}}, re-read',
       lastCount: 'Incidents in last sync',
       noSources:
         'No incident source has synced yet. Pushed and imported incidents need no sync.',

@@ -1348,6 +1348,20 @@ export interface components {
       lastSuccessAt?: components['schemas']['EpochMs'];
       lastError?: string;
       lastCount?: number;
+      /** @description When the account's first sync run started. */
+      firstAttemptAt?: components['schemas']['EpochMs'];
+      /** @description Data coverage (SPEC §9): the data is complete up to `start`, and `now` is more than sla.coverage.maxGap past it. Absent while syncs keep up. */
+      openGap?: {
+        start: components['schemas']['EpochMs'];
+        end: components['schemas']['EpochMs'];
+      };
+      /** @description Past gaps of the last 90 days, newest first (at most 20), each re-read by the sync that ended it. */
+      gaps?: {
+        start: components['schemas']['EpochMs'];
+        end: components['schemas']['EpochMs'];
+        /** @description Where the sync that ended the gap started reading again. */
+        backfilledFrom: components['schemas']['EpochMs'];
+      }[];
     };
     /** @description What the incident store holds of one source (webhook, csv, api or a provider). */
     StoredSource: {

@@ -245,8 +245,9 @@ describe('SourcesTab', () => {
   it('shows last sync, lag, errors and health per source', async () => {
     // NOW is 2026-11-20T02:00Z; pagerduty succeeded 5 minutes earlier.
     expect(await sourcesTableRows('sla-sync-accounts')).toEqual([
-      'pagerdutydefaultOK2026-11-20 01:552026-11-20 01:555 m12',
-      'servicenowprodFailing2026-11-20 01:552026-11-19 01:551 d 5 m0401 Unauthorized from https://example.service-now.com',
+      'pagerdutydefaultOK2026-11-20 01:552026-11-20 01:555 m12—',
+      // The open gap and the past one, re-read (SPEC §9).
+      'servicenowprodFailing2026-11-20 01:552026-11-19 01:551 d 5 m0401 Unauthorized from https://example.service-now.comNot synced since 2026-11-19 01:552026-11-10 08:00 – 2026-11-10 09:30, re-read',
     ]);
   });
 

@@ -97,6 +97,26 @@ export const SourcesTab = () => {
     },
     { title: t('page.lastCount'), render: s => s.lastCount ?? '—' },
     { title: t('page.lastError'), render: s => s.lastError ?? '' },
+    {
+      // SPEC §9: an open gap makes the objectives this account feeds unknown; past ones were re-read.
+      title: `${t('page.syncGaps')} (${zone})`,
+      render: s => (
+        <div data-testid="sla-sync-gaps">
+          {s.openGap && (
+            <StatusChip
+              status="unknown"
+              label={t('page.openGap', { start: at(s.openGap.start) })}
+            />
+          )}
+          {(s.gaps ?? []).map(g => (
+            <div key={g.start}>
+              {t('page.pastGap', { start: at(g.start), end: at(g.end) })}
+            </div>
+          ))}
+          {!s.openGap && !s.gaps?.length && '—'}
+        </div>
+      ),
+    },
   ];
 
   return (
