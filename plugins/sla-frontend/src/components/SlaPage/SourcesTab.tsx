@@ -1,6 +1,9 @@
 import { EmptyState, Table, TableColumn } from '@backstage/core-components';
 import { useTranslationRef } from '@backstage/frontend-plugin-api';
+import Box from '@material-ui/core/Box';
 import Grid from '@material-ui/core/Grid';
+import Typography from '@material-ui/core/Typography';
+import SyncProblem from '@material-ui/icons/SyncProblem';
 import useAsync from 'react-use/esm/useAsync';
 import type { SourceState, SourcesStatus } from '../../api';
 import { slaTranslationRef } from '../../translation';
@@ -9,6 +12,7 @@ import {
   browserTimeZone,
   formatDuration,
   formatInstant,
+  STATUS_COLOUR,
   StatusChip,
   useSlaApi,
 } from '../common';
@@ -103,10 +107,16 @@ export const SourcesTab = () => {
       render: s => (
         <div data-testid="sla-sync-gaps">
           {s.openGap && (
-            <StatusChip
-              status="unknown"
-              label={t('page.openGap', { start: at(s.openGap.start) })}
-            />
+            // Text that wraps in a narrow column; the icon and colour of the Unknown status.
+            <Box display="flex" alignItems="flex-start">
+              <SyncProblem
+                fontSize="small"
+                style={{ color: STATUS_COLOUR.unknown, marginRight: 4 }}
+              />
+              <Typography variant="body2">
+                {t('page.openGap', { start: at(s.openGap.start) })}
+              </Typography>
+            </Box>
           )}
           {(s.gaps ?? []).map(g => (
             <div key={g.start}>
