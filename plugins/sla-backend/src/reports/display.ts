@@ -127,7 +127,8 @@ export function coverageNotices(
       `${t.coverageNote(
         serviceName(s),
         percent(c.coverage, lang),
-        percent(c.threshold, lang),
+        // The configured threshold as written (99.999 must not read 100 %).
+        `${c.threshold}%`,
         s.unknown ?? 0,
       )} ${sources.join('; ')}`,
     ];

@@ -180,7 +180,7 @@ export const slaTranslationRef = createTranslationRef({
       all: 'All',
       noServices: 'No service has an SLA yet.',
       heatmapLegend:
-        'Green ≥ 100% met · orange ≥ 80% · vermillion < 80% · grey: no data · * period still open',
+        'Green ≥ 100% met · orange ≥ 80% · vermillion < 80% · grey: no data · purple: unknown (data coverage) · * period still open',
       yearToDate:
         "Year to date: each service's closed periods (of its own length) and the open one so far",
       openNote:

@@ -54,6 +54,7 @@ import {
   useSlaApi,
   yearMonthIn,
   useSlaFormat,
+  STATUS_COLOUR,
 } from '../common';
 import {
   periodKey,
@@ -577,7 +578,12 @@ export const OverviewTab = () => {
                             />
                           </td>
                           {row.cells.map(c => {
-                            const bg = c.complete
+                            // Unknown for lack of data coverage (SPEC §9): its own colour, open or not.
+                            const unknown = c.status === 'unknown';
+                            const filled = c.complete || unknown;
+                            const bg = unknown
+                              ? STATUS_COLOUR.unknown
+                              : filled
                               ? rateColour(c.rate)
                               : 'transparent';
                             return (
@@ -585,14 +591,15 @@ export const OverviewTab = () => {
                                 key={c.key}
                                 colSpan={c.span}
                                 data-period={c.key}
+                                data-status={c.status}
                                 style={{
                                   backgroundColor: bg,
-                                  color: c.complete ? textOn(bg) : undefined,
+                                  color: filled ? textOn(bg) : undefined,
                                   fontStyle: c.complete ? undefined : 'italic',
                                 }}
                                 title={`${c.key}: ${achievementOf(c)}`}
                               >
-                                {rateText(c.rate, '—')}
+                                {rateText(c.rate, unknown ? '?' : '—')}
                                 {c.complete ? '' : '*'}
                               </td>
                             );

@@ -23,7 +23,8 @@ export const CoverageNote = ({
   const coverage = result.coverage;
   if (!coverage || coverage.coverage >= 100) return null;
   const below = coverage.coverage < coverage.threshold;
-  const threshold = percent(coverage.threshold);
+  // The configured threshold as written (99.999 must not read "100%").
+  const threshold = `${coverage.threshold}%`;
   return (
     <Box
       display="flex"
