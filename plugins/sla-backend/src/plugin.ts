@@ -223,7 +223,14 @@ export const slaPlugin = createBackendPlugin({
           terms,
           logger,
         });
+        const chain = new DependencyChain({
+          compliance,
+          entities,
+          incidents,
+          depth: config.getOptionalNumber('sla.dependencies.depth'),
+        });
         const reportService = new ReportService({
+          chain,
           compliance,
           entities,
           terms,
@@ -340,12 +347,7 @@ export const slaPlugin = createBackendPlugin({
               preview: new TermsPreview({ compliance, incidents, slaConfig }),
               incidentsWritten,
               metrics: slaMetrics,
-              chain: new DependencyChain({
-                compliance,
-                entities,
-                incidents,
-                depth: config.getOptionalNumber('sla.dependencies.depth'),
-              }),
+              chain,
               calendars: calendarSources,
             }),
             createPlansRouter({

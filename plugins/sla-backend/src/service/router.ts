@@ -225,6 +225,11 @@ export async function createRouter(
       );
   });
 
+  router.get('/overview/suppliers', async (req, res) => {
+    await authorize(req, slaReadPermission);
+    res.json(await chain.suppliers(periodQueryOf(req), now()));
+  });
+
   router.get('/catalog', async (req, res) => {
     await authorize(req, slaReadPermission);
     res
@@ -235,6 +240,7 @@ export async function createRouter(
           compliance,
           now(),
           options.calendars?.getWarnings(),
+          chain,
         ),
       );
   });

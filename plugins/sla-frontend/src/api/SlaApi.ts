@@ -24,6 +24,7 @@ import type {
   ReportList,
   ReportSummary,
   SourcesStatus,
+  SupplierOverview,
   TermsPreview,
   TermsPreviewRequest,
 } from './types';
@@ -52,6 +53,11 @@ export interface SlaApi {
   ): Promise<TermsPreview>;
   /** Organisation-wide rollup; without a period, the current month. */
   getOverview(options?: OverviewQuery): Promise<Overview>;
+  /**
+   * The organisation grouped by supplier: every underpinning contract (agreement type uc), its
+   * achievement, and the services whose breaches overlapped its outages.
+   */
+  getSupplierOverview(options?: { period?: string }): Promise<SupplierOverview>;
   /** The published service catalog. */
   getCatalog(): Promise<CatalogListing>;
   /** Sync state of every incident source. */

@@ -82,6 +82,14 @@ export class SlaClient implements SlaApi {
     return this.request('/overview', { query });
   }
 
+  getSupplierOverview(options?: {
+    period?: string;
+  }): Promise<Api.SupplierOverview> {
+    const query = new URLSearchParams();
+    if (options?.period) query.set('period', options.period);
+    return this.request('/overview/suppliers', { query });
+  }
+
   getCatalog(): Promise<Api.CatalogListing> {
     return this.request('/catalog');
   }

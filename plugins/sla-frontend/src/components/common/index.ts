@@ -14,3 +14,5 @@ export { errorMessage, useSlaApi } from './useSlaApi';
 export { GuardedButton } from './GuardedButton';
 export { usePermissionOn } from './usePermissionOn';
 export { AnnotationProblems } from './AnnotationProblems';
+export { chainWarningText } from './chainWarnings';
+export type { ChainWarning } from './chainWarnings';
