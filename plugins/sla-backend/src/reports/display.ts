@@ -338,9 +338,10 @@ export function internalTables(
   const availability = s.objectives.find(o => o.objective === 'availability');
   const rows: string[][] = [];
   if (availability) {
+    // The objective the attribution explains: achieved / target (status).
     rows.push([
-      t.availabilityTarget,
-      `${objectiveTarget(availability, lang)} → ${objectiveAchieved(
+      t.availability,
+      `${objectiveAchieved(availability, lang)} / ${objectiveTarget(
         availability,
         lang,
       )} (${statusText(availability.status, t)})`,

@@ -207,7 +207,7 @@ const en: ReportMessages = {
   },
   internal: 'Internal: dependencies and downtime attribution',
   internalNote:
-    'Internal only, not for the customer. Attribution states that outages happened at the same time, not that one caused the other. A minute during two dependencies’ outages counts for each of them.',
+    'Internal only, not for the customer. Attribution states that outages happened at the same time, not that one caused the other. A minute during the outages of two dependencies counts for each of them.',
   internalMissing:
     'This report was stored before dependencies were recorded with reports; it has no internal section.',
   dependencies: 'Dependencies',

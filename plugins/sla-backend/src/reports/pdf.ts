@@ -301,10 +301,13 @@ export async function renderPdf(
       const internal = internalTables(s, lang);
       if (!internal) paragraph(t.internalMissing);
       else {
+        // A heading is not left alone at the foot of a page: room for it and two rows.
+        ensure(90);
         heading(t.dependencies, 11);
         if (internal.dependencies[1].length === 0) {
           paragraph(t.noDependencies);
         } else table(internal.dependencies, { weights: [2, 3, 1.5] });
+        ensure(90);
         heading(t.downtimeAttribution, 11);
         if (!internal.attribution) paragraph(t.noDowntime);
         else {

@@ -507,7 +507,8 @@ export const catalog: CatalogListing = {
       priority: 'P1',
       targetMs: 7_200_000,
       dependencyTargetMs: 14_400_000,
-      message: 'You promise resolution of P1 within 2h, but sms-gateway promises 4h.',
+      message:
+        'You promise resolution of P1 within 2h, but sms-gateway promises 4h.',
     },
   ],
 };
