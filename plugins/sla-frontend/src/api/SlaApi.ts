@@ -74,12 +74,16 @@ export interface SlaApi {
     subject: ReportSummary['subjectKind'],
     ref: CompoundEntityRef,
   ): Promise<ReportList | CustomerReportList>;
-  /** One period's report document, with the file name the server gave it. */
+  /**
+   * One period's report document, with the file name the server gave it; with `internal`,
+   * its internal section too (dependencies and downtime attribution, not for customers).
+   */
   getReport(
     subject: ReportSummary['subjectKind'],
     ref: CompoundEntityRef,
     period: string,
     format: ReportDocumentFormat,
+    options?: { internal?: boolean },
   ): Promise<ReportDocument>;
   /**
    * A named calendar as iCalendar (holidays, make-up workdays, closures, working hours), to

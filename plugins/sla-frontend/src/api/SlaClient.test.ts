@@ -288,6 +288,7 @@ describe('SlaClient', () => {
         { kind: 'group', namespace: 'default', name: 'dispatch-center' },
         '2026-Q3',
         'csv',
+        { internal: true },
       ),
     ]);
     expect(documents).toEqual([
@@ -304,7 +305,7 @@ describe('SlaClient', () => {
     ]);
     expect(seen).toEqual([
       `${base}/entities/component/default/cad-core/report?period=2026-09&format=md`,
-      `${base}/customers/group/default/dispatch-center/report?period=2026-Q3&format=csv`,
+      `${base}/customers/group/default/dispatch-center/report?period=2026-Q3&format=csv&internal=true`,
     ]);
   });
 

@@ -142,8 +142,10 @@ export class SlaClient implements SlaApi {
     ref: CompoundEntityRef,
     period: string,
     format: Api.ReportDocumentFormat,
+    options?: { internal?: boolean },
   ): Promise<Api.ReportDocument> {
     const query = new URLSearchParams({ period, format });
+    if (options?.internal) query.set('internal', 'true');
     const response = await this.request<Response>(
       `${refPath(ref, subject)}/report`,
       { query, raw: true },

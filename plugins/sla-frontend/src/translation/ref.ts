@@ -373,6 +373,8 @@ export const slaTranslationRef = createTranslationRef({
       download: 'Download',
       byScheduler: 'schedule',
       byOnDemand: 'first download',
+      internal:
+        'Internal section: dependencies and downtime attribution (not for customers)',
     },
     agreement: {
       title: 'Agreement',

@@ -319,6 +319,7 @@ const zh = {
   'reports.revision': '修订版本',
   'reports.download': '下载',
   'reports.byScheduler': '定时生成',
+  'reports.internal': '内部部分：依赖与停机归因（不发给客户）',
   'reports.byOnDemand': '首次下载时生成',
   'agreement.title': '服务协议',
   'agreement.confirmedBy':
