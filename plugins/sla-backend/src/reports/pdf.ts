@@ -65,7 +65,7 @@ const STATUS_COLOURS: Record<string, string> = {
 export async function renderPdf(
   m: ReportModel,
   lang: ReportLanguage = 'en',
-  options: RenderOptions = {},
+  renderOptions: RenderOptions = {},
 ): Promise<Buffer> {
   const t = reportMessages(lang);
   const title = reportTitle(m, t);
@@ -295,7 +295,7 @@ export async function renderPdf(
       const a = actionTable(s, lang);
       table(a, { weights: [1.5, 0.9, 3, 2.4, 1.3, 1.2], more: a.more });
     }
-    if (options.internal) {
+    if (renderOptions.internal) {
       heading(t.internal, 12);
       paragraph(t.internalNote, GREY, 8.5);
       const internal = internalTables(s, lang);

@@ -286,11 +286,11 @@ export function renderCsv(m: ReportModel, options: RenderOptions = {}): string {
           d.via ? `via: ${d.via}` : undefined,
         );
       }
-      const a = s.internal.attribution;
-      row('attribution', e, 'downtime_ms', undefined, a.downtimeMs);
-      row('attribution', e, 'own_ms', undefined, a.ownMs);
-      row('attribution', e, 'dependency_ms', undefined, a.dependencyMs);
-      for (const d of a.dependencies) {
+      const split = s.internal.attribution;
+      row('attribution', e, 'downtime_ms', undefined, split.downtimeMs);
+      row('attribution', e, 'own_ms', undefined, split.ownMs);
+      row('attribution', e, 'dependency_ms', undefined, split.dependencyMs);
+      for (const d of split.dependencies) {
         row(
           'attribution',
           e,
@@ -301,7 +301,7 @@ export function renderCsv(m: ReportModel, options: RenderOptions = {}): string {
           `alone_ms: ${d.soleMs}`,
         );
       }
-      for (const set of a.bySet) {
+      for (const set of split.bySet) {
         row(
           'attribution',
           e,
