@@ -302,11 +302,13 @@ export function availabilityRows(
 /** "SMS Gateway (UC)": a dependency by its title (else name) and agreement type. */
 function dependencyName(
   d: ReportInternal['dependencies'][number],
-  t: ReportMessages,
+  lang: ReportLanguage,
 ): string {
   const name = entityName(d.entityRef, d.title) ?? d.entityRef;
-  const type = d.agreementType ? d.agreementType.toUpperCase() : t.noSla;
-  return `${name} (${type})`;
+  const type = d.agreementType
+    ? d.agreementType.toUpperCase()
+    : reportMessages(lang).noSla;
+  return withNote(name, type, lang);
 }
 
 /**
@@ -322,7 +324,7 @@ export function internalTables(
   const internal = s.internal;
   if (!internal) return undefined;
   const names = new Map(
-    internal.dependencies.map(d => [d.entityRef, dependencyName(d, t)]),
+    internal.dependencies.map(d => [d.entityRef, dependencyName(d, lang)]),
   );
   const nameOf = (ref: string) => names.get(ref) ?? entityName(ref) ?? ref;
   const dependencies: Table = [
@@ -341,10 +343,14 @@ export function internalTables(
     // The objective the attribution explains: achieved / target (status).
     rows.push([
       t.availability,
-      `${objectiveAchieved(availability, lang)} / ${objectiveTarget(
-        availability,
+      withNote(
+        `${objectiveAchieved(availability, lang)} / ${objectiveTarget(
+          availability,
+          lang,
+        )}`,
+        statusText(availability.status, t),
         lang,
-      )} (${statusText(availability.status, t)})`,
+      ),
     ]);
   }
   rows.push(

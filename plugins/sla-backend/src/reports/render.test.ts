@@ -353,7 +353,7 @@ describe('the internal section', () => {
     const html = renderHtml(model, 'zh-CN', { internal: true });
     expect(html).toContain('<h3>内部：依赖与停机归因</h3>');
     expect(html).toContain(
-      '<td>DB cluster (OLA) 停机期间</td><td>42分（其中单独 30分）</td>',
+      '<td>DB cluster（OLA） 停机期间</td><td>42分（其中单独 30分）</td>',
     );
     expect(html).toContain('<td>OLA（内部团队运营级别协议）</td>');
 

@@ -391,7 +391,7 @@ describe('the chain outside the tab: suppliers, the catalog, reports', () => {
 
       const zh = await report('format=md&internal=true&lang=zh-CN');
       expect(zh.text).toContain('#### 内部：依赖与停机归因');
-      expect(zh.text).toContain('| sms-gateway (UC) 停机期间 | 42分 |');
+      expect(zh.text).toContain('| sms-gateway（UC） 停机期间 | 42分 |');
 
       const json = await report('format=json&internal=true');
       expectMatchesDocument(json);
