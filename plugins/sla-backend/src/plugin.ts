@@ -239,7 +239,14 @@ export const slaPlugin = createBackendPlugin({
           terms,
           logger,
         });
+        const chain = new DependencyChain({
+          compliance,
+          entities,
+          incidents,
+          depth: config.getOptionalNumber('sla.dependencies.depth'),
+        });
         const reportService = new ReportService({
+          chain,
           compliance,
           entities,
           terms,
@@ -356,12 +363,7 @@ export const slaPlugin = createBackendPlugin({
               preview: new TermsPreview({ compliance, incidents, slaConfig }),
               incidentsWritten,
               metrics: slaMetrics,
-              chain: new DependencyChain({
-                compliance,
-                entities,
-                incidents,
-                depth: config.getOptionalNumber('sla.dependencies.depth'),
-              }),
+              chain,
               calendars: calendarSources,
               maxGapMs: coverageSettings.maxGapMs,
             }),

@@ -17,6 +17,7 @@ import {
   SPEC_AVAILABILITY_BANDS,
 } from '@servicelevel/plugin-sla-common/testUtils';
 import { ComplianceService } from '../service/ComplianceService';
+import { DependencyChain } from '../service/DependencyChain';
 import { CustomerFees, readCustomerFees } from '../service/credits';
 import { CustomerSettings, ReportService } from './ReportService';
 
@@ -210,6 +211,7 @@ describe('ReportService', () => {
     const service = new ReportService({
       ...stores,
       compliance,
+      chain: new DependencyChain({ compliance, entities, incidents }),
       // The customer group is not in the SLA store; its title comes from the catalog.
       catalogTitle: async ref =>
         ref === CUSTOMER ? 'Dispatch Center' : undefined,
@@ -512,6 +514,39 @@ describe('ReportService', () => {
       expect(
         (await service.report(CAD_REPORT, '2026-09', NOW + 4 * HOUR)).revision,
       ).toBe(2);
+      await knex.destroy();
+    });
+
+    it('keeps the internal section in the stored model and out of the stored documents', async () => {
+      const { knex, service } = await setup(databaseId);
+      const report = await service.report(CAD_REPORT, '2026-09', NOW);
+      expect(report.stored).toBe(true);
+      const [s] = report.model.services;
+      expect(s.agreementType).toBe('sla');
+      // cad-core depends on nothing: its whole downtime is its own.
+      expect(s.internal).toEqual({
+        dependencies: [],
+        attribution: {
+          downtimeMs: s.availability.downtimeMs,
+          dependencyMs: 0,
+          ownMs: s.availability.downtimeMs,
+          dependencies: [],
+          bySet: [],
+        },
+      });
+      expect(s.availability.downtimeMs).toBeGreaterThan(0);
+      // The documents stored with it are the customer's: no internal section.
+      for (const text of [report.markdown, report.html, report.csv]) {
+        expect(text).toMatch(/Agreement type|agreement_type,,sla/);
+        expect(text).not.toMatch(/Internal|attribution/);
+      }
+      const internal = await service.render(report, 'md', 'en', {
+        internal: true,
+      });
+      expect(internal).toContain(
+        '#### Internal: dependencies and downtime attribution',
+      );
+      expect(internal).toContain('No dependencies (dependsOn).');
       await knex.destroy();
     });
 

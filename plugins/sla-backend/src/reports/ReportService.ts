@@ -21,6 +21,7 @@ import type {
   EntityPeriodResult,
 } from '../service/ComplianceService';
 import { customerEntry } from '../service/credits';
+import type { DependencyChain } from '../service/DependencyChain';
 import {
   buildReportModel,
   ReportModel,
@@ -34,6 +35,7 @@ import {
   renderHtml,
   renderMarkdown,
   renderReport,
+  RenderOptions,
   ReportFormat,
 } from './render';
 
@@ -82,6 +84,8 @@ export class ReportService {
        * does not keep, such as customer groups.
        */
       catalogTitle?: (entityRef: string) => Promise<string | undefined>;
+      /** The chain behind a service, recorded in the report's internal section. */
+      chain?: DependencyChain;
     },
   ) {}
 
@@ -98,15 +102,19 @@ export class ReportService {
     return isReportLanguage(language) ? language : 'en';
   }
 
-  /** A served report as a document: rendered from its model, in `lang` or the customer's language. */
+  /**
+   * A served report as a document: rendered from its model, in `lang` or the customer's
+   * language; with the internal section only when asked.
+   */
   async render(
     report: ServedReport,
     format: ReportFormat,
     lang?: ReportLanguage,
+    options: RenderOptions = {},
   ): Promise<string | Buffer> {
     const language = lang ?? this.languageOf(report.model);
-    if (format === 'pdf') return renderPdf(report.model, language);
-    return renderReport(report.model, format, language);
+    if (format === 'pdf') return renderPdf(report.model, language, options);
+    return renderReport(report.model, format, language, options);
   }
 
   async report(
@@ -259,6 +267,21 @@ export class ReportService {
         ? await this.deps.compliance.recompute(ref, query, now, generatedBy)
         : await this.deps.compliance.entityCompliance(ref, query, now);
       const input = await this.serviceInput(result);
+      // The chain as it stands when the report is written; kept with the model.
+      const chain = await this.deps.chain?.chain(ref, query, now);
+      if (chain) {
+        input.internal = {
+          dependencies: chain.dependencies.map(d => ({
+            entityRef: d.entityRef,
+            title: d.title,
+            depth: d.depth,
+            via: d.via,
+            hasSla: d.hasSla,
+            agreementType: d.agreementType,
+          })),
+          attribution: chain.attribution,
+        };
+      }
       const customer = result.terms.customer?.toLocaleLowerCase('en-US');
       if (customer) {
         input.customerTitle = await this.titleOf(customer, titles);

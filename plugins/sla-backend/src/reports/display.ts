@@ -6,6 +6,7 @@ import {
 } from '@servicelevel/plugin-sla-common';
 import { DateTime } from 'luxon';
 import type {
+  ReportInternal,
   ReportModel,
   ReportObjective,
   ReportService,
@@ -289,6 +290,10 @@ export function scopeRows(s: ReportService, lang: ReportLanguage): string[][] {
   const t = reportMessages(lang);
   const rows: Array<[string, string | undefined]> = [
     [t.agreement, s.agreement ?? t.notSet],
+    [
+      t.agreementType,
+      s.agreementType ? t.agreementTypes[s.agreementType] : undefined,
+    ],
     [t.customer, entityName(s.customer, s.customerTitle)],
     [t.owner, entityName(s.ownerRef)],
     [t.system, entityName(s.systemRef)],
@@ -336,6 +341,87 @@ export function availabilityRows(
     [t.outages, String(a.outages)],
     [t.longestOutage, a.outages ? duration(a.longestOutageMs, lang) : t.none],
   ];
+}
+
+/** "SMS Gateway (UC)": a dependency by its title (else name) and agreement type. */
+function dependencyName(
+  d: ReportInternal['dependencies'][number],
+  lang: ReportLanguage,
+): string {
+  const name = entityName(d.entityRef, d.title) ?? d.entityRef;
+  const type = d.agreementType
+    ? d.agreementType.toUpperCase()
+    : reportMessages(lang).noSla;
+  return withNote(name, type, lang);
+}
+
+/**
+ * A service's internal section (shown only with internal=true): its dependencies with their
+ * agreement types, and its downtime attributed to their outages (SPEC §8), as figures the
+ * chain computed when the report was written. Undefined for a report stored before.
+ */
+export function internalTables(
+  s: ReportService,
+  lang: ReportLanguage,
+): { dependencies: Table; attribution?: string[][] } | undefined {
+  const t = reportMessages(lang);
+  const internal = s.internal;
+  if (!internal) return undefined;
+  const names = new Map(
+    internal.dependencies.map(d => [d.entityRef, dependencyName(d, lang)]),
+  );
+  const nameOf = (ref: string) => names.get(ref) ?? entityName(ref) ?? ref;
+  const dependencies: Table = [
+    [t.dependency, t.agreementType, t.level],
+    internal.dependencies.map(d => [
+      entityName(d.entityRef, d.title) ?? d.entityRef,
+      d.agreementType ? t.agreementTypes[d.agreementType] : t.noSla,
+      d.via ? t.levelVia(d.depth, nameOf(d.via)) : String(d.depth),
+    ]),
+  ];
+  const a = internal.attribution;
+  if (a.downtimeMs === 0) return { dependencies };
+  const availability = s.objectives.find(o => o.objective === 'availability');
+  const rows: string[][] = [];
+  if (availability) {
+    // The objective the attribution explains: achieved / target (status).
+    rows.push([
+      t.availability,
+      withNote(
+        `${objectiveAchieved(availability, lang)} / ${objectiveTarget(
+          availability,
+          lang,
+        )}`,
+        statusText(availability.status, t),
+        lang,
+      ),
+    ]);
+  }
+  rows.push(
+    [t.downtime, duration(a.downtimeMs, lang)],
+    [t.ownDowntime, duration(a.ownMs, lang)],
+    [t.duringDependencyOutages, duration(a.dependencyMs, lang)],
+  );
+  for (const d of a.dependencies) {
+    if (d.attributedMs === 0) continue;
+    rows.push([
+      t.duringOutagesOf(nameOf(d.ref)),
+      d.soleMs === d.attributedMs
+        ? duration(d.attributedMs, lang)
+        : t.attributedAlone(
+            duration(d.attributedMs, lang),
+            duration(d.soleMs, lang),
+          ),
+    ]);
+  }
+  for (const set of a.bySet) {
+    if (set.refs.length < 2) continue;
+    rows.push([
+      t.downTogether(set.refs.map(nameOf).join(' + ')),
+      duration(set.ms, lang),
+    ]);
+  }
+  return { dependencies, attribution: rows };
 }
 
 /** The credit of a service's section (absent when its terms have no credit rules). */

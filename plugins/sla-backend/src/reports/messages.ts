@@ -61,6 +61,30 @@ export interface ReportMessages {
   notSet: string;
   none: string;
   agreement: string;
+  agreementType: string;
+  agreementTypes: Record<'sla' | 'ola' | 'uc', string>;
+  /** Heading of the internal section (only with internal=true). */
+  internal: string;
+  internalNote: string;
+  /** A report stored before its internal section was recorded. */
+  internalMissing: string;
+  dependencies: string;
+  dependency: string;
+  noDependencies: string;
+  level: string;
+  /** "2 (via db-cluster)". */
+  levelVia: (level: number, via: string) => string;
+  noSla: string;
+  downtimeAttribution: string;
+  noDowntime: string;
+  ownDowntime: string;
+  duringDependencyOutages: string;
+  /** "During sms-gateway (UC) outages". */
+  duringOutagesOf: (name: string) => string;
+  /** "70 m (alone 70 m)". */
+  attributedAlone: (attributed: string, alone: string) => string;
+  /** "db-cluster + sms-gateway, both down". */
+  downTogether: (names: string) => string;
   customer: string;
   owner: string;
   system: string;
@@ -195,6 +219,30 @@ const en: ReportMessages = {
   notSet: 'not set',
   none: 'none',
   agreement: 'Agreement',
+  agreementType: 'Agreement type',
+  agreementTypes: {
+    sla: 'SLA (agreement with a customer)',
+    ola: 'OLA (internal team agreement)',
+    uc: 'UC (underpinning contract with a supplier)',
+  },
+  internal: 'Internal: dependencies and downtime attribution',
+  internalNote:
+    'Internal only, not for the customer. Attribution states that outages happened at the same time, not that one caused the other. A minute during the outages of two dependencies counts for each of them.',
+  internalMissing:
+    'This report was stored before dependencies were recorded with reports; it has no internal section.',
+  dependencies: 'Dependencies',
+  dependency: 'Dependency',
+  noDependencies: 'No dependencies (dependsOn).',
+  level: 'Level',
+  levelVia: (level, via) => `${level} (via ${via})`,
+  noSla: 'no SLA',
+  downtimeAttribution: 'Downtime attribution',
+  noDowntime: 'No unplanned downtime in the period.',
+  ownDowntime: 'Own downtime (no dependency down)',
+  duringDependencyOutages: 'During dependency outages (counted once)',
+  duringOutagesOf: name => `During ${name} outages`,
+  attributedAlone: (attributed, alone) => `${attributed} (alone ${alone})`,
+  downTogether: names => `${names}, all down together`,
   customer: 'Customer',
   owner: 'Owner',
   system: 'System',
@@ -320,6 +368,29 @@ const zhCN: ReportMessages = {
   notSet: '未设置',
   none: '无',
   agreement: '协议',
+  agreementType: '协议类型',
+  agreementTypes: {
+    sla: 'SLA（与客户的服务级别协议）',
+    ola: 'OLA（内部团队运营级别协议）',
+    uc: 'UC（与供应商的支撑合同）',
+  },
+  internal: '内部：依赖与停机归因',
+  internalNote:
+    '仅供内部使用，请勿发给客户。归因只说明停机同时发生，不说明因果关系。两个依赖同时停机的时间分别计入每个依赖。',
+  internalMissing: '此报告存储时报告尚未记录依赖，因此没有内部部分。',
+  dependencies: '依赖',
+  dependency: '依赖项',
+  noDependencies: '无依赖（dependsOn）。',
+  level: '层级',
+  levelVia: (level, via) => `${level}（经由 ${via}）`,
+  noSla: '无 SLA',
+  downtimeAttribution: '停机归因',
+  noDowntime: '本周期内没有计划外停机。',
+  ownDowntime: '自身停机（无依赖停机）',
+  duringDependencyOutages: '依赖停机期间（只计一次）',
+  duringOutagesOf: name => `${name} 停机期间`,
+  attributedAlone: (attributed, alone) => `${attributed}（其中单独 ${alone}）`,
+  downTogether: names => `${names} 同时停机`,
   customer: '客户',
   owner: '负责团队',
   system: '所属系统',

@@ -24,6 +24,8 @@ export type ReportConfirmation = Omit<
 export type ReportObjective = ReportService['objectives'][number];
 export type ReportBreach = ReportService['breaches'][number];
 export type ReportAction = ReportService['actions'][number];
+/** A service's internal section: its dependencies and its downtime attributed to them. */
+export type ReportInternal = NonNullable<ReportService['internal']>;
 
 /** Input of one service's section. */
 export interface ServiceReportInput {
@@ -36,6 +38,8 @@ export interface ServiceReportInput {
   maintenanceMs: number;
   /** The customer's catalog title, when known. */
   customerTitle?: string;
+  /** Its dependencies and downtime attribution (GET …/chain), for the internal section. */
+  internal?: ReportInternal;
 }
 
 /** One service's report section. */
@@ -107,6 +111,7 @@ export function buildServiceSection(input: ServiceReportInput): ReportService {
     customer: terms.customer,
     customerTitle: input.customerTitle,
     agreement: terms.agreement,
+    agreementType: terms.agreementType ?? 'sla',
     tier: terms.tier,
     serviceHours: terms.serviceHours.spec,
     timezone: terms.timezone,
@@ -149,6 +154,7 @@ export function buildServiceSection(input: ServiceReportInput): ReportService {
     actions,
     // Computed with the result by the compliance service (SPEC §7), so the report and the API agree.
     credits: r.credits,
+    internal: input.internal,
   };
   if (input.confirmation) {
     section.confirmation = {

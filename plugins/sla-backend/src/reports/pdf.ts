@@ -2,6 +2,7 @@ import fs from 'fs';
 import PDFDocument from 'pdfkit';
 import type { ReportModel } from './model';
 import {
+  internalTables,
   actionTable,
   availabilityRows,
   breachTable,
@@ -26,6 +27,7 @@ import {
   trendPoints,
 } from './display';
 import { ReportLanguage, reportMessages } from './messages';
+import type { RenderOptions } from './render';
 
 /**
  * The report as a PDF, rendered on the server with pdfkit: the summary page first (achievement
@@ -64,6 +66,7 @@ const STATUS_COLOURS: Record<string, string> = {
 export async function renderPdf(
   m: ReportModel,
   lang: ReportLanguage = 'en',
+  renderOptions: RenderOptions = {},
 ): Promise<Buffer> {
   const t = reportMessages(lang);
   const title = reportTitle(m, t);
@@ -293,6 +296,28 @@ export async function renderPdf(
     else {
       const a = actionTable(s, lang);
       table(a, { weights: [1.5, 0.9, 3, 2.4, 1.3, 1.2], more: a.more });
+    }
+    if (renderOptions.internal) {
+      heading(t.internal, 12);
+      paragraph(t.internalNote, GREY, 8.5);
+      const internal = internalTables(s, lang);
+      if (!internal) paragraph(t.internalMissing);
+      else {
+        // A heading is not left alone at the foot of a page: room for it and two rows.
+        ensure(90);
+        heading(t.dependencies, 11);
+        if (internal.dependencies[1].length === 0) {
+          paragraph(t.noDependencies);
+        } else table(internal.dependencies, { weights: [2, 3, 1.5] });
+        ensure(90);
+        heading(t.downtimeAttribution, 11);
+        if (!internal.attribution) paragraph(t.noDowntime);
+        else {
+          table([[t.figure, t.value], internal.attribution], {
+            weights: [3, 2],
+          });
+        }
+      }
     }
   }
 

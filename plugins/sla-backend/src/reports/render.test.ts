@@ -313,3 +313,135 @@ describe('report renderings', () => {
     expect(renderMarkdown(MODEL, 'en')).not.toContain('Data coverage');
   });
 });
+
+describe('the internal section', () => {
+  const MIN = 60_000;
+  const WITH_CHAIN: ReportService = {
+    ...SERVICE,
+    agreementType: 'sla',
+    internal: {
+      dependencies: [
+        {
+          entityRef: 'resource:default/db-cluster',
+          title: 'DB cluster',
+          depth: 1,
+          hasSla: true,
+          agreementType: 'ola',
+        },
+        {
+          entityRef: 'component:default/sms-gateway',
+          depth: 1,
+          hasSla: true,
+          agreementType: 'uc',
+        },
+      ],
+      // 60 min: db-cluster 42 (30 alone), sms-gateway 20 (8 alone), 12 both, 10 own.
+      attribution: {
+        downtimeMs: 60 * MIN,
+        dependencyMs: 50 * MIN,
+        ownMs: 10 * MIN,
+        dependencies: [
+          {
+            ref: 'resource:default/db-cluster',
+            attributedMs: 42 * MIN,
+            soleMs: 30 * MIN,
+          },
+          {
+            ref: 'component:default/sms-gateway',
+            attributedMs: 20 * MIN,
+            soleMs: 8 * MIN,
+          },
+        ],
+        bySet: [
+          { refs: ['resource:default/db-cluster'], ms: 30 * MIN },
+          {
+            refs: [
+              'resource:default/db-cluster',
+              'component:default/sms-gateway',
+            ],
+            ms: 12 * MIN,
+          },
+          { refs: ['component:default/sms-gateway'], ms: 8 * MIN },
+        ],
+      },
+    },
+  };
+  const model: ReportModel = {
+    ...MODEL,
+    subjectKind: 'entity',
+    subjectRef: WITH_CHAIN.entityRef,
+    services: [WITH_CHAIN],
+    total: { met: 1, committed: 1, achievementRate: 100 },
+  };
+
+  it('is only in a rendering that asks for it; the agreement type always is', () => {
+    for (const text of [renderMarkdown(model), renderHtml(model)]) {
+      expect(text).toContain('SLA (agreement with a customer)');
+      expect(text).not.toContain('DB cluster');
+      expect(text).not.toContain('Downtime attribution');
+    }
+    expect(renderCsv(model)).not.toContain('attribution');
+  });
+
+  it('names every dependency with its type and counts a minute of two outages once in the total', () => {
+    const md = renderMarkdown(model, 'en', { internal: true });
+    expect(md).toContain('| DB cluster | OLA (internal team agreement) | 1 |');
+    expect(md).toContain(
+      '| sms-gateway | UC (underpinning contract with a supplier) | 1 |',
+    );
+    expect(md).toContain('| Own downtime (no dependency down) | 10 m |');
+    expect(md).toContain('| During dependency outages (counted once) | 50 m |');
+    expect(md).toContain(
+      '| During DB cluster (OLA) outages | 42 m (alone 30 m) |',
+    );
+    expect(md).toContain(
+      '| During sms-gateway (UC) outages | 20 m (alone 8 m) |',
+    );
+    expect(md).toContain(
+      '| DB cluster (OLA) + sms-gateway (UC), all down together | 12 m |',
+    );
+
+    const html = renderHtml(model, 'zh-CN', { internal: true });
+    expect(html).toContain('<h3>内部：依赖与停机归因</h3>');
+    expect(html).toContain(
+      '<td>DB cluster（OLA） 停机期间</td><td>42分（其中单独 30分）</td>',
+    );
+    expect(html).toContain('<td>OLA（内部团队运营级别协议）</td>');
+
+    const csv = renderCsv(model, { internal: true });
+    expect(csv).toContain(
+      'attribution,component:default/cad-core,set_ms:resource:default/db-cluster+component:default/sms-gateway,,720000,,',
+    );
+  });
+
+  it('says so for a report stored before dependencies were recorded, and when there was no downtime', () => {
+    const stored: ReportModel = {
+      ...model,
+      services: [{ ...SERVICE }],
+    };
+    expect(renderMarkdown(stored, 'en', { internal: true })).toContain(
+      'This report was stored before dependencies were recorded with reports; it has no internal section.',
+    );
+    const quiet: ReportModel = {
+      ...model,
+      services: [
+        {
+          ...WITH_CHAIN,
+          internal: {
+            dependencies: [],
+            attribution: {
+              downtimeMs: 0,
+              dependencyMs: 0,
+              ownMs: 0,
+              dependencies: [],
+              bySet: [],
+            },
+          },
+        },
+      ],
+    };
+    const md = renderMarkdown(quiet, 'en', { internal: true });
+    expect(md).toContain('No dependencies (dependsOn).');
+    expect(md).toContain('No unplanned downtime in the period.');
+  });
+});

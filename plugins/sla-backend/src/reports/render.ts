@@ -9,6 +9,7 @@ import {
   creditSummaryTable,
   duration,
   instant,
+  internalTables,
   objectivesTable,
   percent,
   periodText,
@@ -41,6 +42,12 @@ export const REPORT_FORMATS: readonly ReportFormat[] = [
   'html',
   'pdf',
 ];
+
+/** What a rendering includes beyond what a customer gets. */
+export interface RenderOptions {
+  /** The internal section: dependencies and downtime attribution (off by default). */
+  internal?: boolean;
+}
 
 export const REPORT_CONTENT_TYPES: Record<ReportFormat, string> = {
   csv: 'text/csv; charset=utf-8',
@@ -105,7 +112,7 @@ const CSV_HEADER = [
  * milliseconds (exact, so every percentage can be recomputed from them); percentages are
  * numbers rounded half-up to at most 2 decimals, as the display formats round them.
  */
-export function renderCsv(m: ReportModel): string {
+export function renderCsv(m: ReportModel, options: RenderOptions = {}): string {
   const rows: Array<Array<string | number | undefined>> = [CSV_HEADER];
   const row = (...cells: Array<string | number | undefined>) =>
     rows.push(cells);
@@ -125,6 +132,7 @@ export function renderCsv(m: ReportModel): string {
       row('service', e, field, undefined, ...rest);
     serviceFact('title', s.title);
     serviceFact('agreement', s.agreement);
+    serviceFact('agreement_type', s.agreementType);
     serviceFact('customer', s.customer);
     serviceFact('owner', s.ownerRef);
     serviceFact('service_hours', s.serviceHours, undefined, s.timezone);
@@ -267,6 +275,43 @@ export function renderCsv(m: ReportModel): string {
         `plan: ${x.planTitle}${x.assignee ? `; assignee: ${x.assignee}` : ''}`,
       );
     }
+    if (options.internal && s.internal) {
+      for (const d of s.internal.dependencies) {
+        row(
+          'dependency',
+          e,
+          d.entityRef,
+          undefined,
+          d.agreementType ?? 'no-sla',
+          `depth-${d.depth}`,
+          d.via ? `via: ${d.via}` : undefined,
+        );
+      }
+      const split = s.internal.attribution;
+      row('attribution', e, 'downtime_ms', undefined, split.downtimeMs);
+      row('attribution', e, 'own_ms', undefined, split.ownMs);
+      row('attribution', e, 'dependency_ms', undefined, split.dependencyMs);
+      for (const d of split.dependencies) {
+        row(
+          'attribution',
+          e,
+          `attributed_ms:${d.ref}`,
+          undefined,
+          d.attributedMs,
+          undefined,
+          `alone_ms: ${d.soleMs}`,
+        );
+      }
+      for (const set of split.bySet) {
+        row(
+          'attribution',
+          e,
+          `set_ms:${set.refs.join('+')}`,
+          undefined,
+          set.ms,
+        );
+      }
+    }
   }
   // Every row has the header's seven fields (RFC 4180).
   return `${rows
@@ -301,6 +346,7 @@ function mdCapped(table: Table & { more?: number }, more: string): string[] {
 export function renderMarkdown(
   m: ReportModel,
   lang: ReportLanguage = 'en',
+  options: RenderOptions = {},
 ): string {
   const t = reportMessages(lang);
   const out: string[] = [];
@@ -358,6 +404,22 @@ export function renderMarkdown(
     const actions = actionTable(s, lang);
     if (s.actions.length === 0) out.push(t.noActions, '');
     else out.push(...mdCapped(actions, t.andMore(actions.more ?? 0)), '');
+    if (options.internal) {
+      out.push(`#### ${t.internal}`, '', `> ${md(t.internalNote)}`, '');
+      const internal = internalTables(s, lang);
+      if (!internal) out.push(md(t.internalMissing), '');
+      else {
+        out.push(`##### ${t.dependencies}`, '');
+        if (internal.dependencies[1].length === 0) {
+          out.push(md(t.noDependencies), '');
+        } else out.push(...mdTable(internal.dependencies), '');
+        out.push(`##### ${t.downtimeAttribution}`, '');
+        if (!internal.attribution) out.push(md(t.noDowntime), '');
+        else {
+          out.push(...mdTable([[t.figure, t.value], internal.attribution]), '');
+        }
+      }
+    }
   }
   return `${out.join('\n').trimEnd()}\n`;
 }
@@ -445,6 +507,8 @@ th { background: #f0f0f0; }
 .status-at-risk { color: #e65100; font-weight: 600; }
 .provisional { border: 1px solid #e65100; padding: .4rem .6rem; background: #fff3e0; }
 .more { color: #555; font-style: italic; }
+.internal { border-left: 4px solid #6a1b9a; padding-left: .8rem; margin-top: 1.2rem; }
+h4 { font-size: .95rem; margin: .8rem 0 .3rem; }
 .toolbar { margin-bottom: 1rem; color: #555; }
 details > summary { cursor: pointer; }
 @page { size: A4; margin: 15mm 12mm; }
@@ -467,6 +531,7 @@ details > summary { cursor: pointer; }
 export function renderHtml(
   m: ReportModel,
   lang: ReportLanguage = 'en',
+  options: RenderOptions = {},
 ): string {
   const t = reportMessages(lang);
   const title = reportTitle(m, t);
@@ -552,11 +617,39 @@ export function renderHtml(
         : htmlTable(actions, {
             more: actions.more ? t.andMore(actions.more) : undefined,
           }),
-      '</section>',
     );
+    if (options.internal) parts.push(htmlInternal(s, lang));
+    parts.push('</section>');
   }
   parts.push('</body></html>');
   return `${parts.join('\n')}\n`;
+}
+
+/** A service's internal section as HTML (see internalTables). */
+function htmlInternal(s: ReportService, lang: ReportLanguage): string {
+  const t = reportMessages(lang);
+  const parts = [
+    `<div class="internal"><h3>${h(t.internal)}</h3>`,
+    `<p class="meta">${h(t.internalNote)}</p>`,
+  ];
+  const internal = internalTables(s, lang);
+  if (!internal) parts.push(`<p>${h(t.internalMissing)}</p>`);
+  else {
+    parts.push(
+      `<h4>${h(t.dependencies)}</h4>`,
+      internal.dependencies[1].length === 0
+        ? `<p>${h(t.noDependencies)}</p>`
+        : htmlTable(internal.dependencies),
+      `<h4>${h(t.downtimeAttribution)}</h4>`,
+      internal.attribution
+        ? htmlTable([[t.figure, t.value], internal.attribution], {
+            cls: 'attribution',
+          })
+        : `<p>${h(t.noDowntime)}</p>`,
+    );
+  }
+  parts.push('</div>');
+  return parts.join('\n');
 }
 
 /** A text rendering of the report (the PDF is pdf.ts's renderPdf). */
@@ -564,13 +657,14 @@ export function renderReport(
   m: ReportModel,
   format: Exclude<ReportFormat, 'pdf'>,
   lang: ReportLanguage = 'en',
+  options: RenderOptions = {},
 ): string {
   switch (format) {
     case 'csv':
-      return renderCsv(m);
+      return renderCsv(m, options);
     case 'md':
-      return renderMarkdown(m, lang);
+      return renderMarkdown(m, lang, options);
     default:
-      return renderHtml(m, lang);
+      return renderHtml(m, lang, options);
   }
 }

@@ -286,6 +286,10 @@ describe('report routes', () => {
           method: 'get',
           path: '/entities/component/default/cad-core/report?period=2026-09',
         },
+        {
+          method: 'get',
+          path: '/entities/component/default/cad-core/report?period=2026-09&format=json&internal=true',
+        },
         { method: 'get', path: '/entities/component/default/cad-core/reports' },
         {
           method: 'get',

@@ -48,11 +48,13 @@ export function createReportsRouter(
   ] as const) {
     router.get(`/${base}/:kind/:namespace/:name/report`, async (req, res) => {
       await authorize(req, slaReadPermission);
-      const { period, format, lang } = reportQuery(req);
+      const { period, format, lang, internal } = reportQuery(req);
       const subject: ReportSubject = { subjectKind, subjectRef: refOf(req) };
       const report = await reportService.report(subject, period, now());
-      await send(res, report, format, () =>
-        reportService.render(report, format as ReportFormat, lang),
+      await send(res, report, format, internal, () =>
+        reportService.render(report, format as ReportFormat, lang, {
+          internal,
+        }),
       );
     });
   }
@@ -130,8 +132,9 @@ function reportQuery(req: Request): {
   period: string;
   format: ReportFormat | 'json';
   lang?: ReportLanguage;
+  internal: boolean;
 } {
-  const { period, format = 'html', lang } = req.query;
+  const { period, format = 'html', lang, internal = false } = req.query;
   const problems: string[] = [];
   if (typeof period !== 'string' || period.trim() === '') {
     problems.push('period: required, e.g. 2026-03, 2026-Q1 or 2026');
@@ -153,8 +156,17 @@ function reportQuery(req: Request): {
       )}`,
     );
   }
+  // The validator coerces the boolean the document declares; a direct call may pass text.
+  const flag: unknown = internal;
+  let internalFlag: boolean | undefined;
+  if (flag === true || flag === 'true') internalFlag = true;
+  else if (flag === false || flag === 'false') internalFlag = false;
+  if (internalFlag === undefined) {
+    problems.push(`internal: "${String(internal)}" — expected true or false`);
+  }
   if (problems.length > 0) throw new InputError(problems.join('\n'));
   return {
+    internal: internalFlag!,
     period: (period as string).trim(),
     format: format as ReportFormat | 'json',
     lang: lang as ReportLanguage | undefined,
@@ -168,12 +180,14 @@ function fileName(report: ServedReport, ext: string): string {
 
 /**
  * Sends a report: its data as JSON, or a document rendered from its model (stored models are
- * immutable; the document is rendered in the language asked for, else the customer's).
+ * immutable; the document is rendered in the language asked for, else the customer's). The
+ * internal section, kept in the model, is left out unless `internal` is set.
  */
 async function send(
   res: Response,
   report: ServedReport,
   format: ReportFormat | 'json',
+  internal: boolean,
   render: () => Promise<string | Buffer>,
 ) {
   res.setHeader('X-SLA-Report-Stored', String(report.stored));
@@ -186,7 +200,18 @@ async function send(
   }
   if (format === 'json') {
     const { csv, markdown, html, ...rest } = report;
-    res.json(rest);
+    // The internal section is served only when asked for, as in the documents.
+    res.json(
+      internal
+        ? rest
+        : {
+            ...rest,
+            model: {
+              ...rest.model,
+              services: rest.model.services.map(({ internal: _, ...s }) => s),
+            },
+          },
+    );
     return;
   }
   const body = await render();

@@ -811,6 +811,7 @@ describe('sla router', () => {
           body: { annotations: { 'servicelevel.io/availability': '99%' } },
         },
         { method: 'get', path: '/overview' },
+        { method: 'get', path: '/overview/suppliers?period=2026-10' },
         { method: 'get', path: '/catalog' },
         {
           method: 'post',

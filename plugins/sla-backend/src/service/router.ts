@@ -233,6 +233,11 @@ export async function createRouter(
       );
   });
 
+  router.get('/overview/suppliers', async (req, res) => {
+    await authorize(req, slaReadPermission);
+    res.json(await chain.suppliers(periodQueryOf(req), now()));
+  });
+
   router.get('/catalog', async (req, res) => {
     await authorize(req, slaReadPermission);
     res
@@ -243,6 +248,7 @@ export async function createRouter(
           compliance,
           now(),
           options.calendars?.getWarnings(),
+          chain,
         ),
       );
   });

@@ -23,6 +23,7 @@ import {
   termsAsWrittenOf,
 } from './ComplianceService';
 import { sumCredits } from './credits';
+import type { DependencyChain } from './DependencyChain';
 
 export const GROUP_BY = ROLLUP_DIMENSIONS;
 export type GroupBy = RollupDimension;
@@ -209,12 +210,16 @@ export async function overviewJson(
   return json;
 }
 
-/** buildCatalogListing serialized, cached by the compliance service (dropped on writes). */
+/**
+ * buildCatalogListing serialized, cached by the compliance service (dropped on writes), with
+ * the named calendars' warnings and the chain's consistency warnings.
+ */
 export function catalogListingJson(
   entities: EntityStore,
   compliance: ComplianceService,
   now: number,
   calendarWarnings: CalendarWarning[] = [],
+  chain?: DependencyChain,
 ): Promise<string> {
   // reviewOverdue turns at midnight in each entity's zone; every zone offset is a multiple
   // of 15 minutes, so a 15-minute bucket never serves yesterday's flag.
@@ -223,6 +228,12 @@ export function catalogListingJson(
     JSON.stringify({
       ...(await buildCatalogListing(entities, compliance, now)),
       calendarWarnings,
+      dependencyWarnings: chain
+        ? await chain.catalogWarnings(
+            await entities.listEntities(),
+            await compliance.listLatestTerms(),
+          )
+        : [],
     }),
   );
 }

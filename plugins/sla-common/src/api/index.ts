@@ -65,7 +65,13 @@ export type TermsPreviewRequest = components['schemas']['TermsPreviewRequest'];
 export type TermsPreviewSide = components['schemas']['TermsPreviewSide'];
 export type TermsPreviewPeriod = components['schemas']['TermsPreviewPeriod'];
 export type TermsPreview = components['schemas']['TermsPreview'];
+/** The organisation grouped by supplier (SPEC §8): every entity whose agreement type is uc, grouped by its owner (the supplier), with its achievement and the services depending on it (dependsOn, up to sla.dependencies.depth) that breached an objective in the period while their downtime overlapped its outages. */
+export type SupplierOverview = components['schemas']['SupplierOverview'];
+/** One underpinning contract (an entity with agreement type uc) over the period in its own zone. */
+export type SupplierContract = components['schemas']['SupplierContract'];
 export type CatalogListing = components['schemas']['CatalogListing'];
+/** A consistency warning of one service. */
+export type CatalogChainWarning = components['schemas']['CatalogChainWarning'];
 export type CalendarWarning = components['schemas']['CalendarWarning'];
 /** Sync state of one incident source account. */
 export type SourceState = components['schemas']['SourceState'];
@@ -90,6 +96,8 @@ export type ReportList = components['schemas']['ReportList'];
 export type CustomerReportList = components['schemas']['CustomerReportList'];
 /** One service's section of a report. */
 export type ReportService = components['schemas']['ReportService'];
+/** A service's internal section: the entities its dependsOn relations reach (sla.dependencies.depth) with their agreement types, and its unplanned downtime in the period attributed to their outages (SPEC §8), as GET …/chain computes them when the report is generated. */
+export type ReportInternal = components['schemas']['ReportInternal'];
 /** The period service report as data; the CSV, Markdown and HTML documents render it. */
 export type ReportModel = components['schemas']['ReportModel'];
 /** format=json: the report without its documents. */

@@ -11,6 +11,7 @@ import type {
   PlanView,
   ReportSummary,
   SourcesStatus,
+  SupplierOverview,
 } from '../api';
 
 /*
@@ -486,6 +487,73 @@ export const catalog: CatalogListing = {
       calendar: 'cn-workdays',
       year: 2027,
       message: 'Calendar cn-workdays: cn-official has no data for 2027 …',
+    },
+  ],
+  dependencyWarnings: [
+    {
+      entityRef: 'component:default/cad-core',
+      code: 'dependency-availability-below',
+      dependency: 'resource:default/db-cluster',
+      depth: 1,
+      target: 99.95,
+      dependencyTarget: 99.9,
+      message: 'You promise 99.95%, but you depend on db-cluster at 99.9%.',
+    },
+    {
+      entityRef: 'component:default/gis-routing',
+      code: 'resolution-target-shorter',
+      dependency: 'component:default/sms-gateway',
+      depth: 1,
+      priority: 'P1',
+      targetMs: 7_200_000,
+      dependencyTargetMs: 14_400_000,
+      message:
+        'You promise resolution of P1 within 2h, but sms-gateway promises 4h.',
+    },
+  ],
+};
+
+/** GET /overview/suppliers: one supplier with one contract and one breached dependent. */
+export const supplierOverview: SupplierOverview = {
+  depth: 2,
+  suppliers: [
+    {
+      key: 'group:default/smsco',
+      met: 0,
+      committed: 1,
+      achievementRate: 0,
+      contracts: [
+        {
+          entityRef: 'component:default/sms-gateway',
+          title: 'SMS Gateway',
+          period: {
+            key: '2026-10',
+            start: Date.parse('2026-09-30T16:00:00Z'),
+            end: Date.parse('2026-10-31T16:00:00Z'),
+            granularity: 'month',
+          },
+          complete: true,
+          met: 0,
+          committed: 1,
+          achievementRate: 0,
+          availabilityTarget: 99.9,
+          availability: 99.84,
+          availabilityStatus: 'breached',
+          outages: 1,
+          downtimeMs: 4_200_000,
+          dependents: [
+            {
+              entityRef: 'component:default/notification-service',
+              title: 'Notification service',
+              depth: 1,
+              agreementType: 'sla',
+              breached: ['availability'],
+              attributedMs: 4_200_000,
+              downtimeMs: 4_200_000,
+            },
+          ],
+        },
+      ],
     },
   ],
 };

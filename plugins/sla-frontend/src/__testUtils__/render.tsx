@@ -94,6 +94,7 @@ export function mockSlaApi(overrides: Partial<SlaApi> = {}): SlaApi {
     getEntityTerms: fail('getEntityTerms'),
     previewEntityTerms: fail('previewEntityTerms'),
     getOverview: fail('getOverview'),
+    getSupplierOverview: fail('getSupplierOverview'),
     getCatalog: fail('getCatalog'),
     getSources: fail('getSources'),
     listPlans: async () => ({ items: [] }),

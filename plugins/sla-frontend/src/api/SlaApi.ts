@@ -24,6 +24,7 @@ import type {
   ReportList,
   ReportSummary,
   SourcesStatus,
+  SupplierOverview,
   TermsPreview,
   TermsPreviewRequest,
 } from './types';
@@ -52,6 +53,11 @@ export interface SlaApi {
   ): Promise<TermsPreview>;
   /** Organisation-wide rollup; without a period, the current month. */
   getOverview(options?: OverviewQuery): Promise<Overview>;
+  /**
+   * The organisation grouped by supplier: every underpinning contract (agreement type uc), its
+   * achievement, and the services whose breaches overlapped its outages.
+   */
+  getSupplierOverview(options?: { period?: string }): Promise<SupplierOverview>;
   /** The published service catalog. */
   getCatalog(): Promise<CatalogListing>;
   /** Sync state of every incident source. */
@@ -68,12 +74,16 @@ export interface SlaApi {
     subject: ReportSummary['subjectKind'],
     ref: CompoundEntityRef,
   ): Promise<ReportList | CustomerReportList>;
-  /** One period's report document, with the file name the server gave it. */
+  /**
+   * One period's report document, with the file name the server gave it; with `internal`,
+   * its internal section too (dependencies and downtime attribution, not for customers).
+   */
   getReport(
     subject: ReportSummary['subjectKind'],
     ref: CompoundEntityRef,
     period: string,
     format: ReportDocumentFormat,
+    options?: { internal?: boolean },
   ): Promise<ReportDocument>;
   /**
    * A named calendar as iCalendar (holidays, make-up workdays, closures, working hours), to

@@ -8,6 +8,7 @@ import {
   planView,
   reportSummary,
   sources,
+  supplierOverview,
   termsHistory,
   unconfirmed,
 } from '../__testUtils__/fixtures';
@@ -88,6 +89,7 @@ describe('SlaClient', () => {
       http.get(`${base}/entities/:kind/:ns/:name/history`, reply(history)),
       http.get(`${base}/entities/:kind/:ns/:name/terms`, reply(termsHistory)),
       http.get(`${base}/overview`, reply(overview)),
+      http.get(`${base}/overview/suppliers`, reply(supplierOverview)),
       http.get(`${base}/catalog`, reply(catalog)),
       http.get(`${base}/sources`, reply(sources)),
     );
@@ -97,12 +99,16 @@ describe('SlaClient', () => {
     expect(
       await client.getOverview({ period: '2026', groupBy: 'system' }),
     ).toEqual(overview);
+    expect(await client.getSupplierOverview({ period: '2026-10' })).toEqual(
+      supplierOverview,
+    );
     expect(await client.getCatalog()).toEqual(catalog);
     expect(await client.getSources()).toEqual(sources);
     expect(hits).toEqual([
       'GET /api/sla/entities/Component/default/cad-core/history?periods=6',
       'GET /api/sla/entities/Component/default/cad-core/terms',
       'GET /api/sla/overview?period=2026&groupBy=system',
+      'GET /api/sla/overview/suppliers?period=2026-10',
       'GET /api/sla/catalog',
       'GET /api/sla/sources',
     ]);
@@ -282,6 +288,7 @@ describe('SlaClient', () => {
         { kind: 'group', namespace: 'default', name: 'dispatch-center' },
         '2026-Q3',
         'csv',
+        { internal: true },
       ),
     ]);
     expect(documents).toEqual([
@@ -298,7 +305,7 @@ describe('SlaClient', () => {
     ]);
     expect(seen).toEqual([
       `${base}/entities/component/default/cad-core/report?period=2026-09&format=md`,
-      `${base}/customers/group/default/dispatch-center/report?period=2026-Q3&format=csv`,
+      `${base}/customers/group/default/dispatch-center/report?period=2026-Q3&format=csv&internal=true`,
     ]);
   });
 

@@ -82,6 +82,14 @@ export class SlaClient implements SlaApi {
     return this.request('/overview', { query });
   }
 
+  getSupplierOverview(options?: {
+    period?: string;
+  }): Promise<Api.SupplierOverview> {
+    const query = new URLSearchParams();
+    if (options?.period) query.set('period', options.period);
+    return this.request('/overview/suppliers', { query });
+  }
+
   getCatalog(): Promise<Api.CatalogListing> {
     return this.request('/catalog');
   }
@@ -134,8 +142,10 @@ export class SlaClient implements SlaApi {
     ref: CompoundEntityRef,
     period: string,
     format: Api.ReportDocumentFormat,
+    options?: { internal?: boolean },
   ): Promise<Api.ReportDocument> {
     const query = new URLSearchParams({ period, format });
+    if (options?.internal) query.set('internal', 'true');
     const response = await this.request<Response>(
       `${refPath(ref, subject)}/report`,
       { query, raw: true },

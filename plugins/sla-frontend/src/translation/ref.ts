@@ -222,6 +222,19 @@ export const slaTranslationRef = createTranslationRef({
       delivery: 'Sync',
       pushed: 'Pushed or imported (no sync)',
       noStoredIncidents: 'No incidents are stored yet.',
+      chainWarningOf: '{{service}}: {{warning}}',
+      supplier: 'Supplier',
+      bySupplier: 'Underpinning contracts by supplier',
+      bySupplierSubtitle:
+        'Period {{period}} · each uc agreement and the services whose breaches overlapped its outages (dependsOn, {{depth}} levels)',
+      noContracts:
+        'No entity has the agreement type uc (servicelevel.io/agreement-type: uc).',
+      contract: 'Underpinning contract',
+      affectedServices: 'Breached services during its outages',
+      noAffected: 'None',
+      affectedService:
+        '{{service}}: {{attributed}} of {{downtime}} of downtime during its outages ({{breached}})',
+      supplierTotal: '{{supplier}} · {{rate}} ({{met}} of {{committed}})',
       calendarWarnings: 'Holiday calendars with gaps',
       calendarWarningYear:
         'Calendar {{calendar}}: its holiday source has no data for {{year}}, so that year’s holidays and make-up workdays are unknown, not absent. List them under the calendar’s holidays and workdays in app-config until the source publishes them.',
@@ -377,6 +390,8 @@ export const slaTranslationRef = createTranslationRef({
       download: 'Download',
       byScheduler: 'schedule',
       byOnDemand: 'first download',
+      internal:
+        'Internal section: dependencies and downtime attribution (not for customers)',
     },
     agreement: {
       title: 'Agreement',

@@ -1,16 +1,20 @@
 import { fireEvent, screen } from '@testing-library/react';
 import {
+  catalog,
   changedSinceConfirmation,
   entitySlaApi,
   freezeNowInTests,
   planView,
   reportSummary,
+  overview,
   slaEntity,
+  supplierOverview,
 } from '../__testUtils__/fixtures';
 import { englishMessages, renderSla } from '../__testUtils__/render';
 import { EntitySlaCard } from '../components/EntitySlaCard';
 import { EntitySlaContent } from '../components/EntitySlaContent';
 import { EntityPlansSection, PlansBoard } from '../components/ImprovementPlans';
+import { CatalogTab, OverviewTab } from '../components/SlaPage';
 import {
   AgreementConfirmationPanel,
   ReportsSection,
@@ -46,6 +50,8 @@ const NOT_OURS = [
   'Clear Search',
   'Search',
   'Opens in a new window',
+  // Service hours as written in the annotation (the catalog's fixture).
+  'calendar:cn-workdays',
 ];
 
 /** Every English word (3 letters or more) of the plugin's English messages. */
@@ -168,6 +174,53 @@ describe('in Simplified Chinese', () => {
     expect(await screen.findByText('确认条款版本 3')).toBeInTheDocument();
     expect(await screen.findByText('已发布的报告')).toBeInTheDocument();
     expect(screen.getAllByText('打印 / PDF').length).toBeGreaterThan(0);
+    expect(englishOnPage()).toEqual([]);
+  });
+
+  it('the catalog’s chain warnings and the organisation page by supplier show no English word', async () => {
+    const [supplier] = supplierOverview.suppliers;
+    const [contract] = supplier.contracts;
+    await renderSla(
+      <>
+        <CatalogTab />
+        <OverviewTab />
+      </>,
+      {
+        // The calendar warning names config keys (holidays, workdays): not the check's subject.
+        getCatalog: async () => ({ ...catalog, calendarWarnings: [] }),
+        getOverview: async () => overview,
+        getSupplierOverview: async () => ({
+          ...supplierOverview,
+          suppliers: [
+            {
+              ...supplier,
+              contracts: [
+                {
+                  ...contract,
+                  title: '短信网关',
+                  dependents: contract.dependents.map(d => ({
+                    ...d,
+                    title: '通知服务',
+                  })),
+                },
+              ],
+            },
+          ],
+        }),
+      },
+      undefined,
+      ['/?groupBy=supplier&period=2026-10'],
+      { language: 'zh' },
+    );
+    expect(await screen.findByText('按供应商的支撑合同')).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        '通知服务：1小时10分 停机中有 1小时10分 发生在其停机期间（可用性）',
+      ),
+    ).toBeInTheDocument();
+    expect(screen.getByTestId('sla-catalog-chain-warnings')).toHaveTextContent(
+      '依赖项无法支撑的目标（仅为警告，非错误）',
+    );
     expect(englishOnPage()).toEqual([]);
   });
 

@@ -191,6 +191,20 @@ const zh = {
   'page.delivery': '同步',
   'page.pushed': '推送或导入（无需同步）',
   'page.noStoredIncidents': '尚未存储任何事件。',
+  'page.chainWarningOf': '{{service}}：{{warning}}',
+  'page.supplier': '供应商',
+  'page.bySupplier': '按供应商的支撑合同',
+  'page.bySupplierSubtitle':
+    '周期 {{period}} · 每个 uc 协议，以及违约时间与其停机重叠的服务（依赖关系，{{depth}} 层）',
+  'page.noContracts':
+    '没有协议类型为 uc 的实体（servicelevel.io/agreement-type: uc）。',
+  'page.contract': '支撑合同',
+  'page.affectedServices': '其停机期间违约的服务',
+  'page.noAffected': '无',
+  'page.affectedService':
+    '{{service}}：{{downtime}} 停机中有 {{attributed}} 发生在其停机期间（{{breached}}）',
+  'page.supplierTotal':
+    '{{supplier}} · {{rate}}（{{committed}} 项中 {{met}} 项）',
   'page.calendarWarnings': '节假日日历有缺口',
   'page.calendarWarningYear':
     '日历 {{calendar}}：节假日数据源没有 {{year}} 年的数据，该年的节假日和调休工作日未知（并非没有）。在数据源发布之前，请在 app-config 中该日历的 holidays 和 workdays 下列出。',
@@ -320,6 +334,7 @@ const zh = {
   'reports.revision': '修订版本',
   'reports.download': '下载',
   'reports.byScheduler': '定时生成',
+  'reports.internal': '内部部分：依赖与停机归因（不发给客户）',
   'reports.byOnDemand': '首次下载时生成',
   'agreement.title': '服务协议',
   'agreement.confirmedBy':

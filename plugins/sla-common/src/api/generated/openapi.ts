@@ -214,6 +214,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/overview/suppliers': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The organisation grouped by supplier: the achievement of every underpinning contract (agreement type uc) and the services whose breaches overlapped its outages, with the minutes attributed.
+     * @description Each contract and each of its dependents is evaluated over the requested period in its own zone (a custom range as it is); without a period, the current month.
+     */
+    get: operations['getSupplierOverview'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/catalog': {
     parameters: {
       query?: never;
@@ -1326,11 +1346,59 @@ export interface components {
       };
       periods: components['schemas']['TermsPreviewPeriod'][];
     };
+    /** @description The organisation grouped by supplier (SPEC §8): every entity whose agreement type is uc, grouped by its owner (the supplier), with its achievement and the services depending on it (dependsOn, up to sla.dependencies.depth) that breached an objective in the period while their downtime overlapped its outages. */
+    SupplierOverview: {
+      depth: number;
+      /** @description By supplier ref; (none) for contracts without an owner. */
+      suppliers: {
+        key: string;
+        met: number;
+        committed: number;
+        achievementRate?: number;
+        contracts: components['schemas']['SupplierContract'][];
+      }[];
+    };
+    /** @description One underpinning contract (an entity with agreement type uc) over the period in its own zone. */
+    SupplierContract: {
+      entityRef: string;
+      title?: string;
+      period: components['schemas']['Period'];
+      complete: boolean;
+      met: number;
+      committed: number;
+      achievementRate?: number;
+      availabilityTarget?: number;
+      availability?: number;
+      availabilityStatus?: components['schemas']['ObjectiveStatus'];
+      /** @description Its unplanned outages in the period. */
+      outages: number;
+      downtimeMs: number;
+      /** @description Services depending on it that breached an objective in the period and whose downtime overlapped its outages, most attributed first. */
+      dependents: {
+        entityRef: string;
+        title?: string;
+        depth: number;
+        /** @enum {string} */
+        agreementType?: 'sla' | 'ola' | 'uc';
+        /** @description Its breached objectives in the period. */
+        breached: string[];
+        /** @description Its downtime during this contract's outages (attributed, SPEC §8). */
+        attributedMs: number;
+        /** @description Its whole downtime in the period. */
+        downtimeMs: number;
+      }[];
+    };
     CatalogListing: {
       items: components['schemas']['CatalogItem'][];
       /** @description Named calendars whose holiday source does not cover a year in use (that year's holidays are unknown, not absent). */
       calendarWarnings?: components['schemas']['CalendarWarning'][];
+      /** @description The consistency warnings of every service's terms against those of its dependencies (SPEC §8; the same as GET …/chain gives), by entity ref. Warnings, never errors: a catalog processor can only emit errors, so they are served here (docs/dependencies.md). */
+      dependencyWarnings?: components['schemas']['CatalogChainWarning'][];
     };
+    /** @description A consistency warning of one service. */
+    CatalogChainWarning: {
+      entityRef: string;
+    } & components['schemas']['ChainWarning'];
     CalendarWarning: {
       /** @example cn-workdays */
       calendar: string;
@@ -1549,11 +1617,18 @@ export interface components {
       /** @description The customer's catalog title (or display name), when known. */
       customerTitle?: string;
       agreement?: string;
+      /**
+       * @description The agreement type as written in the terms (absent in reports stored before it was recorded; absent in the terms means sla).
+       * @enum {string}
+       */
+      agreementType?: 'sla' | 'ola' | 'uc';
       tier?: string;
       serviceHours: string;
       timezone: string;
       termsVersion: number;
       termsBackdated: boolean;
+      /** @description Internal only; served (and rendered) only with internal=true. Absent in reports stored before it was recorded. */
+      internal?: components['schemas']['ReportInternal'];
       /** @description Service credits of the period, when the terms in force have credit rules. */
       credits?: components['schemas']['ServiceCredits'];
       /** @description The latest confirmation of any version, and whether it covers the version in force. */
@@ -1633,6 +1708,19 @@ export interface components {
         event: 'opened' | 'closed';
         at: components['schemas']['EpochMs'];
       }[];
+    };
+    /** @description A service's internal section: the entities its dependsOn relations reach (sla.dependencies.depth) with their agreement types, and its unplanned downtime in the period attributed to their outages (SPEC §8), as GET …/chain computes them when the report is generated. */
+    ReportInternal: {
+      dependencies: {
+        entityRef: string;
+        title?: string;
+        depth: number;
+        via?: string;
+        hasSla: boolean;
+        /** @enum {string} */
+        agreementType?: 'sla' | 'ola' | 'uc';
+      }[];
+      attribution: components['schemas']['DowntimeAttribution'];
     };
     /** @description The period service report as data; the CSV, Markdown and HTML documents render it. */
     ReportModel: {
@@ -1821,6 +1909,8 @@ export interface components {
     reportFormat: 'csv' | 'md' | 'html' | 'pdf' | 'json';
     /** @description Language of the document; default the customer's `sla.customers.<customer>.language`, else en. */
     reportLang: 'en' | 'zh-CN';
+    /** @description true adds the internal section (each service's dependencies with their agreement types, and its downtime attributed to their outages) to the document and the data. Off by default: a report as sent to a customer has no internal section. */
+    reportInternal: boolean;
     planId: string;
     /**
      * @description A calendar name under sla.calendars.
@@ -2170,6 +2260,36 @@ export interface operations {
       403: components['responses']['Forbidden'];
     };
   };
+  getSupplierOverview: {
+    parameters: {
+      query?: {
+        /** @description 2026-03, 2026-Q1 or 2026; default the current period of the entity's length. */
+        period?: components['parameters']['period'];
+        /** @description Start of a custom range (YYYY-MM-DD local date or ISO date-time with a zone, 1970–2100); with `to`; at most sla.limits.maxRangeYears (default 5) years. */
+        from?: components['parameters']['from'];
+        /** @description End of a custom range (inclusive date or exclusive ISO date-time with a zone, 1970–2100); with `from`. */
+        to?: components['parameters']['to'];
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The contracts by supplier. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SupplierOverview'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+    };
+  };
   getCatalog: {
     parameters: {
       query?: never;
@@ -2422,6 +2542,8 @@ export interface operations {
         format?: components['parameters']['reportFormat'];
         /** @description Language of the document; default the customer's `sla.customers.<customer>.language`, else en. */
         lang?: components['parameters']['reportLang'];
+        /** @description true adds the internal section (each service's dependencies with their agreement types, and its downtime attributed to their outages) to the document and the data. Off by default: a report as sent to a customer has no internal section. */
+        internal?: components['parameters']['reportInternal'];
       };
       header?: never;
       path: {
@@ -2481,6 +2603,8 @@ export interface operations {
         format?: components['parameters']['reportFormat'];
         /** @description Language of the document; default the customer's `sla.customers.<customer>.language`, else en. */
         lang?: components['parameters']['reportLang'];
+        /** @description true adds the internal section (each service's dependencies with their agreement types, and its downtime attributed to their outages) to the document and the data. Off by default: a report as sent to a customer has no internal section. */
+        internal?: components['parameters']['reportInternal'];
       };
       header?: never;
       path: {

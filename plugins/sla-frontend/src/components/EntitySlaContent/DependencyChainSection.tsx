@@ -14,44 +14,14 @@ import Alert from '@material-ui/lab/Alert';
 import AlertTitle from '@material-ui/lab/AlertTitle';
 import useAsync from 'react-use/esm/useAsync';
 import type { ChainDependencyResult, EntityChain } from '../../api';
-import { StatusChip, useSlaApi, useSlaFormat } from '../common';
+import {
+  chainWarningText as warningText,
+  StatusChip,
+  useSlaApi,
+  useSlaFormat,
+} from '../common';
 
 type Fmt = ReturnType<typeof useSlaFormat>;
-type ChainWarning = EntityChain['warnings'][number];
-
-/** A warning in the user's language, from its fields (the API's message is English). */
-function warningText(w: ChainWarning, fmt: Fmt): string {
-  const { t } = fmt;
-  const name = (ref?: string) => (ref ? parseEntityRef(ref).name : '');
-  switch (w.code) {
-    case 'dependency-availability-below':
-      return t('chain.warnAvailability', {
-        target: fmt.percent(w.target),
-        dependency: name(w.dependency),
-        dependencyTarget: fmt.percent(w.dependencyTarget),
-      });
-    case 'chain-availability-below':
-      return t('chain.warnProduct', {
-        target: fmt.percent(w.target),
-        dependencies: (w.dependencies ?? [])
-          .map(name)
-          .join(t('common.listSeparator')),
-        product: fmt.percent(w.product),
-      });
-    default:
-      return t(
-        w.code === 'response-target-shorter'
-          ? 'chain.warnResponse'
-          : 'chain.warnResolution',
-        {
-          priority: w.priority ?? '',
-          target: fmt.duration(w.targetMs),
-          dependency: name(w.dependency),
-          dependencyTarget: fmt.duration(w.dependencyTargetMs),
-        },
-      );
-  }
-}
 
 /**
  * The service's downtime in the period split by its dependencies' outages, as the API

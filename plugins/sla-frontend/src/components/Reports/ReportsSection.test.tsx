@@ -54,8 +54,25 @@ describe('ReportsSection', () => {
       { kind: 'component', namespace: 'default', name: 'cad-core' },
       '2026-09',
       'csv',
+      undefined,
     );
     expect(createObjectURL).toHaveBeenCalled();
+
+    // The internal section only when asked for.
+    fireEvent.click(
+      screen.getByLabelText(
+        'Internal section: dependencies and downtime attribution (not for customers)',
+      ),
+    );
+    fireEvent.click(screen.getByLabelText('Markdown 2026-09'));
+    await waitFor(() => expect(getReport).toHaveBeenCalledTimes(2));
+    expect(getReport).toHaveBeenLastCalledWith(
+      'entity',
+      { kind: 'component', namespace: 'default', name: 'cad-core' },
+      '2026-09',
+      'md',
+      { internal: true },
+    );
     click.mockRestore();
   });
 

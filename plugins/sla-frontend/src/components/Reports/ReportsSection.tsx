@@ -4,6 +4,8 @@ import { parseEntityRef } from '@backstage/catalog-model';
 import { InfoCard } from '@backstage/core-components';
 import Button from '@material-ui/core/Button';
 import ButtonGroup from '@material-ui/core/ButtonGroup';
+import Checkbox from '@material-ui/core/Checkbox';
+import FormControlLabel from '@material-ui/core/FormControlLabel';
 import Grid from '@material-ui/core/Grid';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
@@ -85,13 +87,24 @@ export const ReportsSection = ({
   const [periodError, setPeriodError] = useState<string>();
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
+  // Off by default: a report as sent to a customer has no internal section.
+  const [internal, setInternal] = useState(false);
   const listZone = timeZone ?? browserTimeZone();
 
   const download = async (key: string, format: ReportDocumentFormat) => {
     setError(undefined);
     setBusy(true);
     try {
-      deliverReport(await api.getReport(subject, ref, key, format), format);
+      deliverReport(
+        await api.getReport(
+          subject,
+          ref,
+          key,
+          format,
+          internal ? { internal: true } : undefined,
+        ),
+        format,
+      );
     } catch (e) {
       setError(errorMessage(e));
     } finally {
@@ -168,6 +181,18 @@ export const ReportsSection = ({
               </Button>
             ))}
           </ButtonGroup>
+        </Grid>
+        <Grid item>
+          <FormControlLabel
+            control={
+              <Checkbox
+                size="small"
+                checked={internal}
+                onChange={e => setInternal(e.target.checked)}
+              />
+            }
+            label={t('reports.internal')}
+          />
         </Grid>
       </Grid>
       <Typography variant="subtitle2" style={{ marginTop: 16 }}>

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { parseEntityRef } from '@backstage/catalog-model';
 import { EmptyState, Table, TableColumn } from '@backstage/core-components';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
@@ -11,6 +12,7 @@ import useAsync from 'react-use/esm/useAsync';
 import type { CatalogItem } from '../../api';
 import {
   AsyncStatus,
+  chainWarningText,
   downloadCsv,
   reviewState,
   SearchField,
@@ -58,6 +60,11 @@ export const CatalogTab = () => {
   }
   const shown = items.filter(i => matches(i, text, fmt));
   const warnings = catalog.value?.calendarWarnings ?? [];
+  // Consistency warnings of the chain (SPEC §8): warnings, never errors (docs/dependencies.md).
+  const chainWarnings = (catalog.value?.dependencyWarnings ?? []).filter(w =>
+    shown.some(i => i.entityRef === w.entityRef),
+  );
+  const titleOf = new Map(items.map(i => [i.entityRef, i.title]));
 
   const exportCsv = () =>
     downloadCsv('sla-service-catalog.csv', [
@@ -175,6 +182,23 @@ export const CatalogTab = () => {
                       calendar: w.calendar,
                       year: String(w.year),
                     })}
+              </Typography>
+            ))}
+          </Alert>
+        </Box>
+      )}
+      {chainWarnings.length > 0 && (
+        <Box mb={2}>
+          <Alert severity="warning" data-testid="sla-catalog-chain-warnings">
+            <AlertTitle>{t('chain.warnings')}</AlertTitle>
+            {chainWarnings.map((w, i) => (
+              <Typography key={i} variant="body2" component="div">
+                {t('page.chainWarningOf', {
+                  service:
+                    titleOf.get(w.entityRef) ??
+                    parseEntityRef(w.entityRef).name,
+                  warning: chainWarningText(w, fmt),
+                })}
               </Typography>
             ))}
           </Alert>

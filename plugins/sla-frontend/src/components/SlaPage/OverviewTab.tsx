@@ -62,6 +62,7 @@ import {
   startedSubPeriods,
   SubPeriod,
 } from './periods';
+import { SupplierContracts, supplierRows } from './SupplierContracts';
 
 const useStyles = makeStyles(theme => ({
   big: { fontSize: '3.5rem', fontWeight: 700, lineHeight: 1.1 },
@@ -108,7 +109,9 @@ function matches(s: ServiceSummary, text: string): boolean {
   );
 }
 
-const GROUP_BYS: OverviewGroupBy[] = ['owner', 'system', 'domain'];
+/** The overview's groupings, and the suppliers' view (`GET /overview/suppliers`). */
+type PageGroupBy = OverviewGroupBy | 'supplier';
+const GROUP_BYS: PageGroupBy[] = ['owner', 'system', 'domain', 'supplier'];
 
 /** The year and sub-period of a `period` key from the URL; undefined when it is not one. */
 function fromKey(
@@ -161,7 +164,7 @@ export const OverviewTab = () => {
   const picked = fromKey(params.get('period'));
   const year = picked?.year ?? now.year;
   const sub: SubPeriod = picked?.sub ?? 'year';
-  const groupByParam = params.get('groupBy') as OverviewGroupBy | null;
+  const groupByParam = params.get('groupBy') as PageGroupBy | null;
   const groupBy =
     groupByParam && GROUP_BYS.includes(groupByParam) ? groupByParam : 'owner';
   const group = params.get('group') ?? undefined;
@@ -185,8 +188,18 @@ export const OverviewTab = () => {
   const key = periodKey(year, sub);
   const prevKey = previousKey(key);
   // One request for every figure of the view; the catalog only feeds the review list.
+  // By supplier, the figures above the table are the organisation's, grouped by owner.
+  const overviewGroupBy: OverviewGroupBy =
+    groupBy === 'supplier' ? 'owner' : groupBy;
   const overview = useAsync(
-    () => slaApi.getOverview({ period: key, groupBy }),
+    () => slaApi.getOverview({ period: key, groupBy: overviewGroupBy }),
+    [slaApi, key, overviewGroupBy],
+  );
+  const suppliers = useAsync(
+    async () =>
+      groupBy === 'supplier'
+        ? slaApi.getSupplierOverview({ period: key })
+        : undefined,
     [slaApi, key, groupBy],
   );
   const catalog = useAsync(() => slaApi.getCatalog(), [slaApi]);
@@ -225,6 +238,7 @@ export const OverviewTab = () => {
     owner: t('common.owner'),
     system: t('common.system'),
     domain: t('common.domain'),
+    supplier: t('page.supplier'),
   }[groupBy];
 
   const exportCsv = () => {
@@ -244,7 +258,29 @@ export const OverviewTab = () => {
     ];
     const tallyHeader = [t('page.rate'), 'met', 'committed'];
     rows.push([]);
-    if (group) {
+    if (groupBy === 'supplier') {
+      rows.push(
+        [t('page.bySupplier')],
+        [
+          t('page.supplier'),
+          t('page.contract'),
+          ...tallyHeader,
+          t('objective.availability'),
+          t('page.affectedServices'),
+        ],
+        ...(suppliers.value ? supplierRows(suppliers.value) : []).map(c => [
+          c.supplier,
+          c.entityRef,
+          ...tally({
+            rate: c.achievementRate,
+            met: c.met,
+            committed: c.committed,
+          }),
+          formatPercent(c.availability),
+          c.dependents.map(d => `${d.entityRef} ${d.attributedMs}ms`).join(' '),
+        ]),
+      );
+    } else if (group) {
       rows.push(
         [t('page.drilledInto', { group })],
         [
@@ -409,9 +445,10 @@ export const OverviewTab = () => {
             { value: 'owner', label: t('common.owner') },
             { value: 'system', label: t('common.system') },
             { value: 'domain', label: t('common.domain') },
+            { value: 'supplier', label: t('page.supplier') },
           ]}
           onChange={v =>
-            setView({ groupBy: v as OverviewGroupBy, group: undefined })
+            setView({ groupBy: v as PageGroupBy, group: undefined })
           }
         />
         <SearchField
@@ -518,7 +555,15 @@ export const OverviewTab = () => {
             </InfoCard>
           </Grid>
           <Grid item xs={12} md={8}>
-            {group ? (
+            {groupBy === 'supplier' && (
+              <>
+                <AsyncStatus state={suppliers} />
+                {suppliers.value && (
+                  <SupplierContracts value={suppliers.value} period={key} />
+                )}
+              </>
+            )}
+            {groupBy !== 'supplier' && group && (
               <Table<ServiceSummary>
                 title={t('page.drilledInto', {
                   group: group === '(none)' ? t('common.none') : group,
@@ -540,7 +585,8 @@ export const OverviewTab = () => {
                   },
                 ]}
               />
-            ) : (
+            )}
+            {groupBy !== 'supplier' && !group && (
               <Table<OverviewGroup>
                 title={t('page.breakdown', { dimension })}
                 subtitle={key}

@@ -5,6 +5,7 @@ import {
   overview,
   overviewYear,
   sources,
+  supplierOverview,
 } from '../../__testUtils__/fixtures';
 import {
   bodyRowTexts,
@@ -132,6 +133,59 @@ describe('OverviewTab', () => {
     ).toBeInTheDocument();
   });
 
+  it('groups by supplier: each contract, its achievement and the services breached during its outages, as the API gives them', async () => {
+    const getSupplierOverview = jest.fn(async () => supplierOverview);
+    await renderSla(<OverviewTab />, {
+      getOverview,
+      getSupplierOverview,
+      getCatalog: async () => catalog,
+    });
+    await pickOption('sla-sub', '2026-10');
+    await pickOption('sla-groupby', 'Supplier');
+
+    expect(
+      await screen.findByText('Underpinning contracts by supplier'),
+    ).toBeInTheDocument();
+    expect(getSupplierOverview).toHaveBeenCalledWith({ period: '2026-10' });
+    // The figures above stay the organisation's (the overview grouped by owner).
+    expect(getOverview).toHaveBeenLastCalledWith({
+      period: '2026-10',
+      groupBy: 'owner',
+    });
+    expect(screen.queryByText('By Owner')).not.toBeInTheDocument();
+    const table = screen
+      .getByText('Underpinning contracts by supplier')
+      .closest('[class*="MuiPaper"]') as HTMLElement;
+    const rows = within(table).getAllByRole('row').slice(1);
+    expect(rows).toHaveLength(1);
+    expect(
+      within(rows[0])
+        .getAllByRole('cell')
+        .map(c => c.textContent),
+    ).toEqual([
+      'smsco',
+      'sms-gateway',
+      '0%',
+      '0 of 1 objectives met',
+      '99.84% / 99.9% Breached',
+      'Notification service: 1 h 10 m of 1 h 10 m of downtime during its outages (Availability)',
+    ]);
+  });
+
+  it('says when no entity is an underpinning contract', async () => {
+    await renderSla(<OverviewTab />, {
+      getOverview,
+      getSupplierOverview: async () => ({ depth: 2, suppliers: [] }),
+      getCatalog: async () => catalog,
+    });
+    await pickOption('sla-groupby', 'Supplier');
+    expect(
+      await screen.findByText(
+        'No entity has the agreement type uc (servicelevel.io/agreement-type: uc).',
+      ),
+    ).toBeInTheDocument();
+  });
+
   it('lists the worst services with their availability', async () => {
     await renderSla(<OverviewTab />, {
       getOverview,
@@ -213,6 +267,29 @@ describe('CatalogTab', () => {
     expect(warning).toHaveTextContent(
       'Calendar cn-workdays: its holiday source has no data for 2027',
     );
+  });
+});
+
+describe('CatalogTab chain warnings', () => {
+  it("lists each service's consistency warnings in the user's words, and only for the services shown", async () => {
+    await renderSla(<CatalogTab />, { getCatalog: async () => catalog });
+    const warning = await screen.findByTestId('sla-catalog-chain-warnings');
+    expect(warning).toHaveTextContent(
+      'Targets the dependencies cannot support (warnings, not errors)',
+    );
+    expect(warning).toHaveTextContent(
+      'cad-core: You promise 99.95%, but you depend on db-cluster at 99.9%.',
+    );
+    expect(warning).toHaveTextContent(
+      'gis-routing: Resolution of P1 within 2 h, but sms-gateway resolves P1 within 4 h.',
+    );
+
+    fireEvent.change(screen.getByLabelText('Search'), {
+      target: { value: 'silver' },
+    });
+    expect(
+      screen.getByTestId('sla-catalog-chain-warnings'),
+    ).not.toHaveTextContent('cad-core');
   });
 });
 

@@ -15,3 +15,5 @@ export { GuardedButton } from './GuardedButton';
 export { usePermissionOn } from './usePermissionOn';
 export { AnnotationProblems } from './AnnotationProblems';
 export { CoverageNote } from './CoverageNote';
+export { chainWarningText } from './chainWarnings';
+export type { ChainWarning } from './chainWarnings';
