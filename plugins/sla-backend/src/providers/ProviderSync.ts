@@ -52,11 +52,11 @@ export interface ProviderRunResult {
 }
 
 /** The stored cursor: everything before `checkpoint` (epoch ms) is committed. */
-interface Cursor {
+export interface Cursor {
   checkpoint: number;
 }
 
-function readCursor(text: string | undefined): Cursor | undefined {
+export function readCursor(text: string | undefined): Cursor | undefined {
   if (!text) return undefined;
   try {
     const parsed = JSON.parse(text);

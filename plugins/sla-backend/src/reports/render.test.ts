@@ -1,3 +1,4 @@
+import { OCTOBER_COVERAGE_BELOW_THRESHOLD } from '@servicelevel/plugin-sla-common/testUtils';
 import type { ReportModel, ReportService } from './model';
 import {
   duration,
@@ -271,20 +272,7 @@ describe('report renderings', () => {
       met: 0,
       committed: 0,
       unknown: 1,
-      coverage: {
-        coverage: 77.41935483870968,
-        threshold: 95,
-        sources: [
-          {
-            source: 'pagerduty',
-            account: 'default',
-            feeds: 'all',
-            coverage: 77.41935483870968,
-            uncoveredMs: 7 * 86_400_000,
-            gaps: [{ start: Date.UTC(2026, 8, 24), end: Date.UTC(2026, 9, 1) }],
-          },
-        ],
-      },
+      coverage: OCTOBER_COVERAGE_BELOW_THRESHOLD,
     };
     const model: ReportModel = {
       ...MODEL,
@@ -296,7 +284,7 @@ describe('report renderings', () => {
       '> Data coverage of Billing: 77.42% (threshold 95%). 1 objective(s) read "Unknown"',
     );
     expect(en).toContain(
-      'pagerduty (default): 77.42%, not synced 2026-09-24 00:00 – 2026-10-01 00:00',
+      'pagerduty (default): 77.42%, not synced 2026-10-25 00:00 – 2026-11-01 00:00',
     );
     expect(en).toContain('100% (1 of 1 objectives met) · 1 unknown');
     // Only the short service gets a notice.

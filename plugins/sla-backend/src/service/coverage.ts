@@ -11,7 +11,7 @@ import type {
   LinkedEntity,
 } from '@servicelevel/plugin-sla-node';
 import type { SlaEntity, SyncState, SyncStateStore } from '../database/types';
-import { DEFAULT_MAX_GAP_MS } from '../providers/ProviderSync';
+import { DEFAULT_MAX_GAP_MS, readCursor } from '../providers/ProviderSync';
 
 /** `sla.coverage`, read once at startup. */
 export interface CoverageSettings {
@@ -66,17 +66,6 @@ function frequencyMs(
   return durationToMilliseconds(frequency);
 }
 
-/** The stored cursor's checkpoint: the sync's data is complete up to it. */
-function checkpointOf(state: SyncState): number | undefined {
-  if (!state.cursor) return undefined;
-  try {
-    const checkpoint = JSON.parse(state.cursor)?.checkpoint;
-    return typeof checkpoint === 'number' ? checkpoint : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * Where an account's data stops being complete and since when that is a gap (SPEC §9): the
  * committed checkpoint (or, before any success, the first attempt), when `now` is more than
@@ -88,7 +77,9 @@ export function openGapOf(
   now: number,
   maxGapMs: number,
 ): { start: number; end: number } | undefined {
-  const completeUpTo = checkpointOf(state) ?? state.firstAttemptAt;
+  // The stored cursor's checkpoint: the sync's data is complete up to it.
+  const completeUpTo =
+    readCursor(state.cursor)?.checkpoint ?? state.firstAttemptAt;
   if (completeUpTo === undefined || now - completeUpTo <= maxGapMs) {
     return undefined;
   }

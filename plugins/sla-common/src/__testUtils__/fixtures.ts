@@ -4,6 +4,7 @@
  * objectives and a seeded random source. Shared with the backend and frontend suites through
  * the package's `./testUtils` export; never imported by src/ code.
  */
+import type { PeriodCoverage } from '../engine/coverage';
 import type { CreditAmount, ServiceCreditLine } from '../engine/credits';
 import type { Incident } from '../engine/types';
 import type { Plan } from '../plans';
@@ -167,3 +168,30 @@ export const perBreachLine = (
   ruleShare,
   shareBp,
 });
+
+/**
+ * October 2026 with PagerDuty not synced for its last 7 days (24 of 31 covered, 77.42 %,
+ * below the default 95 %), and a Prometheus account that kept up (SPEC §9).
+ */
+export const OCTOBER_COVERAGE_BELOW_THRESHOLD: PeriodCoverage = {
+  coverage: (24 / 31) * 100,
+  threshold: 95,
+  sources: [
+    {
+      source: 'pagerduty',
+      account: 'default',
+      feeds: 'all',
+      coverage: (24 / 31) * 100,
+      uncoveredMs: 7 * 86_400_000,
+      gaps: [{ start: Date.UTC(2026, 9, 25), end: Date.UTC(2026, 10, 1) }],
+    },
+    {
+      source: 'prometheus',
+      account: 'main',
+      feeds: 'availability',
+      coverage: 100,
+      uncoveredMs: 0,
+      gaps: [],
+    },
+  ],
+};

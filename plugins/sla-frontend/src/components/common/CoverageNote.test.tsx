@@ -1,34 +1,10 @@
+import { OCTOBER_COVERAGE_BELOW_THRESHOLD } from '@servicelevel/plugin-sla-common/testUtils';
 import { screen } from '@testing-library/react';
 import { renderSla } from '../../__testUtils__/render';
 import { CoverageNote } from './CoverageNote';
 import { StatusChip } from './StatusChip';
 
-const HOUR = 3_600_000;
-const SHORT = {
-  unknown: 2,
-  coverage: {
-    coverage: 77.41935483870968,
-    threshold: 95,
-    sources: [
-      {
-        source: 'pagerduty',
-        account: 'default',
-        feeds: 'all' as const,
-        coverage: 77.41935483870968,
-        uncoveredMs: 168 * HOUR,
-        gaps: [{ start: Date.UTC(2026, 9, 25), end: Date.UTC(2026, 10, 1) }],
-      },
-      {
-        source: 'prometheus',
-        account: 'main',
-        feeds: 'availability' as const,
-        coverage: 100,
-        uncoveredMs: 0,
-        gaps: [],
-      },
-    ],
-  },
-};
+const SHORT = { unknown: 2, coverage: OCTOBER_COVERAGE_BELOW_THRESHOLD };
 
 describe('CoverageNote (SPEC §9)', () => {
   it('shows the coverage, the unknown objectives and the short source with its gap, in the entity zone', async () => {
