@@ -627,11 +627,9 @@ export const OverviewTab = () => {
                             // Unknown for lack of data coverage (SPEC §9): its own colour, open or not.
                             const unknown = c.status === 'unknown';
                             const filled = c.complete || unknown;
-                            const bg = unknown
-                              ? STATUS_COLOUR.unknown
-                              : filled
-                              ? rateColour(c.rate)
-                              : 'transparent';
+                            let bg = 'transparent';
+                            if (unknown) bg = STATUS_COLOUR.unknown;
+                            else if (filled) bg = rateColour(c.rate);
                             return (
                               <td
                                 key={c.key}
