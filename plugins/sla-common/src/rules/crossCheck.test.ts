@@ -64,7 +64,7 @@ function check(
     period: resolvePeriod('2026-03', 'UTC'),
     now: Date.UTC(2030, 0),
   });
-  return crossCheck(terms, result.incidents, verdicts);
+  return crossCheck(terms, result.incidents, verdicts).disagreements;
 }
 
 describe('crossCheck', () => {

@@ -130,26 +130,28 @@ export function crossCheckReason(
 }
 
 /**
- * The incidents of one evaluated period where our met/breached differs from the vendor's,
- * one entry per clock. Clocks still running, without a target, or without a vendor verdict
- * are not compared.
+ * The clocks of one evaluated period where our met/breached differs from the vendor's, and
+ * how many clocks were compared. Clocks still running, without a target, or without a
+ * vendor verdict are not compared.
  */
 export function crossCheck(
   terms: SlaTerms,
   incidents: IncidentRow[],
   verdicts: VendorVerdict[],
-): CrossCheckDisagreement[] {
+): { compared: number; disagreements: CrossCheckDisagreement[] } {
   const byIncident = new Map<string, VendorVerdict[]>();
   for (const v of verdicts) {
     const key = JSON.stringify([v.source, v.incidentId]);
     byIncident.set(key, [...(byIncident.get(key) ?? []), v]);
   }
   const out: CrossCheckDisagreement[] = [];
+  let compared = 0;
   for (const incident of incidents) {
     const key = JSON.stringify([incident.source, incident.id]);
     for (const vendor of byIncident.get(key) ?? []) {
       const clock = incident[vendor.clock];
       if (clock.status !== 'met' && clock.status !== 'breached') continue;
+      compared++;
       if ((clock.status === 'breached') === vendor.breached) continue;
       const stop =
         clock.stoppedAt ??
@@ -182,5 +184,5 @@ export function crossCheck(
       });
     }
   }
-  return out;
+  return { compared, disagreements: out };
 }
