@@ -96,6 +96,7 @@ export function mockSlaApi(overrides: Partial<SlaApi> = {}): SlaApi {
     getOverview: fail('getOverview'),
     getCatalog: fail('getCatalog'),
     getSources: fail('getSources'),
+    getSourceCrossCheck: fail('getSourceCrossCheck'),
     listPlans: async () => ({ items: [] }),
     getPlan: fail('getPlan'),
     createPlan: fail('createPlan'),

@@ -19,6 +19,7 @@ export type {
   CatalogItem,
   CatalogListing,
   ChainDependencyResult,
+  CrossCheck,
   ClockResult,
   ClockStatus,
   Confirmation,

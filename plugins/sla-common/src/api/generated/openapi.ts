@@ -1347,7 +1347,7 @@ export interface components {
       pausedMs?: number;
     };
     /** @description One clock of one incident where our met/breached differs from the vendor's. */
-    CrossCheckDisagreement: {
+    CrossCheckEntry: {
       entityRef: string;
       incidentId: string;
       title: string;
@@ -1386,7 +1386,7 @@ export interface components {
       verdicts: number;
       /** @description Clocks compared (both sides met or breached). */
       compared: number;
-      disagreements: components['schemas']['CrossCheckDisagreement'][];
+      disagreements: components['schemas']['CrossCheckEntry'][];
       /** @description Entities whose incidents have vendor verdicts but which carry no SLA. */
       withoutSla: string[];
     };

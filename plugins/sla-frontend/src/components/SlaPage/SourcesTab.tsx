@@ -4,6 +4,7 @@ import Grid from '@material-ui/core/Grid';
 import useAsync from 'react-use/esm/useAsync';
 import type { SourceState, SourcesStatus } from '../../api';
 import { slaTranslationRef } from '../../translation';
+import { CrossCheckPanel } from './CrossCheckPanel';
 import {
   AsyncStatus,
   browserTimeZone,
@@ -119,6 +120,11 @@ export const SourcesTab = () => {
           emptyContent={t('page.noSources')}
         />
       </Grid>
+      {stored.length > 0 && (
+        <Grid item xs={12}>
+          <CrossCheckPanel sources={stored.map(s => s.source)} />
+        </Grid>
+      )}
     </Grid>
   );
 };
