@@ -126,6 +126,37 @@ describe('crossCheck', () => {
     expect(rows[0].ours.elapsedMs).toBe(4 * H + 200);
   });
 
+  it('names rounding from the percentage alone when the vendor gives no elapsed time', () => {
+    const rows = check(
+      officeHours,
+      [incident('edge', { createdAt: mon(9), resolvedAt: mon(13) + 30 })],
+      // 100.0002 % written as ServiceNow rounds it.
+      [vendor('edge', { breached: false, percentage: 100.0 })],
+    );
+    expect(rows.map(r => r.reason)).toEqual(['rounding']);
+  });
+
+  it('counts the clocks both sides decided', () => {
+    const terms = officeHours;
+    const result = evaluatePeriod({
+      terms,
+      calendar: createBusinessCalendar(terms, config),
+      incidents: [
+        incident('agree', { createdAt: mon(9), resolvedAt: mon(12) }),
+        incident('differ', { createdAt: mon(9), resolvedAt: mon(11) }),
+      ],
+      period: resolvePeriod('2026-03', 'UTC'),
+      now: Date.UTC(2030, 0),
+    });
+    const checked = crossCheck(terms, result.incidents, [
+      vendor('agree', { breached: false }),
+      vendor('differ', { breached: true }),
+      vendor('elsewhere', { breached: true }),
+    ]);
+    expect(checked.compared).toBe(2);
+    expect(checked.disagreements.map(d => d.incidentId)).toEqual(['differ']);
+  });
+
   it('names a pause when the vendor counted the time we paused', () => {
     const rows = check(
       officeHours,
