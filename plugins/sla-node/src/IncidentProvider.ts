@@ -1,5 +1,9 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import type { Incident, Priority } from '@servicelevel/plugin-sla-common';
+import type {
+  Incident,
+  Priority,
+  VendorVerdict,
+} from '@servicelevel/plugin-sla-common';
 
 /**
  * A catalog entity with SLA annotations, as the sync engine hands it to providers.
@@ -54,6 +58,12 @@ export interface IncidentPage {
   checkpoint?: number;
   /** First skip reason, for the operator (shown in the source's status). */
   skipReason?: string;
+  /**
+   * The vendor's own SLA verdicts for this page's incidents (Jira Service Management request
+   * SLAs, ServiceNow task_sla), stored beside ours in the same transaction for the source's
+   * cross-check. A verdict whose incident is not on the page is dropped.
+   */
+  vendorVerdicts?: VendorVerdict[];
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { Incident } from '@servicelevel/plugin-sla-common';
+import type { Incident, VendorVerdict } from '@servicelevel/plugin-sla-common';
 import { DatabaseIncidentStore } from './DatabaseIncidentStore';
 import {
   describeStoreOnEachDatabase,
@@ -402,5 +402,119 @@ describeStoreOnEachDatabase(DatabaseIncidentStore, setup => {
         lastWrittenAt: Date.UTC(2026, 2, 11),
       },
     ]);
+  });
+
+  describe('vendor verdicts', () => {
+    const verdict = (
+      incidentId: string,
+      over: Partial<VendorVerdict> = {},
+    ): VendorVerdict => ({
+      source: 'api',
+      incidentId,
+      clock: 'resolution',
+      slaName: 'Time to resolution',
+      breached: false,
+      ...over,
+    });
+
+    it('stores the verdicts with their incidents and reads them back by source and period', async () => {
+      const { store } = await setup();
+      await store.upsertIncidents(
+        [
+          incident('A', { createdAt: MARCH + DAY }),
+          incident('B', { createdAt: MARCH + 2 * DAY, entityRef: BILLING }),
+          incident('old', {
+            createdAt: MARCH - 40 * DAY,
+            resolvedAt: MARCH - 39 * DAY,
+          }),
+        ],
+        {
+          now: MARCH,
+          vendorVerdicts: [
+            verdict('A', {
+              breached: true,
+              elapsedMs: 5 * HOUR,
+              goalMs: 4 * HOUR,
+              percentage: 125.25,
+              schedule: '8-5 weekdays',
+              pausedMs: HOUR,
+            }),
+            verdict('A', {
+              clock: 'response',
+              slaName: 'Time to first response',
+            }),
+            verdict('B'),
+            verdict('old'),
+            // Not on the page: dropped.
+            verdict('elsewhere'),
+          ],
+        },
+      );
+
+      await expect(
+        store.listVendorVerdicts('api', MARCH, APRIL),
+      ).resolves.toEqual([
+        {
+          ...verdict('B'),
+          entityRef: BILLING,
+        },
+        {
+          ...verdict('A', {
+            breached: true,
+            elapsedMs: 5 * HOUR,
+            goalMs: 4 * HOUR,
+            percentage: 125.25,
+            schedule: '8-5 weekdays',
+            pausedMs: HOUR,
+          }),
+          entityRef: CAD,
+        },
+        {
+          ...verdict('A', {
+            clock: 'response',
+            slaName: 'Time to first response',
+          }),
+          entityRef: CAD,
+        },
+      ]);
+      await expect(
+        store.listVendorVerdicts('csv', MARCH, APRIL),
+      ).resolves.toEqual([]);
+    });
+
+    it("replaces an incident's verdicts when a page brings verdicts, and keeps them when it brings none", async () => {
+      const { store } = await setup();
+      const a = incident('A', { createdAt: MARCH + DAY });
+      await store.upsertIncidents([a], {
+        vendorVerdicts: [verdict('A'), verdict('A', { clock: 'response' })],
+      });
+      await store.upsertIncidents([a]);
+      expect((await store.listVendorVerdicts('api', MARCH, APRIL)).length).toBe(
+        2,
+      );
+
+      await store.upsertIncidents([a], {
+        vendorVerdicts: [verdict('A', { breached: true })],
+      });
+      const after = await store.listVendorVerdicts('api', MARCH, APRIL);
+      expect(after.map(v => [v.clock, v.breached])).toEqual([
+        ['resolution', true],
+      ]);
+    });
+
+    it('writes nothing when the verdicts cannot be stored', async () => {
+      const { store } = await setup();
+      expect(
+        await rejectionMessage(
+          store.upsertIncidents([incident('A', { createdAt: MARCH + DAY })], {
+            // NOT NULL on every engine.
+            vendorVerdicts: [
+              verdict('A', { breached: null as unknown as boolean }),
+            ],
+          }),
+        ),
+      ).toMatch(/null/i);
+      await expect(store.get('api', 'A')).resolves.toBeUndefined();
+    });
   });
 });

@@ -1,4 +1,9 @@
-import type { Incident, Pause } from '@servicelevel/plugin-sla-common';
+import type {
+  Incident,
+  Pause,
+  VendorClock,
+  VendorVerdict,
+} from '@servicelevel/plugin-sla-common';
 import { Knex } from 'knex';
 import {
   chunk,
@@ -36,6 +41,63 @@ export type RawIncidentRow = {
 };
 
 const TABLE = 'sla_incidents';
+const VERDICTS = 'sla_vendor_verdicts';
+
+/** A row of sla_vendor_verdicts as the drivers return it. */
+export type RawVendorVerdictRow = {
+  source: string;
+  incident_id: string;
+  clock: string;
+  sla_name: string;
+  /** SQLite returns 0/1. */
+  breached: boolean | number;
+  elapsed_ms: number | string | null;
+  goal_ms: number | string | null;
+  percentage: number | string | null;
+  schedule: string | null;
+  paused_ms: number | string | null;
+  updated_at: number | string;
+};
+
+const VERDICT_COLUMN_COUNT = 11;
+
+function toVerdictRow(v: VendorVerdict, now: number): RawVendorVerdictRow {
+  return {
+    source: v.source,
+    incident_id: v.incidentId,
+    clock: v.clock,
+    sla_name: v.slaName,
+    breached: v.breached,
+    elapsed_ms: v.elapsedMs ?? null,
+    goal_ms: v.goalMs ?? null,
+    percentage: v.percentage ?? null,
+    schedule: v.schedule ?? null,
+    paused_ms: v.pausedMs ?? null,
+    updated_at: now,
+  };
+}
+
+function fromVerdictRow(
+  row: RawVendorVerdictRow & { entity_ref: string },
+): VendorVerdict & { entityRef: string } {
+  return withOptionalFields<VendorVerdict & { entityRef: string }>(
+    {
+      source: row.source,
+      incidentId: row.incident_id,
+      clock: row.clock as VendorClock,
+      slaName: row.sla_name,
+      breached: Boolean(row.breached),
+      entityRef: row.entity_ref,
+    },
+    {
+      elapsedMs: toOptionalNumber(row.elapsed_ms),
+      goalMs: toOptionalNumber(row.goal_ms),
+      percentage: toOptionalNumber(row.percentage),
+      schedule: row.schedule,
+      pausedMs: toOptionalNumber(row.paused_ms),
+    },
+  );
+}
 
 const COLUMN_COUNT = 17;
 /** Identity pairs per existence query (two bound variables each). */
@@ -180,17 +242,23 @@ export class DatabaseIncidentStore
 
   async upsertIncidents(
     incidents: Incident[],
-    options?: { now?: number },
+    options?: { now?: number; vendorVerdicts?: VendorVerdict[] },
   ): Promise<{ inserted: number; updated: number }> {
-    const rows = uniqueRows(incidents, options?.now ?? Date.now());
+    const now = options?.now ?? Date.now();
+    const rows = uniqueRows(incidents, now);
     if (rows.length === 0) {
       return { inserted: 0, updated: 0 };
     }
+    const verdicts = options?.vendorVerdicts;
 
     return this.countedWrite(async () => {
       for (let attempt = 1; ; attempt++) {
         try {
-          return await this.db.transaction(tx => this.writeRows(tx, rows));
+          return await this.db.transaction(async tx => {
+            const written = await this.writeRows(tx, rows);
+            if (verdicts) await this.writeVerdicts(tx, rows, verdicts, now);
+            return written;
+          });
         } catch (error) {
           // Sorted rows rule out deadlocks between batches of this store, but other writers
           // (another version, manual SQL) may still collide; the rolled-back batch is redone.
@@ -275,6 +343,59 @@ export class DatabaseIncidentStore
       inserted += written.filter(r => r.inserted).length;
     }
     return { inserted, updated: rows.length - inserted };
+  }
+
+  /** Replaces the verdicts of the written incidents (rows) by those given for them. */
+  private async writeVerdicts(
+    tx: Knex.Transaction,
+    rows: RawIncidentRow[],
+    verdicts: VendorVerdict[],
+    now: number,
+  ): Promise<void> {
+    const written = new Set(rows.map(r => identity(r.source, r.incident_id)));
+    for (const keys of chunk(rows, KEYS_PER_QUERY)) {
+      await tx(VERDICTS)
+        .whereIn(
+          ['source', 'incident_id'],
+          keys.map(r => [r.source, r.incident_id]),
+        )
+        .delete();
+    }
+    // The last verdict of a repeated (source, id, clock) wins, as for incidents.
+    const unique = new Map<string, RawVendorVerdictRow>();
+    for (const v of verdicts) {
+      if (!written.has(identity(v.source, v.incidentId))) continue;
+      unique.set(
+        JSON.stringify([v.source, v.incidentId, v.clock]),
+        toVerdictRow(v, now),
+      );
+    }
+    for (const batch of chunk(
+      [...unique.values()],
+      rowsPerStatement(VERDICT_COLUMN_COUNT),
+    )) {
+      await tx<RawVendorVerdictRow>(VERDICTS).insert(batch);
+    }
+  }
+
+  async listVendorVerdicts(
+    source: string,
+    from: number,
+    to: number,
+  ): Promise<Array<VendorVerdict & { entityRef: string }>> {
+    const rows = (await this.db(`${VERDICTS} as v`)
+      .join(`${TABLE} as i`, join =>
+        join.on('i.source', 'v.source').andOn('i.incident_id', 'v.incident_id'),
+      )
+      .where('v.source', source)
+      .where(q => relevantTo(q, from, to))
+      .select('v.*', 'i.entity_ref')
+      .orderBy([
+        { column: 'i.entity_ref' },
+        { column: 'v.incident_id' },
+        { column: 'v.clock' },
+      ])) as Array<RawVendorVerdictRow & { entity_ref: string }>;
+    return rows.map(fromVerdictRow);
   }
 
   async listForEntity(

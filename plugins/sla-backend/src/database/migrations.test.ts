@@ -1,7 +1,10 @@
 import fs from 'fs';
 import { Knex } from 'knex';
 import { MIGRATIONS_DIRECTORY } from './migrations';
-import { describeEachDatabase } from './__testUtils__/testDatabases';
+import {
+  describeEachDatabase,
+  rejectionMessage,
+} from './__testUtils__/testDatabases';
 
 const migrationFiles = fs
   .readdirSync(MIGRATIONS_DIRECTORY)
@@ -68,6 +71,39 @@ describeEachDatabase('migrations', init => {
     expect(Number(info.region.maxLength)).toBe(32);
     await migrateDownFrom(knex, file);
     expect(await knex.schema.hasColumn('sla_incidents', 'region')).toBe(false);
+    await knex.destroy();
+  });
+
+  it('creates sla_vendor_verdicts keyed by incident and clock, and down drops it', async () => {
+    const knex = await init();
+    const file = '20261204150000_vendor_verdicts.js';
+    for (const earlier of migrationFiles.slice(
+      0,
+      migrationFiles.indexOf(file),
+    )) {
+      await migrateUpTo(knex, earlier);
+    }
+    expect(await knex.schema.hasTable('sla_vendor_verdicts')).toBe(false);
+    await migrateUpTo(knex, file);
+    const info = await knex('sla_vendor_verdicts').columnInfo();
+    expect(info.breached.nullable).toBe(false);
+    expect(info.elapsed_ms.nullable).toBe(true);
+    expect(info.percentage.nullable).toBe(true);
+    const row = {
+      source: 'servicenow',
+      incident_id: 'a1',
+      clock: 'resolution',
+      sla_name: 'P1 resolution',
+      breached: false,
+      updated_at: 1,
+    };
+    await knex('sla_vendor_verdicts').insert(row);
+    expect(
+      await rejectionMessage(knex('sla_vendor_verdicts').insert(row)),
+    ).toMatch(/unique|duplicate/i);
+    await knex('sla_vendor_verdicts').insert({ ...row, clock: 'response' });
+    await migrateDownFrom(knex, file);
+    expect(await knex.schema.hasTable('sla_vendor_verdicts')).toBe(false);
     await knex.destroy();
   });
 

@@ -7,6 +7,7 @@ import type {
   PlanHistoryEntry,
   PlanStatus,
   SlaTerms,
+  VendorVerdict,
 } from '@servicelevel/plugin-sla-common';
 import type { ReportModel } from '../reports/model';
 
@@ -38,8 +39,26 @@ export interface IncidentStore {
    */
   upsertIncidents(
     incidents: Incident[],
-    options?: { now?: number },
+    options?: {
+      now?: number;
+      /**
+       * The vendor's SLA verdicts for these incidents, written in the same transaction. When
+       * given (even empty), they replace every stored verdict of these incidents; verdicts of
+       * incidents not in `incidents` are dropped.
+       */
+      vendorVerdicts?: VendorVerdict[];
+    },
   ): Promise<{ inserted: number; updated: number }>;
+
+  /**
+   * The vendor verdicts of one source whose incidents can matter for [from, to) (the filter
+   * of listForEntity), each with its incident's entity, by entity, incident id and clock.
+   */
+  listVendorVerdicts(
+    source: string,
+    from: number,
+    to: number,
+  ): Promise<Array<VendorVerdict & { entityRef: string }>>;
 
   /**
    * The same upsert for batches that arrive one after another (a streamed import), all in

@@ -207,6 +207,47 @@ describe('JiraServiceManagementProvider', () => {
     );
     expect(withoutSla.incidents[0].acknowledgedAt).toBeUndefined();
     expect(slaCalls).toEqual(['ED-1@0', 'ED-1@3']);
+    // Jira's own verdicts, for the cross-check: the cycles the times came from.
+    expect(withSla.vendorVerdicts).toEqual([
+      {
+        source: 'jira',
+        incidentId: '10002',
+        clock: 'response',
+        slaName: 'Time To First Response',
+        breached: false,
+        elapsedMs: 420000,
+        goalMs: 14400000,
+      },
+      {
+        source: 'jira',
+        incidentId: '10002',
+        clock: 'resolution',
+        slaName: 'Time To Resolution',
+        breached: false,
+        elapsedMs: 5640000,
+        goalMs: 72000000,
+      },
+    ]);
+    expect(withoutSla.vendorVerdicts).toBeUndefined();
+  });
+
+  it("reads the last completed resolution cycle's verdict when none is ongoing", async () => {
+    server.use(
+      http.get(SEARCH, () =>
+        HttpResponse.json({ issues: [structuredClone(ED1)], isLast: true }),
+      ),
+      slaHandler({ 'ED-1': resolvedSla() }),
+    );
+    const [page] = await collect(provider(), syncContext([ENTITY]));
+    expect(page.vendorVerdicts?.find(v => v.clock === 'resolution')).toEqual({
+      source: 'jira',
+      incidentId: '10002',
+      clock: 'resolution',
+      slaName: 'Time To Resolution',
+      breached: true,
+      elapsedMs: 19380000,
+      goalMs: 72000000,
+    });
   });
 
   it('matches SLA names from config and falls back to iso8601 without epochMillis', async () => {

@@ -1,5 +1,5 @@
 import type { Config } from '@backstage/config';
-import type { Incident } from '@servicelevel/plugin-sla-common';
+import type { Incident, VendorVerdict } from '@servicelevel/plugin-sla-common';
 import type { IncidentPage, LinkedEntity } from '@servicelevel/plugin-sla-node';
 import {
   AccountsProvider,
@@ -90,6 +90,8 @@ interface SlaTimes {
    * (the request was reopened, so it is not resolved now); undefined when there is no such SLA.
    */
   resolution?: number | null;
+  /** Jira's own verdict on the cycles read (incidentId still to be set). */
+  verdicts: VendorVerdict[];
 }
 
 function readAccount(id: string, c: Config): JiraServiceManagementAccount {
@@ -166,9 +168,13 @@ export class JiraServiceManagementProvider extends AccountsProvider<JiraServiceM
         'id',
       );
       if (account.requestSla) {
+        page.vendorVerdicts = [];
         for (const incident of page.incidents) {
           const key = issueKeyOf(issues, incident.id);
           const sla = await this.slaTimes(run, key);
+          for (const verdict of sla.verdicts) {
+            page.vendorVerdicts.push({ ...verdict, incidentId: incident.id });
+          }
           if (sla.firstResponse !== undefined) {
             incident.acknowledgedAt = sla.firstResponse;
           }
@@ -238,7 +244,7 @@ export class JiraServiceManagementProvider extends AccountsProvider<JiraServiceM
     issueKey: string,
   ): Promise<SlaTimes> {
     const { account, ctx } = run;
-    const times: SlaTimes = {};
+    const times: SlaTimes = { verdicts: [] };
     const firstResponse = account.firstResponseSla.toLowerCase();
     const resolution = account.resolutionSla.toLowerCase();
     for (let start = 0; ; ) {
@@ -259,11 +265,22 @@ export class JiraServiceManagementProvider extends AccountsProvider<JiraServiceM
         const name = metric.name.toLowerCase();
         try {
           if (name === firstResponse) {
-            times.firstResponse = completedStop(metric, Math.min);
+            const first = completedCycle(metric, Math.min);
+            times.firstResponse = first?.stop;
+            const verdict = cycleVerdict(metric.name, 'response', first?.cycle);
+            if (verdict) times.verdicts.push(verdict);
           } else if (name === resolution) {
-            times.resolution = isRecord(metric.ongoingCycle)
-              ? null
-              : completedStop(metric, Math.max);
+            const ongoing = isRecord(metric.ongoingCycle)
+              ? metric.ongoingCycle
+              : undefined;
+            const last = ongoing ? undefined : completedCycle(metric, Math.max);
+            times.resolution = ongoing ? null : last?.stop;
+            const verdict = cycleVerdict(
+              metric.name,
+              'resolution',
+              ongoing ?? last?.cycle,
+            );
+            if (verdict) times.verdicts.push(verdict);
           }
         } catch (e) {
           if (!(e instanceof MalformedRecordError)) throw e;
@@ -279,19 +296,52 @@ export class JiraServiceManagementProvider extends AccountsProvider<JiraServiceM
   }
 }
 
-/** The earliest (`Math.min`) or latest (`Math.max`) stop of a metric's completed cycles. */
-function completedStop(
+/** The completed cycle with the earliest (`Math.min`) or latest (`Math.max`) stop. */
+function completedCycle(
   metric: Record<string, unknown>,
   pick: (...times: number[]) => number,
-): number | undefined {
+): { stop: number; cycle: Record<string, unknown> } | undefined {
   const key = 'completedCycles';
   const cycles = Array.isArray(metric[key]) ? (metric[key] as unknown[]) : [];
-  const all = cycles
-    .map((c, i) =>
-      isRecord(c) ? cycleTime(c.stopTime, `${key}[${i}].stopTime`) : undefined,
-    )
-    .filter((t): t is number => t !== undefined);
-  return all.length ? pick(...all) : undefined;
+  const all = cycles.flatMap((c, i) => {
+    if (!isRecord(c)) return [];
+    const stop = cycleTime(c.stopTime, `${key}[${i}].stopTime`);
+    return stop === undefined ? [] : [{ stop, cycle: c }];
+  });
+  if (all.length === 0) return undefined;
+  const stop = pick(...all.map(c => c.stop));
+  return all.find(c => c.stop === stop);
+}
+
+/** `{ millis }` of a cycle's duration field, when it is a number. */
+function millisOf(value: unknown): number | undefined {
+  return isRecord(value) && typeof value.millis === 'number'
+    ? value.millis
+    : undefined;
+}
+
+/**
+ * Jira's own verdict on a cycle: `breached`, and the elapsed time and goal (both in the SLA's
+ * calendar, paused time excluded). Jira does not name the calendar or the paused time.
+ */
+function cycleVerdict(
+  slaName: string,
+  clock: VendorVerdict['clock'],
+  cycle: Record<string, unknown> | undefined,
+): VendorVerdict | undefined {
+  if (!cycle || typeof cycle.breached !== 'boolean') return undefined;
+  const verdict: VendorVerdict = {
+    source: 'jira',
+    incidentId: '',
+    clock,
+    slaName,
+    breached: cycle.breached,
+  };
+  const elapsed = millisOf(cycle.elapsedTime);
+  if (elapsed !== undefined) verdict.elapsedMs = elapsed;
+  const goal = millisOf(cycle.goalDuration);
+  if (goal !== undefined) verdict.goalMs = goal;
+  return verdict;
 }
 
 /** The key of the issue with this id (the SLA path takes either; the key reads better in logs). */

@@ -1,6 +1,6 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
-import type { Incident } from '@servicelevel/plugin-sla-common';
+import type { Incident, VendorVerdict } from '@servicelevel/plugin-sla-common';
 import type { IncidentProvider } from '@servicelevel/plugin-sla-node';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
@@ -56,12 +56,20 @@ function pagerDutyPages(options: { failPage2: () => boolean }) {
 }
 
 class StaticProvider implements IncidentProvider {
-  constructor(readonly id: string, private readonly incidents: Incident[]) {}
+  constructor(
+    readonly id: string,
+    private readonly incidents: Incident[],
+    private readonly vendorVerdicts?: VendorVerdict[],
+  ) {}
   accounts() {
     return ['default'];
   }
   async *sync() {
-    yield { incidents: this.incidents, skipped: 0 };
+    yield {
+      incidents: this.incidents,
+      skipped: 0,
+      ...(this.vendorVerdicts && { vendorVerdicts: this.vendorVerdicts }),
+    };
   }
 }
 
@@ -194,6 +202,36 @@ describe.each(databases.eachSupportedId())('ProviderSync on %p', databaseId => {
     await sync.run();
 
     expect(sinceSeen[1]).toBe(new Date(NOW - HOUR).toISOString());
+  });
+
+  it("stores a page's vendor verdicts with its incidents, not those of skipped incidents", async () => {
+    const incident = (id: string, priority = 'P3'): Incident => ({
+      source: 'servicenow',
+      id,
+      entityRef: 'component:default/mail',
+      title: id,
+      priority: priority as Incident['priority'],
+      createdAt: NOW - HOUR,
+      pauses: [],
+    });
+    const verdict = (incidentId: string): VendorVerdict => ({
+      source: 'servicenow',
+      incidentId,
+      clock: 'response',
+      slaName: 'P3 response',
+      breached: true,
+    });
+    const { sync, incidents } = await setup([
+      new StaticProvider(
+        'servicenow',
+        [incident('INC1'), incident('INC2', 'P9')],
+        [verdict('INC1'), verdict('INC2')],
+      ),
+    ]);
+    await sync.run();
+    expect(
+      await incidents.listVendorVerdicts('servicenow', NOW - 2 * HOUR, NOW),
+    ).toEqual([{ ...verdict('INC1'), entityRef: 'component:default/mail' }]);
   });
 
   it('keeps syncing other sources when one fails', async () => {

@@ -218,7 +218,11 @@ export class ProviderSync {
         result.skipped += page.skipped;
         firstSkip ??= page.skipReason;
         if (valid.length > 0) {
-          await incidents.upsertIncidents(valid, { now: this.now() });
+          await incidents.upsertIncidents(valid, {
+            now: this.now(),
+            // The store keeps only verdicts of incidents written here.
+            ...(page.vendorVerdicts && { vendorVerdicts: page.vendorVerdicts }),
+          });
           result.written += valid.length;
           await this.options.incidentsWritten?.(valid.map(i => i.entityRef));
           this.options.metrics?.ingested(valid.length, provider.id);

@@ -121,6 +121,66 @@ describe('ServiceNowProvider', () => {
     ]);
   });
 
+  it("keeps task_sla's own verdict on the response beside the response time", async () => {
+    const handMade = {
+      ...structuredClone(taskSlaFixture.result[0]),
+      has_breached: 'true',
+      end_time: '2015-11-03 10:00:00',
+      business_duration: '1970-01-01 01:00:01',
+      business_percentage: '100',
+      business_pause_duration: '1970-01-01 00:20:00',
+      schedule: '08fcd0830a0a0b2600079f56b1adb9ae',
+      'sla.name': 'Priority 1 response (1 hour)',
+      'sla.duration': '1970-01-01 01:00:00',
+    };
+    server.use(
+      http.get(`${SN}/api/now/table/incident`, () =>
+        HttpResponse.json({
+          result: [FIXTURE_ROW, row({ sys_id: 'b2', number: 'INC0000047' })],
+        }),
+      ),
+      http.get(`${SN}/api/now/table/task_sla`, ({ request }) => {
+        const url = new URL(request.url);
+        expect(url.searchParams.get('sysparm_fields')).toContain(
+          'has_breached,business_duration,business_percentage',
+        );
+        const query = url.searchParams.get('sysparm_query')!;
+        return HttpResponse.json(
+          query.startsWith(`task=${FIXTURE_ROW.sys_id}^`)
+            ? taskSlaFixture
+            : { result: [handMade] },
+        );
+      }),
+    );
+
+    const [page] = await collect(provider(), syncContext([ENTITY]));
+
+    expect(page.vendorVerdicts).toEqual([
+      {
+        source: 'servicenow',
+        incidentId: FIXTURE_ROW.sys_id,
+        clock: 'response',
+        // No readable sla.name: the definition's sys_id.
+        slaName: '3d1e6a5a0a0a0b2a00e0f0f0f0f0f0a1',
+        breached: false,
+        elapsedMs: (36 * 60 + 48) * 1000,
+        percentage: 61.33,
+      },
+      {
+        source: 'servicenow',
+        incidentId: 'b2',
+        clock: 'response',
+        slaName: 'Priority 1 response (1 hour)',
+        breached: true,
+        elapsedMs: 3_601_000,
+        goalMs: 3_600_000,
+        percentage: 100,
+        schedule: '08fcd0830a0a0b2600079f56b1adb9ae',
+        pausedMs: 20 * 60_000,
+      },
+    ]);
+  });
+
   it('parses UTC yyyy-MM-dd HH:mm:ss and rejects other forms', () => {
     expect(parseServiceNowTime('2015-11-02 22:04:15')).toBe(
       Date.UTC(2015, 10, 2, 22, 4, 15),

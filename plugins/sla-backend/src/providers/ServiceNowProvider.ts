@@ -1,5 +1,5 @@
 import type { Config } from '@backstage/config';
-import type { Incident } from '@servicelevel/plugin-sla-common';
+import type { Incident, VendorVerdict } from '@servicelevel/plugin-sla-common';
 import type { IncidentPage, LinkedEntity } from '@servicelevel/plugin-sla-node';
 import {
   AccountsProvider,
@@ -33,6 +33,21 @@ const FIELDS = [
   'resolved_at',
   'closed_at',
   'sys_updated_on',
+];
+/** task_sla fields read: the response time, and the vendor's own verdict on it. */
+const TASK_SLA_FIELDS = [
+  'sys_id',
+  'stage',
+  'start_time',
+  'end_time',
+  'has_breached',
+  'business_duration',
+  'business_percentage',
+  'business_pause_duration',
+  'schedule',
+  'sla',
+  'sla.name',
+  'sla.duration',
 ];
 /** ServiceNow priorities 1 (Critical) … 5 (Planning); 5 has no P5 so it joins P4. */
 const DEFAULT_PRIORITIES = {
@@ -153,11 +168,14 @@ export class ServiceNowProvider extends AccountsProvider<ServiceNowAccount> {
         'sys_id',
       );
       if (state.responseSla) {
+        const vendorVerdicts: VendorVerdict[] = [];
         for (const incident of page.incidents) {
-          const ack = await this.responseTime(run, state, incident.id);
-          if (ack !== undefined) incident.acknowledgedAt = ack;
+          const sla = await this.responseSla(run, state, incident.id);
+          if (sla.ack !== undefined) incident.acknowledgedAt = sla.ack;
+          if (sla.verdict) vendorVerdicts.push(sla.verdict);
           if (!state.responseSla) break;
         }
+        if (state.responseSla) page.vendorVerdicts = vendorVerdicts;
       }
       yield page;
       // Only the Link header ends the listing: pages may be short (ACLs filter rows).
@@ -198,18 +216,19 @@ export class ServiceNowProvider extends AccountsProvider<ServiceNowAccount> {
   }
 
   /**
-   * End of the first completed response SLA of an incident in task_sla. When the instance
-   * refuses the table (403/404), response times are skipped for the rest of the run.
+   * End of the first completed response SLA of an incident in task_sla, and that row's own
+   * verdict (else the first running row's). When the instance refuses the table (403/404),
+   * response times are skipped for the rest of the run.
    */
-  private async responseTime(
+  private async responseSla(
     run: SyncRun<ServiceNowAccount>,
     state: { responseSla: boolean },
     sysId: string,
-  ): Promise<number | undefined> {
+  ): Promise<{ ack?: number; verdict?: VendorVerdict }> {
     const { account, ctx } = run;
     const params = new URLSearchParams({
       sysparm_query: `task=${sysId}^${account.responseSlaQuery}^ORDERBYstart_time`,
-      sysparm_fields: 'sys_id,stage,start_time,end_time',
+      sysparm_fields: TASK_SLA_FIELDS.join(','),
       sysparm_display_value: 'false',
       sysparm_exclude_reference_link: 'true',
     });
@@ -221,14 +240,68 @@ export class ServiceNowProvider extends AccountsProvider<ServiceNowAccount> {
       state.responseSla = false;
     });
     const body = res?.body;
-    if (!isRecord(body) || !Array.isArray(body.result)) return undefined;
+    if (!isRecord(body) || !Array.isArray(body.result)) return {};
+    let running: Record<string, unknown> | undefined;
     for (const row of body.result as unknown[]) {
       if (!isRecord(row) || row.stage === 'cancelled') continue;
       const end = parseServiceNowTime(row.end_time);
-      if (end !== undefined) return end;
+      if (end !== undefined) {
+        return { ack: end, ...verdictOf(this.id, sysId, row) };
+      }
+      running ??= row;
     }
-    return undefined;
+    return running ? verdictOf(this.id, sysId, running) : {};
   }
+}
+
+/**
+ * A task_sla row as a vendor verdict: `has_breached`, the business duration and percentage
+ * (the row's schedule applied; ServiceNow rounds the percentage to two decimals), the
+ * schedule, the paused business time, and the definition's name and duration when the
+ * dot-walked `sla.*` fields are readable. A row without `has_breached` gives none.
+ */
+function verdictOf(
+  source: string,
+  incidentId: string,
+  row: Record<string, unknown>,
+): { verdict?: VendorVerdict } {
+  if (row.has_breached !== 'true' && row.has_breached !== 'false') return {};
+  // A reference is its sys_id, or `{ link, value }` when the instance adds the link anyway.
+  const text = (v: unknown): string | undefined => {
+    if (isRecord(v)) return text(v.value);
+    return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
+  };
+  const percentage = Number(text(row.business_percentage) ?? NaN);
+  const name = text(row['sla.name']) ?? text(row.sla) ?? 'task_sla';
+  return {
+    verdict: withDefined<VendorVerdict>(
+      {
+        source,
+        incidentId,
+        clock: 'response',
+        slaName: name,
+        breached: row.has_breached === 'true',
+      },
+      {
+        elapsedMs: parseServiceNowTime(row.business_duration),
+        goalMs: parseServiceNowTime(row['sla.duration']),
+        percentage: Number.isFinite(percentage) ? percentage : undefined,
+        schedule: text(row.schedule),
+        pausedMs: parseServiceNowTime(row.business_pause_duration),
+      },
+    ),
+  };
+}
+
+/** `base` with the entries of `optional` that are defined. */
+function withDefined<T>(base: Partial<T>, optional: Partial<T>): T {
+  const out: Partial<T> = { ...base };
+  for (const [k, v] of Object.entries(optional) as Array<
+    [keyof T, T[keyof T]]
+  >) {
+    if (v !== undefined) out[k] = v;
+  }
+  return out as T;
 }
 
 /** The `rel="next"` target of a Link header, only on the configured instance. */

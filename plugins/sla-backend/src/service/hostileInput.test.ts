@@ -832,6 +832,7 @@ const VALID_REQUESTS: Record<
     body: { annotations: { 'servicelevel.io/availability': '99%' } },
   },
   'GET /entities/{kind}/{namespace}/{name}/report': { query: 'period=2026-09' },
+  'GET /sources/{source}/cross-check': { query: 'period=2026-09' },
   'GET /customers/{kind}/{namespace}/{name}/report': {
     query: 'period=2026-09',
   },

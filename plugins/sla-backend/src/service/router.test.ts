@@ -30,6 +30,8 @@ import { expectMatchesDocument } from '../schema/__testUtils__/expectMatchesDocu
 import { slaPlugin } from '../plugin';
 
 const CONFIG = { sla: EXAMPLE_SLA_CONFIG };
+/** A database the cross-check test writes vendor verdicts into, as a provider would. */
+const crossCheckDatabases = TestDatabases.create({ ids: ['SQLITE_3'] });
 
 const component = (
   name: string,
@@ -768,6 +770,71 @@ describe('sla router', () => {
     });
   });
 
+  describe('GET /sources/{source}/cross-check', () => {
+    const path = '/api/sla/sources/servicenow/cross-check';
+
+    it("lists where the vendor's own verdict differs from ours, with both elapsed times", async () => {
+      const knex = await crossCheckDatabases.init('SQLITE_3');
+      const server = await startSlaBackend({
+        config: CONFIG,
+        entities: ENTITIES,
+        knex,
+      });
+      const none = await asUser(server).get(`${path}?period=2026-09`);
+      expect(none.status).toBe(200);
+      expectMatchesDocument(none);
+      expect(none.body).toEqual({
+        source: 'servicenow',
+        period: '2026-09',
+        verdicts: 0,
+        compared: 0,
+        disagreements: [],
+        withoutSla: [],
+      });
+
+      await asUser(server).ingest([WORKED_EXAMPLE]).expect(200);
+      // ServiceNow's task_sla said met, on its 24x7 count (the provider writes this row).
+      await knex('sla_vendor_verdicts').insert({
+        source: 'servicenow',
+        incident_id: WORKED_EXAMPLE.id,
+        clock: 'resolution',
+        sla_name: 'P2 resolution (3 days)',
+        breached: false,
+        elapsed_ms: 64.5 * 3_600_000,
+        goal_ms: 72 * 3_600_000,
+        percentage: 89.58,
+        updated_at: 0,
+      });
+      const res = await asUser(server).get(`${path}?period=2026-09`);
+      expect(res.status).toBe(200);
+      expectMatchesDocument(res);
+      expect(res.body).toMatchObject({ verdicts: 1, compared: 1 });
+      expect(res.body.disagreements).toEqual([
+        expect.objectContaining({
+          entityRef: 'component:default/gis-routing',
+          incidentId: WORKED_EXAMPLE.id,
+          clock: 'resolution',
+          ours: expect.objectContaining({ status: 'breached' }),
+          vendor: expect.objectContaining({
+            breached: false,
+            elapsedMs: 64.5 * 3_600_000,
+          }),
+          reason: expect.any(String),
+        }),
+      ]);
+      await knex.destroy();
+    });
+
+    it('answers 400 for a missing or malformed period, 401 and 403', async () => {
+      expect(
+        await refusalOfGet('/api/sla/sources/servicenow/cross-check'),
+      ).toBe('period: required');
+      expect(await refusalOfGet(`${path}?period=2026-13`)).toMatch(
+        /^period: must match pattern/,
+      );
+    });
+  });
+
   describe('POST /snapshots/recompute', () => {
     it('answers 400 without a period, 401 and 403', async () => {
       const server = await startBackend();
@@ -812,6 +879,10 @@ describe('sla router', () => {
         },
         { method: 'get', path: '/overview' },
         { method: 'get', path: '/overview/suppliers?period=2026-10' },
+        {
+          method: 'get',
+          path: '/sources/servicenow/cross-check?period=2026-09',
+        },
         { method: 'get', path: '/catalog' },
         {
           method: 'post',

@@ -25,6 +25,7 @@ import type { SlaMetrics } from './metrics';
 import { audited } from './audited';
 import { createAuthorize, principalName } from './authorize';
 import { ComplianceService, PeriodQuery } from './ComplianceService';
+import { CrossCheck } from './CrossCheck';
 import { importIncidentCsv } from './csvImport';
 import type { CalendarWarning } from '../calendars';
 import type { TermsPreview } from './TermsPreview';
@@ -70,6 +71,7 @@ export async function createRouter(
   const authorize = createAuthorize(options);
   const chain =
     options.chain ?? new DependencyChain({ compliance, entities, incidents });
+  const crossCheck = new CrossCheck({ compliance, incidents });
   // Mounted in createValidatedRouter (plugin.ts): requests arrive parsed and validated.
   const router = Router();
 
@@ -282,6 +284,15 @@ export async function createRouter(
       };
     });
     res.json({ sources, stored });
+  });
+
+  router.get('/sources/:source/cross-check', async (req, res) => {
+    await authorize(req, slaReadPermission);
+    const period = stringParam(req, 'period');
+    if (period === undefined) {
+      throw new InputError('period: required, e.g. 2026-03, 2026-Q1 or 2026');
+    }
+    res.json(await crossCheck.forSource(req.params.source, period, now()));
   });
 
   // Incidents whose entity the catalog does not list: kept, and listed here to be fixed.

@@ -11,7 +11,7 @@
  *
  * Schemas named like a type sla-common already exports are that type on the wire and are not
  * aliased again (use sla-common's type, or `components['schemas'][name]`):
- * Priority, PeriodKind, ObjectiveStatus, ClockStatus, Period, Pause, ClockResult, IncidentRow, ObjectiveResult, AvailabilityResult, PeriodResult, PeriodCoverage, WeeklyHours, ServiceHours, CalendarSnapshot, ChainWarning, DowntimeAttribution, TimeTarget, PriorityTargets, SlaTerms, CreditRule, ServiceCreditTerms, MonthlyFee, CreditAmount, ServiceCreditLine, AnnotationProblem, CommittedObjective, PlanStatus, PlanOrigin, PlanTarget, PlanAction, PlanChange, PlanHistoryEntry.
+ * Priority, PeriodKind, ObjectiveStatus, ClockStatus, Period, Pause, ClockResult, IncidentRow, ObjectiveResult, AvailabilityResult, PeriodResult, PeriodCoverage, WeeklyHours, ServiceHours, CalendarSnapshot, ChainWarning, DowntimeAttribution, TimeTarget, PriorityTargets, SlaTerms, CreditRule, ServiceCreditTerms, MonthlyFee, CreditAmount, ServiceCreditLine, AnnotationProblem, CommittedObjective, VendorVerdict, PlanStatus, PlanOrigin, PlanTarget, PlanAction, PlanChange, PlanHistoryEntry.
  */
 import type { components } from './generated/openapi';
 
@@ -78,6 +78,9 @@ export type SourceState = components['schemas']['SourceState'];
 /** What the incident store holds of one source (webhook, csv, api or a provider). */
 export type StoredSource = components['schemas']['StoredSource'];
 export type SourcesStatus = components['schemas']['SourcesStatus'];
+/** One clock of one incident where our met/breached differs from the vendor's. */
+export type CrossCheckEntry = components['schemas']['CrossCheckEntry'];
+export type CrossCheck = components['schemas']['CrossCheck'];
 export type RecomputeRequest = components['schemas']['RecomputeRequest'];
 export type RecomputeResult = components['schemas']['RecomputeResult'];
 /** A plan as served, with whether it or its actions are overdue by the date in the entity's zone. */

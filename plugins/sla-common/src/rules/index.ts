@@ -44,3 +44,14 @@ export {
   describeProblems,
 } from './incidentInput';
 export type { IncidentProblem } from './incidentInput';
+export {
+  CROSS_CHECK_TOLERANCE_MS,
+  crossCheck,
+  crossCheckReason,
+} from './crossCheck';
+export type {
+  CrossCheckDisagreement,
+  CrossCheckReason,
+  VendorClock,
+  VendorVerdict,
+} from './crossCheck';

@@ -97,6 +97,7 @@ export function mockSlaApi(overrides: Partial<SlaApi> = {}): SlaApi {
     getSupplierOverview: fail('getSupplierOverview'),
     getCatalog: fail('getCatalog'),
     getSources: fail('getSources'),
+    getSourceCrossCheck: fail('getSourceCrossCheck'),
     listPlans: async () => ({ items: [] }),
     getPlan: fail('getPlan'),
     createPlan: fail('createPlan'),

@@ -4,6 +4,7 @@ import type {
   CatalogListing,
   Confirmation,
   ConfirmationStatus,
+  CrossCheck,
   CustomerReportList,
   EntityHistory,
   EntityChain,
@@ -62,6 +63,8 @@ export interface SlaApi {
   getCatalog(): Promise<CatalogListing>;
   /** Sync state of every incident source. */
   getSources(): Promise<SourcesStatus>;
+  /** Where a source's own SLA verdicts differ from ours in `period`, with the likely reason. */
+  getSourceCrossCheck(source: string, period: string): Promise<CrossCheck>;
   /** Improvement plans, filtered like `GET /plans`. */
   listPlans(filter?: PlanFilter): Promise<PlanList>;
   /** One plan with its change history. */

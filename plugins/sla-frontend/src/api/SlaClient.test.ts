@@ -83,6 +83,23 @@ describe('SlaClient', () => {
     ]);
   });
 
+  it("reads a source's cross-check, encoding the source", async () => {
+    const { hits, reply } = recorder();
+    const view = {
+      source: 'jira/x',
+      period: '2026-03',
+      verdicts: 0,
+      compared: 0,
+      disagreements: [],
+      withoutSla: [],
+    };
+    server.use(http.get(`${base}/sources/:source/cross-check`, reply(view)));
+    expect(await client.getSourceCrossCheck('jira/x', '2026-03')).toEqual(view);
+    expect(hits).toEqual([
+      'GET /api/sla/sources/jira%2Fx/cross-check?period=2026-03',
+    ]);
+  });
+
   it('reads history, terms, overview, catalog and sources from their routes', async () => {
     const { hits, reply } = recorder();
     server.use(

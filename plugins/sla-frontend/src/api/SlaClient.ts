@@ -98,6 +98,12 @@ export class SlaClient implements SlaApi {
     return this.request('/sources');
   }
 
+  getSourceCrossCheck(source: string, period: string): Promise<Api.CrossCheck> {
+    return this.request(`/sources/${encodeURIComponent(source)}/cross-check`, {
+      query: new URLSearchParams({ period }),
+    });
+  }
+
   listPlans(filter: Api.PlanFilter = {}): Promise<Api.PlanList> {
     const query = new URLSearchParams();
     if (filter.entity) query.set('entity', filter.entity);

@@ -20,6 +20,7 @@ export type {
   CatalogItem,
   CatalogListing,
   ChainDependencyResult,
+  CrossCheck,
   ClockResult,
   ClockStatus,
   Confirmation,

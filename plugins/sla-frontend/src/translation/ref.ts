@@ -215,6 +215,34 @@ export const slaTranslationRef = createTranslationRef({
       creditsProvisional:
         'Provisional, for periods still open: {{amount}} · services: {{services}}',
       syncAccounts: 'Provider accounts',
+      crossCheck: "Cross-check with the vendor's own SLA records",
+      crossCheckSource: 'Source',
+      crossCheckPeriod: 'Period',
+      crossCheckPick:
+        'Pick a source to compare our met/breached with the verdicts its ITSM tool computed.',
+      crossCheckSummary:
+        '{{compared}} clocks compared of {{verdicts}} vendor verdicts · {{disagreements}} disagree',
+      crossCheckNone:
+        'No disagreement: the vendor decided every compared clock as we did.',
+      crossCheckWithoutSla:
+        'Entities with vendor verdicts but no SLA: {{refs}}',
+      crossCheckIncident: 'Incident',
+      crossCheckClock: 'Clock',
+      crossCheckOurs: 'Ours',
+      crossCheckVendor: 'Vendor',
+      crossCheckOursElapsed: 'Our elapsed (24×7)',
+      crossCheckVendorElapsed: 'Vendor elapsed',
+      crossCheckReason: 'Likely reason',
+      verdictMet: 'Met',
+      verdictBreached: 'Breached',
+      reasonPriorityMapping:
+        'Priority mapping: the vendor goal is another priority target',
+      reasonRounding:
+        'Rounding: the same time, decided at the edge of the target',
+      reasonPause: 'Pause: one side paused the clock, the other did not',
+      reasonCalendar:
+        'Calendar: one side counted every hour, the other business hours',
+      reasonUnexplained: 'Unexplained: compare the SLA definitions by hand',
       source: 'Source',
       storedIncidents: 'Incidents',
       lastIncident: 'Newest incident',

@@ -288,6 +288,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/sources/{source}/cross-check': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Incidents of one source where our met/breached differs from the vendor's own SLA verdict, with both elapsed times and the likely reason. */
+    get: operations['getSourceCrossCheck'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/snapshots/recompute': {
     parameters: {
       query?: never;
@@ -1448,6 +1465,70 @@ export interface components {
       /** @description Every source that has incidents in the store, pushed or pulled, sorted by name. */
       stored: components['schemas']['StoredSource'][];
     };
+    /** @description The verdict of the ITSM tool's own SLA module for one clock of one incident, as its provider read it. */
+    VendorVerdict: {
+      source: string;
+      incidentId: string;
+      /** @enum {string} */
+      clock: 'response' | 'resolution';
+      /** @description The vendor's SLA name (Jira) or definition name or sys_id (ServiceNow). */
+      slaName: string;
+      breached: boolean;
+      /** @description Elapsed time the vendor counted (business elapsed when it gives one). */
+      elapsedMs?: number;
+      /** @description The vendor's goal for the incident. */
+      goalMs?: number;
+      /** @description The vendor's elapsed share of the goal as written (ServiceNow rounds to two decimals). */
+      percentage?: number;
+      /** @description The vendor's schedule name or id. */
+      schedule?: string;
+      /** @description Time the vendor paused the clock. */
+      pausedMs?: number;
+    };
+    /** @description One clock of one incident where our met/breached differs from the vendor's. */
+    CrossCheckEntry: {
+      entityRef: string;
+      incidentId: string;
+      title: string;
+      priority: components['schemas']['Priority'];
+      url?: string;
+      /** @enum {string} */
+      clock: 'response' | 'resolution';
+      ours: {
+        /** @enum {string} */
+        status: 'met' | 'breached';
+        /** @description Business elapsed, minus paused business time. */
+        elapsedMs: number;
+        /** @description Wall-clock elapsed from creation to the stop, minus pauses (what a 24x7 clock counts). */
+        wallElapsedMs: number;
+        pausedMs: number;
+        targetMs?: number;
+        /** @example Mon-Fri 09:00-17:00 */
+        serviceHours: string;
+      };
+      vendor: components['schemas']['VendorVerdict'];
+      /**
+       * @description The first rule that explains the difference (docs/cross-check.md).
+       * @enum {string}
+       */
+      reason:
+        | 'priority-mapping'
+        | 'rounding'
+        | 'pause'
+        | 'calendar'
+        | 'unexplained';
+    };
+    CrossCheck: {
+      source: string;
+      period: components['schemas']['PeriodKey'];
+      /** @description Vendor verdicts read for the incidents of the period. */
+      verdicts: number;
+      /** @description Clocks compared (both sides met or breached). */
+      compared: number;
+      disagreements: components['schemas']['CrossCheckEntry'][];
+      /** @description Entities whose incidents have vendor verdicts but which carry no SLA. */
+      withoutSla: string[];
+    };
     RecomputeRequest: {
       period: components['schemas']['PeriodKey'];
       /** @description One entity; default every entity with an SLA. */
@@ -1897,6 +1978,11 @@ export interface components {
     namespace: string;
     /** @example cad-core */
     name: string;
+    /**
+     * @description An incident source (provider id), as in GET /sources.
+     * @example servicenow
+     */
+    source: string;
     /** @description 2026-03, 2026-Q1 or 2026; default the current period of the entity's length. */
     period: components['schemas']['PeriodKey'];
     /** @description 2026-03, 2026-Q1 or 2026. */
@@ -2360,6 +2446,38 @@ export interface operations {
           'application/json': components['schemas']['SourcesStatus'];
         };
       };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+    };
+  };
+  getSourceCrossCheck: {
+    parameters: {
+      query: {
+        /** @description 2026-03, 2026-Q1 or 2026. */
+        period: components['parameters']['requiredPeriod'];
+      };
+      header?: never;
+      path: {
+        /**
+         * @description An incident source (provider id), as in GET /sources.
+         * @example servicenow
+         */
+        source: components['parameters']['source'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The cross-check of the source for the period. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CrossCheck'];
+        };
+      };
+      400: components['responses']['BadRequest'];
       401: components['responses']['Unauthorized'];
       403: components['responses']['Forbidden'];
     };

@@ -7,6 +7,7 @@ import SyncProblem from '@material-ui/icons/SyncProblem';
 import useAsync from 'react-use/esm/useAsync';
 import type { SourceState, SourcesStatus } from '../../api';
 import { slaTranslationRef } from '../../translation';
+import { CrossCheckPanel } from './CrossCheckPanel';
 import {
   AsyncStatus,
   browserTimeZone,
@@ -149,6 +150,11 @@ export const SourcesTab = () => {
           emptyContent={t('page.noSources')}
         />
       </Grid>
+      {stored.length > 0 && (
+        <Grid item xs={12}>
+          <CrossCheckPanel sources={stored.map(s => s.source)} />
+        </Grid>
+      )}
     </Grid>
   );
 };
