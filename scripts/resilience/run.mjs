@@ -13,7 +13,7 @@ import { crashDuringIngestion } from './s1-ingestion.mjs';
 import { crashDuringSync } from './s2-sync.mjs';
 import { twoReplicas } from './s3-replicas.mjs';
 import { hostileLoad } from './s4-hostile-load.mjs';
-import { replicaTakeover } from './s5-replica-takeover.mjs';
+import { replicaTakeover } from './s6-replica-takeover.mjs';
 
 /** The whole run stops by itself after this long, whatever happens. */
 const HARD_LIMIT_MS = 12 * 60_000;
@@ -23,7 +23,7 @@ const SCENARIOS = {
   2: ['crash during provider sync', crashDuringSync],
   3: ['two replicas on one PostgreSQL', twoReplicas],
   4: ['hostile and maximal requests, /health watched', hostileLoad],
-  5: ['two replicas split the snapshot work, kill -9 of one', replicaTakeover],
+  6: ['two replicas split the snapshot work, kill -9 of one', replicaTakeover],
 };
 
 const wanted = process.argv.slice(2).filter(a => SCENARIOS[a]);

@@ -1,4 +1,4 @@
-// Scenario 5 (issue 14.6): two backend replicas on one PostgreSQL database split the
+// Scenario 6 (issue 14.6): two backend replicas on one PostgreSQL database split the
 // scheduled snapshot work (each entity handled by exactly one replica per run); after a
 // kill -9 of one, the survivor takes its entities over within its TTL and one interval, not
 // after the task timeout.
@@ -73,7 +73,7 @@ function replicaIdOf(proc) {
 const count = async (pool, sql) => (await pool.query(sql)).rows[0].n;
 
 export async function replicaTakeover() {
-  await withScenarioDatabase(5, async ({ pool, configure }) => {
+  await withScenarioDatabase(6, async ({ pool, configure }) => {
     const extra = {
       sla: {
         schedule: {
@@ -92,7 +92,7 @@ export async function replicaTakeover() {
     };
     const procs = [];
     // One after the other (see scenario 3: the catalog's migrations on an empty database).
-    for (const name of ['s5-replica-a', 's5-replica-b']) {
+    for (const name of ['s6-replica-a', 's6-replica-b']) {
       procs.push(
         await startHealthy(name, await configure(name, extra), `${name} up`),
       );
@@ -120,7 +120,7 @@ export async function replicaTakeover() {
     );
     if (
       !check(
-        'S5 the catalog sync found SLA entities',
+        'S6 the catalog sync found SLA entities',
         entities > 0,
         `${entities ?? 0} entities`,
       )
@@ -152,7 +152,7 @@ export async function replicaTakeover() {
     );
     if (
       !check(
-        'S5 both replicas ran sla-snapshots within one interval',
+        'S6 both replicas ran sla-snapshots within one interval',
         firstRuns !== undefined,
         firstRuns
           ? firstRuns
@@ -163,7 +163,7 @@ export async function replicaTakeover() {
     )
       return;
     check(
-      'S5 the snapshot work is split: each entity by exactly one replica',
+      'S6 the snapshot work is split: each entity by exactly one replica',
       firstRuns.every(
         (r, i) => r.live === 2 && r.entities === expectedShare[i],
       ) &&
@@ -178,7 +178,7 @@ export async function replicaTakeover() {
         .join('/')} live replicas`,
     );
     check(
-      'S5 the two shares published every closed period once',
+      'S6 the two shares published every closed period once',
       firstRuns[0].written + firstRuns[1].written === snapshots &&
         snapshots > 0,
       `A wrote ${firstRuns[0].written}, B ${firstRuns[1].written}; ${snapshots} snapshot rows`,
@@ -213,14 +213,14 @@ export async function replicaTakeover() {
         .join(', ')}`,
     );
     check(
-      "S5 after kill -9 of A, B's runs count A out once its TTL has passed",
+      "S6 after kill -9 of A, B's runs count A out once its TTL has passed",
       alone !== undefined && alone.entities === entities && leaseS <= bound,
       `first run alone ${leaseS.toFixed(1)} s after the kill, on ${
         alone?.entities ?? 0
       } of ${entities} entities (TTL ${TTL_S} s, interval ${INTERVAL_S} s, bound ${bound} s)`,
     );
     check(
-      "S5 every closed period of A's share published again by B, well before the task timeout",
+      "S6 every closed period of A's share published again by B, well before the task timeout",
       restoredAt !== undefined && takeoverS <= bound,
       `takeover ${takeoverS.toFixed(
         1,
