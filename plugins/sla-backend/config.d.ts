@@ -50,8 +50,9 @@ export interface Config {
     replicas?: {
       /**
        * How often each replica records that it is alive (default `{ seconds: 10 }`); one
-       * silent for three heartbeats is gone and its share of `sla-snapshots` moves to the
-       * others at their next run. Keep three heartbeats at or under the snapshot interval.
+       * silent for three heartbeats is gone: the others see it at their next heartbeat and
+       * take its share of `sla-snapshots` over at once. Keep four heartbeats under the
+       * snapshot interval.
        */
       heartbeat?: { [unit: string]: number } | string;
     };

@@ -276,7 +276,19 @@ export const slaPlugin = createBackendPlugin({
           frequency: { milliseconds: heartbeatMs },
           timeout: { milliseconds: membership.ttlMs },
           scope: 'local',
-          fn: async () => membership.beat(Date.now()),
+          fn: async () => {
+            const gone = await membership.heartbeat(Date.now());
+            if (gone.length === 0) return;
+            // Their entities are ours now: publish what they left at once, within a TTL and a
+            // heartbeat of the kill, not at our next snapshot run.
+            logger.info(
+              `SLA replicas gone: ${gone.join(', ')}; taking their share over`,
+            );
+            await scheduler.triggerTask('sla-snapshots').catch(error => {
+              // Running already (it took its share before they left): the next run takes it.
+              logger.info(`sla-snapshots not triggered: ${error}`);
+            });
+          },
         });
 
         // Scheduled tasks, one replica at a time (scope global) unless `scope` says local.
@@ -326,7 +338,8 @@ export const slaPlugin = createBackendPlugin({
             scope,
           );
         // On every replica, each on its share of the entities among the live replicas: a
-        // killed replica's share moves to the others within its TTL, not the task's timeout.
+        // killed replica's share moves to the others after its TTL (their heartbeat triggers
+        // this task), not after the task's timeout.
         await scheduleNamed(
           'snapshots',
           async () => {

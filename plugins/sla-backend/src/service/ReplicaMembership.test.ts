@@ -121,6 +121,21 @@ describeEachDatabase('ReplicaMembership', init => {
     expect((await a.share(T0 + 10 * HEARTBEAT)).replicas).toEqual(['a', 'b']);
   });
 
+  it('tells at its heartbeat which replicas are gone since the previous one', async () => {
+    const [a, b, c] = await replicas(['a', 'b', 'c']);
+    for (const m of [a, b, c]) await m.beat(T0);
+    expect(await b.heartbeat(T0 + HEARTBEAT)).toEqual([]);
+
+    // a is killed; c shuts down and leaves.
+    await c.beat(T0 + HEARTBEAT);
+    await c.leave();
+    expect(await b.heartbeat(T0 + 2 * HEARTBEAT)).toEqual(['c']);
+    expect(await b.heartbeat(T0 + 3 * HEARTBEAT)).toEqual([]);
+    // a's last beat, T0, is more than a TTL old.
+    expect(await b.heartbeat(T0 + 3 * HEARTBEAT + 1)).toEqual(['a']);
+    expect(await b.heartbeat(T0 + 4 * HEARTBEAT)).toEqual([]);
+  });
+
   it('gives a single replica every entity (SQLite, the demo)', async () => {
     const [only] = await replicas(['only']);
     const share = await only.share(T0);

@@ -53,9 +53,25 @@ export class ReplicaMembership {
     this.ttlMs = 3 * deps.heartbeatMs;
   }
 
+  /** Live replicas seen at the last heartbeat(), to tell which left since. */
+  private lastSeen: string[] = [];
+
   /** One heartbeat at `now`. */
   async beat(now: number): Promise<void> {
     await this.deps.store.heartbeat(this.replicaId, now);
+  }
+
+  /**
+   * The heartbeat task's run at `now`: a beat, then the ids of the replicas that were live at
+   * the previous heartbeat() and are gone now (killed, or shut down). Their share is to be
+   * taken over at once, not at the next scheduled run.
+   */
+  async heartbeat(now: number): Promise<string[]> {
+    await this.beat(now);
+    const live = await this.live(now);
+    const gone = this.lastSeen.filter(id => !live.includes(id));
+    this.lastSeen = live;
+    return gone;
   }
 
   /** Leaves the membership (shutdown): the others take the share over at their next run. */
