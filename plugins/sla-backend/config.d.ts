@@ -57,6 +57,18 @@ export interface Config {
      * timeout 10 minutes). See docs/configuration.md.
      */
     schedule?: SlaTaskScheduleConfig;
+    /**
+     * Several backend replicas on one database (docs/configuration.md, "Several replicas").
+     */
+    replicas?: {
+      /**
+       * How often each replica records that it is alive (default `{ seconds: 10 }`); one
+       * silent for three heartbeats is gone: the others see it at their next heartbeat and
+       * take its share of `sla-snapshots` over at once. Keep four heartbeats under the
+       * snapshot interval.
+       */
+      heartbeat?: { [unit: string]: number } | string;
+    };
     /** Schedules of the other scheduled tasks; each replaces that task's default. */
     schedules?: {
       /** Publishing closed periods (`sla-snapshots`; default hourly, first run 2 minutes after start). */
@@ -114,7 +126,8 @@ export interface Config {
 /**
  * A task schedule as Backstage reads it (readSchedulerServiceTaskScheduleDefinitionFromConfig):
  * durations as `{ minutes: 5 }` or ISO 8601 (`PT5M`); `frequency` may also be `{ cron: '…' }`.
- * Every SLA task runs on one replica at a time, whatever `scope` says.
+ * `scope` is not read: `sla-snapshots` runs on every replica, each on its share of the
+ * entities; every other SLA task runs on one replica at a time.
  */
 /** One account, a list of accounts, or a map of account id → account. */
 type Accounts<T> = T | T[] | { [account: string]: T };

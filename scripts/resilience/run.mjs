@@ -14,9 +14,10 @@ import { crashDuringSync } from './s2-sync.mjs';
 import { twoReplicas } from './s3-replicas.mjs';
 import { hostileLoad } from './s4-hostile-load.mjs';
 import { vendorOutage } from './s6-vendor-outage.mjs';
+import { replicaTakeover } from './s7-replica-takeover.mjs';
 
 /** The whole run stops by itself after this long, whatever happens. */
-const HARD_LIMIT_MS = 12 * 60_000;
+const HARD_LIMIT_MS = 15 * 60_000;
 
 const SCENARIOS = {
   1: ['crash during ingestion', crashDuringIngestion],
@@ -24,6 +25,7 @@ const SCENARIOS = {
   3: ['two replicas on one PostgreSQL', twoReplicas],
   4: ['hostile and maximal requests, /health watched', hostileLoad],
   6: ['vendor outage: unknown, then the true status', vendorOutage],
+  7: ['two replicas split the snapshot work, kill -9 of one', replicaTakeover],
 };
 
 const wanted = process.argv.slice(2).filter(a => SCENARIOS[a]);

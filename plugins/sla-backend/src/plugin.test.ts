@@ -54,18 +54,26 @@ describe('slaPlugin', () => {
     expect(res.body).toEqual({ status: 'ok' });
   });
 
-  it('schedules its five tasks globally, on the default schedules', async () => {
+  it('schedules its tasks on the default schedules: snapshots and the heartbeat on every replica, the rest globally', async () => {
     const tasks = await scheduledTasks();
 
-    expect(Object.fromEntries(tasks)).toEqual(
-      globalTasks({
+    expect(Object.fromEntries(tasks)).toEqual({
+      'sla-replica-heartbeat': {
+        id: 'sla-replica-heartbeat',
+        scope: 'local',
+        frequency: { milliseconds: 10_000 },
+        timeout: { milliseconds: 30_000 },
+      },
+      'sla-snapshots': {
+        id: 'sla-snapshots',
+        scope: 'local',
+        frequency: { hours: 1 },
+        timeout: { minutes: 30 },
+        initialDelay: { minutes: 2 },
+      },
+      ...globalTasks({
         'sla-catalog-sync': DEFAULT_SCHEDULES.sync,
         'sla-provider-sync': DEFAULT_SCHEDULES.sync,
-        'sla-snapshots': {
-          frequency: { hours: 1 },
-          timeout: { minutes: 30 },
-          initialDelay: { minutes: 2 },
-        },
         'sla-reports': {
           frequency: { hours: 1 },
           timeout: { minutes: 30 },
@@ -77,7 +85,7 @@ describe('slaPlugin', () => {
           initialDelay: { minutes: 3 },
         },
       }),
-    );
+    });
   });
 
   it('reads every schedule from config', async () => {
@@ -93,6 +101,7 @@ describe('slaPlugin', () => {
           },
           notifications: { frequency: { hours: 2 }, timeout: { minutes: 4 } },
         },
+        replicas: { heartbeat: { seconds: 2 } },
       },
     });
 
@@ -105,6 +114,11 @@ describe('slaPlugin', () => {
     // The two sync tasks follow sla.schedule.
     const shared = { frequency: { minutes: 1 }, timeout: { minutes: 2 } };
     expect(schedules).toEqual({
+      // sla.replicas.heartbeat; its timeout is the TTL, three heartbeats.
+      'sla-replica-heartbeat': {
+        frequency: { milliseconds: 2_000 },
+        timeout: { milliseconds: 6_000 },
+      },
       'sla-catalog-sync': shared,
       'sla-provider-sync': shared,
       'sla-snapshots': {
@@ -131,13 +145,14 @@ describe('slaPlugin', () => {
     expect([...tasks.keys()].sort()).toEqual([
       'sla-catalog-sync',
       'sla-provider-sync',
+      'sla-replica-heartbeat',
       'sla-reports',
       'sla-snapshots',
     ]);
   });
 
   it('creates each store once, the plan store included', async () => {
-    expect(Object.keys(STORES)).toHaveLength(9);
+    expect(Object.keys(STORES)).toHaveLength(10);
     const spies = Object.entries(STORES).map(
       ([name, store]) => [name, jest.spyOn(store, 'create')] as const,
     );

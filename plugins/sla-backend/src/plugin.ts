@@ -5,6 +5,8 @@ import {
   RootConfigService,
   SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
+import { readDurationFromConfig } from '@backstage/config';
+import { durationToMilliseconds } from '@backstage/types';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import {
@@ -25,6 +27,7 @@ import {
   DatabaseIncidentStore,
   DatabaseNotificationEventStore,
   DatabasePlanStore,
+  DatabaseReplicaStore,
   DatabaseReportStore,
   DatabaseSnapshotStore,
   DatabaseStoreOptions,
@@ -44,6 +47,7 @@ import { ComplianceService } from './service/ComplianceService';
 import { DependencyChain } from './service/DependencyChain';
 import { createIncidentsWritten } from './service/liveUpdates';
 import { createSlaMetrics } from './service/metrics';
+import { ReplicaMembership } from './service/ReplicaMembership';
 import { TermsPreview } from './service/TermsPreview';
 import { readCustomerFees } from './service/credits';
 import { createRouter } from './service/router';
@@ -58,8 +62,9 @@ const HOURLY = { frequency: { hours: 1 }, timeout: { minutes: 30 } };
 
 /**
  * Default schedules of the scheduled tasks; each can be replaced in app-config (see
- * config.d.ts and docs/configuration.md). All tasks run on one replica at a time (scope
- * global).
+ * config.d.ts and docs/configuration.md). Every task but `sla-snapshots` runs on one replica
+ * at a time (scope global); `sla-snapshots` runs on every replica, each on its share of the
+ * entities (scope local, see ReplicaMembership).
  */
 export const DEFAULT_SCHEDULES = {
   /** `sla.schedule`: the catalog sync and the incident provider sync. */
@@ -84,6 +89,9 @@ export const DEFAULT_SCHEDULES = {
     initialDelay: { minutes: 3 },
   },
 } satisfies Record<string, SchedulerServiceTaskScheduleDefinition>;
+
+/** `sla.replicas.heartbeat`: a replica silent for three heartbeats (30 s) is gone. */
+export const DEFAULT_REPLICA_HEARTBEAT = { seconds: 10 };
 
 function readSchedule(
   config: RootConfigService,
@@ -112,6 +120,7 @@ export async function createStores(database: DatabaseStoreOptions['database']) {
     reports: await DatabaseReportStore.create({ database }),
     events: await DatabaseNotificationEventStore.create({ database }),
     syncStates: await DatabaseSyncStateStore.create({ database }),
+    replicas: await DatabaseReplicaStore.create({ database }),
   };
 }
 
@@ -141,6 +150,7 @@ export const slaPlugin = createBackendPlugin({
         database: coreServices.database,
         httpAuth: coreServices.httpAuth,
         httpRouter: coreServices.httpRouter,
+        lifecycle: coreServices.lifecycle,
         logger: coreServices.logger,
         // Always resolves (default factory), whether or not the notifications backend is
         // installed; when it is not, sends fail, are logged and are retried on the next run.
@@ -266,19 +276,58 @@ export const slaPlugin = createBackendPlugin({
           },
         });
 
-        // Scheduled tasks, one replica at a time (scope global). Snapshots and reports are
-        // written insert-if-absent and notifications are claimed once, so an overlapping run
-        // elsewhere repeats nothing.
+        // This replica among those on the same database: each beats every heartbeat, and the
+        // snapshot runs split the entities between the live ones (issue 14.6).
+        const heartbeatMs = durationToMilliseconds(
+          config.has('sla.replicas.heartbeat')
+            ? readDurationFromConfig(config, { key: 'sla.replicas.heartbeat' })
+            : DEFAULT_REPLICA_HEARTBEAT,
+        );
+        const membership = new ReplicaMembership({
+          store: stores.replicas,
+          heartbeatMs,
+        });
+        await membership.beat(Date.now());
+        logger.info(
+          `SLA replica ${membership.replicaId} joined (heartbeat every ${
+            heartbeatMs / 1000
+          } s, gone after ${membership.ttlMs / 1000} s without one)`,
+        );
+        deps.lifecycle.addShutdownHook(() => membership.leave());
+        await scheduler.scheduleTask({
+          id: 'sla-replica-heartbeat',
+          frequency: { milliseconds: heartbeatMs },
+          timeout: { milliseconds: membership.ttlMs },
+          scope: 'local',
+          fn: async () => {
+            const gone = await membership.heartbeat(Date.now());
+            if (gone.length === 0) return;
+            // Their entities are ours now: publish what they left at once, within a TTL and a
+            // heartbeat of the kill, not at our next snapshot run.
+            logger.info(
+              `SLA replicas gone: ${gone.join(', ')}; taking their share over`,
+            );
+            await scheduler.triggerTask('sla-snapshots').catch(error => {
+              // Running already (it took its share before they left): the next run takes it.
+              logger.info(`sla-snapshots not triggered: ${error}`);
+            });
+          },
+        });
+
+        // Scheduled tasks, one replica at a time (scope global) unless `scope` says local.
+        // Snapshots and reports are written insert-if-absent and notifications are claimed
+        // once, so an overlapping run elsewhere repeats nothing.
         const schedule = (
           id: string,
           configKey: string,
           fallback: SchedulerServiceTaskScheduleDefinition,
           fn: (abortSignal: AbortSignal) => Promise<void>,
+          scope: 'global' | 'local' = 'global',
         ) =>
           scheduler.scheduleTask({
             id,
             ...readSchedule(config, configKey, fallback),
-            scope: 'global',
+            scope,
             fn,
           });
         const { sync } = DEFAULT_SCHEDULES;
@@ -302,17 +351,31 @@ export const slaPlugin = createBackendPlugin({
         const scheduleNamed = (
           name: 'snapshots' | 'reports' | 'notifications',
           fn: () => Promise<void>,
+          scope: 'global' | 'local' = 'global',
         ) =>
           schedule(
             `sla-${name}`,
             `sla.schedules.${name}`,
             DEFAULT_SCHEDULES[name],
             fn,
+            scope,
           );
-        await scheduleNamed('snapshots', async () => {
-          const written = await compliance.snapshotClosedPeriods(Date.now());
-          logger.info(`SLA snapshots: ${written} closed periods published`);
-        });
+        // On every replica, each on its share of the entities among the live replicas: a
+        // killed replica's share moves to the others after its TTL (their heartbeat triggers
+        // this task), not after the task's timeout.
+        await scheduleNamed(
+          'snapshots',
+          async () => {
+            const share = await membership.share(Date.now());
+            const run = await compliance.snapshotClosedPeriods(Date.now(), {
+              owns: share.owns,
+            });
+            logger.info(
+              `SLA snapshots: ${run.written} closed periods published for ${run.entities} entities (replica ${membership.replicaId}, 1 of ${share.replicas.length} live)`,
+            );
+          },
+          'local',
+        );
         await scheduleNamed('reports', async () => {
           const written = await reportService.generateDue(Date.now());
           logger.info(`SLA reports: ${written} period reports generated`);

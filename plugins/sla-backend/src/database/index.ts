@@ -7,6 +7,7 @@ export type {
   StoredIncident,
   SyncState,
   SyncStateStore,
+  ReplicaStore,
   TermsStore,
   TermsVersion,
   PlanStoreFilter,
@@ -32,6 +33,7 @@ export { DatabaseSnapshotStore } from './DatabaseSnapshotStore';
 export type { RawSnapshotRow } from './DatabaseSnapshotStore';
 export { DatabaseSyncStateStore } from './DatabaseSyncStateStore';
 export type { RawSyncStateRow } from './DatabaseSyncStateStore';
+export { DatabaseReplicaStore } from './DatabaseReplicaStore';
 export { DatabasePlanStore } from './DatabasePlanStore';
 export type { RawPlanRow, RawPlanHistoryRow } from './DatabasePlanStore';
 export { DatabaseReportStore } from './DatabaseReportStore';

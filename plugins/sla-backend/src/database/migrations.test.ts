@@ -107,6 +107,42 @@ describeEachDatabase('migrations', init => {
     await knex.destroy();
   });
 
+  it('creates sla_replicas keyed by replica id, and down drops it', async () => {
+    const knex = await init();
+    const file = '20261204160000_replicas.js';
+    for (const earlier of migrationFiles.slice(
+      0,
+      migrationFiles.indexOf(file),
+    )) {
+      await migrateUpTo(knex, earlier);
+    }
+    expect(await knex.schema.hasTable('sla_replicas')).toBe(false);
+    await migrateUpTo(knex, file);
+    const info = await knex('sla_replicas').columnInfo();
+    expect(Object.keys(info).sort()).toEqual([
+      'heartbeat_at',
+      'joined_at',
+      'replica_id',
+    ]);
+    expect(Number(info.replica_id.maxLength)).toBe(64);
+    expect(Object.values(info).every(c => !c.nullable)).toBe(true);
+    await knex('sla_replicas').insert({
+      replica_id: 'r1',
+      heartbeat_at: 1,
+      joined_at: 1,
+    });
+    await expect(
+      knex('sla_replicas').insert({
+        replica_id: 'r1',
+        heartbeat_at: 2,
+        joined_at: 2,
+      }),
+    ).rejects.toBeTruthy();
+    await migrateDownFrom(knex, file);
+    expect(await knex.schema.hasTable('sla_replicas')).toBe(false);
+    await knex.destroy();
+  });
+
   it('stores and reads back an incident in the init schema', async () => {
     const knex = await init();
     await knex.migrate.latest({ directory: MIGRATIONS_DIRECTORY });

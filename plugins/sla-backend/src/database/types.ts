@@ -262,6 +262,18 @@ export interface SyncStateStore {
   listGaps(since?: number): Promise<SyncGap[]>;
 }
 
+/** Backend replicas sharing the scheduled work (issue 14.6), by their heartbeats. */
+export interface ReplicaStore {
+  /** Records a heartbeat of `replicaId` at `now` (epoch ms); the first one also joins it. */
+  heartbeat(replicaId: string, now: number): Promise<void>;
+  /** Ids of the replicas whose last heartbeat is at or after `since` (epoch ms), sorted. */
+  live(since: number): Promise<string[]>;
+  /** Removes a replica (its shutdown). */
+  leave(replicaId: string): Promise<void>;
+  /** Removes the replicas whose last heartbeat is before `before`; returns how many. */
+  forget(before: number): Promise<number>;
+}
+
 /** Service improvement plans (issue 7). */
 export interface PlanStoreFilter {
   entityRef?: string;

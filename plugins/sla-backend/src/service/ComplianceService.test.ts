@@ -11,6 +11,7 @@ import {
   seededRandom,
 } from '../__testUtils__/slaConfig';
 import { ComplianceService, EntityPeriodResult } from './ComplianceService';
+import { ownerOf } from './ReplicaMembership';
 
 /**
  * The bulk paths written for organisation size (evaluateMany, evaluateAll, the result cache)
@@ -232,6 +233,44 @@ describe.each(databases.eachSupportedId())(
         }
       }
       expect(own.filter(o => o.periodKind === 'quarterly')).toHaveLength(1);
+    });
+
+    it('snapshotClosedPeriods split between two replicas publishes what one whole run does, each entity once', async () => {
+      const published = () =>
+        db
+          .knex('sla_snapshots')
+          .select('entity_ref', 'period_key', 'result', 'terms_version')
+          .orderBy(['entity_ref', 'period_key']);
+      await db.knex('sla_snapshots').delete();
+      const whole = await service(0).snapshotClosedPeriods(NOW);
+      const wholeRows = await published();
+      await db.knex('sla_snapshots').delete();
+
+      const replicas = ['replica-a', 'replica-b'];
+      const runs = [];
+      for (const self of replicas) {
+        runs.push(
+          await service(0).snapshotClosedPeriods(NOW, {
+            owns: r => ownerOf(r, replicas) === self,
+          }),
+        );
+      }
+
+      // Every entity by one replica exactly: the shares add up to the whole, none empty.
+      expect(whole.entities).toBe(ANNOTATIONS.length);
+      expect(runs.map(r => r.entities).reduce((a, b) => a + b)).toBe(
+        ANNOTATIONS.length,
+      );
+      expect(runs.map(r => r.written).reduce((a, b) => a + b)).toBe(
+        whole.written,
+      );
+      expect(runs.every(r => r.entities > 0)).toBe(true);
+      expect(await published()).toEqual(wholeRows);
+      // Closed periods are written once: a repeated run (a share that moved) writes nothing.
+      expect(await service(0).snapshotClosedPeriods(NOW)).toEqual({
+        written: 0,
+        entities: ANNOTATIONS.length,
+      });
     });
 
     it('serves cached results until a write through the stores, then recomputes', async () => {

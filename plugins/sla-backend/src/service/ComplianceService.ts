@@ -674,14 +674,22 @@ export class ComplianceService {
 
   /**
    * Writes the snapshot of every closed period (of each entity's own length) that ended before
-   * `now` within the last `lookbackPeriods`, when none exists yet. Returns how many were written.
+   * `now` within the last `lookbackPeriods`, when none exists yet, for the entities `owns`
+   * accepts (this replica's share, see ReplicaMembership; default all). Returns how many
+   * snapshots were written and how many entities were handled.
    */
   async snapshotClosedPeriods(
     now: number,
-    lookbackPeriods = 2,
-  ): Promise<number> {
+    options: {
+      lookbackPeriods?: number;
+      owns?: (entityRef: string) => boolean;
+    } = {},
+  ): Promise<{ written: number; entities: number }> {
+    const { lookbackPeriods = 2, owns = () => true } = options;
     let written = 0;
-    const entities = await this.deps.entities.listEntities();
+    const entities = (await this.deps.entities.listEntities()).filter(e =>
+      owns(e.entityRef),
+    );
     for (const entity of entities) {
       const versions = await this.listVersions(entity.entityRef);
       if (versions.length === 0) continue;
@@ -706,7 +714,7 @@ export class ComplianceService {
         }
       }
     }
-    return written;
+    return { written, entities: entities.length };
   }
 
   /** Rebuilds one period's snapshot on purpose (audited by the caller). */
