@@ -1,7 +1,7 @@
 import { NotFoundError, InputError } from '@backstage/errors';
 import {
   achievementRate,
-  createWeeklyCalendar,
+  maintenanceCalendarOf,
   granularityOf,
   isPeriodKey,
   previousPeriods,
@@ -396,9 +396,9 @@ export class ReportService {
 
   /** Planned maintenance windows inside agreed service time over the period. */
   private maintenanceMs(r: EntityPeriodResult): number {
-    const m = r.terms.maintenance;
-    if (!m) return 0;
-    const maintenance = createWeeklyCalendar(r.terms.timezone, m.hours);
+    // The engine's shared calendars: a report must not build one per service and period.
+    const maintenance = maintenanceCalendarOf(r.terms);
+    if (!maintenance) return 0;
     const service = this.deps.compliance.calendarFor(r.terms);
     let total = 0;
     for (const [s, e] of service.workingIntervals(

@@ -9,6 +9,12 @@ import type { CreditAmount, ServiceCreditLine } from '../engine/credits';
 import type { Incident } from '../engine/types';
 import type { Plan } from '../plans';
 
+/**
+ * How many business calendars this process has built: a suite evaluates a path over many
+ * incidents and checks the count grows with the terms versions, not with the incidents.
+ */
+export { countCalendarsBuilt } from '../engine/calendar';
+
 /** Split shift in Shanghai with the October holidays and one make-up Sunday. */
 export const CN_WORKDAYS = {
   timezone: 'Asia/Shanghai',

@@ -2,9 +2,12 @@ import { DateTime } from 'luxon';
 import {
   type BusinessCalendar,
   createAlwaysOnCalendar,
+  countCalendarsBuilt,
   createBusinessCalendar,
   createWeeklyCalendar,
 } from './calendar';
+import { evaluatePeriod } from './evaluate';
+import { resolvePeriod } from './period';
 import { evaluateIncidentClocks } from './clocks';
 import {
   EXAMPLE_SLA_CONFIG,
@@ -12,7 +15,7 @@ import {
 } from '../__testUtils__/fixtures';
 import { readSlaConfig } from './config';
 import { parseSlaAnnotations } from './terms';
-import type { SlaConfig } from './types';
+import type { SlaConfig, SlaTerms } from './types';
 import { parseWeeklyHours } from './weekly';
 
 const MIN = 60_000;
@@ -487,5 +490,76 @@ describe('part-day closures', () => {
       "expected <YYYY-MM-DD>: <HH:MM-HH:MM>[,<HH:MM-HH:MM>…], e.g. '2026-12-24': '13:00-18:00'",
     );
     expect(config.calendars['cn-workdays'].closures).toBeUndefined();
+  });
+});
+
+describe('shared calendars (issue 14)', () => {
+  const config = specConfig();
+  const parse = (annotations: Record<string, string>) =>
+    parseSlaAnnotations(annotations, config).terms!;
+
+  it('evaluates a period of many incidents on calendars built once per terms', () => {
+    const terms = parse({
+      'servicelevel.io/service-hours': 'calendar:cn-workdays',
+      'servicelevel.io/response-time': 'P2=30m',
+      'servicelevel.io/resolution-time': 'P2=4h',
+      'servicelevel.io/maintenance': 'Sun 02:00-04:00',
+    });
+    const period = resolvePeriod('2026-10', terms.timezone);
+    const incidents = Array.from({ length: 500 }, (_, i) =>
+      incident({
+        id: `I-${i}`,
+        createdAt: period.start + i * 80 * MIN,
+        acknowledgedAt: period.start + i * 80 * MIN + 20 * MIN,
+        resolvedAt: period.start + i * 80 * MIN + 3 * H,
+        pauses: i % 3 ? [] : [{ start: period.start + i * 80 * MIN + H }],
+        outage: {
+          start: period.start + i * 80 * MIN,
+          end: period.start + i * 80 * MIN + 5 * MIN,
+        },
+      }),
+    );
+    const built: number[] = [];
+    for (let request = 0; request < 3; request++) {
+      const before = countCalendarsBuilt();
+      // What every request path does: the terms' calendar, then the evaluation.
+      const r = evaluatePeriod({
+        terms,
+        calendar: createBusinessCalendar(terms, config),
+        incidents,
+        period,
+        now: period.end,
+      });
+      expect(r.incidents).toHaveLength(500);
+      built.push(countCalendarsBuilt() - before);
+    }
+    // At most the service's calendar and its maintenance windows (fewer when an earlier
+    // test built equal ones), on the first request only.
+    expect(built[0]).toBeLessThanOrEqual(2);
+    expect(built.slice(1)).toEqual([0, 0]);
+  });
+
+  it('shares one calendar between equal terms objects, and between a named calendar’s users', () => {
+    const annotations = {
+      'servicelevel.io/service-hours': 'Mon-Fri 09:00-17:00',
+      'servicelevel.io/timezone': 'Europe/Berlin',
+      'servicelevel.io/availability': '99.9%',
+    };
+    const a = createBusinessCalendar(parse(annotations));
+    expect(createBusinessCalendar(parse(annotations))).toBe(a);
+    // Hand-built terms without a snapshot fall back to the configured calendar, once.
+    const named = {
+      ...parse(annotations),
+      serviceHours: {
+        kind: 'calendar',
+        spec: 'calendar:cn-workdays',
+        calendar: 'cn-workdays',
+      },
+    } as unknown as SlaTerms;
+    const before = countCalendarsBuilt();
+    const first = createBusinessCalendar(named, config);
+    expect(createBusinessCalendar({ ...named }, config)).toBe(first);
+    expect(countCalendarsBuilt() - before).toBeLessThanOrEqual(1);
+    expect(first.zone).toBe('Asia/Shanghai');
   });
 });

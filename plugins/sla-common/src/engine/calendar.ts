@@ -1,5 +1,5 @@
 import type { IANAZone } from 'luxon';
-import type { Pause, SlaConfig, SlaTerms } from './types';
+import type { CalendarConfig, Pause, SlaConfig, SlaTerms } from './types';
 import {
   DAY_MS,
   getZone,
@@ -44,7 +44,71 @@ export interface BusinessCalendar {
 
 const HORIZON_DAYS = 366 * 5;
 
-abstract class CumulativeCalendar implements BusinessCalendar {
+let calendarsBuilt = 0;
+
+/**
+ * How many calendars this process has constructed (service, region and maintenance
+ * calendars alike). Tests use it to prove a request path reuses calendars instead of
+ * building one per incident or per request.
+ */
+export function countCalendarsBuilt(): number {
+  return calendarsBuilt;
+}
+
+/**
+ * An incident's pauses clipped to start at or after a clock's start, sorted and merged
+ * (open ones end at Infinity), in two growable arrays so that evaluating many incidents
+ * reuses one instance instead of allocating per clock.
+ */
+export class MergedPauses {
+  /** Pauses given (before clipping): 0 takes the no-pause path, as `dueAt([])` does. */
+  raw = 0;
+  n = 0;
+  starts: number[] = [];
+  ends: number[] = [];
+
+  /** Replaces the content with `pauses` clipped to start at or after `from`, sorted and merged. */
+  merge(pauses: readonly Pause[], from: number): this {
+    this.raw = pauses.length;
+    this.n = 0;
+    const starts = this.starts;
+    const ends = this.ends;
+    for (let i = 0; i < pauses.length; i++) {
+      const p = pauses[i];
+      const s = Math.max(p.start, from);
+      const e = p.end === undefined || p.end === null ? Infinity : p.end;
+      if (!(e > s)) continue;
+      // Insertion by start: pauses are few, and ties merge the same in any order.
+      let j = this.n;
+      while (j > 0 && starts[j - 1] > s) {
+        starts[j] = starts[j - 1];
+        ends[j] = ends[j - 1];
+        j--;
+      }
+      starts[j] = s;
+      ends[j] = e;
+      this.n++;
+    }
+    let out = 0;
+    for (let i = 0; i < this.n; i++) {
+      if (out > 0 && starts[i] <= ends[out - 1]) {
+        if (ends[i] > ends[out - 1]) ends[out - 1] = ends[i];
+      } else {
+        starts[out] = starts[i];
+        ends[out] = ends[i];
+        out++;
+      }
+    }
+    this.n = out;
+    return this;
+  }
+}
+
+/** @internal No pauses (never merged into). */
+export const NO_PAUSES = new MergedPauses();
+
+/** @internal Base of the built-in calendars: business time as a cumulative function. */
+export abstract class CumulativeCalendar implements BusinessCalendar {
   abstract readonly zone: string;
   abstract readonly serviceDayMs: number;
   abstract readonly alwaysOn: boolean;
@@ -68,21 +132,32 @@ abstract class CumulativeCalendar implements BusinessCalendar {
     targetMs: number,
     pauses: Pause[] = [],
   ): number | undefined {
+    if (pauses.length === 0)
+      return this.dueAtMerged(start, targetMs, NO_PAUSES);
+    const merged = new MergedPauses();
+    merged.merge(pauses, start);
+    return this.dueAtMerged(start, targetMs, merged);
+  }
+
+  /**
+   * {@link dueAt} with the pauses already merged from `start` (clocks merge an incident's
+   * pauses once for both clocks; nothing here allocates).
+   */
+  dueAtMerged(
+    start: number,
+    targetMs: number,
+    merged: MergedPauses,
+  ): number | undefined {
     if (!(targetMs > 0)) return start;
-    if (pauses.length === 0) {
+    if (merged.raw === 0) {
       this.ensure(start);
       return this.cumInverse(this.cumAt(start) + targetMs, start);
     }
-    const merged = mergePauses(pauses, start);
-    let openFrom: number | undefined;
-    const closed: Array<[number, number]> = [];
-    for (const [s, e] of merged) {
-      if (e === Infinity) {
-        openFrom = s;
-        break;
-      }
-      closed.push([s, e]);
-    }
+    // An open pause (end = Infinity) can only be the last merged one.
+    const n = merged.n;
+    const open = n > 0 && merged.ends[n - 1] === Infinity;
+    const openFrom = open ? merged.starts[n - 1] : 0;
+    const closed = open ? n - 1 : n;
     this.ensure(start);
     const base = this.cumAt(start);
     let paused = 0;
@@ -90,12 +165,13 @@ abstract class CumulativeCalendar implements BusinessCalendar {
       const t = this.cumInverse(base + targetMs + paused, start);
       if (t === undefined) return undefined;
       let p = 0;
-      for (const [s, e] of closed) {
+      for (let i = 0; i < closed; i++) {
+        const s = merged.starts[i];
         if (s >= t) break;
-        p += this.businessTime(s, Math.min(e, t));
+        p += this.businessTime(s, Math.min(merged.ends[i], t));
       }
       if (p === paused) {
-        if (openFrom !== undefined && t > openFrom) return undefined;
+        if (open && t > openFrom) return undefined;
         return t;
       }
       paused = p;
@@ -104,32 +180,12 @@ abstract class CumulativeCalendar implements BusinessCalendar {
   }
 }
 
-/** Sorted, merged pauses clipped to start at or after `from`; open pauses end at Infinity. */
-export function mergePauses(
-  pauses: Pause[],
-  from: number,
-): Array<[number, number]> {
-  const list: Array<[number, number]> = [];
-  for (const p of pauses) {
-    const s = Math.max(p.start, from);
-    const e = p.end === undefined || p.end === null ? Infinity : p.end;
-    if (e > s) list.push([s, e]);
-  }
-  list.sort((x, y) => x[0] - y[0]);
-  const out: Array<[number, number]> = [];
-  for (const iv of list) {
-    const last = out[out.length - 1];
-    if (last && iv[0] <= last[1]) last[1] = Math.max(last[1], iv[1]);
-    else out.push(iv);
-  }
-  return out;
-}
-
 class AlwaysOnCalendar extends CumulativeCalendar {
   readonly serviceDayMs = DAY_MS;
   readonly alwaysOn = true;
   constructor(readonly zone: string) {
     super();
+    calendarsBuilt++;
   }
   protected ensure(): void {}
   protected cumAt(t: number): number {
@@ -182,6 +238,7 @@ class WeeklyCalendar extends CumulativeCalendar {
     closures: Map<number, Array<[number, number]>> = new Map(),
   ) {
     super();
+    calendarsBuilt++;
     this.tz = getZone(zone);
     this.byWeekday = [[], ...WEEKDAYS.map(d => hours[d])];
     this.standard = standardDay(hours);
@@ -443,26 +500,81 @@ export function createNamedCalendar(
   );
 }
 
+// Calendars are immutable (only their caches of computed days grow), so every path shares
+// one per terms object, and equal contents share one too: the first use of a calendar
+// computes its days through luxon zone offsets (about 1 ms), so a path that built one per
+// request or per incident would spend its time there.
 const shared = new Map<string, BusinessCalendar>();
+const MAX_SHARED = 512;
+const byTerms = new WeakMap<SlaTerms, BusinessCalendar>();
+const byNamed = new WeakMap<CalendarConfig, BusinessCalendar>();
+const byWeeklyHours = new WeakMap<WeeklyHours, Map<string, BusinessCalendar>>();
+
+function sharedByContent(key: string, build: () => BusinessCalendar) {
+  let cal = shared.get(key);
+  if (!cal) {
+    cal = build();
+    if (shared.size >= MAX_SHARED)
+      shared.delete(shared.keys().next().value as string);
+    shared.set(key, cal);
+  }
+  return cal;
+}
 
 /**
  * The business calendar of effective terms. Named calendars use the snapshot
  * stored in the terms (so an old terms version keeps its old holidays);
- * `config` is only a fallback for hand-built terms lacking it.
+ * `config` is only a fallback for hand-built terms lacking it. Built once per terms
+ * object (and per equal service hours), then shared by every caller: evaluations,
+ * reports, previews, notifications.
  */
 export function createBusinessCalendar(
   terms: SlaTerms,
   config?: SlaConfig,
 ): BusinessCalendar {
-  // Calendars are immutable (only their caches grow), so equal service hours share one.
+  let cal = byTerms.get(terms);
+  if (cal) return cal;
   const sh = terms.serviceHours;
-  if (sh.kind === 'calendar' && !sh.hours) return buildCalendar(terms, config);
-  const key = `${terms.timezone}|${JSON.stringify(sh)}`;
-  const hit = shared.get(key);
-  if (hit) return hit;
-  const cal = buildCalendar(terms, config);
-  if (shared.size >= 512) shared.delete(shared.keys().next().value as string);
-  shared.set(key, cal);
+  if (sh.kind === 'calendar' && !(sh.hours && isValidTimeZone(sh.timezone))) {
+    // No usable snapshot: the configured calendar of that name, which a holiday source
+    // refresh may replace, so this is keyed on the configured calendar, not on the terms.
+    const named = config?.calendars[sh.calendar];
+    if (!named) {
+      return sharedByContent(`24x7|${terms.timezone}`, () =>
+        createAlwaysOnCalendar(terms.timezone),
+      );
+    }
+    cal = byNamed.get(named);
+    if (!cal) {
+      cal = createNamedCalendar(sh.calendar, config!)!;
+      byNamed.set(named, cal);
+    }
+    return cal;
+  }
+  cal = sharedByContent(`${terms.timezone}|${JSON.stringify(sh)}`, () =>
+    buildCalendar(terms, config),
+  );
+  byTerms.set(terms, cal);
+  return cal;
+}
+
+/**
+ * `createWeeklyCalendar(zone, hours)` (no holidays), built once per hours object and zone
+ * (and per equal hours): maintenance windows use it.
+ */
+export function sharedWeeklyCalendar(
+  zone: string,
+  hours: WeeklyHours,
+): BusinessCalendar {
+  let byZone = byWeeklyHours.get(hours);
+  if (!byZone) byWeeklyHours.set(hours, (byZone = new Map()));
+  let cal = byZone.get(zone);
+  if (!cal) {
+    cal = sharedByContent(`weekly|${zone}|${JSON.stringify(hours)}`, () =>
+      createWeeklyCalendar(zone, hours),
+    );
+    byZone.set(zone, cal);
+  }
   return cal;
 }
 

@@ -1,5 +1,5 @@
 import type { BusinessCalendar } from './calendar';
-import { mergePauses } from './calendar';
+import { CumulativeCalendar, MergedPauses, NO_PAUSES } from './calendar';
 import type { Incident, Pause, SlaTerms, TimeTarget } from './types';
 
 /** Status of one incident clock (ENGINE.md R3). */
@@ -42,14 +42,50 @@ export function clockElapsed(
   pauses: Pause[],
 ): number {
   if (!(stop > start)) return 0;
+  return elapsedMerged(
+    calendar,
+    start,
+    stop,
+    pauses.length ? new MergedPauses().merge(pauses, start) : NO_PAUSES,
+  );
+}
+
+/** {@link clockElapsed} with the pauses merged from `start`. */
+function elapsedMerged(
+  calendar: BusinessCalendar,
+  start: number,
+  stop: number,
+  merged: MergedPauses,
+): number {
+  if (!(stop > start)) return 0;
   let elapsed = calendar.businessTime(start, stop);
-  if (pauses.length) {
-    for (const [s, e] of mergePauses(pauses, start)) {
-      if (s >= stop) break;
-      elapsed -= calendar.businessTime(s, Math.min(e, stop));
-    }
+  for (let i = 0; i < merged.n; i++) {
+    const s = merged.starts[i];
+    if (s >= stop) break;
+    elapsed -= calendar.businessTime(s, Math.min(merged.ends[i], stop));
   }
   return elapsed;
+}
+
+/** `calendar.dueAt` with merged pauses; a calendar of another kind gets them as pauses. */
+function dueAtMerged(
+  calendar: BusinessCalendar,
+  start: number,
+  targetMs: number,
+  merged: MergedPauses,
+): number | undefined {
+  if (calendar instanceof CumulativeCalendar)
+    return calendar.dueAtMerged(start, targetMs, merged);
+  const pauses: Pause[] = [];
+  for (let i = 0; i < merged.n; i++) {
+    const e = merged.ends[i];
+    pauses.push(
+      e === Infinity
+        ? { start: merged.starts[i] }
+        : { start: merged.starts[i], end: e },
+    );
+  }
+  return calendar.dueAt(start, targetMs, pauses);
 }
 
 /** Evaluates one clock started at `start`, stopped at `stop` (if any). */
@@ -61,9 +97,31 @@ export function evaluateClock(
   target: TimeTarget | undefined,
   now: number,
 ): ClockResult {
+  return clockOf(
+    calendar,
+    start,
+    stop,
+    pauses.length ? new MergedPauses().merge(pauses, start) : NO_PAUSES,
+    target,
+    now,
+  );
+}
+
+/**
+ * {@link evaluateClock} with the incident's pauses merged from `start` (both clocks of an
+ * incident start at its creation, so they share one merge).
+ */
+export function clockOf(
+  calendar: BusinessCalendar,
+  start: number,
+  stop: number | undefined,
+  merged: MergedPauses,
+  target: TimeTarget | undefined,
+  now: number,
+): ClockResult {
   const stopped = stop !== undefined && stop !== null;
   const until = stopped ? (stop as number) : now;
-  const elapsedMs = clockElapsed(calendar, start, until, pauses);
+  const elapsedMs = elapsedMerged(calendar, start, until, merged);
   // One fixed object shape (absent fields are undefined) keeps this hot path monomorphic.
   const result: ClockResult = {
     elapsedMs,
@@ -78,7 +136,7 @@ export function evaluateClock(
   if (!target) return result;
   result.targetMs = target.targetMs;
   result.percentile = target.percentile;
-  const due = calendar.dueAt(start, target.targetMs, pauses);
+  const due = dueAtMerged(calendar, start, target.targetMs, merged);
   result.dueAt = due;
   if (stopped) {
     // ENGINE.md R3: met iff stopped and elapsed ≤ target, integer ms.
@@ -110,21 +168,24 @@ export function evaluateIncidentClocks(
   now: number,
 ): IncidentClocks {
   const pauses = incident.pauses ?? [];
+  const merged = pauses.length
+    ? new MergedPauses().merge(pauses, incident.createdAt)
+    : NO_PAUSES;
   const p = incident.priority;
   return {
-    response: evaluateClock(
+    response: clockOf(
       calendar,
       incident.createdAt,
       incident.acknowledgedAt ?? incident.resolvedAt,
-      pauses,
+      merged,
       terms.responseTime?.[p],
       now,
     ),
-    resolution: evaluateClock(
+    resolution: clockOf(
       calendar,
       incident.createdAt,
       incident.resolvedAt,
-      pauses,
+      merged,
       terms.resolutionTime?.[p],
       now,
     ),

@@ -1,7 +1,12 @@
 import type { BusinessCalendar } from './calendar';
 import type { PeriodCoverage } from './coverage';
-import { createWeeklyCalendar, regionCalendars } from './calendar';
-import { ClockResult, evaluateIncidentClocks } from './clocks';
+import {
+  MergedPauses,
+  NO_PAUSES,
+  regionCalendars,
+  sharedWeeklyCalendar,
+} from './calendar';
+import { ClockResult, clockOf } from './clocks';
 import { formatDuration, formatElapsed } from './duration';
 import {
   PRIORITIES,
@@ -11,8 +16,7 @@ import {
   SlaTerms,
   TimeTarget,
 } from './types';
-import type { WeeklyHours } from './weekly';
-import { granularityOf, periodContaining } from './period';
+import { Period, granularityOf, periodContaining } from './period';
 import { periodKindOfKey } from '../rules/periodKeys';
 
 /**
@@ -171,20 +175,12 @@ export interface EvaluatePeriodInput {
   builtinSources?: readonly string[];
 }
 
-const maintenanceCalendars = new WeakMap<WeeklyHours, BusinessCalendar>();
-
-/** The terms' maintenance windows as a calendar (built once per terms); undefined without. */
+/** The terms' maintenance windows as a calendar (one shared per hours and zone); undefined without. */
 export function maintenanceCalendar(
   terms: Pick<SlaTerms, 'maintenance' | 'timezone'>,
 ): BusinessCalendar | undefined {
   const m = terms.maintenance;
-  if (!m) return undefined;
-  let cal = maintenanceCalendars.get(m.hours);
-  if (!cal) {
-    cal = createWeeklyCalendar(terms.timezone, m.hours);
-    maintenanceCalendars.set(m.hours, cal);
-  }
-  return cal;
+  return m ? sharedWeeklyCalendar(terms.timezone, m.hours) : undefined;
 }
 
 /** Downtime measure of [a, b): service time minus maintenance windows. */
@@ -309,6 +305,25 @@ export function committedObjectives(terms: SlaTerms): CommittedObjective[] {
   return out;
 }
 
+const committedTargetsCache = new WeakMap<
+  SlaTerms,
+  Map<ObjectiveId, ObjectiveResult['target']>
+>();
+
+/** The committed objectives' targets, once per terms object (their display text is formatted). */
+function committedTargetsOf(
+  terms: SlaTerms,
+): Map<ObjectiveId, ObjectiveResult['target']> {
+  let targets = committedTargetsCache.get(terms);
+  if (!targets) {
+    targets = new Map(
+      committedObjectives(terms).map(o => [o.objective, o.target]),
+    );
+    committedTargetsCache.set(terms, targets);
+  }
+  return targets;
+}
+
 /**
  * Evaluates one entity over one period (ENGINE.md R2–R7): availability with
  * error budget, every committed objective's status, per-incident rows,
@@ -341,14 +356,15 @@ export function evaluatePeriod(input: EvaluatePeriodInput): PeriodResult {
     const e = open ? now : (o.end as number);
     if (e > o.start) raw.push({ s: o.start, e, open });
   }
-  raw.sort((x, y) => x.s - y.s);
+  // Incidents usually come in creation order, and so do their outages: sort only when not.
+  if (!sortedBy(raw, (x, y) => x.s - y.s)) raw.sort((x, y) => x.s - y.s);
   const groups: Array<{ s: number; e: number; open: boolean }> = [];
   for (const r of raw) {
     const last = groups[groups.length - 1];
     if (last && r.s <= last.e) {
       if (r.e > last.e) last.e = r.e;
       last.open = last.open || r.open;
-    } else groups.push({ ...r });
+    } else groups.push({ s: r.s, e: r.e, open: r.open });
   }
   let downtimeMs = 0;
   let longestMs = 0;
@@ -378,9 +394,7 @@ export function evaluatePeriod(input: EvaluatePeriodInput): PeriodResult {
   if (astMs > 0)
     availability.availability = percentOf(astMs - downtimeMs, astMs);
   const objectives: ObjectiveResult[] = [];
-  const committedTargets = new Map(
-    committedObjectives(terms).map(o => [o.objective, o.target]),
-  );
+  const committedTargets = committedTargetsOf(terms);
   const targetOf = (id: ObjectiveId) => committedTargets.get(id)!;
   if (terms.availability !== undefined) {
     const target = terms.availability;
@@ -436,6 +450,23 @@ export function evaluatePeriod(input: EvaluatePeriodInput): PeriodResult {
   const rows: IncidentRow[] = [];
   // Monthly, quarterly or yearly; undefined for a custom range, which names no other period.
   const kindOfPeriod = periodKindOfKey(period.key);
+  // The period a clock counts in instead (R4): clocks counted elsewhere mostly fall in the
+  // same neighbouring period, so remember the last one (periods partition time).
+  let elsewhere: Period | undefined;
+  const countedInKey = (at: number): string => {
+    if (!elsewhere || at < elsewhere.start || at >= elsewhere.end) {
+      elsewhere = periodContaining(
+        at,
+        granularityOf(kindOfPeriod!),
+        terms.timezone,
+      );
+    }
+    return elsewhere.key;
+  };
+  // Both clocks start at creation, so an incident's pauses are merged once, into one buffer.
+  const merged = new MergedPauses();
+  const responseTargets = terms.responseTime;
+  const resolutionTargets = terms.resolutionTime;
   for (const inc of incidents) {
     const created = inc.createdAt >= start && inc.createdAt < end;
     if (created) {
@@ -449,15 +480,35 @@ export function evaluatePeriod(input: EvaluatePeriodInput): PeriodResult {
       regional && inc.region
         ? regional.get(inc.region.toLowerCase()) ?? calendar
         : calendar;
-    const clocks = evaluateIncidentClocks(inc, terms, clockCalendar, now);
-    const rc = clocks.response.countsAt;
-    const sc = clocks.resolution.countsAt;
+    // ENGINE.md R2: the response clock stops at acknowledgement, else at resolution.
+    const pauses = inc.pauses ?? [];
+    const incidentPauses = pauses.length
+      ? merged.merge(pauses, inc.createdAt)
+      : NO_PAUSES;
+    const response = clockOf(
+      clockCalendar,
+      inc.createdAt,
+      inc.acknowledgedAt ?? inc.resolvedAt,
+      incidentPauses,
+      responseTargets?.[inc.priority],
+      now,
+    );
+    const resolution = clockOf(
+      clockCalendar,
+      inc.createdAt,
+      inc.resolvedAt,
+      incidentPauses,
+      resolutionTargets?.[inc.priority],
+      now,
+    );
+    const rc = response.countsAt;
+    const sc = resolution.countsAt;
     const cr = rc !== undefined && rc >= start && rc < end;
     const cs = sc !== undefined && sc >= start && sc < end;
-    if (clocks.response.targetMs !== undefined)
-      tally(tallies.response, inc.priority, clocks.response, cr, complete);
-    if (clocks.resolution.targetMs !== undefined)
-      tally(tallies.resolution, inc.priority, clocks.resolution, cs, complete);
+    if (response.targetMs !== undefined)
+      tally(tallies.response, inc.priority, response, cr, complete);
+    if (resolution.targetMs !== undefined)
+      tally(tallies.resolution, inc.priority, resolution, cs, complete);
     const resolved = inc.resolvedAt ?? Infinity;
     const active = inc.createdAt < end && resolved >= start;
     if (!(created || cr || cs || active)) continue;
@@ -483,33 +534,33 @@ export function evaluatePeriod(input: EvaluatePeriodInput): PeriodResult {
       acknowledgedAt: inc.acknowledgedAt,
       resolvedAt: inc.resolvedAt,
       pauses: inc.pauses,
-      response: clocks.response,
-      resolution: clocks.resolution,
+      response,
+      resolution,
       countedForResponse: cr,
       countedForResolution: cs,
       createdInPeriod: created,
       downtimeMs: ownDt,
     };
     if (kindOfPeriod && !(cr && cs)) {
-      const elsewhere = (c: ClockResult, here: boolean) =>
-        here || c.countsAt === undefined || c.targetMs === undefined
+      const responseIn =
+        cr || rc === undefined || response.targetMs === undefined
           ? undefined
-          : periodContaining(
-              c.countsAt,
-              granularityOf(kindOfPeriod),
-              terms.timezone,
-            ).key;
-      const response = elsewhere(clocks.response, cr);
-      const resolution = elsewhere(clocks.resolution, cs);
-      if (response || resolution) {
+          : countedInKey(rc);
+      const resolutionIn =
+        cs || sc === undefined || resolution.targetMs === undefined
+          ? undefined
+          : countedInKey(sc);
+      if (responseIn || resolutionIn) {
         row.countedIn = {};
-        if (response) row.countedIn.response = response;
-        if (resolution) row.countedIn.resolution = resolution;
+        if (responseIn) row.countedIn.response = responseIn;
+        if (resolutionIn) row.countedIn.resolution = resolutionIn;
       }
     }
     rows.push(row);
   }
-  rows.sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
+  const byCreation = (a: IncidentRow, b: IncidentRow) =>
+    a.createdAt - b.createdAt || a.id.localeCompare(b.id);
+  if (!sortedBy(rows, byCreation)) rows.sort(byCreation);
 
   const day = terms.serviceDayMs;
   for (const kind of ['response', 'resolution'] as const) {
@@ -618,6 +669,13 @@ export function evaluatePeriod(input: EvaluatePeriodInput): PeriodResult {
   if (mtbfMs !== undefined) result.outages.mtbfMs = mtbfMs;
   if (committed > 0) result.achievementRate = percentOf(met, committed);
   return result;
+}
+
+/** Whether `list` is already in `compare`'s order (a stable sort would leave it as it is). */
+function sortedBy<T>(list: T[], compare: (a: T, b: T) => number): boolean {
+  for (let i = 1; i < list.length; i++)
+    if (compare(list[i - 1], list[i]) > 0) return false;
+  return true;
 }
 
 function tally(
