@@ -38,6 +38,22 @@ begin() {
   log "$step ..."
 }
 ok() { log "$step ok ($(($(date +%s) - step_started))s)"; }
+# Runs a step that needs the npm registry (create-app, yarn install/up/add) up to 3 times:
+# one transient registry error (a 5xx, a reset, a release whose tarballs are still being
+# published) failed a whole CI run once. `registry LOG CMD...`: output to LOG; on the last
+# failure the yarn errors and the log's tail go to stderr and the caller fails.
+registry() {
+  local out=$1 attempt
+  shift
+  for attempt in 1 2 3; do
+    "$@" >"$out" 2>&1 && return 0
+    log "  attempt $attempt of '$*' failed: $(grep -E 'YN0001|YN0009|YN0018|YN0035|YN0082|ERR!' "$out" | head -3 | tr '\n' ' ')" >&2
+    [ "$attempt" -lt 3 ] && sleep $((attempt * 20))
+  done
+  grep -E 'YN0001|YN0009|YN0018|YN0035|YN0082|ERR!' "$out" >&2
+  tail -30 "$out" >&2
+  return 1
+}
 
 work=${ADOPTION_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/sla-adoption.XXXXXX")}
 mkdir -p "$work"/{bin,tarballs,package-json,run}
@@ -112,9 +128,12 @@ ok
 
 # 2. Create the app -------------------------------------------------------------------
 begin 'create-app'
-(cd "$work" && BACKSTAGE_APP_NAME="$app_name" npx -y "@backstage/create-app@$create_app_version" \
-  --skip-install --path "$app" </dev/null >"$work/create-app.log" 2>&1) ||
-  { tail -30 "$work/create-app.log"; fail "npx @backstage/create-app@$create_app_version"; }
+create_app() {
+  rm -rf "$app"
+  (cd "$work" && BACKSTAGE_APP_NAME="$app_name" npx -y "@backstage/create-app@$create_app_version" \
+    --skip-install --path "$app" </dev/null)
+}
+registry "$work/create-app.log" create_app || fail "npx @backstage/create-app@$create_app_version"
 log "created $app_name: Backstage $(node -p "require('$app/backstage.json').version")"
 ok
 
@@ -135,17 +154,17 @@ fs.writeFileSync("package.json", `${JSON.stringify(p, null, 2)}\n`);
 # `yarn up '@backstage/*'` (the newest release of every @backstage package) does the same.
 manifest=https://versions.backstage.io/v1/tags/main/manifest.json
 if node -e 'fetch(process.argv[1], { signal: AbortSignal.timeout(10000) }).then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))' "$manifest"; then
-  yarn install >"$work/install.log" 2>&1 || { grep -E 'YN0009|YN0001' "$work/install.log"; fail 'yarn install of the stock app'; }
+  registry "$work/install.log" yarn install || fail 'yarn install of the stock app'
   log 'stock app installed'
   while read -r line; do
     [ -z "$line" ] || [[ $line == \#* ]] && continue
     log "README: $line"
-    (eval "$line") >"$work/upgrade.log" 2>&1 || { tail -30 "$work/upgrade.log"; fail "$line"; }
+    registry "$work/upgrade.log" eval "$line" || fail "$line"
   done < <(readme block "$root/README.md" upgrade)
 else
   log "README: $(readme block "$root/README.md" upgrade | grep -v '^#' | head -1)"
   log "  the release manifest ($manifest) is unreachable; yarn up '@backstage/*' instead"
-  yarn up '@backstage/*' >"$work/upgrade.log" 2>&1 || { grep -E 'YN0009|YN0001' "$work/upgrade.log"; tail -20 "$work/upgrade.log"; fail "yarn up '@backstage/*'"; }
+  registry "$work/upgrade.log" yarn up '@backstage/*' || fail "yarn up '@backstage/*'"
 fi
 log "app upgraded: @backstage/backend-defaults $(node -p "require('$app/node_modules/@backstage/backend-defaults/package.json').version"), @backstage/frontend-plugin-api $(node -p "require('$app/node_modules/@backstage/frontend-plugin-api/package.json').version")"
 # README: the `yarn add` lines, each package at the version of its tarball.
@@ -155,7 +174,7 @@ while read -r line; do
   pkg=${BASH_REMATCH[1]}
   version=$(tar -xOzf "$work/tarballs/${pkg#@servicelevel/plugin-}.tgz" package/package.json | node -p 'JSON.parse(require("fs").readFileSync(0)).version')
   log "README: $line (as $pkg@^$version)"
-  (eval "${line}@^$version") >"$work/add.log" 2>&1 || { grep -E 'YN0009|YN0001|YN0082' "$work/add.log"; fail "$line"; }
+  registry "$work/add.log" eval "${line}@^$version" || fail "$line"
 done < <(readme block "$root/README.md" install)
 readme apply-ts "$root/README.md" backend "$app" || fail 'README snippet adoption:backend'
 if grep -qE '^\s*packages:\s*all' app-config.yaml; then

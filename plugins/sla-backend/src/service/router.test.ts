@@ -596,6 +596,7 @@ describe('sla router', () => {
 
   describe('POST /entities/{kind}/{namespace}/{name}/preview', () => {
     const path = '/api/sla/entities/component/default/gis-routing/preview';
+    afterEach(() => jest.restoreAllMocks());
     // The worked example breaches resolution P2=1d; a looser target would have met it.
     const looser = {
       ...GIS_ROUTING_ANNOTATIONS,
@@ -603,6 +604,10 @@ describe('sla router', () => {
     };
 
     it('compares closed periods under the terms in force and the proposal', async () => {
+      // The last 12 closed periods must hold the worked example's 2026-09, whatever today is.
+      jest
+        .spyOn(Date, 'now')
+        .mockReturnValue(Date.parse('2026-12-04T12:00:00Z'));
       const server = await startBackend();
       await asUser(server)
         .post('/api/sla/incidents')
