@@ -144,4 +144,28 @@ describeStoreOnEachDatabase(DatabaseEntityStore, setup => {
       .count({ count: '*' });
     expect(Number(count)).toBe(700);
   });
+
+  it('tells which of many refs are current entities, without removed or unknown ones', async () => {
+    const { store } = await setup();
+    const all = Array.from({ length: 1200 }, (_, i) =>
+      entity(`svc-${String(i).padStart(4, '0')}`),
+    );
+    await store.syncEntities(all, MARCH);
+    // svc-0000 … svc-0199 are removed by the second sync.
+    await store.syncEntities(all.slice(200), MARCH + MINUTE);
+
+    const asked = [
+      ...all.map(e => e.entityRef),
+      'component:default/ghost',
+      all[500].entityRef,
+    ];
+    const current = await store.currentRefs(asked);
+
+    expect(current.size).toBe(1000);
+    expect(current.has(all[199].entityRef)).toBe(false);
+    expect(current.has(all[200].entityRef)).toBe(true);
+    expect(current.has(all[1199].entityRef)).toBe(true);
+    expect(current.has('component:default/ghost')).toBe(false);
+    expect(await store.currentRefs([])).toEqual(new Set());
+  });
 });

@@ -140,6 +140,18 @@ export class DatabaseEntityStore
     return rows.map(fromRow);
   }
 
+  async currentRefs(entityRefs: string[]): Promise<Set<string>> {
+    const current = new Set<string>();
+    for (const refs of chunk([...new Set(entityRefs)], REFS_PER_QUERY)) {
+      const rows = await this.db<RawEntityRow>(TABLE)
+        .whereIn('entity_ref', refs)
+        .whereNull('removed_at')
+        .select('entity_ref');
+      for (const row of rows) current.add(row.entity_ref);
+    }
+    return current;
+  }
+
   /** Also finds removed entities (with removedAt set). */
   async getEntity(entityRef: string): Promise<SlaEntity | undefined> {
     const row = await this.db<RawEntityRow>(TABLE)

@@ -181,6 +181,11 @@ export interface EntityStore {
   ): Promise<void>;
   /** Entities currently in the catalog (removedAt unset), sorted by entityRef. */
   listEntities(): Promise<SlaEntity[]>;
+  /**
+   * Which of `entityRefs` are current entities (removedAt unset): one indexed query per few
+   * hundred refs, so that a batch of incidents is checked without listing the catalog.
+   */
+  currentRefs(entityRefs: string[]): Promise<Set<string>>;
   getEntity(entityRef: string): Promise<SlaEntity | undefined>;
 
   /**

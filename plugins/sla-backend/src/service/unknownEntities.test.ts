@@ -4,7 +4,11 @@ import { ComplianceService, EntitySource } from './ComplianceService';
 /** ComplianceService.unknownEntityRefs: the `unknownEntities` of POST /incidents. */
 function serviceWith(stored: string[], source?: EntitySource) {
   const entities = {
-    listEntities: async () => stored.map(entityRef => ({ entityRef })),
+    listEntities: async () => {
+      throw new Error('a batch is checked without listing every entity');
+    },
+    currentRefs: async (refs: string[]) =>
+      new Set(refs.filter(r => stored.includes(r))),
   } as unknown as EntityStore;
   return new ComplianceService({
     entities,
