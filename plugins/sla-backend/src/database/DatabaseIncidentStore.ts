@@ -14,7 +14,7 @@ import {
   toOptionalNumber,
   withOptionalFields,
 } from './client';
-import { CountingDatabaseStore } from './DatabaseStore';
+import { CountingDatabaseStore, EntityWriteCounter } from './DatabaseStore';
 import type { IncidentStore, StoredIncident, StoredSourceCount } from './types';
 
 /** A row of sla_incidents as the drivers return it. */
@@ -240,6 +240,13 @@ export class DatabaseIncidentStore
     return new DatabaseIncidentStore(await connectStore(options));
   }
 
+  /** Writes per entity ref, for readers that cache per entity (entityChanges). */
+  private readonly entityWrites = new EntityWriteCounter();
+
+  entityChanges(entityRef: string): number {
+    return this.entityWrites.of(entityRef);
+  }
+
   async upsertIncidents(
     incidents: Incident[],
     options?: { now?: number; vendorVerdicts?: VendorVerdict[] },
@@ -254,11 +261,16 @@ export class DatabaseIncidentStore
     return this.countedWrite(async () => {
       for (let attempt = 1; ; attempt++) {
         try {
-          return await this.db.transaction(async tx => {
-            const written = await this.writeRows(tx, rows);
-            if (verdicts) await this.writeVerdicts(tx, rows, verdicts, now);
-            return written;
-          });
+          const { touched, ...written } = await this.db.transaction(
+            async tx => {
+              const w = await this.writeRows(tx, rows);
+              if (verdicts) await this.writeVerdicts(tx, rows, verdicts, now);
+              return w;
+            },
+          );
+          // Counted once committed: a read that began before sees an older count.
+          this.entityWrites.touch(touched);
+          return written;
         } catch (error) {
           // Sorted rows rule out deadlocks between batches of this store, but other writers
           // (another version, manual SQL) may still collide; the rolled-back batch is redone.
@@ -278,28 +290,39 @@ export class DatabaseIncidentStore
     options?: { now?: number },
   ): Promise<{ inserted: number; updated: number }> {
     const now = options?.now ?? Date.now();
-    return this.countedWrite(() =>
-      this.db.transaction(async tx => {
+    return this.countedWrite(async () => {
+      const touched = new Set<string>();
+      const written = await this.db.transaction(async tx => {
         let inserted = 0;
         let updated = 0;
         for await (const batch of batches) {
           const rows = uniqueRows(batch, now);
           if (rows.length === 0) continue;
-          const written = await this.writeRows(tx, rows);
-          inserted += written.inserted;
-          updated += written.updated;
+          const w = await this.writeRows(tx, rows);
+          inserted += w.inserted;
+          updated += w.updated;
+          for (const ref of w.touched) touched.add(ref);
         }
         return { inserted, updated };
-      }),
-    );
+      });
+      this.entityWrites.touch(touched);
+      return written;
+    });
   }
 
+  /**
+   * Writes the rows; `touched` holds the entity ref of every row and, for a row that existed,
+   * the entity ref it had before (an incident re-sent under another entity moves: both change).
+   */
   private async writeRows(
     tx: Knex.Transaction,
     rows: RawIncidentRow[],
-  ): Promise<{ inserted: number; updated: number }> {
-    if (tx.client.config.client === 'pg') return this.writeRowsPg(tx, rows);
-    // SQLite plans the existence count on the primary key whatever its statistics.
+  ): Promise<{ inserted: number; updated: number; touched: Set<string> }> {
+    const touched = new Set(rows.map(r => r.entity_ref));
+    if (tx.client.config.client === 'pg') {
+      return { ...(await this.writeRowsPg(tx, rows, touched)), touched };
+    }
+    // SQLite plans the existence query on the primary key whatever its statistics.
     let existing = 0;
     for (const keys of chunk(rows, KEYS_PER_QUERY)) {
       const found = await tx<RawIncidentRow>(TABLE)
@@ -307,8 +330,9 @@ export class DatabaseIncidentStore
           ['source', 'incident_id'],
           keys.map(r => [r.source, r.incident_id]),
         )
-        .count({ count: '*' });
-      existing += Number(found[0].count);
+        .select('entity_ref');
+      existing += found.length;
+      for (const f of found) touched.add(f.entity_ref);
     }
     for (const batch of chunk(rows, rowsPerStatement(COLUMN_COUNT))) {
       await tx<RawIncidentRow>(TABLE)
@@ -316,7 +340,7 @@ export class DatabaseIncidentStore
         .onConflict(['source', 'incident_id'])
         .merge();
     }
-    return { inserted: rows.length - existing, updated: existing };
+    return { inserted: rows.length - existing, updated: existing, touched };
   }
 
   /**
@@ -326,10 +350,17 @@ export class DatabaseIncidentStore
    * a first bulk load before auto-analyze) it checked every row of a source against a 400-way
    * filter: 2 s per batch at 300,000 rows (issue 14). The upsert goes through the primary key
    * whatever the statistics say.
+   *
+   * The same statement returns the entity ref an updated row had before (added to
+   * `touched`): a subquery in RETURNING reads with the statement's snapshot, which does not
+   * see the statement's own writes, so it finds the row's old version. It is planned per row
+   * as an index scan of the primary key with both columns as conditions (a unique lookup,
+   * whatever the statistics), not as a separate query over the batch.
    */
   private async writeRowsPg(
     tx: Knex.Transaction,
     rows: RawIncidentRow[],
+    touched: Set<string>,
   ): Promise<{ inserted: number; updated: number }> {
     let inserted = 0;
     for (const batch of chunk(rows, rowsPerStatement(COLUMN_COUNT))) {
@@ -337,10 +368,19 @@ export class DatabaseIncidentStore
         .insert(batch)
         .onConflict(['source', 'incident_id'])
         .merge()
-        .returning(tx.raw('(xmax = 0) as inserted'))) as unknown as Array<{
+        .returning(
+          tx.raw(
+            '(xmax = 0) as inserted, (select o.entity_ref from ?? as o where o.source = ??.source and o.incident_id = ??.incident_id) as previous_entity_ref',
+            [TABLE, TABLE, TABLE],
+          ),
+        )) as unknown as Array<{
         inserted: boolean;
+        previous_entity_ref: string | null;
       }>;
-      inserted += written.filter(r => r.inserted).length;
+      for (const w of written) {
+        if (w.inserted) inserted++;
+        if (w.previous_entity_ref !== null) touched.add(w.previous_entity_ref);
+      }
     }
     return { inserted, updated: rows.length - inserted };
   }

@@ -37,3 +37,31 @@ export abstract class CountingDatabaseStore extends DatabaseStore {
     }
   }
 }
+
+/** Distinct entities counted one by one before the counts restart (see EntityWriteCounter). */
+const MAX_COUNTED_ENTITIES = 200_000;
+
+/**
+ * Per-entity write counts of one store in this process, for readers that cache results per
+ * entity: `of(ref)` changes once a write that touched `ref` is over. Bounded: past
+ * MAX_COUNTED_ENTITIES distinct refs the counts restart under a new epoch, which changes
+ * every entity's value at once (as a write touching everything would).
+ */
+export class EntityWriteCounter {
+  private counts = new Map<string, number>();
+  private epoch = 0;
+
+  of(entityRef: string): number {
+    return this.epoch * 2 ** 32 + (this.counts.get(entityRef) ?? 0);
+  }
+
+  touch(entityRefs: Iterable<string>): void {
+    for (const ref of entityRefs) {
+      if (this.counts.size >= MAX_COUNTED_ENTITIES) {
+        this.counts = new Map();
+        this.epoch++;
+      }
+      this.counts.set(ref, (this.counts.get(ref) ?? 0) + 1);
+    }
+  }
+}

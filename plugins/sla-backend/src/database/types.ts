@@ -104,6 +104,14 @@ export interface IncidentStore {
    * to drop cached results; writes by other processes are not seen here.
    */
   changes?(): number;
+
+  /**
+   * A count that changes once a write through this store instance that touched `entityRef` is
+   * over: the entity of every written incident, and the entity an updated incident had before
+   * (a move changes both). Callers use it to drop cached results of that entity only; writes
+   * by other processes are not seen here.
+   */
+  entityChanges?(entityRef: string): number;
 }
 
 /** One version of an entity's effective terms (ENGINE.md R8). */

@@ -1,4 +1,5 @@
 import { InputError, NotFoundError } from '@backstage/errors';
+import { createHash } from 'node:crypto';
 import {
   applyCoverage,
   BusinessCalendar,
@@ -36,8 +37,67 @@ import type { SlaMetrics } from './metrics';
 import type { CoverageView, DataCoverage } from './coverage';
 
 const DEFAULT_CACHE_MAX_AGE_MS = 10_000;
-/** Cached results kept at most (one per entity and query, one per overview query). */
-const MAX_CACHE_ENTRIES = 10_000;
+/**
+ * Cached views, plans of bulk queries and resolved (entity, query) pairs kept at most: one
+ * per entity and query asked, for 20,000 services and a few queries each.
+ */
+const MAX_CACHE_ENTRIES = 100_000;
+/**
+ * Per-(entity, period) results kept at most: 20,000 services × 16 periods (the overview's
+ * year of months, the period before and the selected one).
+ */
+const MAX_RESULT_ENTRIES = 320_000;
+/** Overview and evaluateMany states (one per period query) kept for their identity. */
+const MAX_BULK_STATES = 100;
+
+/** A JSON body and its ETag, encoded once per cached result and served as it is. */
+export interface EncodedBody {
+  json: string;
+  /** Strong ETag of `json` (quoted). */
+  etag: string;
+}
+
+/** JSON.stringify and a hash of it, as an ETag. */
+export function encodeBody(value: unknown): EncodedBody {
+  const json = JSON.stringify(value);
+  return {
+    json,
+    etag: `"${createHash('sha1').update(json).digest('base64url')}"`,
+  };
+}
+
+/**
+ * One entity's result for one period, shared by entityCompliance, evaluateMany and
+ * evaluateOwnKind. Valid while nothing touching the entity was written (its incidents'
+ * `entityChanges`, and every terms, entity or snapshot-recompute write), for at most the
+ * maximum age, and not past the end of its period.
+ */
+interface ResultEntry {
+  /** resultStamp() when the computation began. */
+  stamp: string;
+  /** The entity's incident write count when the computation began. */
+  generation: number;
+  at: number;
+  validUntil: number;
+  value: Promise<EntityPeriodResult>;
+  /** The result encoded, once, when first served as a body. */
+  body?: Promise<EncodedBody>;
+}
+
+/** An overview's items and how to regroup its results (see evaluateOwnKind). */
+interface OwnKindPlan {
+  items: EvaluationItem[];
+  plans: Array<{
+    entity: SlaEntity;
+    periodKind: PeriodKind;
+    period: Period;
+    selected: number[];
+    year: number[];
+    previous: number[];
+  }>;
+  /** When `now` next changes the plan: a period resolved from `current` ends, or one starts. */
+  validUntil: number;
+}
 
 /** Distinct terms kept shared; an organisation has far fewer distinct terms than services. */
 const MAX_INTERNED_TERMS = 5_000;
@@ -101,6 +161,8 @@ interface EvaluationItem {
   entity: SlaEntity;
   versions: TermsVersion[];
   period: Period;
+  /** Its key in the result cache, computed once per plan. */
+  key?: string;
 }
 
 /** One entity's results for the overview, each period of the entity's own kind (see evaluateOwnKind). */
@@ -158,6 +220,13 @@ export class ComplianceService {
     string,
     { at: number; validUntil: number; stamp: string; value: Promise<unknown> }
   >();
+  /** Per-(entity, period) results (see ResultEntry). */
+  private readonly results = new Map<string, ResultEntry>();
+  /** The last result of a bulk query: the same array while its entries are the same. */
+  private readonly bulkStates = new Map<
+    string,
+    { plan: unknown; entries: ResultEntry[]; value: Promise<unknown> }
+  >();
   private readonly internedTerms = new Map<string, SlaTerms>();
   /** Snapshot rewrites made here (explicit recompute). */
   private recomputes = 0;
@@ -177,8 +246,9 @@ export class ComplianceService {
       entitySource?: EntitySource;
       /**
        * How long a computed result may be served again (default 10 s; 0 turns caching off).
-       * Any write through this process's stores drops the cache at once; the age bounds how
-       * stale a running clock, or a write made by another replica, can look.
+       * A write through this process's stores drops what it affects at once (an incident
+       * write: the results of the entities it touched; any other write: all); the age bounds
+       * how stale a running clock, or a write made by another replica, can look.
        */
       cacheMaxAgeMs?: number;
       /**
@@ -233,22 +303,75 @@ export class ComplianceService {
   }
 
   /**
-   * Serves `compute()` from the cache while nothing was written, it is younger than the
-   * maximum age, and no period it covers has ended since (an open period that closes is
-   * read from its snapshot instead). Concurrent callers share one computation.
+   * The part of a result's validity shared by all entities: terms, entities and snapshot
+   * recomputes, and incident writes only when the store cannot tell which entities they
+   * touched (then any incident write drops every result, as before).
    */
-  private cached<T extends EntityPeriodResult | EntityPeriodResult[]>(
+  private resultStamp(): string {
+    const { incidents, terms, entities } = this.deps;
+    const perEntity = incidents.entityChanges !== undefined;
+    return `${perEntity ? 'e' : incidents.changes?.() ?? 0}:${
+      terms.changes?.() ?? 0
+    }:${entities.changes?.() ?? 0}:${this.recomputes}`;
+  }
+
+  /** The entity's incident write count (0 when the store does not count per entity). */
+  private generationOf(entityRef: string): number {
+    return this.deps.incidents.entityChanges?.(entityRef) ?? 0;
+  }
+
+  /**
+   * Open periods' results depend on `now` on every read: `evaluatedAt`, the service time
+   * elapsed so far (availability, error budget) and the share of the period elapsed
+   * (at-risk incident counts) grow with it, so no result of an open period stays the same
+   * past its computation. They are served for at most the maximum age, as are closed ones
+   * (a snapshot another replica recomputed), and never past the end of their period.
+   */
+  private storeResult(
     key: string,
+    period: Period,
+    stamp: string,
+    generation: number,
     now: number,
-    compute: () => Promise<T>,
-  ): Promise<T> {
-    return this.cachedValue(key, now, compute, value => {
-      let until = Infinity;
-      for (const r of Array.isArray(value) ? value : [value]) {
-        if (r.period.end > now) until = Math.min(until, r.period.end);
-      }
-      return until;
+    value: Promise<EntityPeriodResult>,
+  ): ResultEntry {
+    const entry: ResultEntry = {
+      stamp,
+      generation,
+      at: now,
+      validUntil:
+        period.end > now
+          ? Math.min(period.end, now + this.cacheMaxAgeMs)
+          : now + this.cacheMaxAgeMs,
+      value,
+    };
+    if (this.results.size >= MAX_RESULT_ENTRIES) {
+      // Oldest first: a Map iterates in insertion order.
+      this.results.delete(this.results.keys().next().value!);
+    }
+    this.results.delete(key);
+    this.results.set(key, entry);
+    value.catch(() => {
+      if (this.results.get(key) === entry) this.results.delete(key);
     });
+    return entry;
+  }
+
+  /** The cached result of `key` when still valid for `stamp`, `generation` and `now`. */
+  private validResult(
+    key: string,
+    stamp: string,
+    generation: number,
+    now: number,
+  ): ResultEntry | undefined {
+    const hit = this.results.get(key);
+    return hit &&
+      hit.stamp === stamp &&
+      hit.generation === generation &&
+      now >= hit.at &&
+      now < hit.validUntil
+      ? hit
+      : undefined;
   }
 
   /**
@@ -265,9 +388,9 @@ export class ComplianceService {
     now: number,
     compute: () => Promise<T>,
     validUntilOf: (value: T) => number,
+    stamp: string = this.stamp(),
   ): Promise<T> {
     if (this.cacheMaxAgeMs <= 0) return compute();
-    const stamp = this.stamp();
     const hit = this.cache.get(key);
     if (hit && hit.stamp === stamp && now >= hit.at && now < hit.validUntil) {
       return hit.value as Promise<T>;
@@ -323,14 +446,60 @@ export class ComplianceService {
     query: PeriodQuery,
     now: number,
   ): Promise<EntityPeriodResult> {
-    return this.cached(
+    return (await this.entityEntry(entityRef, query, now)).value;
+  }
+
+  /**
+   * entityCompliance encoded as the compliance route serves it: the JSON and its ETag are
+   * computed once per cached result, not per request.
+   */
+  async entityComplianceBody(
+    entityRef: string,
+    query: PeriodQuery,
+    now: number,
+  ): Promise<EncodedBody> {
+    const entry = await this.entityEntry(entityRef, query, now);
+    entry.body ??= entry.value.then(encodeBody);
+    return entry.body;
+  }
+
+  /** The result entry of one entity and query: the query resolved (cached), then its period. */
+  private async entityEntry(
+    entityRef: string,
+    query: PeriodQuery,
+    now: number,
+  ): Promise<ResultEntry> {
+    const stamp = this.resultStamp();
+    const { entity, versions, period } = await this.cachedValue(
       `entity\u0000${entityRef}\u0000${JSON.stringify(query)}`,
       now,
       async () => {
-        const { entity, versions, latest } = await this.loadEntity(entityRef);
-        const period = resolvePeriodQuery(query, latest.terms, now);
-        return this.evaluate(entity, versions, period, now);
+        const loaded = await this.loadEntity(entityRef);
+        return {
+          ...loaded,
+          period: resolvePeriodQuery(query, loaded.latest.terms, now),
+        };
       },
+      // A `current` period is resolved anew once it ends.
+      r => (query.kind === 'current' ? r.period.end : Infinity),
+      stamp,
+    );
+    const generation = this.generationOf(entityRef);
+    if (this.cacheMaxAgeMs <= 0) {
+      const value = this.evaluate(entity, versions, period, now);
+      return { stamp, generation, at: now, validUntil: now, value };
+    }
+    const key = resultKey(entityRef, period);
+    return (
+      this.validResult(key, stamp, generation, now) ??
+      this.storeResult(
+        key,
+        period,
+        stamp,
+        generation,
+        now,
+        this.evaluate(entity, versions, period, now),
+      )
     );
   }
 
@@ -365,32 +534,45 @@ export class ComplianceService {
     now: number,
     granularity?: Exclude<Period['granularity'], 'custom'>,
   ): Promise<EntityPeriodResult[]> {
-    return this.cached(
-      `many\u0000${JSON.stringify(query)}\u0000${granularity ?? ''}`,
+    const key = `many\u0000${JSON.stringify(query)}\u0000${granularity ?? ''}`;
+    const plan = await this.cachedValue(
+      key,
       now,
-      () => this.evaluateManyUncached(query, now, granularity),
+      () => this.manyPlan(query, now, granularity),
+      p => p.validUntil,
+      this.resultStamp(),
     );
+    return this.bulkResult(key, plan, plan.items, now, results => results);
   }
 
-  private async evaluateManyUncached(
+  /** evaluateMany's items: every entity with terms, its period resolved in its zone. */
+  private async manyPlan(
     query: PeriodQuery,
     now: number,
     granularity?: Exclude<Period['granularity'], 'custom'>,
-  ): Promise<EntityPeriodResult[]> {
+  ): Promise<{ items: EvaluationItem[]; validUntil: number }> {
     const entities = await this.deps.entities.listEntities();
     const latestByRef = await this.listLatestTerms();
     const items: EvaluationItem[] = [];
+    let validUntil = Infinity;
     for (const entity of entities) {
       const latest = latestByRef.get(entity.entityRef);
       if (!latest) continue;
       const period = resolvePeriodQuery(query, latest.terms, now, granularity);
+      if (query.kind === 'current')
+        validUntil = Math.min(validUntil, period.end);
       const versions =
         latest.version === 1
           ? [latest]
           : await this.listVersions(entity.entityRef);
-      items.push({ entity, versions, period });
+      items.push({
+        entity,
+        versions,
+        period,
+        key: resultKey(entity.entityRef, period),
+      });
     }
-    return this.evaluateItems(items, now);
+    return { items, validUntil };
   }
 
   /**
@@ -400,48 +582,88 @@ export class ComplianceService {
    * it (the `/overview` description in openapi.yaml). A month of a quarterly service is its quarter; a year is its
    * quarters. Only periods that have started are evaluated; closed ones come from snapshots.
    * A custom range is evaluated as it is and has no previous period.
+   *
+   * The plan (which entity needs which periods) is cached per query; the results come from
+   * the per-(entity, period) cache, so after a write only the entities it touched are
+   * evaluated again. The same array is returned while every result is the same, so that
+   * its serialized body (views.overviewJson) is built once per state.
    */
   async evaluateOwnKind(
     query: PeriodQuery,
     now: number,
   ): Promise<OwnKindResults[]> {
-    return this.cachedValue(
-      `own\u0000${JSON.stringify(query)}`,
+    const key = `own\u0000${JSON.stringify(query)}`;
+    const plan = await this.cachedValue(
+      key,
       now,
-      () => this.evaluateOwnKindUncached(query, now),
-      value => {
-        let until = Infinity;
-        for (const o of value) {
-          for (const r of [...o.selected, ...o.year, ...o.previous]) {
-            if (r.period.end > now) until = Math.min(until, r.period.end);
-          }
-        }
-        return until;
-      },
+      () => this.ownKindPlan(query, now),
+      p => p.validUntil,
+      this.resultStamp(),
+    );
+    return this.bulkResult(key, plan, plan.items, now, results =>
+      plan.plans.map(p => ({
+        entity: p.entity,
+        periodKind: p.periodKind,
+        period: p.period,
+        selected: p.selected.map(i => results[i]),
+        year: p.year.map(i => results[i]),
+        previous: p.previous.map(i => results[i]),
+      })),
     );
   }
 
-  private async evaluateOwnKindUncached(
+  /**
+   * `shape(results of items)`, the same value as last time for `key` when the plan and every
+   * result entry are the same.
+   */
+  private bulkResult<T>(
+    key: string,
+    plan: unknown,
+    items: EvaluationItem[],
+    now: number,
+    shape: (results: EntityPeriodResult[]) => T,
+  ): Promise<T> {
+    const entries = this.itemEntries(items, now);
+    const last = this.bulkStates.get(key);
+    if (
+      last &&
+      last.plan === plan &&
+      last.entries.length === entries.length &&
+      last.entries.every((e, i) => e === entries[i])
+    ) {
+      return last.value as Promise<T>;
+    }
+    const value = Promise.all(entries.map(e => e.value)).then(shape);
+    if (this.cacheMaxAgeMs > 0) {
+      const state = { plan, entries, value: value as Promise<unknown> };
+      if (this.bulkStates.size >= MAX_BULK_STATES && !last) {
+        this.bulkStates.delete(this.bulkStates.keys().next().value!);
+      }
+      this.bulkStates.set(key, state);
+      value.catch(() => {
+        if (this.bulkStates.get(key) === state) this.bulkStates.delete(key);
+      });
+    }
+    return value;
+  }
+
+  private async ownKindPlan(
     query: PeriodQuery,
     now: number,
-  ): Promise<OwnKindResults[]> {
+  ): Promise<OwnKindPlan> {
     const entities = await this.deps.entities.listEntities();
     const latestByRef = await this.listLatestTerms();
     const items: EvaluationItem[] = [];
-    const plans: Array<{
-      entity: SlaEntity;
-      periodKind: PeriodKind;
-      period: Period;
-      selected: number[];
-      year: number[];
-      previous: number[];
-    }> = [];
+    const plans: OwnKindPlan['plans'] = [];
+    /** When `now` next changes the plan (an object: the closures below update it). */
+    const until = { at: Infinity };
     for (const entity of entities) {
       const latest = latestByRef.get(entity.entityRef);
       if (!latest) continue;
       const { timezone } = latest.terms;
       const own = granularityOf(latest.terms.period);
       const period = resolvePeriodQuery(query, latest.terms, now, 'month');
+      if (query.kind === 'current') until.at = Math.min(until.at, period.end);
       const versions =
         latest.version === 1
           ? [latest]
@@ -452,13 +674,24 @@ export class ComplianceService {
         periods.map(p => {
           let i = indexByKey.get(p.key);
           if (i === undefined) {
-            i = items.push({ entity, versions, period: p }) - 1;
+            i =
+              items.push({
+                entity,
+                versions,
+                period: p,
+                key: resultKey(entity.entityRef, p),
+              }) - 1;
             indexByKey.set(p.key, i);
           }
           return i;
         });
       const ownOverlapping = (p: Period) =>
-        periodsOf(own, timezone, p.start, p.end).filter(o => o.start <= now);
+        periodsOf(own, timezone, p.start, p.end).filter(o => {
+          if (o.start <= now) return true;
+          // Evaluated from its start on: the plan is rebuilt then.
+          until.at = Math.min(until.at, o.start);
+          return false;
+        });
       const { granularity } = period;
       const year = itemsOf(
         ownOverlapping(periodContaining(period.start, 'year', timezone)),
@@ -487,15 +720,60 @@ export class ComplianceService {
             },
       );
     }
-    const results = await this.evaluateItems(items, now);
-    return plans.map(p => ({
-      entity: p.entity,
-      periodKind: p.periodKind,
-      period: p.period,
-      selected: p.selected.map(i => results[i]),
-      year: p.year.map(i => results[i]),
-      previous: p.previous.map(i => results[i]),
-    }));
+    return { items, plans, validUntil: until.at };
+  }
+
+  /**
+   * The result entries of `items`, in order: valid cached ones as they are, the others
+   * computed together (evaluateItemsUncached: bulk queries) and cached.
+   */
+  private itemEntries(items: EvaluationItem[], now: number): ResultEntry[] {
+    const stamp = this.resultStamp();
+    if (this.cacheMaxAgeMs <= 0) {
+      const all = this.evaluateItemsUncached(items, now);
+      return items.map((_, i) => ({
+        stamp,
+        generation: 0,
+        at: now,
+        validUntil: now,
+        value: all.then(r => r[i]),
+      }));
+    }
+    const entries = new Array<ResultEntry>(items.length);
+    const missing: Array<{ index: number; generation: number }> = [];
+    let lastRef: string | undefined;
+    let generation = 0;
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i];
+      const ref = item.entity.entityRef;
+      // Items of one entity are consecutive: its count is read once.
+      if (ref !== lastRef) {
+        lastRef = ref;
+        generation = this.generationOf(ref);
+      }
+      item.key ??= resultKey(ref, item.period);
+      const hit = this.validResult(item.key, stamp, generation, now);
+      if (hit) entries[i] = hit;
+      else missing.push({ index: i, generation });
+    }
+    if (missing.length > 0) {
+      const computed = this.evaluateItemsUncached(
+        missing.map(m => items[m.index]),
+        now,
+      );
+      missing.forEach(({ index, generation: g }, j) => {
+        const item = items[index];
+        entries[index] = this.storeResult(
+          item.key!,
+          item.period,
+          stamp,
+          g,
+          now,
+          computed.then(r => r[j]),
+        );
+      });
+    }
+    return entries;
   }
 
   /**
@@ -503,7 +781,7 @@ export class ComplianceService {
    * one snapshot query for all closed periods and one incident query per distinct period
    * (entities in the same zone share one), instead of queries per item.
    */
-  private async evaluateItems(
+  private async evaluateItemsUncached(
     items: EvaluationItem[],
     now: number,
   ): Promise<EntityPeriodResult[]> {
@@ -885,6 +1163,11 @@ export class ComplianceService {
     const credits = periodCredits(r, this.deps.customerFees);
     return credits ? { ...r, credits } : r;
   }
+}
+
+/** An (entity, period) result's key in the cache. */
+function resultKey(entityRef: string, period: Period): string {
+  return `${entityRef}\u0000${period.key}\u0000${period.start}\u0000${period.end}`;
 }
 
 function snapshotKey(entityRef: string, periodKey: string): string {

@@ -317,6 +317,38 @@ describe('sla router', () => {
       expect(res.body.result).toMatchObject({ met: 1, committed: 2 });
     });
 
+    it('answers 304 to an If-None-Match naming the body it would send', async () => {
+      const server = await startBackend();
+      await asUser(server).ingest([WORKED_EXAMPLE]);
+      const first = await asUser(server).gisRoutingSeptember();
+      expect(first.status).toBe(200);
+      const etag = first.headers.etag;
+      expect(etag).toMatch(/^"[A-Za-z0-9_-]+"$/);
+
+      const again = await asUser(server)
+        .gisRoutingSeptember()
+        .set('If-None-Match', etag);
+      expect(again.status).toBe(304);
+      expect(again.text).toBe('');
+      expect(again.headers.etag).toBe(etag);
+
+      const stale = await asUser(server)
+        .gisRoutingSeptember()
+        .set('If-None-Match', '"another"');
+      expect(stale.status).toBe(200);
+      expect(stale.body).toEqual(first.body);
+
+      // A past year: every period closed and read from its snapshot, so the body is stable.
+      const overview = await asUser(server).get(
+        '/api/sla/overview?groupBy=owner&period=2025-09',
+      );
+      expect(overview.status).toBe(200);
+      const cachedOverview = await asUser(server)
+        .get('/api/sla/overview?groupBy=owner&period=2025-09')
+        .set('If-None-Match', overview.headers.etag);
+      expect(cachedOverview.status).toBe(304);
+    });
+
     it('keeps a closed period immutable until an explicit, permission-checked recompute', async () => {
       const server = await startBackend();
       const push = (incident: object) => asUser(server).ingest([incident]);

@@ -24,12 +24,16 @@ import type { IncidentsWritten } from './liveUpdates';
 import type { SlaMetrics } from './metrics';
 import { audited } from './audited';
 import { createAuthorize, principalName } from './authorize';
-import { ComplianceService, PeriodQuery } from './ComplianceService';
+import {
+  ComplianceService,
+  EncodedBody,
+  PeriodQuery,
+} from './ComplianceService';
 import { CrossCheck } from './CrossCheck';
 import { importIncidentCsv } from './csvImport';
 import type { CalendarWarning } from '../calendars';
 import type { TermsPreview } from './TermsPreview';
-import { catalogListingJson, GROUP_BY, overviewJson } from './views';
+import { catalogListingJson, GROUP_BY, overviewBody } from './views';
 import { openGapOf } from './coverage';
 import { DEFAULT_MAX_GAP_MS } from '../providers/ProviderSync';
 
@@ -56,6 +60,23 @@ export interface RouterOptions {
   maxGapMs?: number;
   /** The clock; tests pin it. */
   now?: () => number;
+}
+
+/**
+ * A body encoded once (JSON and ETag): 304 without a body when the client's If-None-Match
+ * names it (express's `req.fresh`), else the JSON as it is.
+ */
+function sendEncoded(
+  req: Request,
+  res: express.Response,
+  body: EncodedBody,
+): void {
+  res.set('ETag', body.etag);
+  if (req.fresh) {
+    res.status(304).end();
+    return;
+  }
+  res.type('application/json').send(body.json);
 }
 
 /** How far back GET /sources lists past gaps, and how many per account. */
@@ -152,8 +173,10 @@ export async function createRouter(
     '/entities/:kind/:namespace/:name/compliance',
     async (req, res) => {
       await authorize(req, slaReadPermission);
-      res.json(
-        await compliance.entityCompliance(
+      sendEncoded(
+        req,
+        res,
+        await compliance.entityComplianceBody(
           entityRefOf(req),
           periodQueryOf(req),
           now(),
@@ -222,17 +245,17 @@ export async function createRouter(
       );
     }
     // Every service in its own period kind; without a period, over the current month.
-    // Served pre-serialized: the body for 2,000 services is built once per cached result.
-    res
-      .type('application/json')
-      .send(
-        await overviewJson(
-          compliance,
-          periodQueryOf(req),
-          groupBy as (typeof GROUP_BY)[number],
-          now(),
-        ),
-      );
+    // Served pre-serialized: the body is built and hashed once per overview state.
+    sendEncoded(
+      req,
+      res,
+      await overviewBody(
+        compliance,
+        periodQueryOf(req),
+        groupBy as (typeof GROUP_BY)[number],
+        now(),
+      ),
+    );
   });
 
   router.get('/overview/suppliers', async (req, res) => {

@@ -17,6 +17,8 @@ import type { CalendarWarning } from '../calendars';
 import { EntityStore, SlaEntity } from '../database/types';
 import {
   ComplianceService,
+  EncodedBody,
+  encodeBody,
   EntityPeriodResult,
   OwnKindResults,
   PeriodQuery,
@@ -180,34 +182,45 @@ export function buildOverview(
   };
 }
 
-const overviewJsonCache = new WeakMap<
+const overviewBodyCache = new WeakMap<
   OwnKindResults[],
-  Map<GroupBy, Promise<string>>
+  Map<GroupBy, Promise<EncodedBody>>
 >();
 
 /**
- * buildOverview serialized, once per (results, groupBy): evaluateOwnKind returns the same
- * array while its cache holds, and a new one after any write, so the body of 2,000 services
- * is not rebuilt and re-serialized for every request.
+ * buildOverview encoded (JSON and ETag), once per (results, groupBy): evaluateOwnKind
+ * returns the same array while every result it holds is the same, and a new one once a
+ * write touched one of its entities (or a result expired), so the body of 2,000 services is
+ * not rebuilt, re-serialized and re-hashed for every request.
  */
+export async function overviewBody(
+  compliance: ComplianceService,
+  query: PeriodQuery,
+  groupBy: GroupBy,
+  now: number,
+): Promise<EncodedBody> {
+  const own = await compliance.evaluateOwnKind(query, now);
+  let byGroup = overviewBodyCache.get(own);
+  if (!byGroup) {
+    byGroup = new Map();
+    overviewBodyCache.set(own, byGroup);
+  }
+  let body = byGroup.get(groupBy);
+  if (!body) {
+    body = Promise.resolve(encodeBody(buildOverview(own, groupBy, now)));
+    byGroup.set(groupBy, body);
+  }
+  return body;
+}
+
+/** overviewBody's JSON. */
 export async function overviewJson(
   compliance: ComplianceService,
   query: PeriodQuery,
   groupBy: GroupBy,
   now: number,
 ): Promise<string> {
-  const own = await compliance.evaluateOwnKind(query, now);
-  let byGroup = overviewJsonCache.get(own);
-  if (!byGroup) {
-    byGroup = new Map();
-    overviewJsonCache.set(own, byGroup);
-  }
-  let json = byGroup.get(groupBy);
-  if (!json) {
-    json = Promise.resolve(JSON.stringify(buildOverview(own, groupBy, now)));
-    byGroup.set(groupBy, json);
-  }
-  return json;
+  return (await overviewBody(compliance, query, groupBy, now)).json;
 }
 
 /**
