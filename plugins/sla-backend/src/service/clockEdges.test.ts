@@ -346,7 +346,8 @@ describe.each(databases.eachSupportedId())(
   databaseId => {
     const db = useTestStores(databases, databaseId);
     /** Instants at which incidents were written. */
-    const writes: number[] = [];
+    /** When incidents were written, and the entities each write touched. */
+    const writes: Array<{ at: number; refs: Set<string> }> = [];
     /** The running system's readings: ref → period key → [now, result] in order. */
     const readings = new Map<string, Array<[number, EntityPeriodResult]>>();
     /** Instant of the first step at which each entity's October was read as closed. */
@@ -426,21 +427,23 @@ describe.each(databases.eachSupportedId())(
         if (!closed && at < now) servedFromCache++;
         // Closed: the snapshot published on the first read after the period ended, immutable
         // since. Open: computed live; a cached result may be served, at most cacheMaxAgeMs
-        // old and only when nothing was written since it was computed.
+        // old and only when nothing touching its entity was written since it was computed.
         const expectedAt = closed ? closedAt.get(r.entityRef)! : at;
+        const writesSince = writes
+          .filter(w => w.at > expectedAt && w.at <= now)
+          .filter(w => w.refs.has(r.entityRef))
+          .map(w => w.at);
         expect({
           source: r.source,
           evaluatedAt: at,
           fresh: closed || (at <= now && now - at < 10_000),
-          writesSince: writes.filter(w => w > expectedAt && w <= now),
+          writesSince,
           result: json(r.result),
         }).toEqual({
           source: closed ? 'snapshot' : 'live',
           evaluatedAt: expectedAt,
           fresh: true,
-          writesSince: closed
-            ? writes.filter(w => w > expectedAt && w <= now)
-            : [],
+          writesSince: closed ? writesSince : [],
           result: json(fresh(r.entityRef, month, expectedAt)),
         });
       };
@@ -460,7 +463,7 @@ describe.each(databases.eachSupportedId())(
           await db.stores.incidents.upsertIncidents([...latest.values()], {
             now,
           });
-          writes.push(now);
+          writes.push({ at: now, refs: new Set(batch.map(i => i.entityRef)) });
         }
         // The scheduled snapshot task runs every 6 hours.
         if (now % (6 * H) === 0) await running.snapshotClosedPeriods(now);
