@@ -607,10 +607,10 @@ async function reflectTime(
   log: (m: string) => void,
 ) {
   const headers = { authorization: mockCredentials.user.header() };
-  const get = async (path: string) => {
-    const res = await fetch(`${base}${path}`, { headers });
+  const get = async (urlPath: string) => {
+    const res = await fetch(`${base}${urlPath}`, { headers });
     await res.arrayBuffer();
-    if (res.status !== 200) throw new Error(`GET ${path}: ${res.status}`);
+    if (res.status !== 200) throw new Error(`GET ${urlPath}: ${res.status}`);
     return res.headers.get('etag');
   };
   const overview = '/overview?groupBy=owner';
@@ -621,18 +621,21 @@ async function reflectTime(
     const figures: Array<[number, number, number]> = [];
     for (let rep = 0; rep < 5; rep++) {
       const now = Date.now();
-      const batch = Array.from({ length: BATCH }, (_, j) => ({
-        source: 'api',
-        id: `REFLECT-${spread}-${rep}-${j}`,
-        entityRef: ref(
-          spread === SERVICES
-            ? Math.floor(rand() * SERVICES)
-            : (rep * 10 + (j % 10)) % SERVICES,
-        ),
-        title: `Reflect ${j}`,
-        priority: PRIOS[j % PRIOS.length],
-        createdAt: now - 60_000 - j,
-      }));
+      const batch = [];
+      for (let j = 0; j < BATCH; j++) {
+        batch.push({
+          source: 'api',
+          id: `REFLECT-${spread}-${rep}-${j}`,
+          entityRef: ref(
+            spread === SERVICES
+              ? Math.floor(rand() * SERVICES)
+              : (rep * 10 + (j % 10)) % SERVICES,
+          ),
+          title: `Reflect ${j}`,
+          priority: PRIOS[j % PRIOS.length],
+          createdAt: now - 60_000 - j,
+        });
+      }
       const touched = batch[0].entityRef.split('/')[1];
       const compliancePath = `/entities/component/default/${touched}/compliance`;
       const before = [await get(compliancePath), await get(overview)];

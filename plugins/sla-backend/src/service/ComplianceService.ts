@@ -47,6 +47,15 @@ const MAX_CACHE_ENTRIES = 100_000;
  * year of months, the period before and the selected one).
  */
 const MAX_RESULT_ENTRIES = 320_000;
+/**
+ * How long past the maximum age a bulk read (overview, evaluateMany) may still serve a result
+ * whose only fault is its age, while it is computed again in the background: at 20,000
+ * services, recomputing every open period on the request that finds them expired took longer
+ * than the HTTP timeouts. A write that touched the entity is never served stale.
+ */
+const STALE_WHILE_REFRESH_MS = 60_000;
+/** How long a closed period's result (its snapshot) is kept; see closedMaxAgeOf. */
+const CLOSED_MAX_AGE_MS = 300_000;
 /** Overview and evaluateMany states (one per period query) kept for their identity. */
 const MAX_BULK_STATES = 100;
 
@@ -82,6 +91,8 @@ interface ResultEntry {
   value: Promise<EntityPeriodResult>;
   /** The result encoded, once, when first served as a body. */
   body?: Promise<EncodedBody>;
+  /** True while a background refresh of this expired entry runs (see itemEntries). */
+  refreshing?: boolean;
 }
 
 /** An overview's items and how to regroup its results (see evaluateOwnKind). */
@@ -342,7 +353,7 @@ export class ComplianceService {
       validUntil:
         period.end > now
           ? Math.min(period.end, now + this.cacheMaxAgeMs)
-          : now + this.cacheMaxAgeMs,
+          : now + this.closedMaxAgeOf(period),
       value,
     };
     if (this.results.size >= MAX_RESULT_ENTRIES) {
@@ -355,6 +366,18 @@ export class ComplianceService {
       if (this.results.get(key) === entry) this.results.delete(key);
     });
     return entry;
+  }
+
+  /**
+   * How long the result of a period that had ended when it was computed is kept: a closed
+   * period is its immutable snapshot, which only an explicit recompute changes (this
+   * process's drops every result; another replica's shows within CLOSED_MAX_AGE_MS). A
+   * custom range is computed live and keeps the maximum age.
+   */
+  private closedMaxAgeOf(period: Period): number {
+    return period.granularity === 'custom'
+      ? this.cacheMaxAgeMs
+      : Math.max(this.cacheMaxAgeMs, CLOSED_MAX_AGE_MS);
   }
 
   /** The cached result of `key` when still valid for `stamp`, `generation` and `now`. */
@@ -741,6 +764,7 @@ export class ComplianceService {
     }
     const entries = new Array<ResultEntry>(items.length);
     const missing: Array<{ index: number; generation: number }> = [];
+    const stale: Array<{ index: number; generation: number }> = [];
     let lastRef: string | undefined;
     let generation = 0;
     for (let i = 0; i < items.length; i++) {
@@ -753,9 +777,19 @@ export class ComplianceService {
       }
       item.key ??= resultKey(ref, item.period);
       const hit = this.validResult(item.key, stamp, generation, now);
-      if (hit) entries[i] = hit;
-      else missing.push({ index: i, generation });
+      if (hit) {
+        entries[i] = hit;
+        continue;
+      }
+      const old = this.staleResult(item, stamp, generation, now);
+      if (old) {
+        entries[i] = old;
+        if (!old.refreshing) stale.push({ index: i, generation });
+      } else {
+        missing.push({ index: i, generation });
+      }
     }
+    if (stale.length > 0) this.refreshInBackground(items, stale, stamp, now);
     if (missing.length > 0) {
       const computed = this.evaluateItemsUncached(
         missing.map(m => items[m.index]),
@@ -774,6 +808,65 @@ export class ComplianceService {
       });
     }
     return entries;
+  }
+
+  /**
+   * The cached result of `item` when its only fault is its age: nothing touching the entity
+   * was written since, it is less than STALE_WHILE_REFRESH_MS past its validity, and its
+   * period has not ended since it was computed (an ended period is read from its snapshot).
+   */
+  private staleResult(
+    item: EvaluationItem,
+    stamp: string,
+    generation: number,
+    now: number,
+  ): ResultEntry | undefined {
+    const hit = this.results.get(item.key!);
+    if (!hit || hit.stamp !== stamp || hit.generation !== generation) {
+      return undefined;
+    }
+    if (now < hit.at || now >= hit.validUntil + STALE_WHILE_REFRESH_MS) {
+      return undefined;
+    }
+    // A period that ended since the entry was computed is read from its snapshot.
+    if (item.period.end > hit.at && item.period.end <= now) return undefined;
+    return hit;
+  }
+
+  /**
+   * Computes the stale items again, together, and replaces their entries once done, unless a
+   * newer entry took their place meanwhile. Reads go on being served the stale entries until
+   * then; a failure leaves them to expire (the next read past the grace computes them).
+   */
+  private refreshInBackground(
+    items: EvaluationItem[],
+    stale: Array<{ index: number; generation: number }>,
+    stamp: string,
+    now: number,
+  ): void {
+    const old = stale.map(({ index }) => this.results.get(items[index].key!)!);
+    for (const entry of old) entry.refreshing = true;
+    const done = () => {
+      for (const entry of old) entry.refreshing = false;
+    };
+    this.evaluateItemsUncached(
+      stale.map(({ index }) => items[index]),
+      now,
+    ).then(results => {
+      stale.forEach(({ index, generation }, j) => {
+        const item = items[index];
+        if (this.results.get(item.key!) !== old[j]) return;
+        this.storeResult(
+          item.key!,
+          item.period,
+          stamp,
+          generation,
+          now,
+          Promise.resolve(results[j]),
+        );
+      });
+      done();
+    }, done);
   }
 
   /**

@@ -1889,6 +1889,14 @@ export interface components {
     };
   };
   responses: {
+    /** @description The body would be the one whose ETag the request's If-None-Match names; no body is sent. */
+    NotModified: {
+      headers: {
+        ETag: components['headers']['ETag'];
+        [name: string]: unknown;
+      };
+      content?: never;
+    };
     /** @description InputError: the request breaks this document or a rule; the message names the field. */
     BadRequest: {
       headers: {
@@ -2005,7 +2013,10 @@ export interface components {
     calendarName: string;
   };
   requestBodies: never;
-  headers: never;
+  headers: {
+    /** @description Strong ETag of the body, computed once per cached result; send it back as If-None-Match to get 304 while the result is the same. */
+    ETag: string;
+  };
   pathItems: never;
 }
 export type $defs = Record<string, never>;
@@ -2136,12 +2147,14 @@ export interface operations {
       /** @description The result. */
       200: {
         headers: {
+          ETag: components['headers']['ETag'];
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['EntityPeriodResult'];
         };
       };
+      304: components['responses']['NotModified'];
       400: components['responses']['BadRequest'];
       401: components['responses']['Unauthorized'];
       403: components['responses']['Forbidden'];
@@ -2335,12 +2348,14 @@ export interface operations {
       /** @description The rollup of the requested period, the period before, the year and its heatmap. */
       200: {
         headers: {
+          ETag: components['headers']['ETag'];
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['Overview'];
         };
       };
+      304: components['responses']['NotModified'];
       400: components['responses']['BadRequest'];
       401: components['responses']['Unauthorized'];
       403: components['responses']['Forbidden'];

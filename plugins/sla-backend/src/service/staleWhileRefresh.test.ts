@@ -1,0 +1,142 @@
+import { TestDatabases } from '@backstage/backend-test-utils';
+import { Incident, readSlaConfig } from '@servicelevel/plugin-sla-common';
+import {
+  componentEntity,
+  recordAnnotatedTerms,
+  useTestStores,
+} from '../__testUtils__/stores';
+import { ComplianceService, OwnKindResults } from './ComplianceService';
+
+/**
+ * Issue 14 item 5: a bulk read (the overview) that finds results expired only by age serves
+ * them while they are computed again in the background, for at most a minute past the
+ * maximum age; a write that touched an entity is never served stale.
+ */
+
+const { config: slaConfig } = readSlaConfig({});
+const ANNOTATIONS = {
+  'servicelevel.io/availability': '99.9%',
+  'servicelevel.io/response-time': 'P1=15m P2=30m P3=4h P4=1d',
+};
+const A = 'component:default/stale-a';
+const B = 'component:default/stale-b';
+const FROM = Date.UTC(2026, 0, 1);
+const NOW = Date.UTC(2026, 10, 10, 12);
+const MAX_AGE = 10_000;
+
+/** An incident of `entityRef` still open at NOW: its clocks run. */
+const running = (entityRef: string, id: string): Incident => ({
+  source: 'stale',
+  id,
+  entityRef,
+  title: id,
+  priority: 'P1',
+  createdAt: NOW - 3_600_000,
+  pauses: [],
+  outage: { start: NOW - 3_600_000 },
+});
+
+/** When each entity's result for the current month was computed. */
+const evaluatedAt = (overview: OwnKindResults[]) =>
+  Object.fromEntries(
+    overview.map(o => [o.entity.entityRef, o.selected[0].result.evaluatedAt]),
+  );
+
+const json = (r: unknown) => JSON.parse(JSON.stringify(r));
+
+const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
+
+describe.each(databases.eachSupportedId())(
+  'overview served while it is refreshed, %p',
+  databaseId => {
+    const db = useTestStores(databases, databaseId);
+
+    beforeAll(async () => {
+      await db.stores.entities.syncEntities(
+        [A, B].map(ref => componentEntity(ref, ANNOTATIONS, FROM)),
+        FROM,
+      );
+      await recordAnnotatedTerms(
+        db.stores.terms,
+        [A, B].map(ref => [ref, ANNOTATIONS] as const),
+        slaConfig,
+        FROM - 86_400_000,
+      );
+      await db.stores.incidents.upsertIncidents(
+        [running(A, 'a1'), running(B, 'b1')],
+        { now: NOW },
+      );
+    }, 60_000);
+
+    const fresh = (now: number) =>
+      new ComplianceService({
+        ...db.stores,
+        slaConfig,
+        cacheMaxAgeMs: 0,
+      }).evaluateOwnKind({ kind: 'current' }, now);
+
+    /** Reads at `now` until every result was computed at `now` (the refresh landed). */
+    const refreshed = async (service: ComplianceService, now: number) => {
+      for (let attempt = 0; attempt < 400; attempt++) {
+        const overview = await service.evaluateOwnKind(
+          { kind: 'current' },
+          now,
+        );
+        if (Object.values(evaluatedAt(overview)).every(at => at === now)) {
+          return overview;
+        }
+        await new Promise(resolve => setTimeout(resolve, 25));
+      }
+      throw new Error('the background refresh never landed');
+    };
+
+    it('serves expired results at once, refreshes them, and never serves a touched entity stale', async () => {
+      const service = new ComplianceService({
+        ...db.stores,
+        slaConfig,
+        cacheMaxAgeMs: MAX_AGE,
+      });
+      const first = await service.evaluateOwnKind({ kind: 'current' }, NOW);
+      expect(evaluatedAt(first)).toEqual({ [A]: NOW, [B]: NOW });
+
+      // 15 s later: expired by age only, so served as they were while recomputed.
+      const later = NOW + 15_000;
+      const stale = await service.evaluateOwnKind({ kind: 'current' }, later);
+      expect(evaluatedAt(stale)).toEqual({ [A]: NOW, [B]: NOW });
+      expect(stale[0].selected[0]).toBe(first[0].selected[0]);
+      // Then the refresh lands: what a fresh computation at that instant gives.
+      expect(json(await refreshed(service, later))).toEqual(
+        json(await fresh(later)),
+      );
+
+      // A write touching A, 20 s later (B expired again by then): A is computed now, on
+      // this read; B is served as refreshed at `later`.
+      const written = NOW + 35_000;
+      await db.stores.incidents.upsertIncidents([running(A, 'a2')], {
+        now: written,
+      });
+      const afterWrite = await service.evaluateOwnKind(
+        { kind: 'current' },
+        written,
+      );
+      expect(evaluatedAt(afterWrite)).toEqual({ [A]: written, [B]: later });
+      const [a] = afterWrite.filter(o => o.entity.entityRef === A);
+      expect(a.selected[0].result.incidents.map(i => i.id).sort()).toEqual([
+        'a1',
+        'a2',
+      ]);
+
+      // More than a minute past the maximum age: computed on the read itself.
+      const muchLater = written + MAX_AGE + 61_000;
+      const recomputed = await service.evaluateOwnKind(
+        { kind: 'current' },
+        muchLater,
+      );
+      expect(evaluatedAt(recomputed)).toEqual({
+        [A]: muchLater,
+        [B]: muchLater,
+      });
+      expect(json(recomputed)).toEqual(json(await fresh(muchLater)));
+    }, 60_000);
+  },
+);
