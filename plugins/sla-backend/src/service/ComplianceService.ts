@@ -54,6 +54,13 @@ const MAX_RESULT_ENTRIES = 320_000;
  * than the HTTP timeouts. A write that touched the entity is never served stale.
  */
 const STALE_WHILE_REFRESH_MS = 60_000;
+/** Evaluations in a row before a bulk evaluation lets other requests run (about 20 ms). */
+const EVALUATIONS_PER_SLICE = 100;
+const yieldToRequests = () => new Promise<void>(r => setImmediate(r));
+/** Stands for every generation: the result of a closed period (see storeResult). */
+const ANY_GENERATION = -1;
+/** How long a bulk read's plan is kept; see planMaxAgeMs. */
+const PLAN_MAX_AGE_MS = 60_000;
 /** How long a closed period's result (its snapshot) is kept; see closedMaxAgeOf. */
 const CLOSED_MAX_AGE_MS = 300_000;
 /** Overview and evaluateMany states (one per period query) kept for their identity. */
@@ -348,7 +355,12 @@ export class ComplianceService {
   ): ResultEntry {
     const entry: ResultEntry = {
       stamp,
-      generation,
+      // A closed period is its snapshot: incident writes never change it (late arrivals
+      // included), so the entity's later writes do not drop it; an explicit recompute does.
+      generation:
+        period.granularity !== 'custom' && period.end <= now
+          ? ANY_GENERATION
+          : generation,
       at: now,
       validUntil:
         period.end > now
@@ -380,6 +392,18 @@ export class ComplianceService {
       : Math.max(this.cacheMaxAgeMs, CLOSED_MAX_AGE_MS);
   }
 
+  /**
+   * How long a bulk read's plan (which entity needs which periods) is kept: it depends on
+   * entities and terms only, whose writes in this process drop it at once; rebuilding it
+   * lists every entity and terms version (about a second at 2,000 services), so a catalog
+   * change made by another replica shows within PLAN_MAX_AGE_MS rather than the 10 s age.
+   */
+  private planMaxAgeMs(): number {
+    return this.cacheMaxAgeMs <= 0
+      ? 0
+      : Math.max(this.cacheMaxAgeMs, PLAN_MAX_AGE_MS);
+  }
+
   /** The cached result of `key` when still valid for `stamp`, `generation` and `now`. */
   private validResult(
     key: string,
@@ -390,7 +414,7 @@ export class ComplianceService {
     const hit = this.results.get(key);
     return hit &&
       hit.stamp === stamp &&
-      hit.generation === generation &&
+      (hit.generation === generation || hit.generation === ANY_GENERATION) &&
       now >= hit.at &&
       now < hit.validUntil
       ? hit
@@ -412,6 +436,7 @@ export class ComplianceService {
     compute: () => Promise<T>,
     validUntilOf: (value: T) => number,
     stamp: string = this.stamp(),
+    maxAgeMs: number = this.cacheMaxAgeMs,
   ): Promise<T> {
     if (this.cacheMaxAgeMs <= 0) return compute();
     const hit = this.cache.get(key);
@@ -420,7 +445,7 @@ export class ComplianceService {
     }
     const entry = {
       at: now,
-      validUntil: now + this.cacheMaxAgeMs,
+      validUntil: now + maxAgeMs,
       stamp,
       value: compute() as Promise<unknown>,
     };
@@ -564,6 +589,7 @@ export class ComplianceService {
       () => this.manyPlan(query, now, granularity),
       p => p.validUntil,
       this.resultStamp(),
+      this.planMaxAgeMs(),
     );
     return this.bulkResult(key, plan, plan.items, now, results => results);
   }
@@ -622,6 +648,7 @@ export class ComplianceService {
       () => this.ownKindPlan(query, now),
       p => p.validUntil,
       this.resultStamp(),
+      this.planMaxAgeMs(),
     );
     return this.bulkResult(key, plan, plan.items, now, results =>
       plan.plans.map(p => ({
@@ -822,7 +849,11 @@ export class ComplianceService {
     now: number,
   ): ResultEntry | undefined {
     const hit = this.results.get(item.key!);
-    if (!hit || hit.stamp !== stamp || hit.generation !== generation) {
+    if (
+      !hit ||
+      hit.stamp !== stamp ||
+      (hit.generation !== generation && hit.generation !== ANY_GENERATION)
+    ) {
       return undefined;
     }
     if (now < hit.at || now >= hit.validUntil + STALE_WHILE_REFRESH_MS) {
@@ -912,7 +943,9 @@ export class ComplianceService {
         start,
         end,
       );
-      for (const item of group) {
+      for (const [n, item] of group.entries()) {
+        // Other requests get the event loop between slices of a large evaluation.
+        if (n > 0 && n % EVALUATIONS_PER_SLICE === 0) await yieldToRequests();
         computed.set(
           item,
           this.computeWith(
