@@ -16,7 +16,7 @@ import { normalizeEntityRef } from '../plans/planInput';
 import { loadPlanZones, toPlanView } from '../plans/planView';
 import { authorizeCredentials, principalName } from '../service/authorize';
 import { ComplianceService, PeriodQuery } from '../service/ComplianceService';
-import { overviewJson } from '../service/views';
+import { overviewJson } from '../service/overview';
 import {
   complianceOutput,
   entityRefInput,

@@ -325,6 +325,15 @@ export class ComplianceService {
    * recomputes, and incident writes only when the store cannot tell which entities they
    * touched (then any incident write drops every result, as before).
    */
+  /**
+   * What a cached view built from this service's results depends on, as a value: it changes
+   * with every write in this process (incidents, terms, entities, recomputes) and with the
+   * result cache's maximum age, which views built on top follow (see overview.ts).
+   */
+  viewState(): { stamp: string; maxAgeMs: number } {
+    return { stamp: this.stamp(), maxAgeMs: this.cacheMaxAgeMs };
+  }
+
   private resultStamp(): string {
     const { incidents, terms, entities } = this.deps;
     const perEntity = incidents.entityChanges !== undefined;
@@ -640,6 +649,13 @@ export class ComplianceService {
   async evaluateOwnKind(
     query: PeriodQuery,
     now: number,
+    options: {
+      /**
+       * Compute results expired by age now instead of serving them while they are
+       * refreshed in the background (for a caller that is itself a background refresh).
+       */
+      computeExpired?: boolean;
+    } = {},
   ): Promise<OwnKindResults[]> {
     const key = `own\u0000${JSON.stringify(query)}`;
     const plan = await this.cachedValue(
@@ -650,7 +666,7 @@ export class ComplianceService {
       this.resultStamp(),
       this.planMaxAgeMs(),
     );
-    return this.bulkResult(key, plan, plan.items, now, results =>
+    const shape = (results: EntityPeriodResult[]) =>
       plan.plans.map(p => ({
         entity: p.entity,
         periodKind: p.periodKind,
@@ -658,7 +674,14 @@ export class ComplianceService {
         selected: p.selected.map(i => results[i]),
         year: p.year.map(i => results[i]),
         previous: p.previous.map(i => results[i]),
-      })),
+      }));
+    return this.bulkResult(
+      key,
+      plan,
+      plan.items,
+      now,
+      shape,
+      !options.computeExpired,
     );
   }
 
@@ -672,8 +695,9 @@ export class ComplianceService {
     items: EvaluationItem[],
     now: number,
     shape: (results: EntityPeriodResult[]) => T,
+    serveStale = true,
   ): Promise<T> {
-    const entries = this.itemEntries(items, now);
+    const entries = this.itemEntries(items, now, serveStale);
     const last = this.bulkStates.get(key);
     if (
       last &&
@@ -777,7 +801,11 @@ export class ComplianceService {
    * The result entries of `items`, in order: valid cached ones as they are, the others
    * computed together (evaluateItemsUncached: bulk queries) and cached.
    */
-  private itemEntries(items: EvaluationItem[], now: number): ResultEntry[] {
+  private itemEntries(
+    items: EvaluationItem[],
+    now: number,
+    serveStale = true,
+  ): ResultEntry[] {
     const stamp = this.resultStamp();
     if (this.cacheMaxAgeMs <= 0) {
       const all = this.evaluateItemsUncached(items, now);
@@ -808,7 +836,9 @@ export class ComplianceService {
         entries[i] = hit;
         continue;
       }
-      const old = this.staleResult(item, stamp, generation, now);
+      const old = serveStale
+        ? this.staleResult(item, stamp, generation, now)
+        : undefined;
       if (old) {
         entries[i] = old;
         if (!old.refreshing) stale.push({ index: i, generation });

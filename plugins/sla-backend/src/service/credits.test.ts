@@ -19,7 +19,7 @@ import {
 import { webhookP1 } from '../__testUtils__/examples';
 import { ComplianceService } from './ComplianceService';
 import { customerEntry, readCustomerFees, sumCredits } from './credits';
-import { buildOverview } from './views';
+import { buildOverview } from './overview';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;

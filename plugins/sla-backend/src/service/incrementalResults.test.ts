@@ -7,6 +7,7 @@ import {
   useTestStores,
 } from '../__testUtils__/stores';
 import { ComplianceService, PeriodQuery } from './ComplianceService';
+import { buildOverview, GROUP_BY, OverviewBodies } from './overview';
 
 /**
  * Issue 14.2: results are cached per (entity, period) and an incident write drops only those
@@ -147,6 +148,7 @@ describe.each(databases.eachSupportedId())(
           // A source per run: runs do not re-send each other's incidents.
           const source = `run-${run++}`;
           const service = cached();
+          const bodies = new OverviewBodies(service);
           await readAll(service);
           for (const batch of batches) {
             await db.stores.incidents.upsertIncidents(
@@ -154,6 +156,17 @@ describe.each(databases.eachSupportedId())(
               { now: NOW },
             );
             expect(await readAll(service)).toEqual(await readAll(fresh()));
+            // The maintained overview body is, byte for byte, the overview built from
+            // scratch by a service without cache (issue 14 item 5).
+            for (const query of QUERIES) {
+              const reference = await fresh().evaluateOwnKind(query, NOW);
+              for (const groupBy of GROUP_BY) {
+                const body = await bodies.body(query, groupBy, NOW);
+                expect(body.bytes.toString('utf8')).toBe(
+                  JSON.stringify(buildOverview(reference, groupBy, NOW)),
+                );
+              }
+            }
           }
         }),
         { numRuns: 12, seed: 14 },

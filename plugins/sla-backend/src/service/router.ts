@@ -33,7 +33,8 @@ import { CrossCheck } from './CrossCheck';
 import { importIncidentCsv } from './csvImport';
 import type { CalendarWarning } from '../calendars';
 import type { TermsPreview } from './TermsPreview';
-import { catalogListingJson, GROUP_BY, overviewBody } from './views';
+import { EncodedOverview, GROUP_BY, overviewBody } from './overview';
+import { catalogListingJson } from './views';
 import { openGapOf } from './coverage';
 import { DEFAULT_MAX_GAP_MS } from '../providers/ProviderSync';
 
@@ -69,14 +70,14 @@ export interface RouterOptions {
 function sendEncoded(
   req: Request,
   res: express.Response,
-  body: EncodedBody,
+  body: EncodedBody | EncodedOverview,
 ): void {
   res.set('ETag', body.etag);
   if (req.fresh) {
     res.status(304).end();
     return;
   }
-  res.type('application/json').send(body.json);
+  res.type('application/json').send('bytes' in body ? body.bytes : body.json);
 }
 
 /** How far back GET /sources lists past gaps, and how many per account. */

@@ -1,0 +1,535 @@
+import { createHash } from 'crypto';
+import {
+  achievementChange,
+  groupServices,
+  HeatmapCell,
+  PeriodResult,
+  periodsOf,
+  ROLLUP_DIMENSIONS,
+  RollupDimension,
+  rollupAchievement,
+  rollupService,
+  ServiceCreditsResult,
+  ServiceSummary,
+  summaryStatus,
+  worstServices,
+} from '@servicelevel/plugin-sla-common';
+import type {
+  ComplianceService,
+  EntityPeriodResult,
+  OwnKindResults,
+  PeriodQuery,
+} from './ComplianceService';
+import { sumCredits } from './credits';
+
+export const GROUP_BY = ROLLUP_DIMENSIONS;
+export type GroupBy = RollupDimension;
+
+/**
+ * How long past the result cache's maximum age an overview body may still be served while
+ * the next one is built in the background (the same grace the result cache gives bulk reads).
+ * A write in this process is never served stale: the read after it waits for the build.
+ */
+const STALE_WHILE_REBUILD_MS = 60_000;
+/** Overview states (one per period query and grouping) kept. */
+const MAX_STATES = 50;
+
+/**
+ * One service's part of the overview, computed once per state of its results and reused by
+ * every later build while they stay the same (see OverviewBodies).
+ */
+export interface OverviewPiece {
+  /** The results the piece was computed from (compared by identity). */
+  source: OwnKindResults;
+  /** Its line in `services`: its results over the selected periods, summed. */
+  summary: ServiceSummary;
+  /** The same over the year's periods. */
+  yearToDate: ServiceSummary;
+  /** Its heatmap row. */
+  row: {
+    entityRef: string;
+    title?: string;
+    periodKind: OwnKindResults['periodKind'];
+    yearToDate: ReturnType<typeof rollupAchievement>;
+    cells: HeatmapCell[];
+  };
+  selectedCredits: Array<ServiceCreditsResult | undefined>;
+  yearCredits: Array<ServiceCreditsResult | undefined>;
+  previous: PeriodResult[];
+  /** Each started month of the year with the result of the period covering it. */
+  months: Array<[string, PeriodResult]>;
+  /** The `now` it was computed at. */
+  at: number;
+  /** When `now` next changes the piece: a month of the year starts. */
+  validUntil: number;
+  /** summary and row as JSON, and a hash of both, made once when first encoded. */
+  encoded?: { summary: Buffer; row: Buffer; hash: Buffer };
+}
+
+/**
+ * One service's line over some of its periods: its results summed (rules/rollup in
+ * sla-common), with where it sits in the catalog.
+ */
+function summarize(o: OwnKindResults, results: EntityPeriodResult[]) {
+  const e = o.entity;
+  const summary: ServiceSummary = {
+    entityRef: e.entityRef,
+    title: e.title,
+    ownerRef: e.ownerRef,
+    systemRef: e.systemRef,
+    domainRef: e.domainRef,
+    ...rollupService(results.map(r => r.result)),
+    period: o.period.key,
+    periodKind: o.periodKind,
+  };
+  return summary;
+}
+
+/** The service's part of the overview at `now` (buildOverview's per-service work). */
+export function overviewPiece(o: OwnKindResults, now: number): OverviewPiece {
+  const months: OverviewPiece['months'] = [];
+  let validUntil = Infinity;
+  const cells: HeatmapCell[] = o.year.map(r => {
+    // The months of the period that have started, in the service's zone.
+    let span = 0;
+    for (const m of periodsOf(
+      'month',
+      r.terms.timezone,
+      r.period.start,
+      r.period.end,
+    )) {
+      if (m.start <= now) {
+        months.push([m.key, r.result]);
+        span++;
+      } else {
+        validUntil = Math.min(validUntil, m.start);
+      }
+    }
+    const rollup = rollupService([r.result]);
+    return {
+      key: r.period.key,
+      span,
+      complete: r.result.complete,
+      status: summaryStatus(r.result),
+      met: rollup.met,
+      committed: rollup.committed,
+      ...(rollup.rate === undefined ? {} : { rate: rollup.rate }),
+      ...(rollup.unknown === undefined ? {} : { unknown: rollup.unknown }),
+      breached: rollup.breaches,
+      atRisk: rollup.atRisk.length,
+    };
+  });
+  return {
+    source: o,
+    summary: summarize(o, o.selected),
+    yearToDate: summarize(o, o.year),
+    row: {
+      entityRef: o.entity.entityRef,
+      title: o.entity.title,
+      periodKind: o.periodKind,
+      yearToDate: rollupAchievement(o.year.map(r => r.result)),
+      cells,
+    },
+    selectedCredits: o.selected.map(r => r.credits),
+    yearCredits: o.year.map(r => r.credits),
+    previous: o.previous.map(r => r.result),
+    months,
+    at: now,
+    validUntil,
+  };
+}
+
+/** The most frequent value (services in far zones may be a period ahead or behind). */
+function mostCommon(values: string[]): string | undefined {
+  const counts = new Map<string, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  let best: string | undefined;
+  for (const [v, n] of counts)
+    if (best === undefined || n > counts.get(best)!) best = v;
+  return best;
+}
+
+/**
+ * The organisation-wide rollup from the services' pieces (the `/overview` description in
+ * openapi.yaml), every service in its own period kind: the requested period (total, groups,
+ * services, worst), the period before it, the year to date (total, groups, one point per
+ * month) and the heatmap (one cell per period of the service's own kind in the year). Every
+ * figure is a sum over sums of the services' results; the frontend displays them as they are.
+ */
+export function assembleOverview(pieces: OverviewPiece[], groupBy: GroupBy) {
+  const services = pieces.map(p => p.summary);
+  const byRef = new Map(pieces.map(p => [p.summary.entityRef, p]));
+  // Credits of the same periods the summaries sum: closed ones owed, open ones provisional.
+  const creditsOf = (refs: string[]) =>
+    sumCredits(refs.map(ref => byRef.get(ref)?.selectedCredits ?? []));
+  const total = {
+    ...rollupAchievement(services),
+    services: services.length,
+    credits: sumCredits(pieces.map(p => p.selectedCredits)),
+  };
+  const groups = groupServices(services, groupBy).map(({ key, members }) => ({
+    key,
+    ...rollupAchievement(members),
+    services: members.map(m => m.entityRef).sort(),
+    breached: members.reduce((n, m) => n + m.breaches, 0),
+    credits: creditsOf(members.map(m => m.entityRef)),
+  }));
+
+  const hasPrevious = pieces.some(p => p.previous.length > 0);
+  const prev = rollupAchievement(pieces.flatMap(p => p.previous));
+  const previous = hasPrevious
+    ? { ...prev, change: achievementChange(total, prev) }
+    : undefined;
+
+  // The year: per service, its own-kind periods; per month, the periods covering it.
+  const year =
+    mostCommon(pieces.map(p => String(p.source.period.key).slice(0, 4))) ?? '';
+  const byMonth = new Map<string, PeriodResult[]>();
+  for (const p of pieces) {
+    for (const [key, result] of p.months) {
+      const list = byMonth.get(key);
+      if (list) list.push(result);
+      else byMonth.set(key, [result]);
+    }
+  }
+  const months = [...byMonth.keys()].sort();
+  const ytdServices = pieces.map(p => p.yearToDate);
+
+  return {
+    groupBy,
+    total,
+    groups,
+    worst: worstServices(services),
+    services,
+    previous,
+    yearToDate: {
+      year,
+      total: {
+        ...rollupAchievement(ytdServices),
+        services: services.length,
+        credits: sumCredits(pieces.map(p => p.yearCredits)),
+      },
+      groups: groupServices(ytdServices, groupBy).map(({ key, members }) => ({
+        key,
+        ...rollupAchievement(members),
+      })),
+      months: months.map(key => {
+        const covering = byMonth.get(key)!;
+        return {
+          key,
+          ...rollupAchievement(covering),
+          complete: covering.every(r => r.complete),
+        };
+      }),
+    },
+    heatmap: { year, months, rows: pieces.map(p => p.row) },
+  };
+}
+
+/** The overview of `own` at `now`, built from scratch (the reference for OverviewBodies). */
+export function buildOverview(
+  own: OwnKindResults[],
+  groupBy: GroupBy,
+  now: number,
+) {
+  return assembleOverview(
+    own.map(o => overviewPiece(o, now)),
+    groupBy,
+  );
+}
+
+/** An overview body as bytes, and its strong ETag (quoted). */
+export interface EncodedOverview {
+  bytes: Buffer;
+  etag: string;
+}
+
+function encodedPiece(p: OverviewPiece) {
+  if (!p.encoded) {
+    const summary = Buffer.from(JSON.stringify(p.summary));
+    const row = Buffer.from(JSON.stringify(p.row));
+    const hash = createHash('sha1').update(summary).update(row).digest();
+    p.encoded = { summary, row, hash };
+  }
+  return p.encoded;
+}
+
+/**
+ * JSON.stringify(assembleOverview(pieces, groupBy)), byte for byte, made from the pieces'
+ * JSON, which is encoded once per piece: a build after a write re-serialises only the
+ * services it touched and the organisation's sums, not 20,000 services' lines and rows. The
+ * ETag hashes the parts and the pieces' hashes, so it too costs per changed piece; it is a
+ * function of the body (a body is split into parts one way only).
+ */
+export function encodeOverview(
+  pieces: OverviewPiece[],
+  groupBy: GroupBy,
+): EncodedOverview {
+  const o = assembleOverview(pieces, groupBy);
+  // The object's keys in order: groupBy, total, groups, worst | services | previous,
+  // yearToDate | heatmap: year, months | rows.
+  const head = JSON.stringify({
+    groupBy: o.groupBy,
+    total: o.total,
+    groups: o.groups,
+    worst: o.worst,
+  }).slice(0, -1);
+  const middle = JSON.stringify({
+    previous: o.previous,
+    yearToDate: o.yearToDate,
+  }).slice(1, -1);
+  const heatmap = JSON.stringify({
+    year: o.heatmap.year,
+    months: o.heatmap.months,
+  }).slice(0, -1);
+  const encoded = pieces.map(encodedPiece);
+  const comma = Buffer.from(',');
+  const opening = Buffer.from(`${head},"services":[`);
+  const between = Buffer.from(`],${middle},"heatmap":${heatmap},"rows":[`);
+  const closing = Buffer.from(']}}');
+  const parts: Buffer[] = [opening];
+  encoded.forEach((e, i) => {
+    if (i > 0) parts.push(comma);
+    parts.push(e.summary);
+  });
+  parts.push(between);
+  encoded.forEach((e, i) => {
+    if (i > 0) parts.push(comma);
+    parts.push(e.row);
+  });
+  parts.push(closing);
+
+  const hash = createHash('sha1').update(opening);
+  for (const e of encoded) hash.update(e.hash);
+  hash.update(between).update(closing);
+  return {
+    bytes: Buffer.concat(parts),
+    etag: `"${hash.digest('base64url')}"`,
+  };
+}
+
+/** True when `b` shows the same as `a`: the same results (by identity) of the same entity. */
+function sameSource(a: OwnKindResults, b: OwnKindResults): boolean {
+  const same = (x: EntityPeriodResult[], y: EntityPeriodResult[]) =>
+    x.length === y.length && x.every((r, i) => r === y[i]);
+  return (
+    a.entity.entityRef === b.entity.entityRef &&
+    a.entity.title === b.entity.title &&
+    a.entity.ownerRef === b.entity.ownerRef &&
+    a.entity.systemRef === b.entity.systemRef &&
+    a.entity.domainRef === b.entity.domainRef &&
+    a.periodKind === b.periodKind &&
+    a.period.key === b.period.key &&
+    same(a.selected, b.selected) &&
+    same(a.year, b.year) &&
+    same(a.previous, b.previous)
+  );
+}
+
+/** The earliest end after `now` of a period any of `own`'s results covers. */
+function nextPeriodEnd(own: OwnKindResults[], now: number): number {
+  let end = Infinity;
+  for (const o of own) {
+    for (const list of [o.selected, o.year, o.previous]) {
+      for (const r of list) {
+        if (r.period.end > now && r.period.end < end) end = r.period.end;
+      }
+    }
+  }
+  return end;
+}
+
+interface OverviewState {
+  /** The compliance service's viewState().stamp when the build began. */
+  stamp: string;
+  /** The `now` of the build. */
+  at: number;
+  /** When `now` alone changes the body: a period it shows ends, or a month starts. */
+  validUntil: number;
+  own: OwnKindResults[];
+  body: EncodedOverview;
+}
+
+/**
+ * The organisation's overview bodies, maintained per (period query, grouping) instead of
+ * built per request (issue 14 item 5): a read is served the body built last while it is
+ * fresh; one older than the result cache's maximum age is still served, for at most
+ * STALE_WHILE_REBUILD_MS more, while the next one is built in the background; after a write
+ * in this process, or once a period it shows has ended, the read waits for the next build. A
+ * build evaluates through the per-(entity, period) result cache, so it computes only the
+ * entities whose results changed, and re-encodes only their pieces (see encodeOverview).
+ * Writes by other replicas show once the results expire (the cache's maximum age).
+ */
+export class OverviewBodies {
+  private readonly states = new Map<string, OverviewState>();
+  /** Pieces by period query, then by entity ref; the groupings share them. */
+  private readonly pieces = new Map<string, Map<string, OverviewPiece>>();
+  private readonly builds = new Map<
+    string,
+    { stamp: string; at: number; value: Promise<OverviewState> }
+  >();
+
+  /** Pieces computed so far (reused ones are not counted), for tests and the bench. */
+  piecesComputed = 0;
+
+  constructor(private readonly compliance: ComplianceService) {}
+
+  async body(
+    query: PeriodQuery,
+    groupBy: GroupBy,
+    now: number,
+  ): Promise<EncodedOverview> {
+    const { stamp, maxAgeMs } = this.compliance.viewState();
+    if (maxAgeMs <= 0) {
+      const own = await this.compliance.evaluateOwnKind(query, now);
+      return encodeOverview(
+        own.map(o => overviewPiece(o, now)),
+        groupBy,
+      );
+    }
+    const queryKey = JSON.stringify(query);
+    const key = `${queryKey}\u0000${groupBy}`;
+    const s = this.states.get(key);
+    if (s && s.stamp === stamp && now >= s.at && now < s.validUntil) {
+      if (now < s.at + maxAgeMs) return s.body;
+      if (now < s.at + maxAgeMs + STALE_WHILE_REBUILD_MS) {
+        // Failures surface on the read that waits for a build; this one keeps the old body.
+        this.build(key, queryKey, query, groupBy, now, stamp, maxAgeMs, {
+          background: true,
+        }).catch(() => {});
+        return s.body;
+      }
+    }
+    return (
+      await this.build(key, queryKey, query, groupBy, now, stamp, maxAgeMs)
+    ).body;
+  }
+
+  /** One build per key at a time: a read finding one begun after the same writes joins it. */
+  private build(
+    key: string,
+    queryKey: string,
+    query: PeriodQuery,
+    groupBy: GroupBy,
+    now: number,
+    stamp: string,
+    maxAgeMs: number,
+    options: { background?: boolean } = {},
+  ): Promise<OverviewState> {
+    const running = this.builds.get(key);
+    if (
+      running &&
+      running.stamp === stamp &&
+      now >= running.at &&
+      now < running.at + maxAgeMs
+    ) {
+      return running.value;
+    }
+    const entry = {
+      stamp,
+      at: now,
+      value: this.compute(key, queryKey, query, groupBy, now, stamp, options),
+    };
+    this.builds.set(key, entry);
+    const done = () => {
+      if (this.builds.get(key) === entry) this.builds.delete(key);
+    };
+    entry.value.then(done, done);
+    return entry.value;
+  }
+
+  private computePiece(o: OwnKindResults, now: number): OverviewPiece {
+    this.piecesComputed++;
+    return overviewPiece(o, now);
+  }
+
+  private async compute(
+    key: string,
+    queryKey: string,
+    query: PeriodQuery,
+    groupBy: GroupBy,
+    now: number,
+    stamp: string,
+    options: { background?: boolean },
+  ): Promise<OverviewState> {
+    // In the background the build is the refresh: results expired by age are computed, not
+    // served stale. A read waiting after a write computes only what the write touched.
+    const own = await this.compliance.evaluateOwnKind(query, now, {
+      computeExpired: options.background,
+    });
+    const last = this.states.get(key);
+    let state: OverviewState;
+    if (last && last.own === own && now >= last.at && now < last.validUntil) {
+      // The same results: the same body, fresh again.
+      state = { ...last, stamp, at: now };
+    } else {
+      const before = this.pieces.get(queryKey);
+      const kept = new Map<string, OverviewPiece>();
+      let validUntil = nextPeriodEnd(own, now);
+      const pieces = own.map(o => {
+        const old = before?.get(o.entity.entityRef);
+        const piece =
+          old &&
+          now >= old.at &&
+          now < old.validUntil &&
+          sameSource(old.source, o)
+            ? old
+            : this.computePiece(o, now);
+        kept.set(o.entity.entityRef, piece);
+        validUntil = Math.min(validUntil, piece.validUntil);
+        return piece;
+      });
+      this.pieces.delete(queryKey);
+      this.pieces.set(queryKey, kept);
+      if (this.pieces.size > MAX_STATES) {
+        this.pieces.delete(this.pieces.keys().next().value!);
+      }
+      state = {
+        stamp,
+        at: now,
+        validUntil,
+        own,
+        body: encodeOverview(pieces, groupBy),
+      };
+    }
+    const newest = this.states.get(key);
+    // A slower build begun earlier does not replace a newer body.
+    if (!newest || newest === last || newest.at <= now) {
+      this.states.delete(key);
+      this.states.set(key, state);
+      if (this.states.size > MAX_STATES) {
+        this.states.delete(this.states.keys().next().value!);
+      }
+    }
+    return state;
+  }
+}
+
+const bodiesByService = new WeakMap<ComplianceService, OverviewBodies>();
+
+/** The maintained overview body (OverviewBodies) of `compliance`. */
+export function overviewBody(
+  compliance: ComplianceService,
+  query: PeriodQuery,
+  groupBy: GroupBy,
+  now: number,
+): Promise<EncodedOverview> {
+  let bodies = bodiesByService.get(compliance);
+  if (!bodies) {
+    bodies = new OverviewBodies(compliance);
+    bodiesByService.set(compliance, bodies);
+  }
+  return bodies.body(query, groupBy, now);
+}
+
+/** overviewBody's JSON. */
+export async function overviewJson(
+  compliance: ComplianceService,
+  query: PeriodQuery,
+  groupBy: GroupBy,
+  now: number,
+): Promise<string> {
+  return (await overviewBody(compliance, query, groupBy, now)).bytes.toString(
+    'utf8',
+  );
+}

@@ -1,0 +1,158 @@
+import { TestDatabases } from '@backstage/backend-test-utils';
+import { Incident, readSlaConfig } from '@servicelevel/plugin-sla-common';
+import {
+  componentEntity,
+  recordAnnotatedTerms,
+  useTestStores,
+} from '../__testUtils__/stores';
+import { ComplianceService, PeriodQuery } from './ComplianceService';
+import { buildOverview, OverviewBodies } from './overview';
+
+/**
+ * Issue 14 item 5: the overview is maintained, not built per request. A read is served the
+ * last body while it is fresh; past the result cache's age it is served at once while the
+ * next body is built in the background; a write in this process is never served stale; and
+ * a build after a write computes again only the pieces of the services it touched.
+ */
+
+const { config: slaConfig } = readSlaConfig({});
+const ANNOTATIONS = {
+  'servicelevel.io/availability': '99.9%',
+  'servicelevel.io/response-time': 'P1=15m P2=30m',
+};
+const SERVICES = 6;
+const ref = (i: number) => `component:default/ov-${i}`;
+const FROM = Date.UTC(2026, 0, 1);
+const NOW = Date.UTC(2026, 10, 25, 12);
+const MAX_AGE = 10_000;
+const CURRENT: PeriodQuery = { kind: 'current' };
+
+const incident = (
+  entity: number,
+  id: string,
+  ackMinutes: number,
+): Incident => ({
+  source: 'bodies',
+  id,
+  entityRef: ref(entity),
+  title: id,
+  priority: 'P1',
+  createdAt: NOW - 3_600_000,
+  acknowledgedAt: NOW - 3_600_000 + ackMinutes * 60_000,
+  resolvedAt: NOW - 1_800_000,
+  pauses: [],
+});
+
+const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
+
+describe.each(databases.eachSupportedId())(
+  'maintained overview bodies, %p',
+  databaseId => {
+    const db = useTestStores(databases, databaseId);
+    const cached = () =>
+      new ComplianceService({
+        ...db.stores,
+        slaConfig,
+        cacheMaxAgeMs: MAX_AGE,
+      });
+    const reference = async (now: number) =>
+      JSON.stringify(
+        buildOverview(
+          await new ComplianceService({
+            ...db.stores,
+            slaConfig,
+            cacheMaxAgeMs: 0,
+          }).evaluateOwnKind(CURRENT, now),
+          'owner',
+          now,
+        ),
+      );
+
+    beforeAll(async () => {
+      const refs = Array.from({ length: SERVICES }, (_, i) => ref(i));
+      await db.stores.entities.syncEntities(
+        refs.map((r, i) =>
+          componentEntity(r, ANNOTATIONS, FROM, {
+            ownerRef: `group:default/team-${i % 3}`,
+          }),
+        ),
+        FROM,
+      );
+      await recordAnnotatedTerms(
+        db.stores.terms,
+        refs.map(r => [r, ANNOTATIONS] as const),
+        slaConfig,
+        FROM - 86_400_000,
+      );
+    }, 60_000);
+
+    it('computes again only the pieces of the services a write touched, and shows the write on the next read', async () => {
+      const bodies = new OverviewBodies(cached());
+      const first = await bodies.body(CURRENT, 'owner', NOW);
+      expect(bodies.piecesComputed).toBe(SERVICES);
+      expect(first.bytes.toString('utf8')).toBe(await reference(NOW));
+      // Fresh: the same body object, nothing computed.
+      expect(await bodies.body(CURRENT, 'owner', NOW + 1)).toBe(first);
+      expect(bodies.piecesComputed).toBe(SERVICES);
+
+      // A late acknowledgement on one service: the next read waits for the build, which
+      // computes that service's piece only.
+      await db.stores.incidents.upsertIncidents([incident(2, 'late', 40)], {
+        now: NOW,
+      });
+      const after = await bodies.body(CURRENT, 'owner', NOW + 2);
+      expect(bodies.piecesComputed).toBe(SERVICES + 1);
+      expect(after.etag).not.toBe(first.etag);
+      expect(after.bytes.toString('utf8')).toBe(await reference(NOW + 2));
+      const line = JSON.parse(after.bytes.toString('utf8')).services.find(
+        (s: { entityRef: string }) => s.entityRef === ref(2),
+      );
+      expect(line.breached).toEqual(['response-time:P1']);
+
+      // Another grouping shares the pieces: none computed.
+      const bySystem = await bodies.body(CURRENT, 'system', NOW + 2);
+      expect(bodies.piecesComputed).toBe(SERVICES + 1);
+      expect(JSON.parse(bySystem.bytes.toString('utf8')).groupBy).toBe(
+        'system',
+      );
+    }, 60_000);
+
+    it('serves a body past its age at once and rebuilds it in the background', async () => {
+      const service = cached();
+      const bodies = new OverviewBodies(service);
+      const first = await bodies.body(CURRENT, 'owner', NOW);
+      const build = jest.spyOn(service, 'evaluateOwnKind');
+      // Past the maximum age, within the grace: the old body, and one build started.
+      const later = NOW + MAX_AGE + 1_000;
+      expect(await bodies.body(CURRENT, 'owner', later)).toBe(first);
+      expect(await bodies.body(CURRENT, 'owner', later)).toBe(first);
+      expect(build).toHaveBeenCalledTimes(1);
+      // Once the build is done, reads get its body: the results were recomputed at `later`
+      // (open periods' results depend on now), so the body is the one of `later`.
+      await build.mock.results[0].value;
+      await new Promise(r => setImmediate(r));
+      const rebuilt = await bodies.body(CURRENT, 'owner', later + 1);
+      expect(rebuilt).not.toBe(first);
+      expect(rebuilt.bytes.toString('utf8')).toBe(await reference(later));
+
+      // Past the grace the read waits: never a body older than age + grace.
+      const muchLater = later + MAX_AGE + 61_000;
+      const waited = await bodies.body(CURRENT, 'owner', muchLater);
+      expect(waited.bytes.toString('utf8')).toBe(await reference(muchLater));
+      build.mockRestore();
+    }, 60_000);
+
+    it('never serves a body across the end of a period it shows', async () => {
+      const bodies = new OverviewBodies(cached());
+      const monthEnd = Date.UTC(2026, 11, 1);
+      const before = await bodies.body(CURRENT, 'owner', monthEnd - 1_000);
+      const after = await bodies.body(CURRENT, 'owner', monthEnd + 1_000);
+      expect(JSON.parse(before.bytes.toString('utf8')).services[0].period).toBe(
+        '2026-11',
+      );
+      expect(JSON.parse(after.bytes.toString('utf8')).services[0].period).toBe(
+        '2026-12',
+      );
+    }, 60_000);
+  },
+);
