@@ -33,6 +33,32 @@ export type GroupBy = RollupDimension;
 const STALE_WHILE_REBUILD_MS = 60_000;
 /** Overview states (one per period query and grouping) kept. */
 const MAX_STATES = 50;
+/**
+ * A body is fresh for at least the result cache's maximum age and at least this many times as
+ * long as it took to build, so that background builds take at most about a sixth of the time
+ * however large the organisation (at 20,000 services one build of the year takes seconds).
+ */
+const AGE_PER_BUILD_TIME = 5;
+/** The longest a body is fresh, however long its build took. */
+const MAX_ADAPTIVE_AGE_MS = 120_000;
+
+/** Month periods by zone and span, shared: every service of a zone has the same ones. */
+const monthsCache = new Map<string, Array<{ key: string; start: number }>>();
+const MAX_MONTH_LISTS = 10_000;
+
+function monthsOf(timezone: string, start: number, end: number) {
+  const key = `${timezone}\u0000${start}\u0000${end}`;
+  let months = monthsCache.get(key);
+  if (!months) {
+    months = periodsOf('month', timezone, start, end).map(m => ({
+      key: m.key,
+      start: m.start,
+    }));
+    if (monthsCache.size >= MAX_MONTH_LISTS) monthsCache.clear();
+    monthsCache.set(key, months);
+  }
+  return months;
+}
 
 /**
  * One service's part of the overview, computed once per state of its results and reused by
@@ -92,12 +118,7 @@ export function overviewPiece(o: OwnKindResults, now: number): OverviewPiece {
   const cells: HeatmapCell[] = o.year.map(r => {
     // The months of the period that have started, in the service's zone.
     let span = 0;
-    for (const m of periodsOf(
-      'month',
-      r.terms.timezone,
-      r.period.start,
-      r.period.end,
-    )) {
+    for (const m of monthsOf(r.terms.timezone, r.period.start, r.period.end)) {
       if (m.start <= now) {
         months.push([m.key, r.result]);
         span++;
@@ -346,14 +367,21 @@ interface OverviewState {
   at: number;
   /** When `now` alone changes the body: a period it shows ends, or a month starts. */
   validUntil: number;
+  /** How long it is fresh: see AGE_PER_BUILD_TIME. */
+  maxAgeMs: number;
   own: OwnKindResults[];
   body: EncodedOverview;
 }
 
+/** Pieces computed or encoded in a row before a build lets requests run. */
+const PIECES_PER_SLICE = 500;
+const yieldToRequests = () => new Promise<void>(r => setImmediate(r));
+
 /**
  * The organisation's overview bodies, maintained per (period query, grouping) instead of
  * built per request (issue 14 item 5): a read is served the body built last while it is
- * fresh; one older than the result cache's maximum age is still served, for at most
+ * fresh (the result cache's maximum age, longer when builds are slow: AGE_PER_BUILD_TIME);
+ * one older is still served, for at most
  * STALE_WHILE_REBUILD_MS more, while the next one is built in the background; after a write
  * in this process, or once a period it shows has ended, the read waits for the next build. A
  * build evaluates through the per-(entity, period) result cache, so it computes only the
@@ -391,8 +419,8 @@ export class OverviewBodies {
     const key = `${queryKey}\u0000${groupBy}`;
     const s = this.states.get(key);
     if (s && s.stamp === stamp && now >= s.at && now < s.validUntil) {
-      if (now < s.at + maxAgeMs) return s.body;
-      if (now < s.at + maxAgeMs + STALE_WHILE_REBUILD_MS) {
+      if (now < s.at + s.maxAgeMs) return s.body;
+      if (now < s.at + s.maxAgeMs + STALE_WHILE_REBUILD_MS) {
         // Failures surface on the read that waits for a build; this one keeps the old body.
         this.build(key, queryKey, query, groupBy, now, stamp, maxAgeMs, {
           background: true,
@@ -454,10 +482,12 @@ export class OverviewBodies {
   ): Promise<OverviewState> {
     // In the background the build is the refresh: results expired by age are computed, not
     // served stale. A read waiting after a write computes only what the write touched.
+    const started = performance.now();
     const own = await this.compliance.evaluateOwnKind(query, now, {
       computeExpired: options.background,
     });
     const last = this.states.get(key);
+    const { maxAgeMs } = this.compliance.viewState();
     let state: OverviewState;
     if (last && last.own === own && now >= last.at && now < last.validUntil) {
       // The same results: the same body, fresh again.
@@ -466,30 +496,46 @@ export class OverviewBodies {
       const before = this.pieces.get(queryKey);
       const kept = new Map<string, OverviewPiece>();
       let validUntil = nextPeriodEnd(own, now);
-      const pieces = own.map(o => {
+      const pieces: OverviewPiece[] = [];
+      let computed = 0;
+      for (const o of own) {
         const old = before?.get(o.entity.entityRef);
-        const piece =
+        let piece: OverviewPiece;
+        if (
           old &&
           now >= old.at &&
           now < old.validUntil &&
           sameSource(old.source, o)
-            ? old
-            : this.computePiece(o, now);
+        ) {
+          piece = old;
+        } else {
+          piece = this.computePiece(o, now);
+          encodedPiece(piece);
+          if (++computed % PIECES_PER_SLICE === 0) await yieldToRequests();
+        }
         kept.set(o.entity.entityRef, piece);
         validUntil = Math.min(validUntil, piece.validUntil);
-        return piece;
-      });
+        pieces.push(piece);
+      }
       this.pieces.delete(queryKey);
       this.pieces.set(queryKey, kept);
       if (this.pieces.size > MAX_STATES) {
         this.pieces.delete(this.pieces.keys().next().value!);
       }
+      const body = encodeOverview(pieces, groupBy);
       state = {
         stamp,
         at: now,
         validUntil,
+        maxAgeMs: Math.max(
+          maxAgeMs,
+          Math.min(
+            MAX_ADAPTIVE_AGE_MS,
+            AGE_PER_BUILD_TIME * (performance.now() - started),
+          ),
+        ),
         own,
-        body: encodeOverview(pieces, groupBy),
+        body,
       };
     }
     const newest = this.states.get(key);
