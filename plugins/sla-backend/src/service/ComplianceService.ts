@@ -547,16 +547,37 @@ export class ComplianceService {
       return { stamp, generation, at: now, validUntil: now, value };
     }
     const key = resultKey(entityRef, period);
-    return (
-      this.validResult(key, stamp, generation, now) ??
-      this.storeResult(
-        key,
-        period,
-        stamp,
-        generation,
-        now,
-        this.evaluate(entity, versions, period, now),
-      )
+    const hit = this.validResult(key, stamp, generation, now);
+    if (hit) return hit;
+    // Expired by age only: served while it is computed again, for at most one more maximum
+    // age (a card's figures at most twice the age old), so that a read rarely waits for an
+    // evaluation; a write touching the entity is never served stale.
+    const item: EvaluationItem = { entity, versions, period, key };
+    const old = this.staleResult(
+      item,
+      stamp,
+      generation,
+      now,
+      this.cacheMaxAgeMs,
+    );
+    if (old) {
+      if (!old.refreshing) {
+        this.refreshInBackground(
+          [item],
+          [{ index: 0, generation }],
+          stamp,
+          now,
+        );
+      }
+      return old;
+    }
+    return this.storeResult(
+      key,
+      period,
+      stamp,
+      generation,
+      now,
+      this.evaluate(entity, versions, period, now),
     );
   }
 
@@ -869,7 +890,7 @@ export class ComplianceService {
 
   /**
    * The cached result of `item` when its only fault is its age: nothing touching the entity
-   * was written since, it is less than STALE_WHILE_REFRESH_MS past its validity, and its
+   * was written since, it is less than `graceMs` (bulk reads: STALE_WHILE_REFRESH_MS) past its validity, and its
    * period has not ended since it was computed (an ended period is read from its snapshot).
    */
   private staleResult(
@@ -877,6 +898,7 @@ export class ComplianceService {
     stamp: string,
     generation: number,
     now: number,
+    graceMs: number = STALE_WHILE_REFRESH_MS,
   ): ResultEntry | undefined {
     const hit = this.results.get(item.key!);
     if (
@@ -886,7 +908,7 @@ export class ComplianceService {
     ) {
       return undefined;
     }
-    if (now < hit.at || now >= hit.validUntil + STALE_WHILE_REFRESH_MS) {
+    if (now < hit.at || now >= hit.validUntil + graceMs) {
       return undefined;
     }
     // A period that ended since the entry was computed is read from its snapshot.
