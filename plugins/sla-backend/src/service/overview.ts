@@ -1,4 +1,6 @@
 import { createHash } from 'crypto';
+import { promisify } from 'util';
+import { gzip } from 'zlib';
 import {
   achievementChange,
   groupServices,
@@ -263,7 +265,15 @@ export function buildOverview(
 export interface EncodedOverview {
   bytes: Buffer;
   etag: string;
+  /**
+   * The same bytes gzipped, made once per build off the event loop (zlib's thread pool):
+   * at 20,000 services the body is tens of megabytes, which the backend's compression
+   * middleware would otherwise gzip again for every request.
+   */
+  gzip?: Buffer;
 }
+
+const gzipAsync = promisify(gzip);
 
 function encodedPiece(p: OverviewPiece) {
   if (!p.encoded) {
@@ -402,6 +412,11 @@ export class OverviewBodies {
 
   constructor(private readonly compliance: ComplianceService) {}
 
+  /** Resolves once the builds running now have ended (for tests and shutdown). */
+  async idle(): Promise<void> {
+    await Promise.allSettled([...this.builds.values()].map(b => b.value));
+  }
+
   async body(
     query: PeriodQuery,
     groupBy: GroupBy,
@@ -523,6 +538,7 @@ export class OverviewBodies {
         this.pieces.delete(this.pieces.keys().next().value!);
       }
       const body = encodeOverview(pieces, groupBy);
+      body.gzip = await gzipAsync(body.bytes);
       state = {
         stamp,
         at: now,

@@ -130,8 +130,7 @@ describe.each(databases.eachSupportedId())(
       expect(build).toHaveBeenCalledTimes(1);
       // Once the build is done, reads get its body: the results were recomputed at `later`
       // (open periods' results depend on now), so the body is the one of `later`.
-      await build.mock.results[0].value;
-      await new Promise(r => setImmediate(r));
+      await bodies.idle();
       const rebuilt = await bodies.body(CURRENT, 'owner', later + 1);
       expect(rebuilt).not.toBe(first);
       expect(rebuilt.bytes.toString('utf8')).toBe(await reference(later));

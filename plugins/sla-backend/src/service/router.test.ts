@@ -609,6 +609,29 @@ describe('sla router', () => {
       expect(res.body.worst[0].entityRef).toBe('component:default/gis-routing');
     });
 
+    it('serves the body gzipped once per build to a client that accepts it, and as it is to one that does not', async () => {
+      const server = await startBackend();
+      await asUser(server).ingest([WORKED_EXAMPLE]);
+      const path = '/api/sla/overview?period=2026-09&groupBy=owner';
+      const plain = await asUser(server)
+        .get(path)
+        .set('Accept-Encoding', 'identity');
+      expect(plain.status).toBe(200);
+      expect(plain.headers['content-encoding']).toBeUndefined();
+      const gzipped = await asUser(server)
+        .get(path)
+        .set('Accept-Encoding', 'gzip, deflate, br');
+      expect(gzipped.status).toBe(200);
+      expect(gzipped.headers['content-encoding']).toBe('gzip');
+      expect(gzipped.headers.vary).toMatch(/Accept-Encoding/);
+      // supertest decodes it: the same document, and the same ETag for both encodings.
+      expect(gzipped.body).toEqual(plain.body);
+      expect(gzipped.headers.etag).toBe(plain.headers.etag);
+      expect(Number(gzipped.headers['content-length'])).toBeLessThan(
+        Buffer.byteLength(plain.text),
+      );
+    });
+
     it('groups by domain through the system', async () => {
       const server = await startBackend();
       const res = await asUser(server).get(

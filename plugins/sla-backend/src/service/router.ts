@@ -73,11 +73,20 @@ function sendEncoded(
   body: EncodedBody | EncodedOverview,
 ): void {
   res.set('ETag', body.etag);
+  if ('gzip' in body && body.gzip) res.vary('Accept-Encoding');
   if (req.fresh) {
     res.status(304).end();
     return;
   }
-  res.type('application/json').send('bytes' in body ? body.bytes : body.json);
+  res.type('application/json');
+  if (!('bytes' in body)) {
+    res.send(body.json);
+  } else if (body.gzip && req.acceptsEncodings('gzip', 'identity') === 'gzip') {
+    // Gzipped once per build; the compression middleware leaves an encoded body alone.
+    res.set('Content-Encoding', 'gzip').send(body.gzip);
+  } else {
+    res.send(body.bytes);
+  }
 }
 
 /** How far back GET /sources lists past gaps, and how many per account. */
