@@ -13,6 +13,8 @@
  * (20 connections, loopback) in a child process.
  */
 import { fork } from 'child_process';
+import { writeFileSync } from 'fs';
+import { Session } from 'inspector';
 import os from 'os';
 import path from 'path';
 import type { Knex } from 'knex';
@@ -69,6 +71,37 @@ const LATENCY = arg('latency', 'on') !== 'off';
 /** --explain prints the plan of one open-month listForEntity query (PostgreSQL: EXPLAIN ANALYZE). */
 const EXPLAIN = process.argv.includes('--explain');
 const HEAP_MB = arg('recompute-heap', '');
+/**
+ * --profile DIR writes a CPU profile of this process (the backend under test) for the
+ * batch-reflect step and each latency target: DIR/<db>-<step>.cpuprofile (open in Chrome's
+ * DevTools, or sum self time per function).
+ */
+const PROFILE_DIR = arg('profile', '');
+
+/** Runs `step` under the inspector's CPU profiler when --profile is given. */
+async function profiled<T>(name: string, step: () => Promise<T>): Promise<T> {
+  if (!PROFILE_DIR) return step();
+  const session = new Session();
+  session.connect();
+  const post = (method: string, params?: object) =>
+    new Promise<any>((resolve, reject) =>
+      session.post(method, params, (err, result) =>
+        err ? reject(err) : resolve(result),
+      ),
+    );
+  await post('Profiler.enable');
+  await post('Profiler.start');
+  try {
+    return await step();
+  } finally {
+    const { profile } = await post('Profiler.stop');
+    writeFileSync(
+      path.join(PROFILE_DIR, `${name.replace(/[^\w.-]+/g, '_')}.cpuprofile`),
+      JSON.stringify(profile),
+    );
+    session.disconnect();
+  }
+}
 const BATCH = 1000;
 const CONNECTIONS = 20;
 
@@ -534,7 +567,7 @@ async function benchOne(kind: DatabaseKind) {
       )}`,
     );
 
-    await reflectTime(base, kind, log);
+    await profiled(`${kind}-reflect`, () => reflectTime(base, kind, log));
 
     if (!LATENCY) return;
     // First overview of a closed month publishes every snapshot (one per service).
@@ -577,7 +610,9 @@ async function benchOne(kind: DatabaseKind) {
     ];
     for (const [name, goal, paths] of targets) {
       const before = os.loadavg()[0];
-      const r = await latency(`http://127.0.0.1:${port}`, paths);
+      const r = await profiled(`${kind}-${name}`, () =>
+        latency(`http://127.0.0.1:${port}`, paths),
+      );
       log(`${name}: ${JSON.stringify(r)}`);
       put(
         `${name}: p50 / p95 / p99 ms (req, non-2xx)`,
