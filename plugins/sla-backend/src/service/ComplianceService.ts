@@ -540,6 +540,10 @@ export class ComplianceService {
       // A `current` period is resolved anew once it ends.
       r => (query.kind === 'current' ? r.period.end : Infinity),
       stamp,
+      // Like a bulk plan, it depends on the entity and its terms only, whose writes in this
+      // process drop it at once; kept longer than results so that a read whose result is
+      // still cached does not wait for the entity and its versions to be read again.
+      this.planMaxAgeMs(),
     );
     const generation = this.generationOf(entityRef);
     if (this.cacheMaxAgeMs <= 0) {
