@@ -45,6 +45,7 @@ import {
 import { relevantTo } from '../src/database/DatabaseIncidentStore';
 import { ComplianceService } from '../src/service/ComplianceService';
 import { TermsPreview } from '../src/service/TermsPreview';
+import { recentOverviewBuilds } from '../src/service/overview';
 import {
   annotationVariants,
   BENCH_OBJECTIVES,
@@ -694,6 +695,22 @@ async function reflectTime(
     const median = (i: number) =>
       figures.map(f => f[i]).sort((a, b) => a - b)[2];
     log(`batch of 1,000 ${label}: ${JSON.stringify(figures)}`);
+    // Where the overview read's time went: the backend's last builds, by phase (ms).
+    const builds = recentOverviewBuilds().slice(-5);
+    log(
+      `overview builds ${label}: ${builds
+        .map(
+          b =>
+            `${b.background ? 'background' : 'read'}: evaluate ${fmt(
+              b.evaluateMs,
+            )}, ${fmt(b.piecesComputed)} of ${fmt(b.services)} pieces ${fmt(
+              b.piecesMs,
+            )}, encode ${fmt(b.encodeMs)}, gzip ${fmt(b.gzipMs)}; ${fmt(
+              b.bytes / 1024,
+            )} KB, gzipped ${fmt(b.gzipBytes / 1024)} KB`,
+        )
+        .join(' | ')}`,
+    );
     put(
       `Batch of 1,000 new incidents ${label}: POST / then compliance read / then overview read (ms, median of 5)`,
       'reads ≤ 50',

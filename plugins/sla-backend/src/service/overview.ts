@@ -275,6 +275,29 @@ export interface EncodedOverview {
 
 const gzipAsync = promisify(gzip);
 
+/** What one build of an overview body cost, by phase (ms), and what it made. */
+export interface OverviewBuildStats {
+  background: boolean;
+  /** evaluateOwnKind: the plan and every (entity, period) result, cached or computed. */
+  evaluateMs: number;
+  /** Pieces computed (and encoded) for the services whose results changed. */
+  piecesMs: number;
+  piecesComputed: number;
+  services: number;
+  /** Assembly of the body from the pieces, and its ETag. */
+  encodeMs: number;
+  gzipMs: number;
+  bytes: number;
+  gzipBytes: number;
+}
+
+const recentBuilds: OverviewBuildStats[] = [];
+
+/** The last 20 builds of this process, oldest first (read by the bench). */
+export function recentOverviewBuilds(): OverviewBuildStats[] {
+  return [...recentBuilds];
+}
+
 function encodedPiece(p: OverviewPiece) {
   if (!p.encoded) {
     const summary = Buffer.from(JSON.stringify(p.summary));
@@ -511,6 +534,7 @@ export class OverviewBodies {
       const before = this.pieces.get(queryKey);
       const kept = new Map<string, OverviewPiece>();
       let validUntil = nextPeriodEnd(own, now);
+      const evaluated = performance.now();
       const pieces: OverviewPiece[] = [];
       let computed = 0;
       for (const o of own) {
@@ -537,8 +561,22 @@ export class OverviewBodies {
       if (this.pieces.size > MAX_STATES) {
         this.pieces.delete(this.pieces.keys().next().value!);
       }
+      const piecesDone = performance.now();
       const body = encodeOverview(pieces, groupBy);
+      const encoded = performance.now();
       body.gzip = await gzipAsync(body.bytes);
+      recentBuilds.push({
+        background: options.background ?? false,
+        evaluateMs: evaluated - started,
+        piecesMs: piecesDone - evaluated,
+        piecesComputed: computed,
+        services: pieces.length,
+        encodeMs: encoded - piecesDone,
+        gzipMs: performance.now() - encoded,
+        bytes: body.bytes.length,
+        gzipBytes: body.gzip.length,
+      });
+      if (recentBuilds.length > 20) recentBuilds.shift();
       state = {
         stamp,
         at: now,
