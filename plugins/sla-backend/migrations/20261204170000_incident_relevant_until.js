@@ -13,15 +13,15 @@ const FOREVER = 8_640_000_000_000_000;
  * still running, matter to every later period and hold FOREVER. The column defaults to it:
  * a row written without it is read too often, never too rarely.
  *
- * Two indexes, because neither engine reads the other's well (plans in issue 14's notes):
- * - (entity_ref, relevant_until) touches only the rows an open period needs. PostgreSQL
- *   takes it for open periods, also when a query asks for a quarter of the table's
- *   entities, where it read the whole table before; the rows are then sorted, a few per
- *   entity.
+ * Two indexes, each the one an engine's planner takes (measured with 500 incidents per
+ * entity over two years, 1,000 entities, a query for 400 of them and an open month):
+ * - (entity_ref, relevant_until) touches only the rows the period needs. PostgreSQL reads it
+ *   and sorts those rows (12,590 rows read, none discarded); with (entity_ref, created_at) it
+ *   read the whole table and discarded 97% of it.
  * - (entity_ref, created_at, source, incident_id, relevant_until) yields the rows in the
- *   store's order and tests relevant_until in the index before it reads a row. SQLite's
- *   planner always prefers an index that saves the sort, so this is the one it uses, and
- *   PostgreSQL takes it for closed periods. It replaces (entity_ref, created_at), its prefix.
+ *   store's order and tests relevant_until in the index before it reads a row. SQLite always
+ *   prefers an index that spares it the sort, so this is the one it reads. It replaces
+ *   (entity_ref, created_at), its prefix: whatever that index served, this one serves.
  *
  * @param {import('knex').Knex} knex
  */

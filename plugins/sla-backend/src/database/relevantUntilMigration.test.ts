@@ -88,8 +88,8 @@ function incidentOf(r: ReturnType<typeof row>): Incident {
   };
 }
 
-describeEachDatabase('migration ' + FILE, init => {
-  async function beforeIt() {
+describeEachDatabase(`migration ${FILE}`, init => {
+  async function migratedToTheOneBefore() {
     const knex = await init();
     for (const name of EARLIER) {
       await knex.migrate.up({ directory: MIGRATIONS_DIRECTORY, name });
@@ -98,7 +98,7 @@ describeEachDatabase('migration ' + FILE, init => {
   }
 
   it('adds relevant_until and its indexes in place of (entity_ref, created_at); down restores the index and drops the column', async () => {
-    const knex = await beforeIt();
+    const knex = await migratedToTheOneBefore();
     const before = await incidentIndexes(knex);
     expect(before).toEqual({
       sla_incidents_entity_created_idx: ['entity_ref', 'created_at'],
@@ -133,7 +133,7 @@ describeEachDatabase('migration ' + FILE, init => {
   });
 
   it('fills relevant_until of existing rows as the store computes it, and defaults new rows to forever', async () => {
-    const knex = await beforeIt();
+    const knex = await migratedToTheOneBefore();
     const rows = [
       row('open'),
       row('open-acknowledged', { acknowledged_at: T + HOUR }),
