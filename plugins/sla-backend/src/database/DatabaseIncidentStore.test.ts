@@ -1,5 +1,12 @@
 import type { Incident, VendorVerdict } from '@servicelevel/plugin-sla-common';
-import { DatabaseIncidentStore } from './DatabaseIncidentStore';
+import fc from 'fast-check';
+import { Knex } from 'knex';
+import {
+  DatabaseIncidentStore,
+  RELEVANT_FOREVER,
+  relevantTo,
+  relevantUntil,
+} from './DatabaseIncidentStore';
 import {
   describeStoreOnEachDatabase,
   rejectionMessage,
@@ -353,6 +360,144 @@ describeStoreOnEachDatabase(DatabaseIncidentStore, setup => {
     });
   });
 
+  describe('relevant_until', () => {
+    const ORDER = ['entity_ref', 'created_at', 'source', 'incident_id'];
+    const relevantUntilOf = async (knex: Knex, id: string) =>
+      Number(
+        (await knex('sla_incidents').where('incident_id', id).first())
+          .relevant_until,
+      );
+
+    it('returns exactly the rows of the predicate it replaced, in the same order, after any writes and re-sends', async () => {
+      const { knex, store } = await setup();
+      const hours = (min: number, max: number) =>
+        fc.integer({ min, max }).map(h => MARCH + h * HOUR);
+      const instant = hours(0, 12);
+      // Few ids, entities and sources on a coarse grid: re-sends, ties and boundaries are common.
+      const incidentArb = fc.record(
+        {
+          id: fc.constantFrom('A', 'B', 'C', 'D', 'E', 'F', 'G', 'H'),
+          source: fc.constantFrom('api', 'pagerduty'),
+          entityRef: fc.constantFrom(CAD, BILLING),
+          createdAt: instant,
+          acknowledgedAt: instant,
+          resolvedAt: instant,
+          outage: fc.record(
+            { start: instant, end: instant },
+            { requiredKeys: ['start'] },
+          ),
+        },
+        { requiredKeys: ['id', 'source', 'entityRef', 'createdAt'] },
+      );
+      const windowArb = fc.tuple(hours(-2, 14), hours(-2, 14));
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(fc.array(incidentArb, { maxLength: 12 }), {
+            minLength: 1,
+            maxLength: 3,
+          }),
+          fc.array(windowArb, { minLength: 1, maxLength: 4 }),
+          async (batches, windows) => {
+            await knex('sla_incidents').delete();
+            for (const batch of batches) {
+              await store.upsertIncidents(
+                batch.map(b => incident(b.id, b as Partial<Incident>)),
+              );
+            }
+            for (const [from, to] of windows) {
+              const ids = (
+                rows: Array<{ source: string; incident_id: string }>,
+              ) => rows.map(r => `${r.source}/${r.incident_id}`);
+              const expected = ids(
+                await previousRelevantTo(knex('sla_incidents'), from, to)
+                  .orderBy(ORDER)
+                  .select('source', 'incident_id', 'entity_ref'),
+              );
+              expect(
+                ids(
+                  await relevantTo(knex('sla_incidents'), from, to)
+                    .orderBy(ORDER)
+                    .select('source', 'incident_id'),
+                ),
+              ).toEqual(expected);
+              const byEntity = await store.listForEntities(
+                [CAD, BILLING],
+                from,
+                to,
+              );
+              expect(
+                [BILLING, CAD].flatMap(ref =>
+                  byEntity.get(ref)!.map(i => `${i.source}/${i.id}`),
+                ),
+              ).toEqual(expected);
+              expect(
+                (await store.listForEntity(CAD, from, to)).map(
+                  i => `${i.source}/${i.id}`,
+                ),
+              ).toEqual(byEntity.get(CAD)!.map(i => `${i.source}/${i.id}`));
+            }
+          },
+        ),
+        { numRuns: 40, seed: 14 },
+      );
+    }, 240_000);
+
+    it('is rewritten by every re-send, so an incident leaves the open period once resolved', async () => {
+      const { knex, store } = await setup();
+      const created = MARCH - 20 * DAY;
+      const open = incident('X', { createdAt: created });
+      const listedInMarch = async () =>
+        (await store.listForEntity(CAD, MARCH, APRIL)).map(i => i.id);
+
+      await store.upsertIncidents([open]);
+      expect(await relevantUntilOf(knex, 'X')).toBe(RELEVANT_FOREVER);
+      expect(await listedInMarch()).toEqual(['X']);
+
+      // Resolved in February: March no longer reads it.
+      await store.upsertIncidents([
+        { ...open, acknowledgedAt: created + HOUR, resolvedAt: MARCH - DAY },
+      ]);
+      expect(await relevantUntilOf(knex, 'X')).toBe(MARCH - DAY);
+      expect(await listedInMarch()).toEqual([]);
+
+      // Its outage reopened: it matters to every period again.
+      await store.upsertIncidents([
+        {
+          ...open,
+          resolvedAt: MARCH - DAY,
+          outage: { start: created },
+        },
+      ]);
+      expect(await relevantUntilOf(knex, 'X')).toBe(RELEVANT_FOREVER);
+      expect(await listedInMarch()).toEqual(['X']);
+
+      // The outage ended in March, after the resolution; through the batch path this time.
+      async function* batches() {
+        yield [
+          {
+            ...open,
+            resolvedAt: MARCH - DAY,
+            outage: { start: created, end: MARCH + 5 * HOUR },
+          },
+        ];
+      }
+      await store.upsertIncidentBatches(batches());
+      expect(await relevantUntilOf(knex, 'X')).toBe(MARCH + 5 * HOUR);
+      expect(await listedInMarch()).toEqual(['X']);
+      expect(
+        (await store.listForEntity(CAD, MARCH + 6 * HOUR, APRIL)).map(
+          i => i.id,
+        ),
+      ).toEqual([]);
+
+      // An acknowledgement after the resolution (sources do send them) keeps it to then.
+      await store.upsertIncidents([
+        { ...open, resolvedAt: MARCH - DAY, acknowledgedAt: MARCH + DAY },
+      ]);
+      expect(await relevantUntilOf(knex, 'X')).toBe(MARCH + DAY);
+    });
+  });
+
   it('counts incidents per entity', async () => {
     const { store } = await setup();
     await store.upsertIncidents([
@@ -516,5 +661,105 @@ describeStoreOnEachDatabase(DatabaseIncidentStore, setup => {
       ).toMatch(/null/i);
       await expect(store.get('api', 'A')).resolves.toBeUndefined();
     });
+  });
+});
+
+/**
+ * The filter relevantTo replaced, kept as the reference: created before `to` and still open,
+ * resolved, acknowledged or with an outage running at or after `from`.
+ */
+function previousRelevantTo(
+  query: Knex.QueryBuilder,
+  from: number,
+  to: number,
+): Knex.QueryBuilder {
+  return query.where('created_at', '<', to).andWhere(q =>
+    q
+      .whereNull('resolved_at')
+      .orWhere('resolved_at', '>=', from)
+      .orWhere('acknowledged_at', '>=', from)
+      .orWhere(o =>
+        o
+          .whereNotNull('outage_start')
+          .andWhere(e =>
+            e.whereNull('outage_end').orWhere('outage_end', '>=', from),
+          ),
+      ),
+  );
+}
+
+/**
+ * ComplianceService's in-memory filter of the incidents a period needs, copied (it is
+ * private to that module): relevantUntil must select the same incidents.
+ */
+function inMemoryRelevantTo(i: Incident, from: number, to: number): boolean {
+  return (
+    i.createdAt < to &&
+    (i.resolvedAt === undefined ||
+      i.resolvedAt >= from ||
+      (i.acknowledgedAt !== undefined && i.acknowledgedAt >= from) ||
+      (i.outage !== undefined &&
+        (i.outage.end === undefined || i.outage.end >= from)))
+  );
+}
+
+describe('relevantUntil', () => {
+  it('selects, with created_at, the incidents the in-memory filter selects', () => {
+    const instant = fc.integer({ min: -5, max: 5 }).map(h => MARCH + h * HOUR);
+    fc.assert(
+      fc.property(
+        fc.record(
+          {
+            createdAt: instant,
+            acknowledgedAt: instant,
+            resolvedAt: instant,
+            outage: fc.record(
+              { start: instant, end: instant },
+              { requiredKeys: ['start'] },
+            ),
+          },
+          { requiredKeys: ['createdAt'] },
+        ),
+        instant,
+        instant,
+        (fields, from, to) => {
+          const i = incident('P', fields as Partial<Incident>);
+          expect(i.createdAt < to && relevantUntil(i) >= from).toBe(
+            inMemoryRelevantTo(i, from, to),
+          );
+        },
+      ),
+      { numRuns: 2_000, seed: 14 },
+    );
+  });
+
+  it('is the latest of resolution, first response and outage end, and forever while open', () => {
+    const base = incident('P', { createdAt: MARCH });
+    expect(relevantUntil(base)).toBe(RELEVANT_FOREVER);
+    expect(RELEVANT_FOREVER).toBe(new Date(8.64e15).getTime());
+    expect(relevantUntil({ ...base, resolvedAt: MARCH + HOUR })).toBe(
+      MARCH + HOUR,
+    );
+    expect(
+      relevantUntil({
+        ...base,
+        resolvedAt: MARCH + HOUR,
+        acknowledgedAt: MARCH + 2 * HOUR,
+      }),
+    ).toBe(MARCH + 2 * HOUR);
+    expect(
+      relevantUntil({
+        ...base,
+        resolvedAt: MARCH + HOUR,
+        outage: { start: MARCH, end: MARCH + 3 * HOUR },
+      }),
+    ).toBe(MARCH + 3 * HOUR);
+    expect(
+      relevantUntil({
+        ...base,
+        resolvedAt: MARCH + HOUR,
+        outage: { start: MARCH },
+      }),
+    ).toBe(RELEVANT_FOREVER);
   });
 });

@@ -37,6 +37,8 @@ export type RawIncidentRow = {
   url: string | null;
   /** Lower-case region code; null when the incident has none. */
   region: string | null;
+  /** Latest instant at which a period still needs the incident (relevantUntil). */
+  relevant_until: number | string;
   updated_at: number | string;
 };
 
@@ -99,11 +101,33 @@ function fromVerdictRow(
   );
 }
 
-const COLUMN_COUNT = 17;
+const COLUMN_COUNT = 18;
 /** Identity pairs per existence query (two bound variables each). */
 const KEYS_PER_QUERY = 400;
 /** Entity refs per IN list. */
 const REFS_PER_QUERY = 500;
+
+/** The largest instant a JavaScript Date can hold: an incident that matters to every period. */
+export const RELEVANT_FOREVER = 8_640_000_000_000_000;
+
+/**
+ * The latest instant at which an incident still matters to a period: the window [from, to)
+ * needs it when it was created before `to` and this is at or after `from`. That is the
+ * latest of its resolution, first response and outage end, and RELEVANT_FOREVER while it or
+ * its outage is open. Stored as relevant_until on every write, so that relevantTo reads an
+ * open period through an index (migration 20261204170000).
+ */
+export function relevantUntil(incident: Incident): number {
+  const { resolvedAt, acknowledgedAt, outage } = incident;
+  if (resolvedAt === undefined || (outage && outage.end === undefined)) {
+    return RELEVANT_FOREVER;
+  }
+  return Math.max(
+    resolvedAt,
+    acknowledgedAt ?? resolvedAt,
+    outage?.end ?? resolvedAt,
+  );
+}
 
 function toRow(incident: Incident, now: number): RawIncidentRow {
   return {
@@ -122,6 +146,7 @@ function toRow(incident: Incident, now: number): RawIncidentRow {
     outage_impact: incident.outage?.impact ?? null,
     url: incident.url ?? null,
     region: incident.region?.toLowerCase() ?? null,
+    relevant_until: relevantUntil(incident),
     updated_at: now,
   };
 }
@@ -201,27 +226,18 @@ const WRITE_ATTEMPTS = 4;
 
 /**
  * The incidents a window [from, to) needs: created before `to` and not finished before
- * `from` (still open, resolved, acknowledged or with an outage running at or after `from`).
- * Exported for the benchmark, which measures this query.
+ * `from` (still open, resolved, acknowledged or with an outage running at or after `from`),
+ * which relevant_until holds (relevantUntil). Exported for the benchmark, which measures
+ * this query.
  */
 export function relevantTo(
   query: Knex.QueryBuilder,
   from: number,
   to: number,
 ): Knex.QueryBuilder {
-  return query.where('created_at', '<', to).andWhere(q =>
-    q
-      .whereNull('resolved_at')
-      .orWhere('resolved_at', '>=', from)
-      .orWhere('acknowledged_at', '>=', from)
-      .orWhere(o =>
-        o
-          .whereNotNull('outage_start')
-          .andWhere(e =>
-            e.whereNull('outage_end').orWhere('outage_end', '>=', from),
-          ),
-      ),
-  );
+  return query
+    .where('created_at', '<', to)
+    .andWhere('relevant_until', '>=', from);
 }
 
 /** listForEntity's order: by creation, ties broken by identity. */
@@ -465,8 +481,10 @@ export class DatabaseIncidentStore
       const rows = await this.db<RawIncidentRow>(TABLE)
         .whereIn('entity_ref', refs)
         .where(q => relevantTo(q, from, to))
-        // Entity first: the (entity_ref, created_at) index then yields the rows in order and
-        // no large sort is needed (SQLite spilled it to temp files at 50,000 rows a query).
+        // Entity first: the (entity_ref, created_at, source, incident_id, relevant_until)
+        // index then yields the rows in order and no large sort is needed (SQLite spilled it
+        // to temp files at 50,000 rows a query); PostgreSQL may prefer the
+        // (entity_ref, relevant_until) index and sort the few rows an open period needs.
         // Within each entity the order is listForEntity's.
         .orderBy([{ column: 'entity_ref' }, ...INCIDENT_ORDER]);
       for (const row of rows) {
