@@ -680,6 +680,11 @@ export class ComplianceService {
        * refreshed in the background (for a caller that is itself a background refresh).
        */
       computeExpired?: boolean;
+      /**
+       * False: serve results expired by age (within the grace) without starting their
+       * refresh, for a caller that refreshes them itself on its own schedule.
+       */
+      refreshExpired?: boolean;
     } = {},
   ): Promise<OwnKindResults[]> {
     const key = `own\u0000${JSON.stringify(query)}`;
@@ -707,6 +712,7 @@ export class ComplianceService {
       now,
       shape,
       !options.computeExpired,
+      options.refreshExpired ?? true,
     );
   }
 
@@ -721,8 +727,9 @@ export class ComplianceService {
     now: number,
     shape: (results: EntityPeriodResult[]) => T,
     serveStale = true,
+    refreshStale = true,
   ): Promise<T> {
-    const entries = this.itemEntries(items, now, serveStale);
+    const entries = this.itemEntries(items, now, serveStale, refreshStale);
     const last = this.bulkStates.get(key);
     if (
       last &&
@@ -830,6 +837,7 @@ export class ComplianceService {
     items: EvaluationItem[],
     now: number,
     serveStale = true,
+    refreshStale = true,
   ): ResultEntry[] {
     const stamp = this.resultStamp();
     if (this.cacheMaxAgeMs <= 0) {
@@ -871,7 +879,9 @@ export class ComplianceService {
         missing.push({ index: i, generation });
       }
     }
-    if (stale.length > 0) this.refreshInBackground(items, stale, stamp, now);
+    if (stale.length > 0 && refreshStale) {
+      this.refreshInBackground(items, stale, stamp, now);
+    }
     if (missing.length > 0) {
       const computed = this.evaluateItemsUncached(
         missing.map(m => items[m.index]),

@@ -563,6 +563,10 @@ export class OverviewBodies {
     const started = performance.now();
     const own = await this.compliance.evaluateOwnKind(query, now, {
       computeExpired: options.background,
+      // Results expired by age are refreshed by the background builds, at their pace (see
+      // AGE_PER_BUILD_TIME), not by every read that waits after a write: at 20,000 services
+      // that recomputed every open period, and then every piece, after each write.
+      refreshExpired: false,
     });
     const last = this.states.get(key);
     const { maxAgeMs } = this.compliance.viewState();
