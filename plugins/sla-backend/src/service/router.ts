@@ -18,7 +18,12 @@ import {
 } from '@servicelevel/plugin-sla-common';
 import express, { Request } from 'express';
 import Router from 'express-promise-router';
-import { EntityStore, IncidentStore, SyncStateStore } from '../database/types';
+import {
+  EntityStore,
+  IncidentStore,
+  SyncStateStore,
+  TermsStore,
+} from '../database/types';
 import { DependencyChain } from './DependencyChain';
 import type { IncidentsWritten } from './liveUpdates';
 import type { SlaMetrics } from './metrics';
@@ -33,7 +38,8 @@ import { CrossCheck } from './CrossCheck';
 import { importIncidentCsv } from './csvImport';
 import type { CalendarWarning } from '../calendars';
 import type { TermsPreview } from './TermsPreview';
-import { catalogListingJson, GROUP_BY, overviewBody } from './views';
+import { CatalogBody, MaintainedCatalog } from './catalogListing';
+import { GROUP_BY, overviewBody } from './views';
 import { openGapOf } from './coverage';
 import { DEFAULT_MAX_GAP_MS } from '../providers/ProviderSync';
 
@@ -46,6 +52,11 @@ export interface RouterOptions {
   entities: EntityStore;
   syncStates: SyncStateStore;
   compliance: ComplianceService;
+  /**
+   * The terms store the compliance service reads: GET /catalog is rebuilt when this
+   * process's writes through it change; without it, terms changes show within the check.
+   */
+  terms?: TermsStore;
   /** "What if" of proposed annotations on past periods (POST …/preview). */
   preview: TermsPreview;
   /** The chain behind a service (GET …/chain); built from the stores when not given. */
@@ -79,6 +90,35 @@ function sendEncoded(
   res.type('application/json').send(body.json);
 }
 
+/**
+ * The catalog (sendEncoded's rules) as stored: brotli or gzip when the request accepts it,
+ * marked with Content-Encoding, which the root router's compression middleware leaves as it
+ * is (it skips a response that already has one), else the JSON.
+ */
+export function sendCatalog(
+  req: Request,
+  res: express.Response,
+  body: CatalogBody,
+): void {
+  res.set('ETag', body.etag);
+  res.vary('Accept-Encoding');
+  if (req.fresh) {
+    res.status(304).end();
+    return;
+  }
+  // The smaller copy first, whatever order the client lists them in (browsers name gzip first).
+  const encoding = (['br', 'gzip'] as const).find(
+    e => req.acceptsEncodings(e) === e,
+  );
+  res.type('application/json');
+  if (encoding) {
+    res.set('Content-Encoding', encoding);
+    res.send(body[encoding]);
+    return;
+  }
+  res.send(body.json);
+}
+
 /** How far back GET /sources lists past gaps, and how many per account. */
 const GAP_HISTORY_MS = 90 * 86_400_000;
 const GAP_HISTORY_MAX = 20;
@@ -93,6 +133,13 @@ export async function createRouter(
   const chain =
     options.chain ?? new DependencyChain({ compliance, entities, incidents });
   const crossCheck = new CrossCheck({ compliance, incidents });
+  const catalog = new MaintainedCatalog({
+    entities,
+    terms: options.terms,
+    compliance,
+    chain,
+    calendars: options.calendars,
+  });
   // Mounted in createValidatedRouter (plugin.ts): requests arrive parsed and validated.
   const router = Router();
 
@@ -265,17 +312,9 @@ export async function createRouter(
 
   router.get('/catalog', async (req, res) => {
     await authorize(req, slaReadPermission);
-    res
-      .type('application/json')
-      .send(
-        await catalogListingJson(
-          entities,
-          compliance,
-          now(),
-          options.calendars?.getWarnings(),
-          chain,
-        ),
-      );
+    // Maintained, not built per request: rebuilt when entities, terms, the calendars'
+    // warnings or the 15-minute bucket change, never by incident writes.
+    sendCatalog(req, res, await catalog.body(now()));
   });
 
   router.get('/sources', async (req, res) => {
