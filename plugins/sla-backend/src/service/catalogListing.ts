@@ -5,7 +5,12 @@ import {
 import { promisify } from 'node:util';
 import { brotliCompress, constants as zlibConstants, gzip } from 'node:zlib';
 import type { CalendarWarning } from '../calendars';
-import type { EntityStore, TermsStore } from '../database/types';
+import type {
+  EntityStore,
+  SlaEntity,
+  TermsStore,
+  TermsVersion,
+} from '../database/types';
 import {
   ComplianceService,
   EncodedBody,
@@ -31,15 +36,14 @@ const DEFAULT_CHECK_INTERVAL_MS = 10_000;
 const BROTLI_QUALITY = 4;
 
 /** The published service catalog: every service with an SLA and its commitments. */
-export async function buildCatalogListing(
-  entities: EntityStore,
-  compliance: ComplianceService,
+export function catalogItems(
+  all: SlaEntity[],
+  latestByRef: Map<string, TermsVersion>,
   now: number,
 ) {
   const items = [];
-  // Two queries for the whole catalog; an entity without effective terms is left out.
-  const latestByRef = await compliance.listLatestTerms();
-  for (const entity of await entities.listEntities()) {
+  // An entity without effective terms is left out.
+  for (const entity of all) {
     const latest = latestByRef.get(entity.entityRef);
     if (!latest) continue;
     const terms = latest.terms;
@@ -65,10 +69,13 @@ export async function buildCatalogListing(
       problems: latest.problems,
     });
   }
-  return { items };
+  return items;
 }
 
-/** The whole GET /catalog body: the listing, the named calendars' and the chain's warnings. */
+/**
+ * The whole GET /catalog body: the listing, the named calendars' and the chain's warnings,
+ * from two queries (every entity, every latest terms version) shared by both.
+ */
 export async function buildCatalog(
   entities: EntityStore,
   compliance: ComplianceService,
@@ -76,14 +83,15 @@ export async function buildCatalog(
   calendarWarnings: CalendarWarning[] = [],
   chain?: DependencyChain,
 ) {
+  const [all, latestByRef] = await Promise.all([
+    entities.listEntities(),
+    compliance.listLatestTerms(),
+  ]);
   return {
-    ...(await buildCatalogListing(entities, compliance, now)),
+    items: catalogItems(all, latestByRef, now),
     calendarWarnings,
     dependencyWarnings: chain
-      ? await chain.catalogWarnings(
-          await entities.listEntities(),
-          await compliance.listLatestTerms(),
-        )
+      ? await chain.catalogWarnings(all, latestByRef)
       : [],
   };
 }
