@@ -92,8 +92,11 @@ function sendEncoded(
 
 /**
  * The catalog (sendEncoded's rules) as stored: brotli or gzip when the request accepts it,
- * marked with Content-Encoding, which the root router's compression middleware leaves as it
- * is (it skips a response that already has one), else the JSON.
+ * else the JSON. The root HTTP router of @backstage/backend-defaults puts the `compression`
+ * middleware (1.8) in front of every plugin: it would compress the JSON again on every
+ * request (the 35 MB of 20,000 services), but it leaves a response that already names its
+ * Content-Encoding as it is, so the stored copies are never compressed twice; it still
+ * compresses the JSON for a client that accepts deflate only.
  */
 export function sendCatalog(
   req: Request,
