@@ -423,6 +423,7 @@ export const slaPlugin = createBackendPlugin({
               entities,
               syncStates,
               compliance,
+              terms,
               preview: new TermsPreview({ compliance, incidents, slaConfig }),
               incidentsWritten,
               metrics: slaMetrics,

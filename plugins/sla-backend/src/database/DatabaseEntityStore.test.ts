@@ -51,6 +51,36 @@ describeStoreOnEachDatabase(DatabaseEntityStore, setup => {
     ).resolves.toBeUndefined();
   });
 
+  it("changes its change mark with another instance's writes (updates and removals), and only then", async () => {
+    const { knex, store } = await setup();
+    // Another replica on the same database: its own instance, with its own write counts.
+    const other = await DatabaseEntityStore.create({ database: knex });
+    const empty = await store.changeMark();
+    await other.syncEntities([entity('a'), entity('b')], MARCH);
+    const synced = await store.changeMark();
+    expect(synced).not.toBe(empty);
+    expect(await store.changeMark()).toBe(synced);
+
+    // Every write records when the catalog listed the entity.
+    await other.upsertEntity(
+      entity('a', { title: 'A', lastSeenAt: MARCH + MINUTE }),
+    );
+    const updated = await store.changeMark();
+    expect(updated).not.toBe(synced);
+
+    // A removal, at a time no later than the last sighting.
+    await other.syncEntities([entity('a', { lastSeenAt: MARCH })], MARCH);
+    const removed = await store.changeMark();
+    expect(removed).not.toBe(updated);
+    // And its return.
+    await other.syncEntities(
+      [entity('a', { lastSeenAt: MARCH }), entity('b')],
+      MARCH,
+    );
+    expect(await store.changeMark()).not.toBe(removed);
+    expect(store.changes()).toBe(0);
+  });
+
   it('lists present entities sorted by ref', async () => {
     const { store } = await setup();
     await store.syncEntities(

@@ -152,6 +152,18 @@ export class DatabaseEntityStore
     return current;
   }
 
+  async changeMark(): Promise<string> {
+    const row = (await this.db<RawEntityRow>(TABLE)
+      .count({ entities: '*' })
+      .count({ removed: 'removed_at' })
+      .max({ seen: 'last_seen_at' })
+      .max({ lastRemoved: 'removed_at' })
+      .first()) as Record<string, number | string | null> | undefined;
+    return [row?.entities, row?.removed, row?.seen, row?.lastRemoved]
+      .map(v => String(v ?? ''))
+      .join(':');
+  }
+
   /** Also finds removed entities (with removedAt set). */
   async getEntity(entityRef: string): Promise<SlaEntity | undefined> {
     const row = await this.db<RawEntityRow>(TABLE)

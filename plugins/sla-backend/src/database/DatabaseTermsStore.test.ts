@@ -97,6 +97,28 @@ describeStoreOnEachDatabase(DatabaseTermsStore, setup => {
     expect(versions.map(v => [v.version, v.problems])).toEqual([[1, []]]);
   });
 
+  it("changes its change mark with another instance's writes (versions and problems), and only then", async () => {
+    const { knex, store } = await setup();
+    // Another replica on the same database: its own instance, with its own write counts.
+    const other = await DatabaseTermsStore.create({ database: knex });
+    const empty = await store.changeMark();
+    expect(await store.changeMark()).toBe(empty);
+
+    await record(other, GOLD, MARCH);
+    const one = await store.changeMark();
+    expect(one).not.toBe(empty);
+    // Seen again unchanged: nothing is written.
+    await record(other, GOLD, MARCH + 1);
+    expect(await store.changeMark()).toBe(one);
+
+    await record(other, GOLD, MARCH + 2, [TYPO]);
+    const withProblem = await store.changeMark();
+    expect(withProblem).not.toBe(one);
+    await record(other, SILVER, MARCH + 3, [TYPO]);
+    expect(await store.changeMark()).not.toBe(withProblem);
+    expect(store.changes()).toBe(0);
+  });
+
   it('stores a new version for changed terms and lists versions oldest first', async () => {
     const { store } = await setup();
     await record(store, GOLD, MARCH);

@@ -120,6 +120,23 @@ export class DatabaseTermsStore
     return rows.map(fromRow);
   }
 
+  /**
+   * Versions added change the count; problems updated in place change the summed length of
+   * the problems, unless replaced by problems of exactly the same length.
+   */
+  async changeMark(): Promise<string> {
+    const row = (await this.db(TABLE)
+      .select(
+        this.db.raw(
+          'count(*) as versions, max(seen_at) as seen, sum(length(problems)) as problems',
+        ),
+      )
+      .first()) as Record<string, number | string | null> | undefined;
+    return [row?.versions, row?.seen, row?.problems]
+      .map(v => String(v ?? ''))
+      .join(':');
+  }
+
   /** Sorted by entityRef. */
   async listLatest(): Promise<TermsVersion[]> {
     const latest = this.db(TABLE)

@@ -153,6 +153,13 @@ export interface TermsStore {
    * to drop cached results; writes by other processes are not seen here.
    */
   changes?(): number;
+
+  /**
+   * A value that changes when versions are added (by any process on the same database) or,
+   * almost always, when the problems of one change in place: one aggregate query, for
+   * callers that poll it to see other replicas' writes without reading every version.
+   */
+  changeMark?(): Promise<string>;
 }
 
 /** A catalog entity that carries SLA annotations, as last read from the catalog. */
@@ -201,6 +208,13 @@ export interface EntityStore {
    * to drop cached results; writes by other processes are not seen here.
    */
   changes?(): number;
+
+  /**
+   * A value that changes when entities are written by any process on the same database (every
+   * write sets last seen to its time; a removal sets removed): one aggregate query, for
+   * callers that poll it to see other replicas' writes without listing the catalog.
+   */
+  changeMark?(): Promise<string>;
 }
 
 /** An immutable result of a closed period. */

@@ -162,7 +162,7 @@ describe.each(databases.eachSupportedId())(
               const reference = await fresh().evaluateOwnKind(query, NOW);
               for (const groupBy of GROUP_BY) {
                 const body = await bodies.body(query, groupBy, NOW);
-                expect(body.bytes.toString('utf8')).toBe(
+                expect(body.json.toString('utf8')).toBe(
                   JSON.stringify(buildOverview(reference, groupBy, NOW)),
                 );
               }

@@ -297,7 +297,8 @@ export function buildOverview(
 
 /** An overview body as bytes, and its strong ETag (quoted). */
 export interface EncodedOverview {
-  bytes: Buffer;
+  /** The JSON, as bytes. */
+  json: Buffer;
   etag: string;
   /**
    * The same bytes gzipped, made once per build off the event loop (zlib's thread pool):
@@ -397,7 +398,7 @@ export function encodeOverview(
   for (const e of encoded) hash.update(e.hash);
   hash.update(between).update(closing);
   return {
-    bytes: Buffer.concat(parts),
+    json: Buffer.concat(parts),
     etag: `"${hash.digest('base64url')}"`,
   };
 }
@@ -616,12 +617,12 @@ export class OverviewBodies {
         services: pieces.length,
         encodeMs: encoded - piecesDone,
         gzipMs: 0,
-        bytes: body.bytes.length,
+        bytes: body.json.length,
         gzipBytes: 0,
       };
       recentBuilds.push(stats);
       if (recentBuilds.length > 20) recentBuilds.shift();
-      body.gzip = await gzipAsync(body.bytes, { level: GZIP_LEVEL });
+      body.gzip = await gzipAsync(body.json, { level: GZIP_LEVEL });
       stats.gzipMs = performance.now() - encoded;
       stats.gzipBytes = body.gzip.length;
       state = {
@@ -676,7 +677,7 @@ export async function overviewJson(
   groupBy: GroupBy,
   now: number,
 ): Promise<string> {
-  return (await overviewBody(compliance, query, groupBy, now)).bytes.toString(
+  return (await overviewBody(compliance, query, groupBy, now)).json.toString(
     'utf8',
   );
 }

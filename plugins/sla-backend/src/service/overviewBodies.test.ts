@@ -90,7 +90,7 @@ describe.each(databases.eachSupportedId())(
       const bodies = new OverviewBodies(cached());
       const first = await bodies.body(CURRENT, 'owner', NOW);
       expect(bodies.piecesComputed).toBe(SERVICES);
-      expect(first.bytes.toString('utf8')).toBe(await reference(NOW));
+      expect(first.json.toString('utf8')).toBe(await reference(NOW));
       // Fresh: the same body object, nothing computed.
       expect(await bodies.body(CURRENT, 'owner', NOW + 1)).toBe(first);
       expect(bodies.piecesComputed).toBe(SERVICES);
@@ -103,8 +103,8 @@ describe.each(databases.eachSupportedId())(
       const after = await bodies.body(CURRENT, 'owner', NOW + 2);
       expect(bodies.piecesComputed).toBe(SERVICES + 1);
       expect(after.etag).not.toBe(first.etag);
-      expect(after.bytes.toString('utf8')).toBe(await reference(NOW + 2));
-      const line = JSON.parse(after.bytes.toString('utf8')).services.find(
+      expect(after.json.toString('utf8')).toBe(await reference(NOW + 2));
+      const line = JSON.parse(after.json.toString('utf8')).services.find(
         (s: { entityRef: string }) => s.entityRef === ref(2),
       );
       expect(line.breached).toEqual(['response-time:P1']);
@@ -112,9 +112,7 @@ describe.each(databases.eachSupportedId())(
       // Another grouping shares the pieces: none computed.
       const bySystem = await bodies.body(CURRENT, 'system', NOW + 2);
       expect(bodies.piecesComputed).toBe(SERVICES + 1);
-      expect(JSON.parse(bySystem.bytes.toString('utf8')).groupBy).toBe(
-        'system',
-      );
+      expect(JSON.parse(bySystem.json.toString('utf8')).groupBy).toBe('system');
     }, 60_000);
 
     it('serves a body past its age at once and rebuilds it in the background', async () => {
@@ -133,12 +131,12 @@ describe.each(databases.eachSupportedId())(
       await bodies.idle();
       const rebuilt = await bodies.body(CURRENT, 'owner', later + 1);
       expect(rebuilt).not.toBe(first);
-      expect(rebuilt.bytes.toString('utf8')).toBe(await reference(later));
+      expect(rebuilt.json.toString('utf8')).toBe(await reference(later));
 
       // Past the grace the read waits: never a body older than age + grace.
       const muchLater = later + 300_000;
       const waited = await bodies.body(CURRENT, 'owner', muchLater);
-      expect(waited.bytes.toString('utf8')).toBe(await reference(muchLater));
+      expect(waited.json.toString('utf8')).toBe(await reference(muchLater));
       build.mockRestore();
     }, 60_000);
 
@@ -147,10 +145,10 @@ describe.each(databases.eachSupportedId())(
       const monthEnd = Date.UTC(2026, 11, 1);
       const before = await bodies.body(CURRENT, 'owner', monthEnd - 1_000);
       const after = await bodies.body(CURRENT, 'owner', monthEnd + 1_000);
-      expect(JSON.parse(before.bytes.toString('utf8')).services[0].period).toBe(
+      expect(JSON.parse(before.json.toString('utf8')).services[0].period).toBe(
         '2026-11',
       );
-      expect(JSON.parse(after.bytes.toString('utf8')).services[0].period).toBe(
+      expect(JSON.parse(after.json.toString('utf8')).services[0].period).toBe(
         '2026-12',
       );
     }, 60_000);

@@ -2400,15 +2400,17 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description The catalog. */
+      /** @description The catalog, served from a body kept between requests: rebuilt when entities, terms versions (and their problems), the named calendars' warnings or the 15-minute bucket of reviewOverdue change, never by incident writes. A write through this replica shows on the next request, another replica's within about 10 s. Stored compressed too: brotli or gzip (Content-Encoding, Vary: Accept-Encoding) when Accept-Encoding allows. */
       200: {
         headers: {
+          ETag: components['headers']['ETag'];
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['CatalogListing'];
         };
       };
+      304: components['responses']['NotModified'];
       401: components['responses']['Unauthorized'];
       403: components['responses']['Forbidden'];
     };

@@ -1,0 +1,334 @@
+import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import { MiddlewareFactory } from '@backstage/backend-defaults/rootHttpRouter';
+import {
+  Incident,
+  parseSlaAnnotations,
+  readSlaConfig,
+  serializeTerms,
+} from '@servicelevel/plugin-sla-common';
+import express from 'express';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  brotliCompressSync,
+  brotliDecompressSync,
+  gunzipSync,
+  gzipSync,
+} from 'node:zlib';
+import { TermsStore } from '../database';
+import {
+  componentEntity,
+  createStores,
+  TestStores,
+  useTestStores,
+} from '../__testUtils__/stores';
+import { buildCatalog, CatalogBody, MaintainedCatalog } from './catalogListing';
+import { ComplianceService } from './ComplianceService';
+import { sendEncoded } from './router';
+
+/**
+ * Issue 14 item 5: GET /catalog is served from a body maintained across requests, rebuilt
+ * when what it shows changes (entities, terms, the 15-minute bucket) and never by incident
+ * writes; other replicas' writes show after the check interval.
+ */
+
+const { config: slaConfig } = readSlaConfig({});
+/** reviewBy in India: overdue from midnight IST, 18:30 UTC the day before. */
+const ANNOTATIONS = {
+  'servicelevel.io/availability': '99.9%',
+  'servicelevel.io/response-time': 'P1=15m P2=30m P3=4h P4=1d',
+  'servicelevel.io/timezone': 'Asia/Kolkata',
+  'servicelevel.io/review-by': '2026-11-10',
+};
+const A = 'component:default/catalog-a';
+const B = 'component:default/catalog-b';
+const C = 'component:default/catalog-c';
+const FROM = Date.UTC(2026, 0, 1);
+const NOW = Date.UTC(2026, 10, 10, 12);
+/** 2026-11-11T00:00 in Asia/Kolkata: the review falls overdue, on a 15-minute boundary. */
+const OVERDUE_AT = Date.UTC(2026, 10, 10, 18, 30);
+const CHECK_MS = 10_000;
+
+const incident = (entityRef: string, id: string): Incident => ({
+  source: 'catalog-test',
+  id,
+  entityRef,
+  title: id,
+  priority: 'P1',
+  createdAt: NOW - 3_600_000,
+  pauses: [],
+});
+
+async function recordTerms(
+  terms: TermsStore,
+  entityRef: string,
+  annotations: Record<string, string>,
+  seenAt: number,
+) {
+  const { terms: parsed, problems } = parseSlaAnnotations(
+    annotations,
+    slaConfig,
+  );
+  await terms.recordTerms({
+    entityRef,
+    terms: parsed!,
+    problems,
+    fingerprint: serializeTerms(parsed!),
+    seenAt,
+  });
+}
+
+type Listing = Awaited<ReturnType<typeof buildCatalog>>;
+const parse = (body: CatalogBody): Listing =>
+  JSON.parse(body.json.toString('utf8'));
+const itemOf = (body: CatalogBody, ref: string) =>
+  parse(body).items.find(i => i.entityRef === ref);
+
+const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
+
+describe.each(databases.eachSupportedId())(
+  'the maintained catalog, %p',
+  databaseId => {
+    const db = useTestStores(databases, databaseId);
+
+    beforeAll(async () => {
+      await db.stores.entities.syncEntities(
+        [A, B].map(ref => componentEntity(ref, ANNOTATIONS, FROM)),
+        FROM,
+      );
+      for (const ref of [A, B]) {
+        await recordTerms(db.stores.terms, ref, ANNOTATIONS, FROM);
+      }
+    }, 60_000);
+
+    /** One replica: its own stores on the shared database, its compliance service, its catalog. */
+    const replica = (stores: TestStores) => {
+      let builds = 0;
+      const compliance = new ComplianceService({ ...stores, slaConfig });
+      const catalog = new MaintainedCatalog({
+        entities: stores.entities,
+        terms: stores.terms,
+        compliance,
+        checkIntervalMs: CHECK_MS,
+        onBuild: () => builds++,
+      });
+      return {
+        catalog,
+        compliance,
+        builds: () => builds,
+        /** What a build from scratch shows at `now`. */
+        fresh: async (now: number) =>
+          JSON.parse(
+            JSON.stringify(
+              await buildCatalog(stores.entities, compliance, now),
+            ),
+          ),
+      };
+    };
+
+    it('is built once, kept through incident writes, rebuilt by entity and terms writes', async () => {
+      const r = replica(db.stores);
+      const first = await r.catalog.body(NOW);
+      expect(parse(first)).toEqual(await r.fresh(NOW));
+      expect(parse(first).items.map(i => i.entityRef)).toEqual([A, B]);
+      // Concurrent first requests share one build; later ones are served the same body.
+      const again = await Promise.all([
+        r.catalog.body(NOW + 1),
+        r.catalog.body(NOW + 2),
+      ]);
+      expect(again).toEqual([first, first]);
+      expect(r.builds()).toBe(1);
+
+      // Incident writes: the catalog shows none of their data and is not rebuilt.
+      await db.stores.incidents.upsertIncidents(
+        [incident(A, 'i1'), incident(B, 'i2')],
+        { now: NOW + 3 },
+      );
+      expect(await r.catalog.body(NOW + 4)).toBe(first);
+      expect(r.builds()).toBe(1);
+
+      // An entity write in this process shows on the next read.
+      await db.stores.entities.upsertEntity(
+        componentEntity(A, ANNOTATIONS, NOW + 5, { title: 'Renamed A' }),
+      );
+      const renamed = await r.catalog.body(NOW + 6);
+      expect(itemOf(renamed, A)?.title).toBe('Renamed A');
+      expect(renamed.etag).not.toBe(first.etag);
+      expect(r.builds()).toBe(2);
+
+      // So does a terms write (a new version).
+      await recordTerms(
+        db.stores.terms,
+        B,
+        { ...ANNOTATIONS, 'servicelevel.io/availability': '99.5%' },
+        NOW + 7,
+      );
+      const newTerms = await r.catalog.body(NOW + 8);
+      expect(itemOf(newTerms, B)).toMatchObject({
+        termsVersion: 2,
+        commitments: { 'servicelevel.io/availability': '99.5%' },
+      });
+      expect(parse(newTerms)).toEqual(await r.fresh(NOW + 8));
+      expect(r.builds()).toBe(3);
+
+      // The compressed copies hold the same JSON.
+      expect(gunzipSync(newTerms.gzip)).toEqual(newTerms.json);
+      expect(brotliDecompressSync(newTerms.br)).toEqual(newTerms.json);
+    });
+
+    it("shows another replica's writes after the check interval, served the previous body meanwhile", async () => {
+      const here = replica(db.stores);
+      // A second replica: other store instances (other write counts) on the same database.
+      const other = await createStores(db.knex);
+      const t0 = NOW + 60_000;
+      const first = await here.catalog.body(t0);
+      expect(itemOf(first, C)).toBeUndefined();
+
+      await other.entities.upsertEntity(componentEntity(C, ANNOTATIONS, t0));
+      await recordTerms(other.terms, C, ANNOTATIONS, t0);
+
+      // Within the interval the database is not asked again.
+      expect(await here.catalog.body(t0 + CHECK_MS - 1)).toBe(first);
+      await here.catalog.settled();
+      expect(await here.catalog.body(t0 + CHECK_MS - 1)).toBe(first);
+      expect(here.builds()).toBe(1);
+
+      // Past it, the check finds the change: the previous body is served while it is rebuilt.
+      expect(await here.catalog.body(t0 + CHECK_MS)).toBe(first);
+      await here.catalog.settled();
+      const rebuilt = await here.catalog.body(t0 + CHECK_MS + 1);
+      expect(itemOf(rebuilt, C)).toMatchObject({ termsVersion: 1 });
+      expect(parse(rebuilt)).toEqual(await here.fresh(t0 + CHECK_MS + 1));
+      expect(here.builds()).toBe(2);
+
+      // A problems-only change by the other replica (same terms, new problems) shows too.
+      await other.terms.recordTerms({
+        ...(await other.terms.listVersions(C)).slice(-1)[0],
+        problems: [
+          {
+            key: 'servicelevel.io/response-time',
+            value: 'P1=15 minutes',
+            expected: 'P1=<duration> …',
+            message: 'servicelevel.io/response-time: "P1=15 minutes"',
+          },
+        ],
+      });
+      const t1 = t0 + 3 * CHECK_MS;
+      expect(await here.catalog.body(t1)).toBe(rebuilt);
+      await here.catalog.settled();
+      expect(itemOf(await here.catalog.body(t1), C)?.problems).toHaveLength(1);
+      expect(here.builds()).toBe(3);
+
+      // Nothing changed since: later checks rebuild nothing.
+      await here.catalog.body(t1 + 2 * CHECK_MS);
+      await here.catalog.settled();
+      await here.catalog.body(t1 + 2 * CHECK_MS + 1);
+      expect(here.builds()).toBe(3);
+    });
+
+    it('turns reviewOverdue at the 15-minute bucket boundary (midnight in the zone)', async () => {
+      const r = replica(db.stores);
+      const before = await r.catalog.body(OVERDUE_AT - 1);
+      expect(itemOf(before, A)?.reviewOverdue).toBe(false);
+      // The new bucket's first request is served the previous body while it is rebuilt.
+      expect(await r.catalog.body(OVERDUE_AT)).toBe(before);
+      await r.catalog.settled();
+      const after = await r.catalog.body(OVERDUE_AT + 1);
+      expect(itemOf(after, A)?.reviewOverdue).toBe(true);
+      expect(parse(after)).toEqual(await r.fresh(OVERDUE_AT + 1));
+      expect(r.builds()).toBe(2);
+    });
+  },
+);
+
+/**
+ * The HTTP side: the ETag and 304, and the stored compressed copies behind Backstage's own
+ * compression middleware (the root HTTP router installs it in front of every plugin), which
+ * must leave them as they are rather than compress them again.
+ */
+describe('sendEncoded', () => {
+  const body: CatalogBody = (() => {
+    const json = Buffer.from(
+      JSON.stringify({ items: [{ entityRef: A, title: 'x'.repeat(5_000) }] }),
+    );
+    return {
+      json,
+      etag: '"catalog-etag"',
+      gzip: gzipSync(json),
+      br: brotliCompressSync(json),
+    };
+  })();
+  let server: http.Server;
+  let port: number;
+
+  beforeAll(async () => {
+    const app = express();
+    app.use(
+      MiddlewareFactory.create({
+        config: mockServices.rootConfig(),
+        logger: mockServices.logger.mock(),
+      }).compression(),
+    );
+    app.get('/catalog', (req, res) => sendEncoded(req, res, body));
+    server = app.listen(0);
+    await new Promise(resolve => server.once('listening', resolve));
+    port = (server.address() as AddressInfo).port;
+  });
+  afterAll(() => new Promise(resolve => server.close(resolve)));
+
+  /** The raw response, undecoded. */
+  const get = (headers: Record<string, string>) =>
+    new Promise<{
+      status: number;
+      headers: http.IncomingHttpHeaders;
+      raw: Buffer;
+    }>((resolve, reject) => {
+      http
+        .get({ port, path: '/catalog', headers }, res => {
+          const chunks: Buffer[] = [];
+          res.on('data', c => chunks.push(c));
+          res.on('end', () =>
+            resolve({
+              status: res.statusCode!,
+              headers: res.headers,
+              raw: Buffer.concat(chunks),
+            }),
+          );
+        })
+        .on('error', reject);
+    });
+
+  it('sends the gzip copy once compressed, to a client that accepts only gzip', async () => {
+    const res = await get({ 'accept-encoding': 'gzip' });
+    expect(res.status).toBe(200);
+    expect(res.headers['content-encoding']).toBe('gzip');
+    expect(res.headers.vary).toMatch(/Accept-Encoding/i);
+    expect(res.headers.etag).toBe('"catalog-etag"');
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
+    expect(JSON.parse(gunzipSync(res.raw).toString('utf8'))).toEqual(
+      JSON.parse(body.json.toString('utf8')),
+    );
+  });
+
+  it('prefers brotli when the client accepts it, whatever its order', async () => {
+    const res = await get({ 'accept-encoding': 'gzip, deflate, br, zstd' });
+    expect(res.headers['content-encoding']).toBe('br');
+    expect(brotliDecompressSync(res.raw)).toEqual(body.json);
+  });
+
+  it('sends the JSON as it is to a client that accepts no compression', async () => {
+    const res = await get({ 'accept-encoding': 'identity' });
+    expect(res.headers['content-encoding']).toBeUndefined();
+    expect(res.raw).toEqual(body.json);
+  });
+
+  it('answers 304 without a body when If-None-Match names the ETag', async () => {
+    const res = await get({
+      'accept-encoding': 'gzip',
+      'if-none-match': '"catalog-etag"',
+    });
+    expect(res.status).toBe(304);
+    expect(res.raw).toHaveLength(0);
+    expect(res.headers.etag).toBe('"catalog-etag"');
+  });
+});

@@ -1,0 +1,321 @@
+import {
+  committedObjectives,
+  reviewState,
+} from '@servicelevel/plugin-sla-common';
+import { promisify } from 'node:util';
+import { brotliCompress, constants as zlibConstants, gzip } from 'node:zlib';
+import type { CalendarWarning } from '../calendars';
+import type {
+  EntityStore,
+  SlaEntity,
+  TermsStore,
+  TermsVersion,
+} from '../database/types';
+import {
+  ComplianceService,
+  EncodedBody,
+  encodeBody,
+  termsAsWrittenOf,
+} from './ComplianceService';
+import type { DependencyChain } from './DependencyChain';
+
+const gzipAsync = promisify(gzip);
+const brotliAsync = promisify(brotliCompress);
+
+/**
+ * reviewOverdue turns at midnight in each entity's zone; every zone offset is a multiple of
+ * 15 minutes, so a body built in a 15-minute bucket never shows yesterday's flag.
+ */
+const BUCKET_MS = 900_000;
+/** How often, at most, the database is asked whether another replica wrote entities or terms. */
+const DEFAULT_CHECK_INTERVAL_MS = 10_000;
+/**
+ * Brotli quality of the stored copy: 4, the one the backend's compression middleware uses;
+ * on 18 MB of catalog-like JSON it took 34 ms, less than gzip's default level (45 ms).
+ */
+const BROTLI_QUALITY = 4;
+
+/** The published service catalog: every service with an SLA and its commitments. */
+export function catalogItems(
+  all: SlaEntity[],
+  latestByRef: Map<string, TermsVersion>,
+  now: number,
+) {
+  const items = [];
+  // An entity without effective terms is left out.
+  for (const entity of all) {
+    const latest = latestByRef.get(entity.entityRef);
+    if (!latest) continue;
+    const terms = latest.terms;
+    items.push({
+      entityRef: entity.entityRef,
+      title: entity.title,
+      ownerRef: entity.ownerRef,
+      systemRef: entity.systemRef,
+      domainRef: entity.domainRef,
+      tier: terms.tier,
+      customer: terms.customer,
+      agreement: terms.agreement,
+      agreementType: terms.agreementType ?? 'sla',
+      reviewBy: terms.reviewBy,
+      reviewOverdue:
+        reviewState(terms.reviewBy, now, terms.timezone) === 'overdue',
+      serviceHours: terms.serviceHours.spec,
+      timezone: terms.timezone,
+      period: terms.period,
+      commitments: termsAsWrittenOf(terms),
+      objectives: committedObjectives(terms),
+      termsVersion: latest.version,
+      problems: latest.problems,
+    });
+  }
+  return items;
+}
+
+/**
+ * The whole GET /catalog body: the listing, the named calendars' and the chain's warnings,
+ * from two queries (every entity, every latest terms version) shared by both.
+ */
+export async function buildCatalog(
+  entities: EntityStore,
+  compliance: ComplianceService,
+  now: number,
+  calendarWarnings: CalendarWarning[] = [],
+  chain?: DependencyChain,
+) {
+  const [all, latestByRef] = await Promise.all([
+    entities.listEntities(),
+    compliance.listLatestTerms(),
+  ]);
+  return {
+    items: catalogItems(all, latestByRef, now),
+    calendarWarnings,
+    dependencyWarnings: chain
+      ? await chain.catalogWarnings(all, latestByRef)
+      : [],
+  };
+}
+
+/**
+ * The catalog encoded once: the JSON as bytes, its strong ETag (of the JSON, whatever the
+ * encoding sent) and compressed copies made once per build.
+ */
+export interface CatalogBody extends Pick<EncodedBody, 'etag'> {
+  json: Buffer;
+  gzip: Buffer;
+  br: Buffer;
+}
+
+/**
+ * What a body shows, apart from other replicas' writes: this process's entity and terms
+ * writes, the time bucket and the named calendars' warnings. Incidents are not in it: the
+ * catalog shows none of their data.
+ */
+type LocalMark = string;
+
+interface Built {
+  local: LocalMark;
+  /** The database's change mark read when the build began. */
+  remote: string;
+  body: CatalogBody;
+}
+
+/**
+ * GET /catalog's body, maintained: built once and kept until what it shows changes, not
+ * recomputed per request (at 20,000 services a build lists every entity and terms version,
+ * formats them, walks the dependency chain and serializes 35 MB).
+ *
+ * - A write through this process's entity or terms store is shown by the next read, which
+ *   waits for the build (read-your-writes); incident writes never rebuild it.
+ * - Another replica's writes on the same database show within the check interval: at most
+ *   that often, one aggregate query per store (`changeMark`) is compared with the one read
+ *   when the body was built; a difference rebuilds the body in the background while the
+ *   previous one is served. So does a new 15-minute bucket (reviewOverdue) and a change of
+ *   the named calendars' warnings. Anything the change marks miss (a problems change of
+ *   exactly the same length) shows at the next bucket.
+ * - Builds run one at a time; every request that needs one while one runs shares the next.
+ */
+export class MaintainedCatalog {
+  private current?: Built;
+  private building?: { local: LocalMark; promise: Promise<Built> };
+  private next?: Promise<Built>;
+  /** The database's change mark as last read, and when (by the injected clock). */
+  private remote?: string;
+  private checkedAt = -Infinity;
+  private checking?: Promise<void>;
+  /** Reads of the change mark started, to drop a slower, older one that ends last. */
+  private checksStarted = 0;
+  private checkApplied = 0;
+  /** The latest `now` a request passed: a build that starts later uses it. */
+  private latestNow = -Infinity;
+  private readonly checkIntervalMs: number;
+
+  constructor(
+    private readonly deps: {
+      entities: EntityStore;
+      /** The terms store whose writes the compliance service reads (its `changes`, `changeMark`). */
+      terms?: TermsStore;
+      compliance: ComplianceService;
+      chain?: DependencyChain;
+      calendars?: { getWarnings(): CalendarWarning[] };
+      /** How often, at most, other replicas' writes are looked for (default 10 s). */
+      checkIntervalMs?: number;
+      /** Called when a build starts (tests count them). */
+      onBuild?: () => void;
+    },
+  ) {
+    this.checkIntervalMs = deps.checkIntervalMs ?? DEFAULT_CHECK_INTERVAL_MS;
+  }
+
+  /** The body to serve at `now`. */
+  async body(now: number): Promise<CatalogBody> {
+    this.latestNow = Math.max(this.latestNow, now);
+    this.checkRemote(now);
+    const local = this.localMark(now);
+    const current = this.current;
+    if (current && current.local === local && current.remote === this.remote) {
+      return current.body;
+    }
+    const build = this.buildFor(local);
+    // This process's own writes show at once; the bucket, the calendars' warnings and other
+    // replicas' writes are served stale while the build runs.
+    if (!current || this.writesOf(current.local) !== this.writesOf(local)) {
+      return (await build).body;
+    }
+    build.catch(() => {
+      // Served stale meanwhile; the next request that finds the body stale tries again.
+    });
+    return current.body;
+  }
+
+  /** Resolves once no build and no change-mark read runs (tests). */
+  async settled(): Promise<void> {
+    while (this.building || this.next || this.checking) {
+      await Promise.allSettled([
+        this.building?.promise,
+        this.next,
+        this.checking,
+      ]);
+    }
+  }
+
+  private localMark(now: number): LocalMark {
+    const warnings = this.deps.calendars?.getWarnings() ?? [];
+    return `${this.writes()}|${Math.floor(now / BUCKET_MS)}|${JSON.stringify(
+      warnings,
+    )}`;
+  }
+
+  /** This process's entity and terms writes (each store counts its own). */
+  private writes(): string {
+    const { entities, terms } = this.deps;
+    return `${entities.changes?.() ?? 0}:${terms?.changes?.() ?? 0}`;
+  }
+
+  private writesOf(local: LocalMark): string {
+    return local.slice(0, local.indexOf('|'));
+  }
+
+  /** Reads the database's change mark when the last read is older than the interval. */
+  private checkRemote(now: number): void {
+    if (this.checking || now - this.checkedAt < this.checkIntervalMs) return;
+    this.checkedAt = now;
+    this.checking = this.readRemote()
+      .then(() => {
+        // Rebuilt at once, rather than by the next request, while the body is served as it is.
+        const current = this.current;
+        if (current && current.remote !== this.remote) {
+          this.buildFor(this.localMark(this.latestNow)).catch(() => undefined);
+        }
+      })
+      .catch(() => {
+        // Unknown until the next check; the body stays as it is.
+      })
+      .finally(() => {
+        this.checking = undefined;
+      });
+  }
+
+  private async readRemote(): Promise<string> {
+    const seq = ++this.checksStarted;
+    const { entities, terms } = this.deps;
+    const marks = await Promise.all([
+      entities.changeMark?.() ?? '',
+      terms?.changeMark?.() ?? '',
+    ]);
+    const mark = marks.join('|');
+    if (seq > this.checkApplied) {
+      this.checkApplied = seq;
+      this.remote = mark;
+    }
+    return mark;
+  }
+
+  /**
+   * The running build when it began with `local`, else the build after it (shared by every
+   * request that arrives meanwhile; it reads the marks when it starts).
+   */
+  private buildFor(local: LocalMark): Promise<Built> {
+    if (!this.building) return this.startBuild();
+    if (this.building.local === local) return this.building.promise;
+    this.next ??= this.building.promise
+      .catch(() => undefined)
+      .then(() => {
+        this.next = undefined;
+        return this.startBuild();
+      });
+    return this.next;
+  }
+
+  private startBuild(): Promise<Built> {
+    const now = this.latestNow;
+    // Read before the data: a write that lands during the build changes the marks again.
+    const local = this.localMark(now);
+    const promise = this.build(local, now);
+    const building = { local, promise };
+    this.building = building;
+    promise
+      .then(
+        built => {
+          this.current = built;
+        },
+        () => undefined,
+      )
+      .finally(() => {
+        if (this.building === building) this.building = undefined;
+      });
+    return promise;
+  }
+
+  private async build(local: LocalMark, now: number): Promise<Built> {
+    this.deps.onBuild?.();
+    const { entities, compliance, chain, calendars } = this.deps;
+    this.checkedAt = Math.max(this.checkedAt, now);
+    const remote = await this.readRemote();
+    const value = await buildCatalog(
+      entities,
+      compliance,
+      now,
+      calendars?.getWarnings(),
+      chain,
+    );
+    const { json, etag } = encodeBody(value);
+    const bytes = Buffer.from(json);
+    // Off the event loop (zlib's thread pool), once per build rather than once per request.
+    const [gzipped, br] = await Promise.all([
+      gzipAsync(bytes),
+      brotliAsync(bytes, {
+        params: {
+          [zlibConstants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY,
+          [zlibConstants.BROTLI_PARAM_SIZE_HINT]: bytes.length,
+        },
+      }),
+    ]);
+    // The same content as the body served: its ETag is kept, so clients keep their 304s.
+    const body =
+      this.current?.body.etag === etag
+        ? this.current.body
+        : { json: bytes, etag, gzip: gzipped, br };
+    return { local, remote, body };
+  }
+}
