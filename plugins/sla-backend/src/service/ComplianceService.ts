@@ -96,6 +96,8 @@ interface ResultEntry {
   at: number;
   validUntil: number;
   value: Promise<EntityPeriodResult>;
+  /** `value` once it has resolved (a bulk read of settled entries needs no Promise.all). */
+  resolved?: EntityPeriodResult;
   /** The result encoded, once, when first served as a body. */
   body?: Promise<EncodedBody>;
   /** True while a background refresh of this expired entry runs (see itemEntries). */
@@ -115,6 +117,20 @@ interface OwnKindPlan {
   }>;
   /** When `now` next changes the plan: a period resolved from `current` ends, or one starts. */
   validUntil: number;
+}
+
+/** A cached value (see cachedValue). */
+interface CacheEntry {
+  at: number;
+  /** The earlier of its age limit and `hardUntil`. */
+  validUntil: number;
+  /** When the value itself says it is no longer valid (a period it resolved ends). */
+  hardUntil: number;
+  stamp: string;
+  value: Promise<unknown>;
+  settled?: boolean;
+  /** True while a background refresh of this entry runs. */
+  refreshing?: boolean;
 }
 
 /** Distinct terms kept shared; an organisation has far fewer distinct terms than services. */
@@ -234,10 +250,7 @@ export function resolvePeriodQuery(
  * ranges are computed live. The arithmetic itself is sla-common's.
  */
 export class ComplianceService {
-  private readonly cache = new Map<
-    string,
-    { at: number; validUntil: number; stamp: string; value: Promise<unknown> }
-  >();
+  private readonly cache = new Map<string, CacheEntry>();
   /** Per-(entity, period) results (see ResultEntry). */
   private readonly results = new Map<string, ResultEntry>();
   /** The last result of a bulk query: the same array while its entries are the same. */
@@ -383,6 +396,12 @@ export class ComplianceService {
     }
     this.results.delete(key);
     this.results.set(key, entry);
+    value.then(
+      r => {
+        entry.resolved = r;
+      },
+      () => {},
+    );
     value.catch(() => {
       if (this.results.get(key) === entry) this.results.delete(key);
     });
@@ -446,27 +465,81 @@ export class ComplianceService {
     validUntilOf: (value: T) => number,
     stamp: string = this.stamp(),
     maxAgeMs: number = this.cacheMaxAgeMs,
+    /**
+     * How long past its age a value may still be served while it is computed again in the
+     * background; never past what the value itself says (`validUntilOf`), never after a
+     * write (`stamp`).
+     */
+    graceMs = 0,
   ): Promise<T> {
     if (this.cacheMaxAgeMs <= 0) return compute();
     const hit = this.cache.get(key);
-    if (hit && hit.stamp === stamp && now >= hit.at && now < hit.validUntil) {
-      return hit.value as Promise<T>;
+    if (hit && hit.stamp === stamp && now >= hit.at) {
+      if (now < hit.validUntil) return hit.value as Promise<T>;
+      if (
+        graceMs > 0 &&
+        hit.settled &&
+        now < hit.hardUntil &&
+        now < hit.validUntil + graceMs
+      ) {
+        if (!hit.refreshing) {
+          hit.refreshing = true;
+          this.storeValue(
+            key,
+            now,
+            compute,
+            validUntilOf,
+            stamp,
+            maxAgeMs,
+            false,
+          ).catch(() => {
+            // Served as it is until its grace ends; the next read past it computes again.
+            hit.refreshing = false;
+          });
+        }
+        return hit.value as Promise<T>;
+      }
     }
-    const entry = {
+    return this.storeValue(key, now, compute, validUntilOf, stamp, maxAgeMs);
+  }
+
+  /**
+   * Computes a value and caches it; `replace` false keeps the current entry until the
+   * value is ready (a background refresh), then puts the new one in its place.
+   */
+  private storeValue<T>(
+    key: string,
+    now: number,
+    compute: () => Promise<T>,
+    validUntilOf: (value: T) => number,
+    stamp: string,
+    maxAgeMs: number,
+    replace = true,
+  ): Promise<T> {
+    const entry: CacheEntry = {
       at: now,
       validUntil: now + maxAgeMs,
+      hardUntil: Infinity,
       stamp,
       value: compute() as Promise<unknown>,
     };
-    if (this.cache.size >= MAX_CACHE_ENTRIES) {
-      // Oldest first: a Map iterates in insertion order.
-      this.cache.delete(this.cache.keys().next().value!);
-    }
-    this.cache.delete(key);
-    this.cache.set(key, entry);
+    const put = () => {
+      if (this.cache.size >= MAX_CACHE_ENTRIES) {
+        // Oldest first: a Map iterates in insertion order.
+        this.cache.delete(this.cache.keys().next().value!);
+      }
+      this.cache.delete(key);
+      this.cache.set(key, entry);
+    };
+    if (replace) put();
     entry.value.then(
       value => {
-        entry.validUntil = Math.min(entry.validUntil, validUntilOf(value as T));
+        entry.hardUntil = validUntilOf(value as T);
+        entry.validUntil = Math.min(entry.validUntil, entry.hardUntil);
+        entry.settled = true;
+        // A refresh replaces the served entry unless a write dropped it meanwhile.
+        const served = this.cache.get(key);
+        if (!replace && served?.refreshing && served.stamp === stamp) put();
       },
       () => {
         if (this.cache.get(key) === entry) this.cache.delete(key);
@@ -624,6 +697,7 @@ export class ComplianceService {
       p => p.validUntil,
       this.resultStamp(),
       this.planMaxAgeMs(),
+      this.planMaxAgeMs(),
     );
     return this.bulkResult(key, plan, plan.items, now, results => results);
   }
@@ -695,6 +769,9 @@ export class ComplianceService {
       p => p.validUntil,
       this.resultStamp(),
       this.planMaxAgeMs(),
+      // Rebuilding the plan lists every entity and terms version (seconds at 20,000
+      // services): past its age it is served while it is rebuilt, for one more age.
+      this.planMaxAgeMs(),
     );
     const shape = (results: EntityPeriodResult[]) =>
       plan.plans.map(p => ({
@@ -739,7 +816,10 @@ export class ComplianceService {
     ) {
       return last.value as Promise<T>;
     }
-    const value = Promise.all(entries.map(e => e.value)).then(shape);
+    // At 20,000 services a bulk read has some 260,000 entries, nearly all settled.
+    const value = entries.every(e => e.resolved !== undefined)
+      ? Promise.resolve(shape(entries.map(e => e.resolved!)))
+      : Promise.all(entries.map(e => e.value)).then(shape);
     if (this.cacheMaxAgeMs > 0) {
       const state = { plan, entries, value: value as Promise<unknown> };
       if (this.bulkStates.size >= MAX_BULK_STATES && !last) {
