@@ -2,6 +2,7 @@ import { TestDatabases } from '@backstage/backend-test-utils';
 import { Incident, readSlaConfig } from '@servicelevel/plugin-sla-common';
 import {
   componentEntity,
+  createStores,
   recordAnnotatedTerms,
   useTestStores,
 } from '../__testUtils__/stores';
@@ -137,6 +138,48 @@ describe.each(databases.eachSupportedId())(
         [B]: muchLater,
       });
       expect(json(recomputed)).toEqual(json(await fresh(muchLater)));
+    }, 60_000);
+
+    it("serves the overview's plan past its age while it is rebuilt, so another replica's new service shows a read later", async () => {
+      const service = new ComplianceService({
+        ...db.stores,
+        slaConfig,
+        cacheMaxAgeMs: MAX_AGE,
+      });
+      const refs = (o: OwnKindResults[]) => o.map(x => x.entity.entityRef);
+      expect(
+        refs(await service.evaluateOwnKind({ kind: 'current' }, NOW)),
+      ).toEqual([A, B]);
+      // Another replica (its own stores on the same database) adds a service: this
+      // process's write counters do not see it, only the plan's age does.
+      const C = 'component:default/stale-c';
+      const replica = await createStores(db.knex);
+      await replica.entities.syncEntities(
+        [A, B, C].map(ref => componentEntity(ref, ANNOTATIONS, NOW)),
+        NOW,
+      );
+      await recordAnnotatedTerms(
+        replica.terms,
+        [[C, ANNOTATIONS] as const],
+        slaConfig,
+        NOW,
+      );
+      // Within the plan's age (60 s): the plan as it was.
+      expect(
+        refs(await service.evaluateOwnKind({ kind: 'current' }, NOW + 30_000)),
+      ).toEqual([A, B]);
+      // Past it: served once more at once, while it is rebuilt in the background...
+      const aged = NOW + 61_000;
+      expect(
+        refs(await service.evaluateOwnKind({ kind: 'current' }, aged)),
+      ).toEqual([A, B]);
+      // ...and the rebuilt plan lists the new service.
+      let listed: string[] = [];
+      for (let attempt = 0; attempt < 400 && !listed.includes(C); attempt++) {
+        await new Promise(resolve => setTimeout(resolve, 25));
+        listed = refs(await service.evaluateOwnKind({ kind: 'current' }, aged));
+      }
+      expect(listed.sort()).toEqual([A, B, C]);
     }, 60_000);
   },
 );
