@@ -434,6 +434,17 @@ function nextPeriodEnd(own: OwnKindResults[], now: number): number {
   return end;
 }
 
+/** What a build is for: the state's key, the period query and grouping, when, after what. */
+interface BuildRequest {
+  key: string;
+  queryKey: string;
+  query: PeriodQuery;
+  groupBy: GroupBy;
+  now: number;
+  /** The compliance service's viewState().stamp when the read came. */
+  stamp: string;
+}
+
 interface OverviewState {
   /** The compliance service's viewState().stamp when the build began. */
   stamp: string;
@@ -496,33 +507,26 @@ export class OverviewBodies {
     }
     const queryKey = JSON.stringify(query);
     const key = `${queryKey}\u0000${groupBy}`;
+    const request: BuildRequest = { key, queryKey, query, groupBy, now, stamp };
     const s = this.states.get(key);
     if (s && s.stamp === stamp && now >= s.at && now < s.validUntil) {
       if (now < s.at + s.maxAgeMs) return s.body;
       if (now < s.at + s.maxAgeMs + STALE_WHILE_REBUILD_MS) {
         // Failures surface on the read that waits for a build; this one keeps the old body.
-        this.build(key, queryKey, query, groupBy, now, stamp, maxAgeMs, {
-          background: true,
-        }).catch(() => {});
+        this.build(request, maxAgeMs, true).catch(() => {});
         return s.body;
       }
     }
-    return (
-      await this.build(key, queryKey, query, groupBy, now, stamp, maxAgeMs)
-    ).body;
+    return (await this.build(request, maxAgeMs, false)).body;
   }
 
   /** One build per key at a time: a read finding one begun after the same writes joins it. */
   private build(
-    key: string,
-    queryKey: string,
-    query: PeriodQuery,
-    groupBy: GroupBy,
-    now: number,
-    stamp: string,
+    request: BuildRequest,
     maxAgeMs: number,
-    options: { background?: boolean } = {},
+    background: boolean,
   ): Promise<OverviewState> {
+    const { key, now, stamp } = request;
     const running = this.builds.get(key);
     if (
       running &&
@@ -535,7 +539,7 @@ export class OverviewBodies {
     const entry = {
       stamp,
       at: now,
-      value: this.compute(key, queryKey, query, groupBy, now, stamp, options),
+      value: this.compute(request, background),
     };
     this.builds.set(key, entry);
     const done = () => {
@@ -551,19 +555,15 @@ export class OverviewBodies {
   }
 
   private async compute(
-    key: string,
-    queryKey: string,
-    query: PeriodQuery,
-    groupBy: GroupBy,
-    now: number,
-    stamp: string,
-    options: { background?: boolean },
+    request: BuildRequest,
+    background: boolean,
   ): Promise<OverviewState> {
+    const { key, queryKey, query, groupBy, now, stamp } = request;
     // In the background the build is the refresh: results expired by age are computed, not
     // served stale. A read waiting after a write computes only what the write touched.
     const started = performance.now();
     const own = await this.compliance.evaluateOwnKind(query, now, {
-      computeExpired: options.background,
+      computeExpired: background,
       // Results expired by age are refreshed by the background builds, at their pace (see
       // AGE_PER_BUILD_TIME), not by every read that waits after a write: at 20,000 services
       // that recomputed every open period, and then every piece, after each write.
@@ -610,7 +610,7 @@ export class OverviewBodies {
       const body = encodeOverview(pieces, groupBy);
       const encoded = performance.now();
       const stats: OverviewBuildStats = {
-        background: options.background ?? false,
+        background,
         evaluateMs: evaluated - started,
         piecesMs: piecesDone - evaluated,
         piecesComputed: computed,
