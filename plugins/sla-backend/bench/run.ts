@@ -13,6 +13,7 @@
  * (20 connections, loopback) in a child process.
  */
 import { fork } from 'child_process';
+import fs from 'fs';
 import os from 'os';
 import path from 'path';
 import type { Knex } from 'knex';
@@ -198,8 +199,66 @@ function incident(k: number) {
 // ---------------------------------------------------------------- measuring
 
 let peakRss = 0;
+/**
+ * The highest figures of process.memoryUsage() seen in the current phase of the recompute
+ * child (see measureRecompute): what the RSS is made of, the JavaScript heap (heapUsed,
+ * heapTotal) or memory outside it (external: Buffers, native allocations such as
+ * better-sqlite3's).
+ */
+type MemoryPeaks = {
+  rss: number;
+  heapUsed: number;
+  heapTotal: number;
+  external: number;
+  /** Linux: anonymous (malloc, V8) and file-backed (code, mapped files) resident memory. */
+  rssAnon: number;
+  rssFile: number;
+};
+const NO_PEAKS: MemoryPeaks = {
+  rss: 0,
+  heapUsed: 0,
+  heapTotal: 0,
+  external: 0,
+  rssAnon: 0,
+  rssFile: 0,
+};
+let phasePeaks = NO_PEAKS;
+/** RssAnon and RssFile of /proc/self/status in bytes (0 elsewhere than on Linux). */
+function residentKinds(): { rssAnon: number; rssFile: number } {
+  try {
+    const status = fs.readFileSync('/proc/self/status', 'utf8');
+    const kb = (name: string) =>
+      Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) * 1024;
+    return { rssAnon: kb('RssAnon'), rssFile: kb('RssFile') };
+  } catch {
+    return { rssAnon: 0, rssFile: 0 };
+  }
+}
 function sampleRss() {
-  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  const m = process.memoryUsage();
+  const r = residentKinds();
+  peakRss = Math.max(peakRss, m.rss);
+  phasePeaks = {
+    rss: Math.max(phasePeaks.rss, m.rss),
+    heapUsed: Math.max(phasePeaks.heapUsed, m.heapUsed),
+    heapTotal: Math.max(phasePeaks.heapTotal, m.heapTotal),
+    external: Math.max(phasePeaks.external, m.external),
+    rssAnon: Math.max(phasePeaks.rssAnon, r.rssAnon),
+    rssFile: Math.max(phasePeaks.rssFile, r.rssFile),
+  };
+}
+/** Prints the peaks of the phase that ends and starts the next one's from now. */
+function endPhase(name: string) {
+  sampleRss();
+  const mb = (n: number) => Math.round(n / 1048576).toLocaleString('en-US');
+  console.error(
+    `[memory] ${name}: peak rss ${mb(phasePeaks.rss)} MB, heapUsed ${mb(
+      phasePeaks.heapUsed,
+    )}, heapTotal ${mb(phasePeaks.heapTotal)}, external ${mb(
+      phasePeaks.external,
+    )}, RssAnon ${mb(phasePeaks.rssAnon)}, RssFile ${mb(phasePeaks.rssFile)}`,
+  );
+  phasePeaks = NO_PEAKS;
 }
 
 const noScheduler = createServiceFactory({
@@ -243,7 +302,11 @@ async function complianceOf(knex: Knex) {
 
 /** SELECT, recompute, SELECT, recompute on an existing database; the best of each. */
 async function measureRecompute(knex: Knex): Promise<RecomputeFigures> {
+  // The baseline before any row is read: modules, the stores, the catalog of the fixture.
+  endPhase('modules loaded');
   const { compliance, refs } = await complianceOf(knex);
+  await compliance.listLatestTerms();
+  endPhase('stores created, terms read');
   // The widest window evaluateAll reads: the zones of the mix reach ±14 h around FROM.
   const selFrom = FROM - 86_400_000;
   const selTo = NOW + 92 * 86_400_000;
@@ -277,6 +340,7 @@ async function measureRecompute(knex: Knex): Promise<RecomputeFigures> {
   };
   for (let round = 0; round < 2; round++) {
     const sel = await bareSelect();
+    endPhase(`SELECT ${round + 1}`);
     selects.push(sel.ms);
     rows = sel.n;
     Object.assign(tally, { results: 0, met: 0, committed: 0 });
@@ -289,6 +353,7 @@ async function measureRecompute(knex: Knex): Promise<RecomputeFigures> {
       onResult,
     });
     recomputes.push(performance.now() - t0);
+    endPhase(`recompute ${round + 1}`);
   }
   clearInterval(timer);
   sampleRss();
