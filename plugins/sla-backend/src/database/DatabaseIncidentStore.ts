@@ -519,12 +519,12 @@ export class DatabaseIncidentStore
   }
 
   /**
-   * listForEntities' rows as one stream: the incidents of `entityRefs` that can matter for
-   * [from, to), in the order (entity_ref, created_at, source, incident_id), each entity's
-   * rows in listForEntity's order and the entities in the order the database sorts their
-   * refs (that of EntityStore.listEntities, which sorts the same column type). Memory holds
-   * one page of `pageSize` rows (default 5,000) and the next, read while the caller works
-   * through the current one.
+   * listForEntities' rows as one stream, in pages: the incidents of `entityRefs` that can
+   * matter for [from, to), in the order (entity_ref, created_at, source, incident_id), each
+   * entity's rows in listForEntity's order and the entities in the order the database sorts
+   * their refs (that of EntityStore.listEntities, which sorts the same column type); an
+   * entity's rows may continue on the next page. Memory holds one page of `pageSize` rows
+   * (default 500) and the next, read while the caller works through the current one.
    *
    * Pages are read by keyset pagination, not by a cursor: each page is its own query,
    * starting after the last row of the one before, so no connection is held between pages
@@ -537,9 +537,12 @@ export class DatabaseIncidentStore
     from: number,
     to: number,
     options?: { pageSize?: number },
-  ): AsyncGenerator<StoredIncident> {
-    // A few megabytes of rows a page.
-    const pageSize = Math.max(1, options?.pageSize ?? 5_000);
+  ): AsyncGenerator<StoredIncident[]> {
+    // 500 rows a page (issue 14, a full recompute of 1,000,000 incidents in a process of its
+    // own): pages of 5,000 rows outlived young-generation collections, were promoted and let
+    // the old generation grow (peak RSS 372 MB on SQLite, 327 MB on PostgreSQL, against 225
+    // and 200 MB at 500), and took longer; at 250 rows PostgreSQL's per-query cost shows.
+    const pageSize = Math.max(1, options?.pageSize ?? 500);
     const wanted = new Set(entityRefs);
     if (wanted.size === 0) return;
     // Up to one IN list, the refs are a condition of the query. Beyond it, every row of the
@@ -588,9 +591,11 @@ export class DatabaseIncidentStore
       // A rejected read ahead surfaces when it is awaited, or not at all when the caller
       // stops early; either way Node must not call it unhandled meanwhile.
       next?.catch(() => {});
-      for (const row of rows) {
-        if (inSql || wanted.has(row.entity_ref)) yield fromRow(row);
-      }
+      // A page at a time, not a row: an async step per row cost a second per million rows.
+      const incidents = inSql
+        ? rows.map(fromRow)
+        : rows.filter(r => wanted.has(r.entity_ref)).map(fromRow);
+      if (incidents.length > 0) yield incidents;
     }
   }
 }

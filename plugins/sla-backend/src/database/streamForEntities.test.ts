@@ -76,8 +76,12 @@ async function streamed(
   pageSize?: number,
 ): Promise<StoredIncident[]> {
   const out: StoredIncident[] = [];
-  for await (const i of store.streamForEntities(refs, from, to, { pageSize })) {
-    out.push(i);
+  for await (const page of store.streamForEntities(refs, from, to, {
+    pageSize,
+  })) {
+    expect(page.length).toBeGreaterThan(0);
+    expect(page.length).toBeLessThanOrEqual(pageSize ?? 500);
+    out.push(...page);
   }
   return out;
 }

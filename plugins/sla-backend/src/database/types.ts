@@ -91,14 +91,15 @@ export interface IncidentStore {
    * The rows of listForEntities as one stream, for a whole organisation in bounded memory:
    * the incidents of `entityRefs` that can matter for [from, to), ordered by (entityRef,
    * createdAt, source, id), each entity's rows in listForEntity's order and the entities in
-   * the order of EntityStore.listEntities. Rows are read a page of `pageSize` at a time.
+   * the order of EntityStore.listEntities. Rows come a page (of at most `pageSize`, never
+   * empty) at a time; an entity's rows may go on over the next page.
    */
   streamForEntities(
     entityRefs: string[],
     from: number,
     to: number,
     options?: { pageSize?: number },
-  ): AsyncIterable<StoredIncident>;
+  ): AsyncIterable<StoredIncident[]>;
 
   /** One incident, or undefined. */
   get(source: string, id: string): Promise<StoredIncident | undefined>;

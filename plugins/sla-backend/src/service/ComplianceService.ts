@@ -999,7 +999,7 @@ export class ComplianceService {
     from: number;
     to: number;
     now: number;
-    /** Incident rows read per query (default: the store's, a few thousand). */
+    /** Incident rows read per query (default: the store's, a few hundred). */
     pageSize?: number;
     onResult: (result: EntityPeriodResult) => void | Promise<void>;
   }): Promise<number> {
@@ -1010,58 +1010,75 @@ export class ComplianceService {
     const window = streamWindow(withTerms, latestByRef, from, to);
     if (!window) return 0;
 
-    const position = new Map(withTerms.map((e, i) => [e.entityRef, i]));
-    const rows = this.deps.incidents
-      .streamForEntities(
-        withTerms.map(e => e.entityRef),
-        window.start,
-        window.end,
-        { pageSize },
-      )
-      [Symbol.asyncIterator]();
+    const coverage = await this.coverageAt(now);
     let count = 0;
-    try {
-      const coverage = await this.coverageAt(now);
-      let row = await rows.next();
-      for (const [i, entity] of withTerms.entries()) {
-        const incidents: StoredIncident[] = [];
-        while (!row.done && row.value.entityRef === entity.entityRef) {
-          incidents.push(row.value);
-          row = await rows.next();
-        }
-        // Rows come by entity in listEntities' order (both sort the ref column in the
-        // database); one of an entity already passed would have been evaluated without it.
-        if (!row.done && !((position.get(row.value.entityRef) ?? -1) > i)) {
-          throw new Error(
-            `Incidents of ${row.value.entityRef} arrived out of the entities' order`,
-          );
-        }
-        const latest = latestByRef.get(entity.entityRef)!;
-        const periods = periodsOf(
-          granularityOf(latest.terms.period),
-          latest.terms.timezone,
-          from,
-          to,
+    const evaluateEntity = async (
+      entity: SlaEntity,
+      incidents: StoredIncident[],
+    ) => {
+      const latest = latestByRef.get(entity.entityRef)!;
+      const periods = periodsOf(
+        granularityOf(latest.terms.period),
+        latest.terms.timezone,
+        from,
+        to,
+      );
+      if (periods.length === 0) return;
+      const versions =
+        latest.version === 1
+          ? [latest]
+          : await this.listVersions(entity.entityRef);
+      for (const period of periods) {
+        // The same rows listForEntity(ref, period.start, period.end) returns, in the same order.
+        const relevant = incidents.filter(i =>
+          relevantTo(i, period.start, period.end),
         );
-        if (periods.length === 0) continue;
-        const versions =
-          latest.version === 1
-            ? [latest]
-            : await this.listVersions(entity.entityRef);
-        for (const period of periods) {
-          // The same rows listForEntity(ref, period.start, period.end) returns, in the same order.
-          const relevant = incidents.filter(inc =>
-            relevantTo(inc, period.start, period.end),
-          );
-          await onResult(
-            this.computeWith(entity, versions, period, now, relevant, coverage),
-          );
-          count++;
-        }
+        await onResult(
+          this.computeWith(entity, versions, period, now, relevant, coverage),
+        );
+        count++;
       }
-    } finally {
-      // Stops the stream when evaluation or onResult failed midway (no page is read after).
-      await rows.return?.();
+    };
+
+    // Entities are evaluated in listEntities' order: those without incidents as the stream
+    // passes them, the others when their last row has come.
+    const position = new Map(withTerms.map((e, i) => [e.entityRef, i]));
+    let next = 0;
+    const evaluateUpTo = async (
+      entityRef: string,
+      incidents: StoredIncident[],
+    ) => {
+      const at = position.get(entityRef);
+      // Rows come by entity in listEntities' order (both sort the ref column in the
+      // database); one of an entity already passed would have been evaluated without it.
+      if (at === undefined || at < next) {
+        throw new Error(
+          `Incidents of ${entityRef} arrived out of the entities' order`,
+        );
+      }
+      for (; next < at; next++) await evaluateEntity(withTerms[next], []);
+      await evaluateEntity(withTerms[at], incidents);
+      next = at + 1;
+    };
+
+    let current: StoredIncident[] = [];
+    for await (const page of this.deps.incidents.streamForEntities(
+      withTerms.map(e => e.entityRef),
+      window.start,
+      window.end,
+      { pageSize },
+    )) {
+      for (const incident of page) {
+        if (current.length > 0 && incident.entityRef !== current[0].entityRef) {
+          await evaluateUpTo(current[0].entityRef, current);
+          current = [];
+        }
+        current.push(incident);
+      }
+    }
+    if (current.length > 0) await evaluateUpTo(current[0].entityRef, current);
+    for (; next < withTerms.length; next++) {
+      await evaluateEntity(withTerms[next], []);
     }
     return count;
   }
