@@ -256,7 +256,9 @@ function endPhase(name: string) {
       phasePeaks.heapUsed,
     )}, heapTotal ${mb(phasePeaks.heapTotal)}, external ${mb(
       phasePeaks.external,
-    )}, RssAnon ${mb(phasePeaks.rssAnon)}, RssFile ${mb(phasePeaks.rssFile)}`,
+    )}, RssAnon ${mb(phasePeaks.rssAnon)}, RssFile ${mb(
+      phasePeaks.rssFile,
+    )}; process high-water ${mb(process.resourceUsage().maxRSS * 1024)} MB`,
   );
   phasePeaks = NO_PEAKS;
 }
