@@ -87,6 +87,20 @@ export interface IncidentStore {
     to: number,
   ): Promise<Map<string, StoredIncident[]>>;
 
+  /**
+   * The rows of listForEntities as one stream, for a whole organisation in bounded memory:
+   * the incidents of `entityRefs` that can matter for [from, to), ordered by (entityRef,
+   * createdAt, source, id), each entity's rows in listForEntity's order and the entities in
+   * the order of EntityStore.listEntities. Rows come a page (of at most `pageSize`, never
+   * empty) at a time; an entity's rows may go on over the next page.
+   */
+  streamForEntities(
+    entityRefs: string[],
+    from: number,
+    to: number,
+    options?: { pageSize?: number },
+  ): AsyncIterable<StoredIncident[]>;
+
   /** One incident, or undefined. */
   get(source: string, id: string): Promise<StoredIncident | undefined>;
 

@@ -160,7 +160,7 @@ describe.each(databases.eachSupportedId())(
         from: FROM,
         to: NOW,
         now: NOW,
-        batchSize: 2,
+        pageSize: 2,
         onResult: r => {
           all.push(r);
         },

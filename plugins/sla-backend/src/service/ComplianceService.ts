@@ -32,6 +32,7 @@ import {
   TermsStore,
   TermsVersion,
 } from '../database/types';
+import { relevantUntil } from '../database/DatabaseIncidentStore';
 import { CustomerFees, periodCredits } from './credits';
 import type { SlaMetrics } from './metrics';
 import type { CoverageView, DataCoverage } from './coverage';
@@ -1134,80 +1135,97 @@ export class ComplianceService {
   /**
    * Evaluates every entity over every period of its own length that overlaps [from, to),
    * live (snapshots are neither read nor written), and hands each result to `onResult` as it
-   * is computed. Entities are read in batches of `batchSize` with one incident query per batch
-   * covering all their periods, the next batch read while the current one is evaluated, so
-   * memory holds two batches of incidents and no results.
+   * is computed: entity by entity in the order of listEntities, each entity's periods in
+   * order. The incidents come as one stream over all entities (streamForEntities, a page of
+   * `pageSize` rows per query), each entity's periods evaluated when its rows end, so memory
+   * holds one entity's incidents, the stream's page and the next, and no results: bounded
+   * by the largest service, not by the organisation (issue 14).
    * Returns how many (entity, period) results were produced.
    */
   async evaluateAll(options: {
     from: number;
     to: number;
     now: number;
-    batchSize?: number;
+    /** Incident rows read per query (default: the store's, a few hundred). */
+    pageSize?: number;
     onResult: (result: EntityPeriodResult) => void | Promise<void>;
   }): Promise<number> {
-    const { from, to, now, onResult } = options;
-    const batchSize = options.batchSize ?? 50;
+    const { from, to, now, pageSize, onResult } = options;
     const entities = await this.deps.entities.listEntities();
     const latestByRef = await this.listLatestTerms();
     const withTerms = entities.filter(e => latestByRef.has(e.entityRef));
+    const window = streamWindow(withTerms, latestByRef, from, to);
+    if (!window) return 0;
 
-    /** Starts reading one batch; the next batch is read while this one is evaluated. */
-    const read = async (offset: number) => {
-      const batch = [];
-      for (const entity of withTerms.slice(offset, offset + batchSize)) {
-        const latest = latestByRef.get(entity.entityRef)!;
-        const versions =
-          latest.version === 1
-            ? [latest]
-            : await this.listVersions(entity.entityRef);
-        const periods = periodsOf(
-          granularityOf(latest.terms.period),
-          latest.terms.timezone,
-          from,
-          to,
+    const coverage = await this.coverageAt(now);
+    let count = 0;
+    const evaluateEntity = async (
+      entity: SlaEntity,
+      incidents: StoredIncident[],
+    ) => {
+      const latest = latestByRef.get(entity.entityRef)!;
+      const periods = periodsOf(
+        granularityOf(latest.terms.period),
+        latest.terms.timezone,
+        from,
+        to,
+      );
+      if (periods.length === 0) return;
+      const versions =
+        latest.version === 1
+          ? [latest]
+          : await this.listVersions(entity.entityRef);
+      for (const period of periods) {
+        // The same rows listForEntity(ref, period.start, period.end) returns, in the same order.
+        const relevant = incidents.filter(i =>
+          relevantTo(i, period.start, period.end),
         );
-        if (periods.length > 0) batch.push({ entity, versions, periods });
+        await onResult(
+          this.computeWith(entity, versions, period, now, relevant, coverage),
+        );
+        count++;
       }
-      if (batch.length === 0) {
-        return { batch, incidents: new Map<string, StoredIncident[]>() };
-      }
-      const start = Math.min(...batch.map(i => i.periods[0].start));
-      const end = Math.max(
-        ...batch.map(i => i.periods[i.periods.length - 1].end),
-      );
-      const incidents = await this.deps.incidents.listForEntities(
-        batch.map(i => i.entity.entityRef),
-        start,
-        end,
-      );
-      return { batch, incidents };
     };
 
-    let count = 0;
-    const coverage = await this.coverageAt(now);
-    let next = withTerms.length > 0 ? read(0) : undefined;
-    for (let offset = 0; next; offset += batchSize) {
-      const { batch, incidents } = await next;
-      next =
-        offset + batchSize < withTerms.length
-          ? read(offset + batchSize)
-          : undefined;
-      // Rejections of the read ahead surface when it is awaited; keep Node from calling it unhandled meanwhile.
-      next?.catch(() => {});
-      for (const { entity, versions, periods } of batch) {
-        const all = incidents.get(entity.entityRef) ?? [];
-        for (const period of periods) {
-          // The same rows listForEntity(ref, period.start, period.end) returns, in the same order.
-          const relevant = all.filter(i =>
-            relevantTo(i, period.start, period.end),
-          );
-          await onResult(
-            this.computeWith(entity, versions, period, now, relevant, coverage),
-          );
-          count++;
-        }
+    // Entities are evaluated in listEntities' order: those without incidents as the stream
+    // passes them, the others when their last row has come.
+    const position = new Map(withTerms.map((e, i) => [e.entityRef, i]));
+    let next = 0;
+    const evaluateUpTo = async (
+      entityRef: string,
+      incidents: StoredIncident[],
+    ) => {
+      const at = position.get(entityRef);
+      // Rows come by entity in listEntities' order (both sort the ref column in the
+      // database); one of an entity already passed would have been evaluated without it.
+      if (at === undefined || at < next) {
+        throw new Error(
+          `Incidents of ${entityRef} arrived out of the entities' order`,
+        );
       }
+      for (; next < at; next++) await evaluateEntity(withTerms[next], []);
+      await evaluateEntity(withTerms[at], incidents);
+      next = at + 1;
+    };
+
+    let current: StoredIncident[] = [];
+    for await (const page of this.deps.incidents.streamForEntities(
+      withTerms.map(e => e.entityRef),
+      window.start,
+      window.end,
+      { pageSize },
+    )) {
+      for (const incident of page) {
+        if (current.length > 0 && incident.entityRef !== current[0].entityRef) {
+          await evaluateUpTo(current[0].entityRef, current);
+          current = [];
+        }
+        current.push(incident);
+      }
+    }
+    if (current.length > 0) await evaluateUpTo(current[0].entityRef, current);
+    for (; next < withTerms.length; next++) {
+      await evaluateEntity(withTerms[next], []);
     }
     return count;
   }
@@ -1447,18 +1465,45 @@ function snapshotKey(entityRef: string, periodKey: string): string {
 }
 
 /**
- * The filter of IncidentStore.listForEntity, in memory: created before `to` and not finished
- * before `from`.
+ * The filter of IncidentStore.listForEntity, in memory: created before `to` and still
+ * mattering at `from` (relevantUntil, the rule the store's relevant_until column holds).
  */
 function relevantTo(i: StoredIncident, from: number, to: number): boolean {
-  return (
-    i.createdAt < to &&
-    (i.resolvedAt === undefined ||
-      i.resolvedAt >= from ||
-      (i.acknowledgedAt !== undefined && i.acknowledgedAt >= from) ||
-      (i.outage !== undefined &&
-        (i.outage.end === undefined || i.outage.end >= from)))
-  );
+  return i.createdAt < to && relevantUntil(i) >= from;
+}
+
+/**
+ * The window evaluateAll streams incidents for: from the earliest start to the latest end of
+ * the periods of [from, to) in every (period length, zone) the entities' latest terms use,
+ * each pair's periods listed once. Undefined when no entity has a period there. Each period
+ * lies within it, so filtering an entity's rows of the window by a period (relevantTo) gives
+ * exactly the rows of that period.
+ */
+function streamWindow(
+  entities: SlaEntity[],
+  latestByRef: Map<string, TermsVersion>,
+  from: number,
+  to: number,
+): { start: number; end: number } | undefined {
+  const seen = new Set<string>();
+  let start = Infinity;
+  let end = -Infinity;
+  for (const entity of entities) {
+    const { terms } = latestByRef.get(entity.entityRef)!;
+    const key = `${terms.period}\u0000${terms.timezone}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const periods = periodsOf(
+      granularityOf(terms.period),
+      terms.timezone,
+      from,
+      to,
+    );
+    if (periods.length === 0) continue;
+    start = Math.min(start, periods[0].start);
+    end = Math.max(end, periods[periods.length - 1].end);
+  }
+  return start < end ? { start, end } : undefined;
 }
 
 function toSnapshot(r: EntityPeriodResult, now: number): Snapshot {
