@@ -112,6 +112,7 @@ describeEachDatabase(`migration ${FILE}`, init => {
       const info = await knex('sla_incidents').columnInfo();
       expect(info.relevant_until.nullable).toBe(false);
       expect(info.relevant_until.type).toMatch(/bigint/);
+      // (entity_ref, relevant_until) on PostgreSQL only: SQLite's planner never takes it.
       expect(await incidentIndexes(knex)).toEqual({
         sla_incidents_entity_order_idx: [
           'entity_ref',
@@ -120,7 +121,14 @@ describeEachDatabase(`migration ${FILE}`, init => {
           'incident_id',
           'relevant_until',
         ],
-        sla_incidents_entity_relevant_idx: ['entity_ref', 'relevant_until'],
+        ...(knex.client.config.client === 'pg'
+          ? {
+              sla_incidents_entity_relevant_idx: [
+                'entity_ref',
+                'relevant_until',
+              ],
+            }
+          : {}),
       });
 
       await knex.migrate.down({ directory: MIGRATIONS_DIRECTORY, name: FILE });

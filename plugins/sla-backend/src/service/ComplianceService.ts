@@ -55,6 +55,11 @@ const MAX_RESULT_ENTRIES = 320_000;
  * than the HTTP timeouts. A write that touched the entity is never served stale.
  */
 const STALE_WHILE_REFRESH_MS = 60_000;
+/**
+ * (Entity, period) items evaluated together at most: a bulk read of the whole organisation
+ * (20,000 services × 13 periods) reads its snapshots and incidents chunk by chunk.
+ */
+const ITEMS_PER_CHUNK = 4_000;
 /** Evaluations in a row before a bulk evaluation lets other requests run (about 20 ms). */
 const EVALUATIONS_PER_SLICE = 100;
 const yieldToRequests = () => new Promise<void>(r => setImmediate(r));
@@ -198,6 +203,12 @@ interface EvaluationItem {
   period: Period;
   /** Its key in the result cache, computed once per plan. */
   key?: string;
+  /**
+   * Held without its incident rows once closed (slimResult): a closed period the overview
+   * reads only for its figures. Such items have keys of their own (slimKey), so no read
+   * that shows incidents finds them.
+   */
+  slim?: boolean;
 }
 
 /** One entity's results for the overview, each period of the entity's own kind (see evaluateOwnKind). */
@@ -861,12 +872,18 @@ export class ComplianceService {
         periods.map(p => {
           let i = indexByKey.get(p.key);
           if (i === undefined) {
+            // Closed periods are read for their figures only: at 20,000 services and
+            // 10,000,000 incidents a year of results with their incident rows is ~10 GB.
+            const closed = p.granularity !== 'custom' && p.end <= now;
             i =
               items.push({
                 entity,
                 versions,
                 period: p,
-                key: resultKey(entity.entityRef, p),
+                key: closed
+                  ? slimKey(entity.entityRef, p)
+                  : resultKey(entity.entityRef, p),
+                slim: closed,
               }) - 1;
             indexByKey.set(p.key, i);
           }
@@ -1053,6 +1070,28 @@ export class ComplianceService {
    * (entities in the same zone share one), instead of queries per item.
    */
   private async evaluateItemsUncached(
+    items: EvaluationItem[],
+    now: number,
+  ): Promise<EntityPeriodResult[]> {
+    // In chunks, so that the snapshots and incidents of a whole organisation are never all
+    // in memory at once; slim items drop their incident rows as each chunk ends.
+    const results: EntityPeriodResult[] = [];
+    for (let i = 0; i < items.length; i += ITEMS_PER_CHUNK) {
+      const chunk = items.slice(i, i + ITEMS_PER_CHUNK);
+      const computed = await this.evaluateChunk(chunk, now);
+      chunk.forEach((item, j) => {
+        const closed =
+          item.period.granularity !== 'custom' && item.period.end <= now;
+        results.push(
+          item.slim && closed ? slimResult(computed[j]) : computed[j],
+        );
+      });
+    }
+    return results;
+  }
+
+  /** evaluateItemsUncached of one chunk. */
+  private async evaluateChunk(
     items: EvaluationItem[],
     now: number,
   ): Promise<EntityPeriodResult[]> {
@@ -1458,6 +1497,16 @@ export class ComplianceService {
 /** An (entity, period) result's key in the cache. */
 function resultKey(entityRef: string, period: Period): string {
   return `${entityRef}\u0000${period.key}\u0000${period.start}\u0000${period.end}`;
+}
+
+/** The cache key of an item held without its incident rows (EvaluationItem.slim). */
+function slimKey(entityRef: string, period: Period): string {
+  return `slim\u0000${resultKey(entityRef, period)}`;
+}
+
+/** A result without its incident rows: its figures, objectives and credits only. */
+function slimResult(r: EntityPeriodResult): EntityPeriodResult {
+  return { ...r, result: { ...r.result, incidents: [] } };
 }
 
 function snapshotKey(entityRef: string, periodKey: string): string {

@@ -84,6 +84,19 @@ describe.each(databases.eachSupportedId())(
         slaConfig,
         FROM - 86_400_000,
       );
+      // Before any read publishes October's snapshots (closed periods never change after).
+      const october = Date.UTC(2026, 9, 10, 8);
+      await db.stores.incidents.upsertIncidents(
+        [
+          {
+            ...incident(SERVICES - 1, 'october', 5),
+            createdAt: october,
+            acknowledgedAt: october + 5 * 60_000,
+            resolvedAt: october + 3_600_000,
+          },
+        ],
+        { now: NOW },
+      );
     }, 60_000);
 
     it('computes again only the pieces of the services a write touched, and shows the write on the next read', async () => {
@@ -151,6 +164,32 @@ describe.each(databases.eachSupportedId())(
       expect(JSON.parse(after.json.toString('utf8')).services[0].period).toBe(
         '2026-12',
       );
+    }, 60_000);
+
+    it("holds the overview's closed periods without their incident rows, which an entity's own read still shows", async () => {
+      const service = cached();
+      await db.stores.incidents.upsertIncidents(
+        [incident(SERVICES - 1, 'november', 5)],
+        { now: NOW },
+      );
+      const own = await service.evaluateOwnKind(CURRENT, NOW);
+      const mine = own.find(o => o.entity.entityRef === ref(SERVICES - 1))!;
+      const closed = mine.year.find(r => r.period.key === '2026-10')!;
+      // The figures are there; the rows are not (a year of them for every service is what
+      // made the overview run out of memory at 10,000,000 incidents).
+      expect(closed.result.incidents).toEqual([]);
+      expect(closed.result.faults.all).toBe(1);
+      expect(closed.result.committed).toBeGreaterThan(0);
+      // The open month is shared with compliance reads and keeps its rows.
+      expect(mine.selected[0].result.incidents.map(i => i.id)).toContain(
+        'november',
+      );
+      const read = await service.entityCompliance(
+        ref(SERVICES - 1),
+        { kind: 'key', key: '2026-10' },
+        NOW,
+      );
+      expect(read.result.incidents.map(i => i.id)).toEqual(['october']);
     }, 60_000);
   },
 );
