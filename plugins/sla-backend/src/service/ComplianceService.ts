@@ -45,9 +45,12 @@ const DEFAULT_CACHE_MAX_AGE_MS = 10_000;
 const MAX_CACHE_ENTRIES = 100_000;
 /**
  * Per-(entity, period) results kept at most: 20,000 services × 16 periods (the overview's
- * year of months, the period before and the selected one).
+ * year of months, the period before and the selected one, its closed ones under slim keys
+ * of their own), and as many again for the same periods read with their incidents (entity
+ * reads, evaluateMany): at 320,000 a 20,000-service organisation evicted entries the next
+ * overview build needed, and computed them again.
  */
-const MAX_RESULT_ENTRIES = 320_000;
+const MAX_RESULT_ENTRIES = 640_000;
 /**
  * How long past the maximum age a bulk read (overview, evaluateMany) may still serve a result
  * whose only fault is its age, while it is computed again in the background: at 20,000
