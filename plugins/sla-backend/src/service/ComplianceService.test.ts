@@ -229,7 +229,15 @@ describe.each(databases.eachSupportedId())(
             { kind: 'key', key: r.period.key },
             NOW,
           );
-          expect(json(r)).toEqual(json(expected));
+          // Closed periods come without their incident rows (the overview shows figures).
+          const closed = r.period.end <= NOW;
+          expect(json(r)).toEqual(
+            json(
+              closed
+                ? { ...expected, result: { ...expected.result, incidents: [] } }
+                : expected,
+            ),
+          );
         }
       }
       expect(own.filter(o => o.periodKind === 'quarterly')).toHaveLength(1);
