@@ -75,3 +75,36 @@ export async function recordAnnotatedTerms(
     });
   }
 }
+
+/**
+ * Catalog components with SLA annotations, as a sync leaves them: seen at `seenAt`, with
+ * their terms recorded a day before (so every period from `seenAt` on uses them).
+ */
+export async function seedServices(
+  stores: Pick<TestStores, 'entities' | 'terms'>,
+  services: ReadonlyArray<{
+    entityRef: string;
+    annotations: Record<string, string>;
+    ownerRef?: string;
+  }>,
+  slaConfig: SlaConfig,
+  seenAt: number,
+): Promise<void> {
+  await stores.entities.syncEntities(
+    services.map(s =>
+      componentEntity(
+        s.entityRef,
+        s.annotations,
+        seenAt,
+        s.ownerRef ? { ownerRef: s.ownerRef } : {},
+      ),
+    ),
+    seenAt,
+  );
+  await recordAnnotatedTerms(
+    stores.terms,
+    services.map(s => [s.entityRef, s.annotations] as const),
+    slaConfig,
+    seenAt - 86_400_000,
+  );
+}

@@ -11,6 +11,7 @@ import {
   describeStoreOnEachDatabase,
   rejectionMessage,
 } from './__testUtils__/testDatabases';
+import { referenceRelevantTo } from '../__testUtils__/relevance';
 
 jest.setTimeout(60_000);
 
@@ -665,8 +666,8 @@ describeStoreOnEachDatabase(DatabaseIncidentStore, setup => {
 });
 
 /**
- * The filter relevantTo replaced, kept as the reference: created before `to` and still open,
- * resolved, acknowledged or with an outage running at or after `from`.
+ * The filter relevantTo replaced, kept as the reference: referenceRelevantTo written as SQL,
+ * so that the rows and their order come from the database as they did before.
  */
 function previousRelevantTo(
   query: Knex.QueryBuilder,
@@ -688,23 +689,8 @@ function previousRelevantTo(
   );
 }
 
-/**
- * ComplianceService's in-memory filter of the incidents a period needs, copied (it is
- * private to that module): relevantUntil must select the same incidents.
- */
-function inMemoryRelevantTo(i: Incident, from: number, to: number): boolean {
-  return (
-    i.createdAt < to &&
-    (i.resolvedAt === undefined ||
-      i.resolvedAt >= from ||
-      (i.acknowledgedAt !== undefined && i.acknowledgedAt >= from) ||
-      (i.outage !== undefined &&
-        (i.outage.end === undefined || i.outage.end >= from)))
-  );
-}
-
 describe('relevantUntil', () => {
-  it('selects, with created_at, the incidents the in-memory filter selects', () => {
+  it('selects, with created_at, the incidents the reference filter selects', () => {
     const instant = fc.integer({ min: -5, max: 5 }).map(h => MARCH + h * HOUR);
     fc.assert(
       fc.property(
@@ -725,7 +711,7 @@ describe('relevantUntil', () => {
         (fields, from, to) => {
           const i = incident('P', fields as Partial<Incident>);
           expect(i.createdAt < to && relevantUntil(i) >= from).toBe(
-            inMemoryRelevantTo(i, from, to),
+            referenceRelevantTo(i, from, to),
           );
         },
       ),

@@ -26,6 +26,7 @@ import type {
 } from '../database/types';
 import type { CoverageView } from './coverage';
 import { ComplianceService, EntityPeriodResult } from './ComplianceService';
+import { referenceRelevantTo } from '../__testUtils__/relevance';
 
 /**
  * Issue 14: evaluateAll streams the incidents of all entities (streamForEntities) instead of
@@ -115,18 +116,6 @@ function incidents(seed: number, count: number): Incident[] {
   return out;
 }
 
-/** The filter of listForEntity, in memory (as ComplianceService applies it). */
-function relevantTo(i: StoredIncident, from: number, to: number): boolean {
-  return (
-    i.createdAt < to &&
-    (i.resolvedAt === undefined ||
-      i.resolvedAt >= from ||
-      (i.acknowledgedAt !== undefined && i.acknowledgedAt >= from) ||
-      (i.outage !== undefined &&
-        (i.outage.end === undefined || i.outage.end >= from)))
-  );
-}
-
 /** The service's evaluation steps the batched path used (private: reached for this comparison). */
 interface Internals {
   listVersions(entityRef: string): Promise<TermsVersion[]>;
@@ -200,7 +189,7 @@ async function evaluateAllInBatches(
       const all = byRef.get(entity.entityRef) ?? [];
       for (const period of periods) {
         const relevant = all.filter(i =>
-          relevantTo(i, period.start, period.end),
+          referenceRelevantTo(i, period.start, period.end),
         );
         onResult(
           internals.computeWith(

@@ -1,11 +1,7 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import { Incident, readSlaConfig } from '@servicelevel/plugin-sla-common';
 import fc from 'fast-check';
-import {
-  componentEntity,
-  recordAnnotatedTerms,
-  useTestStores,
-} from '../__testUtils__/stores';
+import { seedServices, useTestStores } from '../__testUtils__/stores';
 import { ComplianceService, PeriodQuery } from './ComplianceService';
 import { buildOverview, GROUP_BY, OverviewBodies } from './overview';
 
@@ -108,19 +104,15 @@ describe.each(databases.eachSupportedId())(
       new ComplianceService({ ...db.stores, slaConfig, cacheMaxAgeMs: 0 });
 
     beforeAll(async () => {
-      await db.stores.entities.syncEntities(
-        ANNOTATIONS.map((annotations, i) =>
-          componentEntity(ref(i), annotations, FROM, {
-            ownerRef: `group:default/team-${i % 2}`,
-          }),
-        ),
-        FROM,
-      );
-      await recordAnnotatedTerms(
-        db.stores.terms,
-        ANNOTATIONS.map((a, i) => [ref(i), a] as const),
+      await seedServices(
+        db.stores,
+        ANNOTATIONS.map((annotations, i) => ({
+          entityRef: ref(i),
+          annotations,
+          ownerRef: `group:default/team-${i % 2}`,
+        })),
         slaConfig,
-        FROM - 86_400_000,
+        FROM,
       );
     }, 60_000);
 

@@ -1,10 +1,6 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import { Incident, readSlaConfig } from '@servicelevel/plugin-sla-common';
-import {
-  componentEntity,
-  recordAnnotatedTerms,
-  useTestStores,
-} from '../__testUtils__/stores';
+import { seedServices, useTestStores } from '../__testUtils__/stores';
 import { ComplianceService, PeriodQuery } from './ComplianceService';
 import { buildOverview, OverviewBodies } from './overview';
 
@@ -69,20 +65,15 @@ describe.each(databases.eachSupportedId())(
       );
 
     beforeAll(async () => {
-      const refs = Array.from({ length: SERVICES }, (_, i) => ref(i));
-      await db.stores.entities.syncEntities(
-        refs.map((r, i) =>
-          componentEntity(r, ANNOTATIONS, FROM, {
-            ownerRef: `group:default/team-${i % 3}`,
-          }),
-        ),
-        FROM,
-      );
-      await recordAnnotatedTerms(
-        db.stores.terms,
-        refs.map(r => [r, ANNOTATIONS] as const),
+      await seedServices(
+        db.stores,
+        Array.from({ length: SERVICES }, (_, i) => ({
+          entityRef: ref(i),
+          annotations: ANNOTATIONS,
+          ownerRef: `group:default/team-${i % 3}`,
+        })),
         slaConfig,
-        FROM - 86_400_000,
+        FROM,
       );
       // Before any read publishes October's snapshots (closed periods never change after).
       const october = Date.UTC(2026, 9, 10, 8);

@@ -4,6 +4,7 @@ import {
   componentEntity,
   createStores,
   recordAnnotatedTerms,
+  seedServices,
   useTestStores,
 } from '../__testUtils__/stores';
 import { ComplianceService, OwnKindResults } from './ComplianceService';
@@ -53,15 +54,11 @@ describe.each(databases.eachSupportedId())(
     const db = useTestStores(databases, databaseId);
 
     beforeAll(async () => {
-      await db.stores.entities.syncEntities(
-        [A, B].map(ref => componentEntity(ref, ANNOTATIONS, FROM)),
-        FROM,
-      );
-      await recordAnnotatedTerms(
-        db.stores.terms,
-        [A, B].map(ref => [ref, ANNOTATIONS] as const),
+      await seedServices(
+        db.stores,
+        [A, B].map(entityRef => ({ entityRef, annotations: ANNOTATIONS })),
         slaConfig,
-        FROM - 86_400_000,
+        FROM,
       );
       await db.stores.incidents.upsertIncidents(
         [running(A, 'a1'), running(B, 'b1')],
