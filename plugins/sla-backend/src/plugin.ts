@@ -236,6 +236,7 @@ export const slaPlugin = createBackendPlugin({
           // A just-registered entity gets its SLA at once, not at the next scheduled sync.
           entitySource: catalogSync,
           customerFees: customerFees.fees,
+          logger,
         });
         const incidentsWritten = createIncidentsWritten(deps.signals, logger);
         const providerSync = new ProviderSync({

@@ -163,4 +163,95 @@ describeStoreOnEachDatabase(DatabaseSnapshotStore, setup => {
 
     expect(listed.map(s => s.entityRef)).toEqual(refs);
   });
+
+  it('lists results with only the rows credits count from the summary, leaving the rest unread', async () => {
+    const { knex, store } = await setup();
+    const withRow = result('2026-01', JAN, FEB, 99.5);
+    const breached = incidentRow('INC-2', 'breached');
+    withRow.incidents = [incidentRow('INC-1'), breached];
+    await store.insertIfAbsent(snapshot(CAD, '2026-01', { result: withRow }));
+
+    const [full] = await store.list({ entityRefs: [CAD] });
+    const [slim] = await store.list(
+      { entityRefs: [CAD] },
+      { incidentRows: false },
+    );
+
+    expect(full.result.incidents.map(i => i.id)).toEqual(['INC-1', 'INC-2']);
+    // INC-1 met both clocks; INC-2's breached resolution counts for per-breach credits.
+    expect(slim).toEqual({
+      ...full,
+      result: { ...withRow, incidents: [breached] },
+    });
+    // The figures come from the summary column: a row whose result could not be parsed
+    // still lists without its incident rows.
+    await knex('sla_snapshots')
+      .where({ entity_ref: CAD })
+      .update({ result: 'not json' });
+    const [again] = await store.list(
+      { entityRefs: [CAD] },
+      { incidentRows: false },
+    );
+    expect(again.result).toEqual({ ...withRow, incidents: [breached] });
+  });
+
+  it('lists a row stored before summaries existed with only the rows credits count, renaming committed', async () => {
+    const { knex, store } = await setup();
+    const current = result('2026-02', FEB, MARCH, 99.2);
+    const { hasTarget, ...objective } = current.objectives[0];
+    const legacy = {
+      ...current,
+      objectives: [{ ...objective, committed: hasTarget }],
+      incidents: [incidentRow('INC-3'), incidentRow('INC-4', 'breached')],
+    };
+    await knex('sla_snapshots').insert({
+      entity_ref: BILLING,
+      period_key: '2026-02',
+      period_start: FEB,
+      period_end: MARCH,
+      terms_version: 3,
+      result: JSON.stringify(legacy),
+      computed_at: MARCH + 5,
+      recomputed_by: null,
+    });
+
+    const [slim] = await store.list(
+      { periodKeys: ['2026-02'] },
+      { incidentRows: false },
+    );
+
+    expect(slim.termsVersion).toBe(3);
+    expect(slim.result.incidents.map(i => i.id)).toEqual(['INC-4']);
+    expect(slim.result.objectives[0]).toEqual({
+      ...result('2026-02', FEB, MARCH, 99.2).objectives[0],
+      hasTarget: true,
+    });
+    expect(slim.result.availability.availability).toBe(99.2);
+  });
 });
+
+function incidentRow(
+  id: string,
+  resolution: 'met' | 'breached' = 'met',
+): PeriodResult['incidents'][number] {
+  const clock = {
+    status: 'met' as const,
+    elapsedMs: 60_000,
+    targetMs: 1_800_000,
+  };
+  return {
+    source: 'api',
+    id,
+    title: `Feeder ${id}`,
+    priority: 'P2',
+    createdAt: JAN + 3_600_000,
+    resolvedAt: JAN + 7_200_000,
+    pauses: [],
+    response: clock,
+    resolution: { ...clock, status: resolution },
+    countedForResponse: true,
+    countedForResolution: true,
+    createdInPeriod: true,
+    downtimeMs: 0,
+  };
+}

@@ -1,4 +1,8 @@
-import type { PeriodResult } from '@servicelevel/plugin-sla-common';
+import {
+  isCountedBreach,
+  type IncidentRow,
+  type PeriodResult,
+} from '@servicelevel/plugin-sla-common';
 import {
   chunk,
   connectStore,
@@ -17,15 +21,17 @@ export type RawSnapshotRow = {
   period_start: number | string;
   period_end: number | string;
   terms_version: number | string;
-  /** JSON of PeriodResult. */
-  result: string;
+  /** JSON of PeriodResult; null when a read asked for the summary and the row has one. */
+  result: string | null;
+  /** JSON of summaryOf(result); null in rows stored before it existed. */
+  summary?: string | null;
   computed_at: number | string;
   recomputed_by: string | null;
 };
 
 const TABLE = 'sla_snapshots';
 
-const COLUMN_COUNT = 8;
+const COLUMN_COUNT = 9;
 /** Entity refs per IN list, leaving room for the period keys under 999 variables. */
 const REFS_PER_QUERY = 500;
 
@@ -37,6 +43,7 @@ function toRow(snapshot: Snapshot): RawSnapshotRow {
     period_end: snapshot.periodEnd,
     terms_version: snapshot.termsVersion,
     result: JSON.stringify(snapshot.result),
+    summary: JSON.stringify(summaryOf(snapshot.result)),
     computed_at: snapshot.computedAt,
     recomputed_by: snapshot.recomputedBy ?? null,
   };
@@ -58,7 +65,42 @@ function readStoredResult(json: string): PeriodResult {
   return result;
 }
 
-function fromRow(row: RawSnapshotRow): Snapshot {
+/**
+ * A result's figures with only the incident rows its credits can count (isCountedBreach,
+ * for per-breach rules): a few rows where the whole result has hundreds.
+ */
+function summaryOf(result: PeriodResult): PeriodResult {
+  return { ...result, incidents: result.incidents.filter(countsForCredits) };
+}
+
+function countsForCredits(row: IncidentRow): boolean {
+  return isCountedBreach(row, 'response') || isCountedBreach(row, 'resolution');
+}
+
+/** The row's summary, or for a row stored before summaries existed, that of its result. */
+function readSummary(row: RawSnapshotRow): PeriodResult {
+  if (row.summary) {
+    return readStoredResult(row.summary);
+  }
+  return summaryOf(readStoredResult(row.result!));
+}
+
+/**
+ * The columns of a read without incident rows: `result` only where the row has no summary
+ * (see readSummary), so that the rows' JSON is neither sent nor parsed.
+ */
+const SUMMARY_COLUMNS = [
+  'entity_ref',
+  'period_key',
+  'period_start',
+  'period_end',
+  'terms_version',
+  'summary',
+  'computed_at',
+  'recomputed_by',
+];
+
+function fromRow(row: RawSnapshotRow, incidentRows = true): Snapshot {
   return withOptionalFields<Snapshot>(
     {
       entityRef: row.entity_ref,
@@ -66,7 +108,7 @@ function fromRow(row: RawSnapshotRow): Snapshot {
       periodStart: toNumber(row.period_start),
       periodEnd: toNumber(row.period_end),
       termsVersion: toNumber(row.terms_version),
-      result: readStoredResult(row.result),
+      result: incidentRows ? readStoredResult(row.result!) : readSummary(row),
       computedAt: toNumber(row.computed_at),
     },
     { recomputedBy: row.recomputed_by },
@@ -130,11 +172,17 @@ export class DatabaseSnapshotStore
   /**
    * An absent filter field matches everything; an empty list matches nothing. Sorted by
    * entityRef (code-point order, the same on every engine), then periodStart. One query unless there are more than 500 entity refs.
+   * With `incidentRows: false`, each result holds only the incident rows its credits count
+   * (a breached clock counted in the period), and the rest of the rows' JSON is not read.
    */
-  async list(filter: {
-    entityRefs?: string[];
-    periodKeys?: string[];
-  }): Promise<Snapshot[]> {
+  async list(
+    filter: {
+      entityRefs?: string[];
+      periodKeys?: string[];
+    },
+    options: { incidentRows?: boolean } = {},
+  ): Promise<Snapshot[]> {
+    const { incidentRows = true } = options;
     const { entityRefs, periodKeys } = filter;
     if (entityRefs?.length === 0 || periodKeys?.length === 0) {
       return [];
@@ -144,14 +192,21 @@ export class DatabaseSnapshotStore
       : [undefined];
     const snapshots: Snapshot[] = [];
     for (const refs of refChunks) {
-      let query = this.db<RawSnapshotRow>(TABLE);
+      let query = incidentRows
+        ? this.db<RawSnapshotRow>(TABLE)
+        : this.db<RawSnapshotRow>(TABLE).select(
+            ...SUMMARY_COLUMNS,
+            this.db.raw('case when summary is null then result end as result'),
+          );
       if (refs) {
         query = query.whereIn('entity_ref', refs);
       }
       if (periodKeys) {
         query = query.whereIn('period_key', [...new Set(periodKeys)]);
       }
-      snapshots.push(...(await query).map(fromRow));
+      for (const row of await query) {
+        snapshots.push(fromRow(row, incidentRows));
+      }
     }
     // Sorted here, not in SQL: results come from several queries when there are many refs.
     return snapshots.sort(

@@ -256,11 +256,18 @@ export interface SnapshotStore {
   /** Overwrites (explicit, audited recompute). */
   replace(snapshot: Snapshot): Promise<void>;
   get(entityRef: string, periodKey: string): Promise<Snapshot | undefined>;
-  /** Snapshots for many entities and period keys in one query. */
-  list(filter: {
-    entityRefs?: string[];
-    periodKeys?: string[];
-  }): Promise<Snapshot[]>;
+  /**
+   * Snapshots for many entities and period keys in one query. With `incidentRows: false`,
+   * their results hold only the incident rows their credits count (isCountedBreach), and
+   * the other rows are not read.
+   */
+  list(
+    filter: {
+      entityRefs?: string[];
+      periodKeys?: string[];
+    },
+    options?: { incidentRows?: boolean },
+  ): Promise<Snapshot[]>;
 }
 
 /** Progress of one incident provider account (used by the providers issue). */

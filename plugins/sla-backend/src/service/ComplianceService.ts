@@ -1,3 +1,4 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
 import { InputError, NotFoundError } from '@backstage/errors';
 import { createHash } from 'node:crypto';
 import {
@@ -63,6 +64,17 @@ const STALE_WHILE_REFRESH_MS = 60_000;
  * (20,000 services × 13 periods) reads its snapshots and incidents chunk by chunk.
  */
 const ITEMS_PER_CHUNK = 4_000;
+/**
+ * Closed periods published together in the background (publishPending): their results with
+ * incident rows (about 42 KB each at 500 incidents per service and year) are in memory
+ * one chunk at a time.
+ */
+const PUBLISH_CHUNK = 1_000;
+/**
+ * Closed periods without a snapshot that one slim read publishes before it answers; the
+ * rest are published in the background (see evaluateChunk).
+ */
+const PUBLISH_NOW_MAX = 1_000;
 /** Evaluations in a row before a bulk evaluation lets other requests run (about 20 ms). */
 const EVALUATIONS_PER_SLICE = 100;
 const yieldToRequests = () => new Promise<void>(r => setImmediate(r));
@@ -126,6 +138,34 @@ interface OwnKindPlan {
   }>;
   /** When `now` next changes the plan: a period resolved from `current` ends, or one starts. */
   validUntil: number;
+}
+
+/** Closed periods published in the background by this process (publishLater), for the bench. */
+export interface BackgroundPublications {
+  /** Queued, or being published, and not yet done. */
+  pending: number;
+  published: number;
+  failed: number;
+}
+
+const publications: BackgroundPublications = {
+  pending: 0,
+  published: 0,
+  failed: 0,
+};
+
+/** The background publications of every ComplianceService of this process so far. */
+export function backgroundPublications(): BackgroundPublications {
+  return { ...publications };
+}
+
+/** A closed period served before it had a snapshot, waiting to be published (publishLater). */
+interface PendingPublication {
+  item: EvaluationItem;
+  /** The instant its read computed it at. */
+  now: number;
+  /** What the read served: the result without incident rows. */
+  served: EntityPeriodResult;
 }
 
 /** A cached value (see cachedValue). */
@@ -268,6 +308,10 @@ export class ComplianceService {
   private readonly cache = new Map<string, CacheEntry>();
   /** Per-(entity, period) results (see ResultEntry). */
   private readonly results = new Map<string, ResultEntry>();
+  /** Closed periods served by a slim read before they had a snapshot, by snapshotKey. */
+  private readonly toPublish = new Map<string, PendingPublication>();
+  /** The run of publishPending working off `toPublish`, while there is one. */
+  private publishing?: Promise<void>;
   /** The last result of a bulk query: the same array while its entries are the same. */
   private readonly bulkStates = new Map<
     string,
@@ -309,6 +353,13 @@ export class ComplianceService {
        * synced for less than the threshold read `unknown`. Without it, nothing is.
        */
       coverage?: DataCoverage;
+      /** Where a failed background publication of snapshots is reported (publishLater). */
+      logger?: LoggerService;
+      /**
+       * Closed periods without a snapshot that one slim read publishes before it answers
+       * (default PUBLISH_NOW_MAX); the rest are published in the background.
+       */
+      publishAtOnceMax?: number;
     },
   ) {
     this.cacheMaxAgeMs = deps.cacheMaxAgeMs ?? DEFAULT_CACHE_MAX_AGE_MS;
@@ -342,17 +393,9 @@ export class ComplianceService {
 
   /** Changes whenever incidents, terms, entities or snapshots are written in this process. */
   private stamp(): string {
-    const { incidents, terms, entities } = this.deps;
-    return `${incidents.changes?.() ?? 0}:${terms.changes?.() ?? 0}:${
-      entities.changes?.() ?? 0
-    }:${this.recomputes}`;
+    return this.stampWith(String(this.deps.incidents.changes?.() ?? 0));
   }
 
-  /**
-   * The part of a result's validity shared by all entities: terms, entities and snapshot
-   * recomputes, and incident writes only when the store cannot tell which entities they
-   * touched (then any incident write drops every result, as before).
-   */
   /**
    * What a cached view built from this service's results depends on, as a value: it changes
    * with every write in this process (incidents, terms, entities, recomputes) and with the
@@ -362,12 +405,26 @@ export class ComplianceService {
     return { stamp: this.stamp(), maxAgeMs: this.cacheMaxAgeMs };
   }
 
+  /**
+   * The part of a result's validity shared by all entities: terms, entities and snapshot
+   * recomputes, and incident writes only when the store cannot tell which entities they
+   * touched (then any incident write drops every result, as before).
+   */
   private resultStamp(): string {
-    const { incidents, terms, entities } = this.deps;
-    const perEntity = incidents.entityChanges !== undefined;
-    return `${perEntity ? 'e' : incidents.changes?.() ?? 0}:${
-      terms.changes?.() ?? 0
-    }:${entities.changes?.() ?? 0}:${this.recomputes}`;
+    const { incidents } = this.deps;
+    return this.stampWith(
+      incidents.entityChanges !== undefined
+        ? 'e'
+        : String(incidents.changes?.() ?? 0),
+    );
+  }
+
+  /** `incidentPart`, then the terms, entity and recompute write counts. */
+  private stampWith(incidentPart: string): string {
+    const { terms, entities } = this.deps;
+    return `${incidentPart}:${terms.changes?.() ?? 0}:${
+      entities.changes?.() ?? 0
+    }:${this.recomputes}`;
   }
 
   /** The entity's incident write count (0 when the store does not count per entity). */
@@ -1077,61 +1134,157 @@ export class ComplianceService {
     now: number,
   ): Promise<EntityPeriodResult[]> {
     // In chunks, so that the snapshots and incidents of a whole organisation are never all
-    // in memory at once; slim items drop their incident rows as each chunk ends.
+    // in memory at once; slim items drop their incident rows within each chunk.
     const results: EntityPeriodResult[] = [];
-    for (let i = 0; i < items.length; i += ITEMS_PER_CHUNK) {
-      const chunk = items.slice(i, i + ITEMS_PER_CHUNK);
-      const computed = await this.evaluateChunk(chunk, now);
-      chunk.forEach((item, j) => {
-        const closed =
-          item.period.granularity !== 'custom' && item.period.end <= now;
+    const budget = {
+      publishNow: this.deps.publishAtOnceMax ?? PUBLISH_NOW_MAX,
+    };
+    try {
+      for (let i = 0; i < items.length; i += ITEMS_PER_CHUNK) {
         results.push(
-          item.slim && closed ? slimResult(computed[j]) : computed[j],
+          ...(await this.evaluateChunk(
+            items.slice(i, i + ITEMS_PER_CHUNK),
+            now,
+            budget,
+          )),
         );
-      });
+      }
+    } finally {
+      // Published once the read is computed, so as not to compete with it.
+      if (this.toPublish.size > 0) this.publishing ??= this.publishPending();
     }
     return results;
   }
 
-  /** evaluateItemsUncached of one chunk. */
+  /**
+   * evaluateItemsUncached of one chunk. A closed period read for the first time is
+   * published: at once, and then read back, when the item wants its incident rows, and for
+   * the first PUBLISH_NOW_MAX slim items of a read (`budget`); past those (a first overview
+   * after a large backfill), a slim item is served the figures just computed and its
+   * period is published in the background (publishLater), so that the read does not wait
+   * for every closed period's rows to be written.
+   */
   private async evaluateChunk(
     items: EvaluationItem[],
     now: number,
+    budget: { publishNow: number },
   ): Promise<EntityPeriodResult[]> {
     const isClosed = (i: EvaluationItem) =>
       i.period.granularity !== 'custom' && i.period.end <= now;
     const closedItems = items.filter(isClosed);
-    const snapshots = new Map<string, Snapshot>();
-    if (closedItems.length > 0) {
-      for (const s of await this.deps.snapshots.list({
-        entityRefs: [...new Set(closedItems.map(i => i.entity.entityRef))],
-        periodKeys: [...new Set(closedItems.map(i => i.period.key))],
-      })) {
-        snapshots.set(snapshotKey(s.entityRef, s.periodKey), s);
-      }
-    }
-    const hasSnapshot = (i: EvaluationItem) =>
-      snapshots.has(snapshotKey(i.entity.entityRef, i.period.key));
+    const full = closedItems.filter(i => !i.slim);
+    const slim = closedItems.filter(i => i.slim);
+    // Slim items read the snapshots' figures only, not their incident rows.
+    const [fullSnapshots, slimSnapshots] = await Promise.all([
+      this.readSnapshots(full, true),
+      this.readSnapshots(slim, false),
+    ]);
+    const snapshotOf = (i: EvaluationItem) =>
+      (i.slim ? slimSnapshots : fullSnapshots).get(
+        snapshotKey(i.entity.entityRef, i.period.key),
+      );
 
     // Incidents of everything without a snapshot, one bulk query per distinct period.
-    const toCompute = items.filter(i => !isClosed(i) || !hasSnapshot(i));
+    const computed = await this.computeItems(
+      items.filter(i => !isClosed(i) || !snapshotOf(i)),
+      now,
+    );
+
+    // Published now, all in one transaction, and then read back: a snapshot another writer
+    // stored first wins, as in `publish`.
+    const unpublishedFull = full.filter(i => !snapshotOf(i));
+    const unpublishedSlim = slim.filter(i => !snapshotOf(i));
+    const slimNow = unpublishedSlim.slice(0, budget.publishNow);
+    budget.publishNow -= slimNow.length;
+    const later = new Set(unpublishedSlim.slice(slimNow.length));
+    if (unpublishedFull.length + slimNow.length > 0) {
+      const toStore = new Map<string, Snapshot>();
+      for (const i of [...unpublishedFull, ...slimNow]) {
+        toStore.set(
+          snapshotKey(i.entity.entityRef, i.period.key),
+          toSnapshot(computed.get(i)!, now),
+        );
+      }
+      await this.deps.snapshots.insertAllIfAbsent([...toStore.values()]);
+      const [fullStored, slimStored] = await Promise.all([
+        this.readSnapshots(unpublishedFull, true),
+        this.readSnapshots(slimNow, false),
+      ]);
+      for (const [k, v] of fullStored) fullSnapshots.set(k, v);
+      for (const [k, v] of slimStored) slimSnapshots.set(k, v);
+    }
+
+    return items.map(item => {
+      const snapshot = isClosed(item) ? snapshotOf(item) : undefined;
+      if (snapshot) {
+        const r = this.fromSnapshot(item.entity, item.versions, snapshot);
+        // A summary keeps the rows its credits count; the overview needs none of them.
+        return item.slim ? slimResult(r) : r;
+      }
+      const result = computed.get(item)!;
+      if (!later.has(item)) return result;
+      const served = slimResult(result);
+      this.publishLater(item, now, served);
+      return served;
+    });
+  }
+
+  /**
+   * The snapshots of closed `items`, by snapshotKey, with their incident rows or without
+   * them (then only the figures are read). One query per 500 entities.
+   */
+  private async readSnapshots(
+    items: EvaluationItem[],
+    incidentRows: boolean,
+  ): Promise<Map<string, Snapshot>> {
+    const snapshots = new Map<string, Snapshot>();
+    if (items.length === 0) return snapshots;
+    for (const s of await this.deps.snapshots.list(
+      {
+        entityRefs: [...new Set(items.map(i => i.entity.entityRef))],
+        periodKeys: [...new Set(items.map(i => i.period.key))],
+      },
+      { incidentRows },
+    )) {
+      snapshots.set(snapshotKey(s.entityRef, s.periodKey), s);
+    }
+    return snapshots;
+  }
+
+  /**
+   * Computes `items` live (incident rows included): one incident query per distinct period,
+   * the next one read ahead.
+   */
+  private async computeItems(
+    items: EvaluationItem[],
+    now: number,
+  ): Promise<Map<EvaluationItem, EntityPeriodResult>> {
     const byPeriod = new Map<string, EvaluationItem[]>();
-    for (const item of toCompute) {
+    for (const item of items) {
       const k = `${item.period.start}:${item.period.end}`;
       const group = byPeriod.get(k);
       if (group) group.push(item);
       else byPeriod.set(k, [item]);
     }
     const computed = new Map<EvaluationItem, EntityPeriodResult>();
-    const coverage =
-      toCompute.length > 0 ? await this.coverageAt(now) : undefined;
-    for (const group of byPeriod.values()) {
-      const { start, end } = group[0].period;
-      const incidents = await this.deps.incidents.listForEntities(
+    const coverage = items.length > 0 ? await this.coverageAt(now) : undefined;
+    const groups = [...byPeriod.values()];
+    const read = (group: EvaluationItem[]) => {
+      const rows = this.deps.incidents.listForEntities(
         [...new Set(group.map(i => i.entity.entityRef))],
-        start,
-        end,
+        group[0].period.start,
+        group[0].period.end,
       );
+      // Awaited below; this only keeps a read left behind by a failure from going unhandled.
+      rows.catch(() => {});
+      return rows;
+    };
+    // The next period's incidents are read while this one's are evaluated (on PostgreSQL the
+    // query's wait then overlaps the evaluation; it was a third of a first overview's time).
+    let next = groups.length > 0 ? read(groups[0]) : undefined;
+    for (const [g, group] of groups.entries()) {
+      const incidents = await next!;
+      next = g + 1 < groups.length ? read(groups[g + 1]) : undefined;
       for (const [n, item] of group.entries()) {
         // Other requests get the event loop between slices of a large evaluation.
         if (n > 0 && n % EVALUATIONS_PER_SLICE === 0) await yieldToRequests();
@@ -1148,30 +1301,99 @@ export class ComplianceService {
         );
       }
     }
+    return computed;
+  }
 
-    // Closed periods read for the first time are published, all in one transaction, and
-    // then read back: a snapshot another writer stored first wins, as in `publish`.
-    const unpublished = closedItems.filter(i => !hasSnapshot(i));
-    if (unpublished.length > 0) {
-      await this.deps.snapshots.insertAllIfAbsent(
-        unpublished.map(i => toSnapshot(computed.get(i)!, now)),
+  /**
+   * Queues the publication of a closed period that a slim read computed and served
+   * (`served`, its result without incident rows) before any snapshot of it existed. The
+   * queue is worked off in the background, PUBLISH_CHUNK items at a time (publishPending),
+   * from the end of the read that queued them (evaluateItemsUncached).
+   */
+  private publishLater(
+    item: EvaluationItem,
+    now: number,
+    served: EntityPeriodResult,
+  ): void {
+    const key = snapshotKey(item.entity.entityRef, item.period.key);
+    if (!this.toPublish.has(key)) publications.pending++;
+    this.toPublish.set(key, { item, now, served });
+  }
+
+  /** Resolves once the closed periods queued by publishLater are published (or failed). */
+  async snapshotsPublished(): Promise<void> {
+    while (this.publishing) await this.publishing;
+  }
+
+  /**
+   * Publishes the queued closed periods, PUBLISH_CHUNK at a time: each is computed again at
+   * the instant its read used (so with the same incidents it gives the same figures), with
+   * its incident rows, and stored unless a snapshot exists by then (an entity read or
+   * another replica published it first; that one wins). Where the stored figures differ
+   * from the ones served (a late incident arrived in between, or the other writer's), the
+   * served result is dropped from the cache, so the next read serves the snapshot. Only one
+   * chunk's full results are in memory at a time.
+   */
+  private async publishPending(): Promise<void> {
+    try {
+      await yieldToRequests();
+      while (this.toPublish.size > 0) {
+        const batch: PendingPublication[] = [];
+        for (const [k, pending] of this.toPublish) {
+          this.toPublish.delete(k);
+          batch.push(pending);
+          if (batch.length >= PUBLISH_CHUNK) break;
+        }
+        try {
+          await this.publishBatch(batch);
+          publications.published += batch.length;
+        } catch (error) {
+          publications.failed += batch.length;
+          // Left unpublished: the next read of these periods computes and queues them again.
+          this.deps.logger?.warn(
+            `Publishing ${batch.length} closed periods' snapshots failed: ${error}`,
+          );
+        }
+        publications.pending -= batch.length;
+        await yieldToRequests();
+      }
+    } finally {
+      this.publishing = undefined;
+    }
+  }
+
+  private async publishBatch(batch: PendingPublication[]): Promise<void> {
+    const byNow = new Map<number, PendingPublication[]>();
+    for (const pending of batch) {
+      const group = byNow.get(pending.now);
+      if (group) group.push(pending);
+      else byNow.set(pending.now, [pending]);
+    }
+    for (const [now, group] of byNow) {
+      const items = group.map(p => p.item);
+      const existing = await this.readSnapshots(items, false);
+      const missing = items.filter(
+        i => !existing.has(snapshotKey(i.entity.entityRef, i.period.key)),
       );
-      for (const s of await this.deps.snapshots.list({
-        entityRefs: [...new Set(unpublished.map(i => i.entity.entityRef))],
-        periodKeys: [...new Set(unpublished.map(i => i.period.key))],
-      })) {
-        snapshots.set(snapshotKey(s.entityRef, s.periodKey), s);
+      if (missing.length > 0) {
+        const computed = await this.computeItems(missing, now);
+        await this.deps.snapshots.insertAllIfAbsent(
+          missing.map(i => toSnapshot(computed.get(i)!, now)),
+        );
+      }
+      const stored =
+        missing.length > 0 ? await this.readSnapshots(items, false) : existing;
+      for (const { item, served } of group) {
+        const snapshot = stored.get(
+          snapshotKey(item.entity.entityRef, item.period.key),
+        );
+        if (snapshot && sameFigures(snapshot, served)) {
+          continue;
+        }
+        const entry = this.results.get(item.key!);
+        if (entry?.resolved === served) this.results.delete(item.key!);
       }
     }
-
-    return items.map(item => {
-      const snapshot = snapshots.get(
-        snapshotKey(item.entity.entityRef, item.period.key),
-      );
-      return isClosed(item) && snapshot
-        ? this.fromSnapshot(item.entity, item.versions, snapshot)
-        : computed.get(item)!;
-    });
   }
 
   /**
@@ -1510,6 +1732,18 @@ function slimKey(entityRef: string, period: Period): string {
 /** A result without its incident rows: its figures, objectives and credits only. */
 function slimResult(r: EntityPeriodResult): EntityPeriodResult {
   return { ...r, result: { ...r.result, incidents: [] } };
+}
+
+/**
+ * The snapshot holds the figures a slim read served: the same result (incident rows aside)
+ * under the same terms version. Credits follow from those.
+ */
+function sameFigures(snapshot: Snapshot, served: EntityPeriodResult): boolean {
+  return (
+    snapshot.termsVersion === served.termsVersion &&
+    JSON.stringify({ ...snapshot.result, incidents: [] }) ===
+      JSON.stringify(served.result)
+  );
 }
 
 function snapshotKey(entityRef: string, periodKey: string): string {

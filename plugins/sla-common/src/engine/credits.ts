@@ -385,6 +385,21 @@ export interface CreditIncidentInput {
   resolution: { status: string };
 }
 
+/**
+ * The incident's clock breached and counts in this period: what a per-breach credit rule of
+ * its priority counts. A result's incident rows for which this holds for neither clock never
+ * change its credits.
+ */
+export function isCountedBreach(
+  incident: CreditIncidentInput,
+  clock: 'response' | 'resolution',
+): boolean {
+  return clock === 'response'
+    ? incident.countedForResponse && incident.response.status === 'breached'
+    : incident.countedForResolution &&
+        incident.resolution.status === 'breached';
+}
+
 /** The period's evaluated result; a `PeriodResult` of `evaluatePeriod` fits. */
 export interface CreditPeriodInput {
   /** The period has ended; otherwise the credit is provisional. */
@@ -584,12 +599,11 @@ export function computeServiceCredits(
       const response = kind === 'response-time';
       const breaches = excluded
         ? 0
-        : result.incidents.filter(i => {
-            if (i.priority !== priority) return false;
-            return response
-              ? i.countedForResponse && i.response.status === 'breached'
-              : i.countedForResolution && i.resolution.status === 'breached';
-          }).length;
+        : result.incidents.filter(
+            i =>
+              i.priority === priority &&
+              isCountedBreach(i, response ? 'response' : 'resolution'),
+          ).length;
       line = {
         objective: rule.objective,
         kind: 'per-breach',

@@ -89,6 +89,7 @@ export {
   CREDIT_OBJECTIVES,
   FEE_MONTHS,
   computeServiceCredits,
+  isCountedBreach,
   parseServiceCredits,
   formatServiceCredits,
   parseMonthlyFee,
