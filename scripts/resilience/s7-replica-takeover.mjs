@@ -136,6 +136,18 @@ export async function replicaTakeover() {
     );
 
     // ------------------------------------------------ split: every snapshot written afresh
+    // Cleared just after a run of each replica has ended, so that no run straddles the
+    // clear (one that had skipped periods before it was counted as a first run after it).
+    const syncFrom = Date.now();
+    await waitFor(
+      () => {
+        const runs = snapshotRuns(procs, syncFrom);
+        return procs.every(p => runs.some(r => r.proc === p.name))
+          ? true
+          : undefined;
+      },
+      { timeoutMs: (INTERVAL_S + SLACK_S) * 1000 },
+    );
     await pool.query('DELETE FROM sla.sla_snapshots');
     const clearedAt = Date.now();
     const firstRuns = await waitFor(
