@@ -102,6 +102,34 @@ describeStoreOnEachDatabase(DatabaseSnapshotStore, setup => {
     expect(await store.get(CAD, '2026-01')).toStrictEqual(recomputed);
   });
 
+  it('changes its mark on each recompute, and not when snapshots are stored', async () => {
+    const { store } = await setup();
+    const empty = await store.changeMark();
+    await store.insertIfAbsent(snapshot(CAD, '2026-01'));
+    await store.insertAllIfAbsent([
+      snapshot(CAD, '2026-02'),
+      snapshot(BILLING, '2026-01'),
+    ]);
+    expect(await store.changeMark()).toBe(empty);
+
+    const marks = [empty];
+    for (const [ref, key, computedAt] of [
+      [CAD, '2026-01', MARCH],
+      // The same snapshot recomputed again, and another one recomputed at the same instant.
+      [CAD, '2026-01', MARCH + 1],
+      [BILLING, '2026-01', MARCH + 1],
+    ] as const) {
+      await store.replace(
+        snapshot(ref, key, { computedAt, recomputedBy: 'user:default/ops' }),
+      );
+      const mark = await store.changeMark();
+      expect(marks).not.toContain(mark);
+      marks.push(mark);
+    }
+    await store.insertIfAbsent(snapshot(BILLING, '2026-02'));
+    expect(await store.changeMark()).toBe(marks[marks.length - 1]);
+  });
+
   it('stores a snapshot on replace when there was none', async () => {
     const { store } = await setup();
     const fresh = snapshot(BILLING, '2026-02');

@@ -215,6 +215,19 @@ export class DatabaseSnapshotStore
         a.periodStart - b.periodStart,
     );
   }
+  /**
+   * The count of recomputed snapshots and the sum of their `computed_at`: a recompute either
+   * adds a recomputed row or moves one's `computed_at`. Read through the partial index on
+   * them (migration 20261205120000), so it costs the same whatever the table's size.
+   */
+  async changeMark(): Promise<string> {
+    const row = (await this.db<RawSnapshotRow>(TABLE)
+      .whereNotNull('recomputed_by')
+      .count({ recomputed: '*' })
+      .sum({ computedAt: 'computed_at' })
+      .first()) as Record<string, number | string | null> | undefined;
+    return `${row?.recomputed ?? 0}:${row?.computedAt ?? ''}`;
+  }
 }
 
 function compareCodePoints(a: string, b: string): number {

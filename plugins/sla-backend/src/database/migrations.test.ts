@@ -1,6 +1,7 @@
 import fs from 'fs';
 import { Knex } from 'knex';
 import { MIGRATIONS_DIRECTORY } from './migrations';
+import { tableIndexes } from './__testUtils__/schema';
 import {
   describeEachDatabase,
   rejectionMessage,
@@ -45,12 +46,12 @@ describeEachDatabase('migrations', init => {
     const afterUp = await describeSchema(knex);
 
     await migrateDownFrom(knex, file);
-    // Down restores exactly the columns of every table the migration found.
+    // Down restores exactly the columns and indexes of every table the migration found.
     expect(await describeSchema(knex)).toEqual(before);
 
     await migrateUpTo(knex, file);
     expect(await describeSchema(knex)).toEqual(afterUp);
-    // Every migration changes some table or column.
+    // Every migration changes some table, column or index.
     expect(afterUp).not.toEqual(before);
     await knex.destroy();
   });
@@ -143,6 +144,27 @@ describeEachDatabase('migrations', init => {
     await knex.destroy();
   });
 
+  it('indexes computed_at of the recomputed snapshots only, and down drops the index', async () => {
+    const knex = await init();
+    const file = '20261205120000_snapshot_recomputed_index.js';
+    for (const earlier of migrationFiles.slice(
+      0,
+      migrationFiles.indexOf(file),
+    )) {
+      await migrateUpTo(knex, earlier);
+    }
+    const before = await tableIndexes(knex, 'sla_snapshots');
+    expect(before.sla_snapshots_recomputed_idx).toBeUndefined();
+    await migrateUpTo(knex, file);
+    const [column, predicate] = (await tableIndexes(knex, 'sla_snapshots'))
+      .sla_snapshots_recomputed_idx;
+    expect(column).toBe('computed_at');
+    expect(predicate).toBe('where recomputed_by is not null');
+    await migrateDownFrom(knex, file);
+    expect(await tableIndexes(knex, 'sla_snapshots')).toEqual(before);
+    await knex.destroy();
+  });
+
   it('stores and reads back an incident in the init schema', async () => {
     const knex = await init();
     await knex.migrate.latest({ directory: MIGRATIONS_DIRECTORY });
@@ -167,7 +189,10 @@ describeEachDatabase('migrations', init => {
   });
 });
 
-/** Every table of the plugin with its columns' names, types and nullability, sorted. */
+/**
+ * Every table of the plugin with its columns' names, types and nullability, sorted, and its
+ * indexes with their columns (tableIndexes).
+ */
 async function describeSchema(
   knex: Knex,
 ): Promise<Record<string, Record<string, string>>> {
@@ -180,6 +205,11 @@ async function describeSchema(
       columns[name] = `${c.type}${c.maxLength ? `(${c.maxLength})` : ''}${
         c.nullable ? ' null' : ' not null'
       }`;
+    }
+    for (const [name, indexed] of Object.entries(
+      await tableIndexes(knex, table),
+    )) {
+      columns[`index ${name}`] = indexed.join(', ');
     }
     schema[table] = columns;
   }

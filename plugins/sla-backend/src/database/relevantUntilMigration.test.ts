@@ -3,6 +3,7 @@ import fs from 'fs';
 import { Knex } from 'knex';
 import { RELEVANT_FOREVER, relevantUntil } from './DatabaseIncidentStore';
 import { MIGRATIONS_DIRECTORY } from './migrations';
+import { tableIndexes } from './__testUtils__/schema';
 import { describeEachDatabase } from './__testUtils__/testDatabases';
 
 const FILE = '20261204170000_incident_relevant_until.js';
@@ -17,36 +18,8 @@ const T = Date.UTC(2026, 2, 1);
 jest.setTimeout(60_000);
 
 /** The indexes of sla_incidents with their columns, by name (primary key left out). */
-async function incidentIndexes(knex: Knex): Promise<Record<string, string[]>> {
-  const indexes: Record<string, string[]> = {};
-  if (knex.client.config.client === 'pg') {
-    const { rows } = await knex.raw(
-      `select i.relname as name, a.attname as column
-         from pg_index x
-         join pg_class i on i.oid = x.indexrelid
-         join pg_class t on t.oid = x.indrelid
-         join unnest(x.indkey) with ordinality as k(attnum, n) on true
-         join pg_attribute a on a.attrelid = t.oid and a.attnum = k.attnum
-        where t.relname = 'sla_incidents' and not x.indisprimary
-        order by i.relname, k.n`,
-    );
-    for (const r of rows as Array<{ name: string; column: string }>) {
-      (indexes[r.name] ??= []).push(r.column);
-    }
-    return indexes;
-  }
-  const names = (await knex('sqlite_master')
-    .where({ type: 'index', tbl_name: 'sla_incidents' })
-    .whereNotNull('sql')
-    .select('name')) as Array<{ name: string }>;
-  for (const { name } of names) {
-    const columns = (await knex.raw(`pragma index_info(??)`, [name])) as Array<{
-      seqno: number;
-      name: string;
-    }>;
-    indexes[name] = columns.sort((a, b) => a.seqno - b.seqno).map(c => c.name);
-  }
-  return indexes;
+function incidentIndexes(knex: Knex): Promise<Record<string, string[]>> {
+  return tableIndexes(knex, 'sla_incidents');
 }
 
 /** A raw row of the schema before the migration. */

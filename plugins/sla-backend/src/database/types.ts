@@ -268,6 +268,12 @@ export interface SnapshotStore {
     },
     options?: { incidentRows?: boolean },
   ): Promise<Snapshot[]>;
+  /**
+   * A value that changes whenever a snapshot is rewritten by `replace` (an explicit
+   * recompute), by this process or another one on the same database; storing new
+   * snapshots leaves it as it is. Absent: rewrites by others are not seen.
+   */
+  changeMark?(): Promise<string>;
 }
 
 /** Progress of one incident provider account (used by the providers issue). */

@@ -84,6 +84,14 @@ const ANY_GENERATION = -1;
 const PLAN_MAX_AGE_MS = 60_000;
 /** How long a closed period's result (its snapshot) is kept; see closedMaxAgeOf. */
 const CLOSED_MAX_AGE_MS = 300_000;
+/**
+ * How long a closed period's result read from its snapshot is kept when the snapshot store
+ * tells rewrites apart (`changeMark`): only a recompute changes a snapshot, and one made by
+ * another replica drops every result within the maximum age (watchRecomputes). At 20,000
+ * services the five-minute age made an overview read all 220,000 closed periods again
+ * (25–34 s) every time it ran out. The day is a backstop, not a rule.
+ */
+const SNAPSHOT_MAX_AGE_MS = 86_400_000;
 /** Overview and evaluateMany states (one per period query) kept for their identity. */
 const MAX_BULK_STATES = 100;
 
@@ -318,8 +326,12 @@ export class ComplianceService {
     { plan: unknown; entries: ResultEntry[]; value: Promise<unknown> }
   >();
   private readonly internedTerms = new Map<string, SlaTerms>();
-  /** Snapshot rewrites made here (explicit recompute). */
+  /** Snapshot rewrites made here (explicit recompute), and those another replica made. */
   private recomputes = 0;
+  /** The snapshot store's changeMark as last read, and when (by the callers' `now`). */
+  private snapshotsMark?: string;
+  private snapshotsCheckedAt = -Infinity;
+  private checkingSnapshots?: Promise<void>;
   private readonly cacheMaxAgeMs: number;
 
   constructor(
@@ -468,9 +480,19 @@ export class ComplianceService {
     }
     this.results.delete(key);
     this.results.set(key, entry);
+    // Kept past the age only when a mark known before its snapshot was read will show a
+    // later rewrite (watchRecomputes).
+    const keepSnapshot =
+      entry.generation === ANY_GENERATION && this.snapshotsMark !== undefined;
     value.then(
       r => {
         entry.resolved = r;
+        if (keepSnapshot && r.source === 'snapshot') {
+          entry.validUntil = Math.max(
+            entry.validUntil,
+            entry.at + SNAPSHOT_MAX_AGE_MS,
+          );
+        }
       },
       () => {},
     );
@@ -483,8 +505,10 @@ export class ComplianceService {
   /**
    * How long the result of a period that had ended when it was computed is kept: a closed
    * period is its immutable snapshot, which only an explicit recompute changes (this
-   * process's drops every result; another replica's shows within CLOSED_MAX_AGE_MS). A
-   * custom range is computed live and keeps the maximum age.
+   * process's drops every result; another replica's shows within CLOSED_MAX_AGE_MS, or
+   * within the maximum age once the result is known to come from its snapshot and the store
+   * has a change mark: see storeResult and watchRecomputes). A custom range is computed live
+   * and keeps the maximum age.
    */
   private closedMaxAgeOf(period: Period): number {
     return period.granularity === 'custom'
@@ -502,6 +526,45 @@ export class ComplianceService {
     return this.cacheMaxAgeMs <= 0
       ? 0
       : Math.max(this.cacheMaxAgeMs, PLAN_MAX_AGE_MS);
+  }
+
+  /**
+   * Reads the snapshot store's change mark when the last read is older than the maximum
+   * age, in the background; a change (another replica's recompute, or this one's) counts
+   * as a recompute, which drops every cached result at the next read. Until a first mark
+   * is known, reads wait for it: a result read from a snapshot is kept past the maximum age
+   * only when a mark read before it will show a later rewrite (storeResult).
+   */
+  private async watchRecomputes(now: number): Promise<void> {
+    const { snapshots } = this.deps;
+    if (
+      snapshots.changeMark &&
+      this.cacheMaxAgeMs > 0 &&
+      !this.checkingSnapshots &&
+      now - this.snapshotsCheckedAt >= this.cacheMaxAgeMs
+    ) {
+      this.checkSnapshots(snapshots.changeMark.bind(snapshots), now);
+    }
+    if (this.snapshotsMark === undefined && this.checkingSnapshots) {
+      await this.checkingSnapshots;
+    }
+  }
+
+  private checkSnapshots(changeMark: () => Promise<string>, now: number) {
+    this.snapshotsCheckedAt = now;
+    this.checkingSnapshots = changeMark()
+      .then(mark => {
+        if (this.snapshotsMark !== undefined && mark !== this.snapshotsMark) {
+          this.recomputes++;
+        }
+        this.snapshotsMark = mark;
+      })
+      .catch(() => {
+        // Unknown until the next check; snapshot results keep their age meanwhile.
+      })
+      .finally(() => {
+        this.checkingSnapshots = undefined;
+      });
   }
 
   /** The cached result of `key` when still valid for `stamp`, `generation` and `now`. */
@@ -671,6 +734,7 @@ export class ComplianceService {
     query: PeriodQuery,
     now: number,
   ): Promise<ResultEntry> {
+    await this.watchRecomputes(now);
     const stamp = this.resultStamp();
     const { entity, versions, period } = await this.cachedValue(
       `entity\u0000${entityRef}\u0000${JSON.stringify(query)}`,
@@ -761,6 +825,7 @@ export class ComplianceService {
     now: number,
     granularity?: Exclude<Period['granularity'], 'custom'>,
   ): Promise<EntityPeriodResult[]> {
+    await this.watchRecomputes(now);
     const key = `many\u0000${JSON.stringify(query)}\u0000${granularity ?? ''}`;
     const plan = await this.cachedValue(
       key,
@@ -833,6 +898,7 @@ export class ComplianceService {
       refreshExpired?: boolean;
     } = {},
   ): Promise<OwnKindResults[]> {
+    await this.watchRecomputes(now);
     const key = `own\u0000${JSON.stringify(query)}`;
     const plan = await this.cachedValue(
       key,
