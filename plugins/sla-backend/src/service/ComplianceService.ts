@@ -148,6 +148,47 @@ interface OwnKindPlan {
   validUntil: number;
 }
 
+/**
+ * The periods an overview plan needs of an entity with these terms (see evaluateOwnKind):
+ * the requested period, its own-kind periods that have started in its year, in it, and in
+ * the period before it; and when `now` next changes them.
+ */
+interface OwnKindPeriods {
+  period: Period;
+  year: Period[];
+  selected: Period[];
+  previous: Period[];
+  until: number;
+}
+
+function ownKindPeriods(
+  query: PeriodQuery,
+  terms: Pick<SlaTerms, 'timezone' | 'period'>,
+  now: number,
+): OwnKindPeriods {
+  const { timezone } = terms;
+  const own = granularityOf(terms.period);
+  const period = resolvePeriodQuery(query, terms, now, 'month');
+  let until = query.kind === 'current' ? period.end : Infinity;
+  const ownOverlapping = (p: Period) =>
+    periodsOf(own, timezone, p.start, p.end).filter(o => {
+      if (o.start <= now) return true;
+      // Evaluated from its start on: the plan is rebuilt then.
+      until = Math.min(until, o.start);
+      return false;
+    });
+  const { granularity } = period;
+  const year = ownOverlapping(periodContaining(period.start, 'year', timezone));
+  if (granularity === 'custom') {
+    return { period, year, selected: [period], previous: [], until };
+  }
+  const selected = ownOverlapping(period);
+  const previous = ownOverlapping(
+    periodContaining(period.start - 1, granularity, timezone),
+  );
+  return { period, year, selected, previous, until };
+}
+
 /** Closed periods published in the background by this process (publishLater), for the bench. */
 export interface BackgroundPublications {
   /** Queued, or being published, and not yet done. */
@@ -849,10 +890,17 @@ export class ComplianceService {
     const latestByRef = await this.listLatestTerms();
     const items: EvaluationItem[] = [];
     let validUntil = Infinity;
+    // Resolved once per zone and period kind (see ownKindPlan).
+    const periodByTerms = new Map<string, Period>();
     for (const entity of entities) {
       const latest = latestByRef.get(entity.entityRef);
       if (!latest) continue;
-      const period = resolvePeriodQuery(query, latest.terms, now, granularity);
+      const termsKey = `${latest.terms.timezone}\u0000${latest.terms.period}`;
+      let period = periodByTerms.get(termsKey);
+      if (!period) {
+        period = resolvePeriodQuery(query, latest.terms, now, granularity);
+        periodByTerms.set(termsKey, period);
+      }
       if (query.kind === 'current')
         validUntil = Math.min(validUntil, period.end);
       const versions =
@@ -981,21 +1029,27 @@ export class ComplianceService {
     const plans: OwnKindPlan['plans'] = [];
     /** When `now` next changes the plan (an object: the closures below update it). */
     const until = { at: Infinity };
+    // Entities with the same zone and period kind have the same periods: at 20,000 services,
+    // resolving them per entity took 2.4 s of luxon zone offsets per plan.
+    const periodsByTerms = new Map<string, OwnKindPeriods>();
     for (const entity of entities) {
       const latest = latestByRef.get(entity.entityRef);
       if (!latest) continue;
-      const { timezone } = latest.terms;
-      const own = granularityOf(latest.terms.period);
-      const period = resolvePeriodQuery(query, latest.terms, now, 'month');
-      if (query.kind === 'current') until.at = Math.min(until.at, period.end);
+      const termsKey = `${latest.terms.timezone}\u0000${latest.terms.period}`;
+      let periods = periodsByTerms.get(termsKey);
+      if (!periods) {
+        periods = ownKindPeriods(query, latest.terms, now);
+        periodsByTerms.set(termsKey, periods);
+      }
+      until.at = Math.min(until.at, periods.until);
       const versions =
         latest.version === 1
           ? [latest]
           : await this.listVersions(entity.entityRef);
       // One item per distinct period of this entity; the year holds the selected ones.
       const indexByKey = new Map<string, number>();
-      const itemsOf = (periods: Period[]) =>
-        periods.map(p => {
+      const itemsOf = (list: Period[]) =>
+        list.map(p => {
           let i = indexByKey.get(p.key);
           if (i === undefined) {
             // Closed periods are read for their figures only: at 20,000 services and
@@ -1015,40 +1069,15 @@ export class ComplianceService {
           }
           return i;
         });
-      const ownOverlapping = (p: Period) =>
-        periodsOf(own, timezone, p.start, p.end).filter(o => {
-          if (o.start <= now) return true;
-          // Evaluated from its start on: the plan is rebuilt then.
-          until.at = Math.min(until.at, o.start);
-          return false;
-        });
-      const { granularity } = period;
-      const year = itemsOf(
-        ownOverlapping(periodContaining(period.start, 'year', timezone)),
-      );
-      plans.push(
-        granularity === 'custom'
-          ? {
-              entity,
-              periodKind: latest.terms.period,
-              period,
-              year,
-              selected: itemsOf([period]),
-              previous: [],
-            }
-          : {
-              entity,
-              periodKind: latest.terms.period,
-              period,
-              year,
-              selected: itemsOf(ownOverlapping(period)),
-              previous: itemsOf(
-                ownOverlapping(
-                  periodContaining(period.start - 1, granularity, timezone),
-                ),
-              ),
-            },
-      );
+      const year = itemsOf(periods.year);
+      plans.push({
+        entity,
+        periodKind: latest.terms.period,
+        period: periods.period,
+        year,
+        selected: itemsOf(periods.selected),
+        previous: itemsOf(periods.previous),
+      });
     }
     return { items, plans, validUntil: until.at };
   }
