@@ -16,6 +16,13 @@ async function migrateUpTo(knex: Knex, file: string) {
   await knex.migrate.up({ directory: MIGRATIONS_DIRECTORY, name: file });
 }
 
+/** Runs every migration before `file`, in order. */
+async function migrateUpToJustBefore(knex: Knex, file: string) {
+  for (const earlier of migrationFiles.slice(0, migrationFiles.indexOf(file))) {
+    await migrateUpTo(knex, earlier);
+  }
+}
+
 async function migrateDownFrom(knex: Knex, file: string) {
   await knex.migrate.down({ directory: MIGRATIONS_DIRECTORY, name: file });
 }
@@ -35,12 +42,7 @@ describe('migrations', () => {
 describeEachDatabase('migrations', init => {
   it.each(migrationFiles)('%s goes up, down and up again', async file => {
     const knex = await init();
-    for (const earlier of migrationFiles.slice(
-      0,
-      migrationFiles.indexOf(file),
-    )) {
-      await migrateUpTo(knex, earlier);
-    }
+    await migrateUpToJustBefore(knex, file);
     const before = await describeSchema(knex);
     await migrateUpTo(knex, file);
     const afterUp = await describeSchema(knex);
@@ -59,12 +61,7 @@ describeEachDatabase('migrations', init => {
   it('adds the nullable region column to sla_incidents, and down removes it', async () => {
     const knex = await init();
     const file = '20261204120000_incident_region.js';
-    for (const earlier of migrationFiles.slice(
-      0,
-      migrationFiles.indexOf(file),
-    )) {
-      await migrateUpTo(knex, earlier);
-    }
+    await migrateUpToJustBefore(knex, file);
     expect(await knex.schema.hasColumn('sla_incidents', 'region')).toBe(false);
     await migrateUpTo(knex, file);
     const info = await knex('sla_incidents').columnInfo();
@@ -78,12 +75,7 @@ describeEachDatabase('migrations', init => {
   it('creates sla_vendor_verdicts keyed by incident and clock, and down drops it', async () => {
     const knex = await init();
     const file = '20261204150000_vendor_verdicts.js';
-    for (const earlier of migrationFiles.slice(
-      0,
-      migrationFiles.indexOf(file),
-    )) {
-      await migrateUpTo(knex, earlier);
-    }
+    await migrateUpToJustBefore(knex, file);
     expect(await knex.schema.hasTable('sla_vendor_verdicts')).toBe(false);
     await migrateUpTo(knex, file);
     const info = await knex('sla_vendor_verdicts').columnInfo();
@@ -111,12 +103,7 @@ describeEachDatabase('migrations', init => {
   it('creates sla_replicas keyed by replica id, and down drops it', async () => {
     const knex = await init();
     const file = '20261204160000_replicas.js';
-    for (const earlier of migrationFiles.slice(
-      0,
-      migrationFiles.indexOf(file),
-    )) {
-      await migrateUpTo(knex, earlier);
-    }
+    await migrateUpToJustBefore(knex, file);
     expect(await knex.schema.hasTable('sla_replicas')).toBe(false);
     await migrateUpTo(knex, file);
     const info = await knex('sla_replicas').columnInfo();
@@ -147,12 +134,7 @@ describeEachDatabase('migrations', init => {
   it('indexes computed_at of the recomputed snapshots only, and down drops the index', async () => {
     const knex = await init();
     const file = '20261205120000_snapshot_recomputed_index.js';
-    for (const earlier of migrationFiles.slice(
-      0,
-      migrationFiles.indexOf(file),
-    )) {
-      await migrateUpTo(knex, earlier);
-    }
+    await migrateUpToJustBefore(knex, file);
     const before = await tableIndexes(knex, 'sla_snapshots');
     expect(before.sla_snapshots_recomputed_idx).toBeUndefined();
     await migrateUpTo(knex, file);
