@@ -119,6 +119,72 @@ describe.each(databases.eachSupportedId())(
       expect(JSON.parse(bySystem.json.toString('utf8')).groupBy).toBe('system');
     }, 60_000);
 
+    it("serves a page of the services from the same state: the organisation's figures whole, the page's lines and rows as in the whole body", async () => {
+      const bodies = new OverviewBodies(cached());
+      const whole = JSON.parse(
+        (await bodies.body(CURRENT, 'owner', NOW)).json.toString('utf8'),
+      );
+      const computed = bodies.piecesComputed;
+      const pageOf = async (page: Parameters<typeof bodies.body>[3]) => {
+        const body = await bodies.body(CURRENT, 'owner', NOW + 1, page);
+        return { body, json: JSON.parse(body.json.toString('utf8')) };
+      };
+      const lineOf = (r: string) =>
+        whole.services.find((s: { entityRef: string }) => s.entityRef === r);
+      const rowOf = (r: string) =>
+        whole.heatmap.rows.find(
+          (s: { entityRef: string }) => s.entityRef === r,
+        );
+
+      // team-1 holds services 1 and 4; a page of one from the second of them.
+      const { body, json } = await pageOf({
+        group: 'group:default/team-1',
+        limit: 1,
+        offset: 1,
+      });
+      expect(bodies.piecesComputed).toBe(computed);
+      expect(json.page).toEqual({ offset: 1, limit: 1, total: 2 });
+      expect(json.services).toEqual([lineOf(ref(4))]);
+      expect(json.heatmap.rows).toEqual([rowOf(ref(4))]);
+      const { services, heatmap, page, ...organisation } = json;
+      const {
+        services: allServices,
+        heatmap: allHeatmap,
+        ...wholeOrganisation
+      } = whole;
+      expect(organisation).toEqual(wholeOrganisation);
+      expect({ ...heatmap, rows: [] }).toEqual({ ...allHeatmap, rows: [] });
+      expect(allServices).toHaveLength(SERVICES);
+
+      // The same page again is the same body; its ETag is its own.
+      expect(
+        (await pageOf({ group: 'group:default/team-1', limit: 1, offset: 1 }))
+          .body,
+      ).toBe(body);
+      expect(body.etag).not.toBe(
+        (await bodies.body(CURRENT, 'owner', NOW + 1)).etag,
+      );
+
+      // By text, in any case, ordered by ref; past the end, an empty page with the total.
+      const byText = await pageOf({ q: 'OV-', offset: 0, limit: 4 });
+      expect(
+        byText.json.services.map((s: { entityRef: string }) => s.entityRef),
+      ).toEqual([0, 1, 2, 3].map(ref));
+      expect(byText.json.page).toEqual({
+        offset: 0,
+        limit: 4,
+        total: SERVICES,
+      });
+      const past = await pageOf({ offset: SERVICES, limit: 4 });
+      expect(past.json.services).toEqual([]);
+      expect(past.json.heatmap.rows).toEqual([]);
+      expect(past.json.page.total).toBe(SERVICES);
+      // An unknown group: nothing listed; the organisation's figures are still whole.
+      const none = await pageOf({ group: 'group:default/nobody', offset: 0 });
+      expect(none.json.page).toEqual({ offset: 0, total: 0 });
+      expect(none.json.total).toEqual(whole.total);
+    }, 60_000);
+
     it('serves a body past its age at once and rebuilds it in the background', async () => {
       const service = cached();
       const bodies = new OverviewBodies(service);

@@ -647,6 +647,51 @@ describe('sla router', () => {
         'groupBy: must be equal to one of the allowed values: owner, system, domain (got "team")',
       );
     });
+
+    it('serves one page of the services of a group, with the whole organisation above it', async () => {
+      const server = await startBackend();
+      await asUser(server).ingest([WORKED_EXAMPLE]);
+      const whole = await asUser(server).get(
+        '/api/sla/overview?period=2026-09&groupBy=owner',
+      );
+      const res = await asUser(server).get(
+        '/api/sla/overview?period=2026-09&groupBy=owner&group=group:default/field-ops&limit=1&offset=1',
+      );
+      expect(res.status).toBe(200);
+      expectMatchesDocument(res);
+      expect(res.body.page).toEqual({ offset: 1, limit: 1, total: 2 });
+      expect(
+        res.body.services.map((s: { entityRef: string }) => s.entityRef),
+      ).toEqual(['component:default/gis-routing']);
+      expect(
+        res.body.heatmap.rows.map((r: { entityRef: string }) => r.entityRef),
+      ).toEqual(['component:default/gis-routing']);
+      expect(res.body.total).toEqual(whole.body.total);
+      expect(res.body.groups).toEqual(whole.body.groups);
+      expect(res.headers.etag).not.toBe(whole.headers.etag);
+      const byText = await asUser(server).get(
+        '/api/sla/overview?period=2026-09&q=BROKEN',
+      );
+      expect(
+        byText.body.services.map((s: { entityRef: string }) => s.entityRef),
+      ).toEqual(['component:default/broken']);
+      expect(byText.body.page).toEqual({ offset: 0, total: 1 });
+    });
+
+    it('answers 400 naming a page parameter out of range', async () => {
+      expect(await refusalOfGet('/api/sla/overview?limit=0')).toBe(
+        'limit: must be >= 1 (got 0)',
+      );
+      expect(await refusalOfGet('/api/sla/overview?limit=1001')).toBe(
+        'limit: must be <= 1000 (got 1001)',
+      );
+      expect(await refusalOfGet('/api/sla/overview?offset=-1')).toBe(
+        'offset: must be >= 0 (got -1)',
+      );
+      expect(await refusalOfGet('/api/sla/overview?limit=ten')).toBe(
+        'limit: must be integer (got "ten")',
+      );
+    });
   });
 
   describe('POST /entities/{kind}/{namespace}/{name}/preview', () => {

@@ -35,7 +35,7 @@ import { importIncidentCsv } from './csvImport';
 import type { CalendarWarning } from '../calendars';
 import type { TermsPreview } from './TermsPreview';
 import { MaintainedCatalog } from './catalogListing';
-import { GROUP_BY, overviewBody } from './overview';
+import { GROUP_BY, overviewBody, OverviewPageQuery } from './overview';
 import { openGapOf } from './coverage';
 import { DEFAULT_MAX_GAP_MS } from '../providers/ProviderSync';
 
@@ -109,6 +109,9 @@ export function sendEncoded(
   }
   res.send(body.json);
 }
+
+/** The most services one page of GET /overview lists (openapi.yaml says the same). */
+const MAX_OVERVIEW_PAGE = 1000;
 
 /** How far back GET /sources lists past gaps, and how many per account. */
 const GAP_HISTORY_MS = 90 * 86_400_000;
@@ -283,7 +286,8 @@ export async function createRouter(
       );
     }
     // Every service in its own period kind; without a period, over the current month.
-    // Served pre-serialized: the body is built and hashed once per overview state.
+    // Served pre-serialized: the body is built and hashed once per overview state, a page
+    // of its services once per state and page.
     sendEncoded(
       req,
       res,
@@ -292,6 +296,7 @@ export async function createRouter(
         periodQueryOf(req),
         groupBy as (typeof GROUP_BY)[number],
         now(),
+        overviewPageOf(req),
       ),
     );
   });
@@ -435,6 +440,24 @@ function intParam(
     );
   }
   return n;
+}
+
+/** GET /overview's page (`group`, `q`, `limit`, `offset`); undefined when none is named. */
+function overviewPageOf(req: Request): OverviewPageQuery | undefined {
+  const group = stringParam(req, 'group');
+  const q = stringParam(req, 'q');
+  const limit = stringParam(req, 'limit');
+  const offset = stringParam(req, 'offset');
+  if ([group, q, limit, offset].every(v => v === undefined)) return undefined;
+  return {
+    group,
+    q,
+    limit:
+      limit === undefined
+        ? undefined
+        : intParam(req, 'limit', 0, 1, MAX_OVERVIEW_PAGE),
+    offset: intParam(req, 'offset', 0, 0, Number.MAX_SAFE_INTEGER),
+  };
 }
 
 function periodQueryOf(req: Request): PeriodQuery {

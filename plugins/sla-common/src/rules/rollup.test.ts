@@ -9,6 +9,7 @@ import {
   rollupAchievement,
   rollupAvailability,
   rollupService,
+  serviceMatchesText,
   summaryStatus,
   worstServices,
 } from './rollup';
@@ -207,6 +208,30 @@ describe('grouping', () => {
       'system:x',
     ]);
     expect(groupKeyOf(services[2], 'domain')).toBe('domain:d');
+  });
+});
+
+describe('serviceMatchesText', () => {
+  const service = {
+    entityRef: 'component:default/cad-core',
+    title: '调度 CAD Core',
+    ownerRef: 'group:default/dispatch',
+    systemRef: 'system:default/ems',
+  };
+
+  it('finds a service by any part of its ref, title, owner or system, in any case', () => {
+    expect(
+      ['CAD-core', '调度', 'DISPATCH', 'system:default/ems', '  cad  '].map(q =>
+        serviceMatchesText(service, q),
+      ),
+    ).toEqual([true, true, true, true, true]);
+    expect(serviceMatchesText(service, 'domain:')).toBe(false);
+    expect(serviceMatchesText(service, 'billing')).toBe(false);
+  });
+
+  it('matches every service for an empty or blank text', () => {
+    expect(serviceMatchesText({ entityRef: 'x' }, '')).toBe(true);
+    expect(serviceMatchesText({ entityRef: 'x' }, '   ')).toBe(true);
   });
 });
 

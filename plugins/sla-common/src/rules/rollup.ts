@@ -170,6 +170,33 @@ export function groupKeyOf(
   return service[FIELD[dimension]] ?? NO_GROUP;
 }
 
+/** What a service is found by in a text filter: its ref, title and where it sits. */
+export interface ServiceText extends ServicePlacement {
+  entityRef: string;
+  title?: string;
+}
+
+/**
+ * True when `text` (trimmed, any case) is part of the service's ref, title, owner, system or
+ * domain; an empty text matches every service. The overview's `q` and the page's filter of
+ * its other lists use this one rule. Lower-cased without a locale, so that the backend and
+ * every browser agree.
+ */
+export function serviceMatchesText(
+  service: ServiceText,
+  text: string,
+): boolean {
+  const q = text.trim().toLowerCase();
+  if (!q) return true;
+  return [
+    service.entityRef,
+    service.title,
+    service.ownerRef,
+    service.systemRef,
+    service.domainRef,
+  ].some(v => v !== undefined && v.toLowerCase().includes(q));
+}
+
 /**
  * Services by group, each service in exactly one group, groups sorted by key. A total over
  * all services is taken over services, not groups, so nothing is counted twice.

@@ -79,6 +79,11 @@ export class SlaClient implements SlaApi {
     const query = new URLSearchParams();
     if (options?.period) query.set('period', options.period);
     if (options?.groupBy) query.set('groupBy', options.groupBy);
+    if (options?.group !== undefined) query.set('group', options.group);
+    if (options?.q) query.set('q', options.q);
+    if (options?.limit !== undefined) query.set('limit', String(options.limit));
+    if (options?.offset !== undefined)
+      query.set('offset', String(options.offset));
     return this.request('/overview', { query });
   }
 

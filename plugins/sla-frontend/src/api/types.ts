@@ -73,10 +73,13 @@ export type OverviewGroupBy = Overview['groupBy'];
  */
 export type PeriodSelector = { period?: string } | { from: string; to: string };
 
-/** Query of `GET /overview` that the pages use. @public */
+/**
+ * Query of `GET /overview` that the pages use: the period, the grouping and, for a page of
+ * the services, `group`, `q`, `limit` and `offset`. @public
+ */
 export type OverviewQuery = Pick<
   NonNullable<operations['getOverview']['parameters']['query']>,
-  'period' | 'groupBy'
+  'period' | 'groupBy' | 'group' | 'q' | 'limit' | 'offset'
 >;
 
 /** Query of `GET /entities/{kind}/{namespace}/{name}/history`. @public */

@@ -177,6 +177,8 @@ export const slaTranslationRef = createTranslationRef({
       drilledInto: 'Services of {{group}}',
       filterOwner: 'Owner',
       filterText: 'Filter services',
+      servicesPerPage: 'Services per page',
+      shownServices: '{{from}}–{{to}} of {{count}} services',
       all: 'All',
       noServices: 'No service has an SLA yet.',
       heatmapLegend:

@@ -148,6 +148,8 @@ const zh = {
   'page.drilledInto': '{{group}} 的服务',
   'page.filterOwner': '负责团队',
   'page.filterText': '筛选服务',
+  'page.servicesPerPage': '每页服务数',
+  'page.shownServices': '第 {{from}}–{{to}} 个，共 {{count}} 个服务',
   'page.all': '全部',
   'page.noServices': '尚无服务配置 SLA。',
   'page.heatmapLegend':

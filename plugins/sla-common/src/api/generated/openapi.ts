@@ -204,6 +204,13 @@ export interface paths {
      *     only, see PeriodResult.committed). Without a period, the current month is requested.
      *     A custom range (from/to) is evaluated as it is for every service and has no previous.
      *     Keys are resolved in each service's zone. Every figure is Σ met / Σ committed.
+     *
+     *     `services` and `heatmap.rows` list every service unless the request names `group`,
+     *     `q`, `limit` or `offset`: then they list one page of the services that are in the
+     *     group and match the text, ordered by entity ref, and `page` says which. `total`,
+     *     `groups`, `worst`, `previous` and `yearToDate` are always the whole organisation's.
+     *     A page of 20,000 services is served from the same maintained state as the whole
+     *     body, without encoding the whole body (docs/benchmarks.md).
      */
     get: operations['getOverview'];
     put?: never;
@@ -1203,7 +1210,15 @@ export interface components {
         year: string;
         /** @description The month columns (started months), oldest first. */
         months: string[];
+        /** @description One per service of `services`, in the same order. */
         rows: components['schemas']['HeatmapRow'][];
+      };
+      /** @description Sent when the request names `group`, `q`, `limit` or `offset`. */
+      page?: {
+        offset: number;
+        limit?: number;
+        /** @description The services in the group that match the text, on every page. */
+        total: number;
       };
     };
     /** @description An achievement tally: a sum over sums (ENGINE.md R7). */
@@ -2338,6 +2353,14 @@ export interface operations {
         /** @description End of a custom range (inclusive date or exclusive ISO date-time with a zone, 1970–2100); with `from`. */
         to?: components['parameters']['to'];
         groupBy?: 'owner' | 'system' | 'domain';
+        /** @description Only the services of this group of `groupBy` (a `groups[].key`; `(none)` for the services without one). A key no service has gives an empty page. */
+        group?: string;
+        /** @description Only the services whose ref, title, owner, system or domain contains this text, in any case. */
+        q?: string;
+        /** @description At most this many services in the page; without it, every service from `offset`. */
+        limit?: number;
+        /** @description How many matching services (by entity ref) come before the page; 0 when absent. */
+        offset?: number;
       };
       header?: never;
       path?: never;

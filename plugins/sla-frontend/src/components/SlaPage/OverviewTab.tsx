@@ -1,10 +1,11 @@
-import { useMemo, useState } from 'react';
+import { useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import {
   formatMoney,
   isPeriodKey,
   parsePeriodKey,
   roundPercent,
+  serviceMatchesText,
 } from '@servicelevel/plugin-sla-common';
 import {
   InfoCard,
@@ -17,9 +18,12 @@ import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Grid from '@material-ui/core/Grid';
+import TablePagination from '@material-ui/core/TablePagination';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import useAsync from 'react-use/esm/useAsync';
+import useAsyncFn from 'react-use/esm/useAsyncFn';
+import useDebounce from 'react-use/esm/useDebounce';
 import {
   Line,
   LineChart,
@@ -31,9 +35,10 @@ import {
 import type {
   AchievementTally,
   CatalogItem,
-  HeatmapRow,
+  Overview,
   OverviewGroup,
   OverviewGroupBy,
+  OverviewQuery,
   ServiceSummary,
 } from '../../api';
 import { slaTranslationRef } from '../../translation';
@@ -101,12 +106,19 @@ const GroupName = ({ value }: { value: string }) => {
   return <EntityRefLink entityRef={value} />;
 };
 
-function matches(s: ServiceSummary, text: string): boolean {
-  if (!text) return true;
-  const q = text.toLocaleLowerCase();
-  return [s.entityRef, s.title, s.ownerRef, s.systemRef, s.domainRef].some(v =>
-    v?.toLocaleLowerCase().includes(q),
-  );
+/** Services per page of the drill-down and the heatmap, and the sizes offered. */
+const PAGE_SIZES = [25, 50, 100];
+/** How long typing in the filter pauses before the page asks for the matching services. */
+const FILTER_DEBOUNCE_MS = 300;
+
+/**
+ * True when a month key (`2026-03`) is in the period of `key` (`2026-03`, `2026-Q1`, `2026`).
+ */
+function monthIn(month: string, key: string): boolean {
+  const q = /^(\d{4})-Q([1-4])$/.exec(key);
+  if (!q) return month.startsWith(key);
+  const m = Number(month.slice(5, 7));
+  return month.startsWith(q[1]) && Math.ceil(m / 3) === Number(q[2]);
 }
 
 /** The overview's groupings, and the suppliers' view (`GET /overview/suppliers`). */
@@ -184,16 +196,36 @@ export const OverviewTab = () => {
   /** Another period shows every group again. */
   const setPeriod = (period: string) => setView({ period, group: undefined });
   const [text, setText] = useState('');
+  const [filter, setFilter] = useState('');
+  useDebounce(() => setFilter(text.trim()), FILTER_DEBOUNCE_MS, [text]);
+  const [pageSize, setPageSize] = useState(PAGE_SIZES[1]);
 
   const key = periodKey(year, sub);
   const prevKey = previousKey(key);
-  // One request for every figure of the view; the catalog only feeds the review list.
-  // By supplier, the figures above the table are the organisation's, grouped by owner.
+  // One request for every figure of the view and one page of its services (the server
+  // filters and pages them: 20,000 services are not sent to the browser); the catalog only
+  // feeds the review list. By supplier, the figures above the table are the organisation's,
+  // grouped by owner.
   const overviewGroupBy: OverviewGroupBy =
     groupBy === 'supplier' ? 'owner' : groupBy;
+  const pageGroup = groupBy === 'supplier' ? undefined : group;
+  // Another period, grouping, group or filter starts at the first page again.
+  const view = JSON.stringify([key, overviewGroupBy, pageGroup, filter]);
+  const [paging, setPaging] = useState({ view, index: 0 });
+  const pageIndex = paging.view === view ? paging.index : 0;
+  const setPageIndex = (index: number) => setPaging({ view, index });
+  const query: OverviewQuery = {
+    period: key,
+    groupBy: overviewGroupBy,
+    ...(pageGroup === undefined ? {} : { group: pageGroup }),
+    ...(filter ? { q: filter } : {}),
+    limit: pageSize,
+    offset: pageIndex * pageSize,
+  };
   const overview = useAsync(
-    () => slaApi.getOverview({ period: key, groupBy: overviewGroupBy }),
-    [slaApi, key, overviewGroupBy],
+    () => slaApi.getOverview(query),
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the query's values
+    [slaApi, view, pageSize, pageIndex],
   );
   const suppliers = useAsync(
     async () =>
@@ -205,33 +237,60 @@ export const OverviewTab = () => {
   const catalog = useAsync(() => slaApi.getCatalog(), [slaApi]);
 
   const value = overview.value;
-  const open = (value?.services ?? []).some(s => !s.complete);
-  const groupServices = useMemo(() => {
-    if (!value) return [];
-    const inGroup = group
-      ? new Set(value.groups.find(g => g.key === group)?.services ?? [])
+  const monthly = value?.yearToDate.months ?? [];
+  // Open when a month of the period is (some service's period covering it is still open).
+  const open = monthly.some(m => !m.complete && monthIn(m.key, key));
+  // The page's services and rows, filtered and ordered by the server.
+  const groupServices = value?.services ?? [];
+  const heatRows = value?.heatmap.rows ?? [];
+  const shownTotal = value?.page?.total ?? groupServices.length;
+  const inGroup =
+    value && pageGroup !== undefined
+      ? new Set(value.groups.find(g => g.key === pageGroup)?.services ?? [])
       : undefined;
-    return value.services.filter(
-      s => (!inGroup || inGroup.has(s.entityRef)) && matches(s, text),
-    );
-  }, [value, group, text]);
-  const shownRefs = new Set(groupServices.map(s => s.entityRef));
+  const shown = (s: ServiceSummary | CatalogItem) =>
+    (!inGroup || inGroup.has(s.entityRef)) && serviceMatchesText(s, filter);
+  const lowerFilter = filter.toLowerCase();
   const groups = (value?.groups ?? []).filter(
     g =>
-      !text || g.services.some(r => shownRefs.has(r)) || g.key.includes(text),
+      !filter ||
+      g.key.toLowerCase().includes(lowerFilter) ||
+      g.services.some(r => r.includes(lowerFilter)),
   );
-  const worst = (value?.worst ?? []).filter(s => shownRefs.has(s.entityRef));
+  const worst = (value?.worst ?? []).filter(shown);
   const months = value?.heatmap.months ?? [];
-  const heatRows: HeatmapRow[] = (value?.heatmap.rows ?? [])
-    .filter(r => shownRefs.has(r.entityRef))
-    .sort((a, b) => a.entityRef.localeCompare(b.entityRef));
-  const monthly = value?.yearToDate.months ?? [];
   const dueForReview: CatalogItem[] = (catalog.value?.items ?? []).filter(
     i =>
-      (!value || shownRefs.has(i.entityRef)) &&
+      shown(i) &&
       ['overdue', 'soon'].includes(
         reviewState(i.reviewBy, todayIn(i.timezone)) ?? '',
       ),
+  );
+  const pagination = (
+    <TablePagination
+      component="div"
+      data-testid="sla-services-pages"
+      count={shownTotal}
+      page={Math.min(
+        pageIndex,
+        Math.max(0, Math.ceil(shownTotal / pageSize) - 1),
+      )}
+      rowsPerPage={pageSize}
+      rowsPerPageOptions={PAGE_SIZES}
+      labelRowsPerPage={t('page.servicesPerPage')}
+      labelDisplayedRows={({ from, to, count }) =>
+        t('page.shownServices', {
+          from: String(from),
+          to: String(to),
+          count,
+        })
+      }
+      onPageChange={(_, p) => setPageIndex(p)}
+      onRowsPerPageChange={e => {
+        setPageSize(Number(e.target.value));
+        setPageIndex(0);
+      }}
+    />
   );
 
   const dimension = {
@@ -241,7 +300,13 @@ export const OverviewTab = () => {
     supplier: t('page.supplier'),
   }[groupBy];
 
-  const exportCsv = () => {
+  const exportCsv = async () => {
+    // The file holds every service the view shows, not only the page on screen.
+    let all: Overview | undefined = value;
+    if (value && shownTotal > value.services.length) {
+      const { limit: _limit, offset: _offset, ...whole } = query;
+      all = await slaApi.getOverview(whole);
+    }
     const rows: unknown[][] = [];
     rows.push([t('common.period'), key, t('page.groupBy'), dimension]);
     rows.push([
@@ -289,7 +354,7 @@ export const OverviewTab = () => {
           t('page.breachedObjectives'),
           t('page.atRisk'),
         ],
-        ...groupServices.map(s => [
+        ...(all?.services ?? []).map(s => [
           s.entityRef,
           ...tally(s),
           s.breached.join(' '),
@@ -313,7 +378,7 @@ export const OverviewTab = () => {
       [t('page.heatmap')],
       [t('common.service'), t('common.period'), ...tallyHeader],
     );
-    for (const r of heatRows) {
+    for (const r of all?.heatmap.rows ?? []) {
       for (const c of r.cells) rows.push([r.entityRef, c.key, ...tally(c)]);
       rows.push([r.entityRef, value?.heatmap.year, ...tally(r.yearToDate)]);
     }
@@ -337,6 +402,7 @@ export const OverviewTab = () => {
       rows,
     );
   };
+  const [exporting, runExport] = useAsyncFn(exportCsv, [exportCsv]);
 
   const groupColumns: TableColumn<OverviewGroup>[] = [
     { title: dimension, render: g => <GroupName value={g.key} /> },
@@ -457,10 +523,15 @@ export const OverviewTab = () => {
           onChange={setText}
         />
         <Box flexGrow={1} />
-        <Button variant="outlined" onClick={exportCsv} disabled={!value}>
+        <Button
+          variant="outlined"
+          onClick={runExport}
+          disabled={!value || exporting.loading}
+        >
           {t('common.exportCsv')}
         </Button>
       </ToolbarRow>
+      <AsyncStatus state={exporting} gridRow />
 
       <AsyncStatus state={overview} gridRow />
       {value && value.total.services === 0 && (
@@ -586,6 +657,7 @@ export const OverviewTab = () => {
                 ]}
               />
             )}
+            {groupBy !== 'supplier' && group && pagination}
             {groupBy !== 'supplier' && !group && (
               <Table<OverviewGroup>
                 title={t('page.breakdown', { dimension })}
@@ -666,6 +738,7 @@ export const OverviewTab = () => {
                   </tbody>
                 </table>
               </Box>
+              {pagination}
             </InfoCard>
           </Grid>
           <Grid item xs={12} md={8}>

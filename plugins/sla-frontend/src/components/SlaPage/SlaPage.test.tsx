@@ -1,4 +1,4 @@
-import { fireEvent, screen, within } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import {
   catalog,
   NOW,
@@ -18,7 +18,7 @@ import { CatalogTab } from './CatalogTab';
 import { OverviewTab } from './OverviewTab';
 import { previousKey, startedSubPeriods } from './periods';
 import { isFailing, SourcesTab } from './SourcesTab';
-import type { Overview } from '../../api';
+import type { Overview, OverviewQuery } from '../../api';
 
 // material-table renders slowly under jsdom.
 jest.setTimeout(30_000);
@@ -28,9 +28,33 @@ beforeEach(() => {
 });
 afterEach(() => jest.restoreAllMocks());
 
+/**
+ * GET /overview's page as the backend serves it (openapi.yaml): the services of the group,
+ * from `offset`, at most `limit`, ordered by ref, with `page`; the rest of the body whole.
+ */
+function pageOf(body: Overview, o: OverviewQuery): Overview {
+  const members = o.group
+    ? new Set(body.groups.find(g => g.key === o.group)?.services ?? [])
+    : undefined;
+  const picked = (r: { entityRef: string }) =>
+    !members || members.has(r.entityRef);
+  const offset = o.offset ?? 0;
+  const end = o.limit === undefined ? undefined : offset + o.limit;
+  const services = body.services.filter(picked);
+  return {
+    ...body,
+    services: services.slice(offset, end),
+    heatmap: {
+      ...body.heatmap,
+      rows: body.heatmap.rows.filter(picked).slice(offset, end),
+    },
+    page: { offset, limit: o.limit, total: services.length },
+  };
+}
+
 describe('OverviewTab', () => {
-  const getOverview = jest.fn(async (o?: { period?: string }) =>
-    o?.period === '2026' ? overviewYear : overview,
+  const getOverview = jest.fn(async (o: OverviewQuery = {}) =>
+    pageOf(o.period === '2026' ? overviewYear : overview, o),
   );
   beforeEach(() => getOverview.mockClear());
 
@@ -60,10 +84,10 @@ describe('OverviewTab', () => {
         'This period is still open: only objectives already decided are counted so far.',
       ),
     ).toBeInTheDocument();
-    // One request for the view's figures.
+    // One request for the view's figures and the first page of its services.
     expect(getOverview.mock.calls.map(c => c[0])).toEqual([
-      { period: '2026', groupBy: 'owner' },
-      { period: '2026-10', groupBy: 'owner' },
+      { period: '2026', groupBy: 'owner', limit: 50, offset: 0 },
+      { period: '2026-10', groupBy: 'owner', limit: 50, offset: 0 },
     ]);
 
     expect(screen.getByText('By Owner')).toBeInTheDocument();
@@ -74,6 +98,14 @@ describe('OverviewTab', () => {
     expect(
       await screen.findByText('Services of group:default/dispatch-platform'),
     ).toBeInTheDocument();
+    // The server lists the group's services (a page of them).
+    expect(getOverview).toHaveBeenLastCalledWith({
+      period: '2026-10',
+      groupBy: 'owner',
+      group: 'group:default/dispatch-platform',
+      limit: 50,
+      offset: 0,
+    });
     const table =
       screen
         .getByText('Services of group:default/dispatch-platform')
@@ -96,6 +128,8 @@ describe('OverviewTab', () => {
     expect(getOverview).toHaveBeenCalledWith({
       period: '2026',
       groupBy: 'owner',
+      limit: 50,
+      offset: 0,
     });
     // January … November 2026, then the year
     expect(within(heat).getAllByRole('columnheader')).toHaveLength(13);
@@ -151,6 +185,8 @@ describe('OverviewTab', () => {
     expect(getOverview).toHaveBeenLastCalledWith({
       period: '2026-10',
       groupBy: 'owner',
+      limit: 50,
+      offset: 0,
     });
     expect(screen.queryByText('By Owner')).not.toBeInTheDocument();
     const table = screen
@@ -184,6 +220,83 @@ describe('OverviewTab', () => {
         'No entity has the agreement type uc (servicelevel.io/agreement-type: uc).',
       ),
     ).toBeInTheDocument();
+  });
+
+  it('pages the services of the heatmap through the API, and asks for the text typed in the filter', async () => {
+    // An organisation of 120 services, as the API pages it.
+    const many: Overview = {
+      ...overviewYear,
+      total: { ...overviewYear.total, services: 120 },
+      services: Array.from({ length: 120 }, (_, i) => ({
+        ...overviewYear.services[0],
+        entityRef: `component:default/svc-${String(i).padStart(3, '0')}`,
+      })),
+      heatmap: {
+        ...overviewYear.heatmap,
+        rows: Array.from({ length: 120 }, (_, i) => ({
+          ...overviewYear.heatmap.rows[0],
+          entityRef: `component:default/svc-${String(i).padStart(3, '0')}`,
+        })),
+      },
+    };
+    const paged = jest.fn(async (o: OverviewQuery = {}) => pageOf(many, o));
+    await renderSla(<OverviewTab />, {
+      getOverview: paged,
+      getCatalog: async () => catalog,
+    });
+    const heat = await screen.findByTestId('sla-heatmap');
+    expect(heat.querySelectorAll('tbody tr')).toHaveLength(50);
+    const pages = screen.getByTestId('sla-services-pages');
+    expect(pages).toHaveTextContent('1–50 of 120 services');
+    fireEvent.click(within(pages).getByTitle('Next page'));
+    expect(
+      await within(pages).findByText('51–100 of 120 services'),
+    ).toBeInTheDocument();
+    expect(paged).toHaveBeenLastCalledWith({
+      period: '2026',
+      groupBy: 'owner',
+      limit: 50,
+      offset: 50,
+    });
+    expect(
+      screen.getByTestId('sla-heatmap').querySelector('tbody tr'),
+    ).toHaveAttribute('data-entity', 'component:default/svc-050');
+
+    // Typing asks the server for the matching services, from the first page again.
+    fireEvent.change(screen.getByLabelText('Filter services'), {
+      target: { value: ' svc-11 ' },
+    });
+    await waitFor(() =>
+      expect(paged).toHaveBeenLastCalledWith({
+        period: '2026',
+        groupBy: 'owner',
+        q: 'svc-11',
+        limit: 50,
+        offset: 0,
+      }),
+    );
+
+    // The CSV holds every service the view shows, not only the page on screen.
+    const files: Blob[] = [];
+    jest.spyOn(URL, 'createObjectURL').mockImplementation(b => {
+      files.push(b as Blob);
+      return 'blob:overview';
+    });
+    jest.spyOn(URL, 'revokeObjectURL').mockImplementation(() => {});
+    // jsdom does not download.
+    jest
+      .spyOn(HTMLAnchorElement.prototype, 'click')
+      .mockImplementation(() => {});
+    fireEvent.click(screen.getByText('Export CSV'));
+    await waitFor(() => expect(files).toHaveLength(1));
+    expect(paged).toHaveBeenLastCalledWith({
+      period: '2026',
+      groupBy: 'owner',
+      q: 'svc-11',
+    });
+    const csv = await files[0].text();
+    expect(csv).toContain('component:default/svc-000');
+    expect(csv).toContain('component:default/svc-119');
   });
 
   it('lists the worst services with their availability', async () => {
