@@ -179,6 +179,8 @@ export const slaTranslationRef = createTranslationRef({
       filterText: 'Filter services',
       servicesPerPage: 'Services per page',
       shownServices: '{{from}}–{{to}} of {{count}} services',
+      previousPage: 'Previous page',
+      nextPage: 'Next page',
       all: 'All',
       noServices: 'No service has an SLA yet.',
       heatmapLegend:

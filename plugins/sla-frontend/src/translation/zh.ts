@@ -150,6 +150,8 @@ const zh = {
   'page.filterText': '筛选服务',
   'page.servicesPerPage': '每页服务数',
   'page.shownServices': '第 {{from}}–{{to}} 个，共 {{count}} 个服务',
+  'page.previousPage': '上一页',
+  'page.nextPage': '下一页',
   'page.all': '全部',
   'page.noServices': '尚无服务配置 SLA。',
   'page.heatmapLegend':

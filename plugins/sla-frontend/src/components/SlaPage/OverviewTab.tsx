@@ -278,6 +278,8 @@ export const OverviewTab = () => {
       rowsPerPage={pageSize}
       rowsPerPageOptions={PAGE_SIZES}
       labelRowsPerPage={t('page.servicesPerPage')}
+      backIconButtonText={t('page.previousPage')}
+      nextIconButtonText={t('page.nextPage')}
       labelDisplayedRows={({ from, to, count }) =>
         t('page.shownServices', {
           from: String(from),
