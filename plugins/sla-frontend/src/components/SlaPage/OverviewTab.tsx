@@ -115,10 +115,11 @@ const FILTER_DEBOUNCE_MS = 300;
  * True when a month key (`2026-03`) is in the period of `key` (`2026-03`, `2026-Q1`, `2026`).
  */
 function monthIn(month: string, key: string): boolean {
-  const q = /^(\d{4})-Q([1-4])$/.exec(key);
-  if (!q) return month.startsWith(key);
-  const m = Number(month.slice(5, 7));
-  return month.startsWith(q[1]) && Math.ceil(m / 3) === Number(q[2]);
+  const m = parsePeriodKey(month);
+  const p = parsePeriodKey(key);
+  if (m.year !== p.year) return false;
+  if (p.kind === 'quarterly') return Math.ceil(m.index / 3) === p.index;
+  return p.kind === 'yearly' || m.index === p.index;
 }
 
 /** The overview's groupings, and the suppliers' view (`GET /overview/suppliers`). */
@@ -250,12 +251,11 @@ export const OverviewTab = () => {
       : undefined;
   const shown = (s: ServiceSummary | CatalogItem) =>
     (!inGroup || inGroup.has(s.entityRef)) && serviceMatchesText(s, filter);
-  const lowerFilter = filter.toLowerCase();
-  const groups = (value?.groups ?? []).filter(
-    g =>
-      !filter ||
-      g.key.toLowerCase().includes(lowerFilter) ||
-      g.services.some(r => r.includes(lowerFilter)),
+  // A group is shown when its key or one of its services' refs has the text.
+  const groups = (value?.groups ?? []).filter(g =>
+    [g.key, ...g.services].some(r =>
+      serviceMatchesText({ entityRef: r }, filter),
+    ),
   );
   const worst = (value?.worst ?? []).filter(shown);
   const months = value?.heatmap.months ?? [];
