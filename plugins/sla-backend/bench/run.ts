@@ -710,10 +710,17 @@ async function benchOne(kind: DatabaseKind) {
     ];
     for (const [name, goal, paths] of targets) {
       const before = os.loadavg()[0];
+      const lastBuild = recentOverviewBuilds().at(-1);
       const r = await profiled(`${kind}-${name}`, () =>
         latency(`http://127.0.0.1:${port}`, paths),
       );
       log(`${name}: ${JSON.stringify(r)}`);
+      // The overview builds the step waited for or started (up to the last 20 kept).
+      const builds = recentOverviewBuilds();
+      const since = builds.slice(builds.indexOf(lastBuild!) + 1);
+      if (since.length > 0) {
+        log(`overview builds during ${name}: ${describeBuilds(since)}`);
+      }
       put(
         `${name}: p50 / p95 / p99 ms (req, non-2xx)`,
         goal === '—' ? '—' : `p95 ${goal}`,
@@ -727,6 +734,24 @@ async function benchOne(kind: DatabaseKind) {
   } finally {
     await drop();
   }
+}
+
+/** Overview builds by phase (ms), for the log. */
+function describeBuilds(builds: ReturnType<typeof recentOverviewBuilds>) {
+  return builds
+    .map(
+      b =>
+        `${b.background ? 'background' : 'read'}: evaluate ${fmt(
+          b.evaluateMs,
+        )}, ${fmt(b.piecesComputed)} of ${fmt(b.services)} pieces ${fmt(
+          b.piecesMs,
+        )}, figures ${fmt(b.encodeMs)}; whole body ${fmt(
+          b.wholeMs,
+        )}, gzip ${fmt(b.gzipMs)}: ${fmt(b.bytes / 1024)} KB, gzipped ${fmt(
+          b.gzipBytes / 1024,
+        )} KB`,
+    )
+    .join(' | ');
 }
 
 /**
@@ -851,22 +876,10 @@ async function reflectTime(
       figures.map(f => f[i]).sort((a, b) => a - b)[2];
     log(`batch of 1,000 ${label}: ${JSON.stringify(figures)}`);
     // Where the overview read's time went: the backend's last builds, by phase (ms).
-    const builds = recentOverviewBuilds().slice(-5);
     log(
-      `overview builds ${label}: ${builds
-        .map(
-          b =>
-            `${b.background ? 'background' : 'read'}: evaluate ${fmt(
-              b.evaluateMs,
-            )}, ${fmt(b.piecesComputed)} of ${fmt(b.services)} pieces ${fmt(
-              b.piecesMs,
-            )}, figures ${fmt(b.encodeMs)}; whole body ${fmt(
-              b.wholeMs,
-            )}, gzip ${fmt(b.gzipMs)}: ${fmt(b.bytes / 1024)} KB, gzipped ${fmt(
-              b.gzipBytes / 1024,
-            )} KB`,
-        )
-        .join(' | ')}`,
+      `overview builds ${label}: ${describeBuilds(
+        recentOverviewBuilds().slice(-5),
+      )}`,
     );
     put(
       `Batch of 1,000 new incidents ${label}: POST / then compliance read / then overview read (ms, median of 5)`,
