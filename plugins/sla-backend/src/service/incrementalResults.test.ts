@@ -2,7 +2,11 @@ import { TestDatabases } from '@backstage/backend-test-utils';
 import { Incident, readSlaConfig } from '@servicelevel/plugin-sla-common';
 import fc from 'fast-check';
 import { seedServices, useTestStores } from '../__testUtils__/stores';
-import { ComplianceService, PeriodQuery } from './ComplianceService';
+import {
+  ComplianceService,
+  OwnKindResults,
+  PeriodQuery,
+} from './ComplianceService';
 import { buildOverview, GROUP_BY, OverviewBodies } from './overview';
 
 /**
@@ -218,6 +222,46 @@ describe.each(databases.eachSupportedId())(
       expect(
         JSON.parse(movedFrom.json).result.incidents.map((i: Incident) => i.id),
       ).not.toContain('a');
+    }, 60_000);
+
+    it('looks up again only the entities a write touched, until an entry expires', async () => {
+      const service = cached();
+      const query: PeriodQuery = { kind: 'current' };
+      const entriesOf = (o: OwnKindResults) =>
+        new Set([...o.selected, ...o.year, ...o.previous]).size;
+      const before = await service.evaluateOwnKind(query, NOW);
+      const all = before.reduce((n, o) => n + entriesOf(o), 0);
+      const looked = service.entriesLookedUp;
+      await db.stores.incidents.upsertIncidents(
+        [
+          {
+            source: 'lookups',
+            id: 'x',
+            entityRef: ref(2),
+            title: 'x',
+            priority: 'P2',
+            createdAt: NOW - 600_000,
+            pauses: [],
+          },
+        ],
+        { now: NOW },
+      );
+      const after = await service.evaluateOwnKind(query, NOW);
+      const touched = after.findIndex(o => o.entity.entityRef === ref(2));
+      // Only ref(2)'s periods were looked up; the others are the very same objects.
+      expect(service.entriesLookedUp - looked).toBe(entriesOf(after[touched]));
+      after.forEach((o, i) => {
+        if (i === touched)
+          expect(o.selected[0]).not.toBe(before[i].selected[0]);
+        else o.year.forEach((r, k) => expect(r).toBe(before[i].year[k]));
+      });
+      expect(json(after)).toEqual(
+        json(await fresh().evaluateOwnKind(query, NOW)),
+      );
+      // Past the entries' age (60 s), every entry is looked up again.
+      const later = service.entriesLookedUp;
+      await service.evaluateOwnKind(query, NOW + 61_000);
+      expect(service.entriesLookedUp - later).toBe(all);
     }, 60_000);
   },
 );
