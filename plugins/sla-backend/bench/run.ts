@@ -745,11 +745,11 @@ function describeBuilds(builds: ReturnType<typeof recentOverviewBuilds>) {
           b.evaluateMs,
         )}, ${fmt(b.piecesComputed)} of ${fmt(b.services)} pieces ${fmt(
           b.piecesMs,
-        )}, figures ${fmt(b.encodeMs)}; whole body ${fmt(
-          b.wholeMs,
-        )}, gzip ${fmt(b.gzipMs)}: ${fmt(b.bytes / 1024)} KB, gzipped ${fmt(
-          b.gzipBytes / 1024,
-        )} KB`,
+        )}, figures ${fmt(b.encodeMs)} (${fmt(b.groupsSummed)} of ${fmt(
+          b.groups,
+        )} groups summed); whole body ${fmt(b.wholeMs)}, gzip ${fmt(
+          b.gzipMs,
+        )}: ${fmt(b.bytes / 1024)} KB, gzipped ${fmt(b.gzipBytes / 1024)} KB`,
     )
     .join(' | ');
 }

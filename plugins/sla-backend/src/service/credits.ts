@@ -159,6 +159,31 @@ export function sumCredits(
   };
 }
 
+/**
+ * sumCredits of several sets of services, from the sums of each: equal to sumCredits over
+ * all of their services when no service is in two sets (the overview's groups).
+ */
+export function mergeCredits(sums: CreditsOwed[]): CreditsOwed {
+  const merge = (lists: CreditAmount[][]) => {
+    const by = new Map<string, CreditAmount>();
+    for (const list of lists) {
+      for (const a of list) {
+        const sum = by.get(a.currency);
+        by.set(a.currency, sum ? addAmounts(sum, a) : { ...a });
+      }
+    }
+    return [...by.values()].sort((a, b) =>
+      a.currency.localeCompare(b.currency),
+    );
+  };
+  return {
+    owed: merge(sums.map(s => s.owed)),
+    services: sums.reduce((n, s) => n + s.services, 0),
+    provisional: merge(sums.map(s => s.provisional)),
+    provisionalServices: sums.reduce((n, s) => n + s.provisionalServices, 0),
+  };
+}
+
 function addAmounts(a: CreditAmount, b: CreditAmount): CreditAmount {
   const minor = a.minor + b.minor;
   const s = String(minor).padStart(a.minorUnits + 1, '0');

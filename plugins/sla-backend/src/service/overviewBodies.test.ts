@@ -1,8 +1,9 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import { Incident, readSlaConfig } from '@servicelevel/plugin-sla-common';
+import { referenceBuild } from '../__testUtils__/overviewReference';
 import { seedServices, useTestStores } from '../__testUtils__/stores';
 import { ComplianceService, PeriodQuery } from './ComplianceService';
-import { buildOverview, OverviewBodies } from './overview';
+import { OverviewBodies, recentOverviewBuilds } from './overview';
 
 /**
  * Issue 14 item 5: the overview is maintained, not built per request. A read is served the
@@ -17,6 +18,8 @@ const ANNOTATIONS = {
   'servicelevel.io/response-time': 'P1=15m P2=30m',
 };
 const SERVICES = 6;
+/** Owners: team-0, team-1 and team-2, two services each. */
+const GROUPS = 3;
 const ref = (i: number) => `component:default/ov-${i}`;
 const FROM = Date.UTC(2026, 0, 1);
 const NOW = Date.UTC(2026, 10, 25, 12);
@@ -53,7 +56,7 @@ describe.each(databases.eachSupportedId())(
       });
     const reference = async (now: number) =>
       JSON.stringify(
-        buildOverview(
+        referenceBuild(
           await new ComplianceService({
             ...db.stores,
             slaConfig,
@@ -70,7 +73,7 @@ describe.each(databases.eachSupportedId())(
         Array.from({ length: SERVICES }, (_, i) => ({
           entityRef: ref(i),
           annotations: ANNOTATIONS,
-          ownerRef: `group:default/team-${i % 3}`,
+          ownerRef: `group:default/team-${i % GROUPS}`,
         })),
         slaConfig,
         FROM,
@@ -112,6 +115,9 @@ describe.each(databases.eachSupportedId())(
         (s: { entityRef: string }) => s.entityRef === ref(2),
       );
       expect(line.breached).toEqual(['response-time:P1']);
+      // The organisation's figures were summed again for that service's group only.
+      const build = recentOverviewBuilds().at(-1)!;
+      expect([build.groupsSummed, build.groups]).toEqual([1, GROUPS]);
 
       // Another grouping shares the pieces: none computed.
       const bySystem = await bodies.body(CURRENT, 'system', NOW + 2);
