@@ -181,6 +181,12 @@ function entityRuns(items: EvaluationItem[]): EntityRun[] {
   return runs;
 }
 
+/** An overview plan's last results and the value shaped from them (see evaluateOwnKind). */
+const shapedOwnKind = new WeakMap<
+  OwnKindPlan,
+  { results: EntityPeriodResult[]; own: OwnKindResults[] }
+>();
+
 /** An overview's items and how to regroup its results (see evaluateOwnKind). */
 interface OwnKindPlan {
   items: EvaluationItem[];
@@ -1032,15 +1038,27 @@ export class ComplianceService {
       // services): past its age it is served while it is rebuilt, for one more age.
       this.planMaxAgeMs(),
     );
-    const shape = (results: EntityPeriodResult[]) =>
-      plan.plans.map(p => ({
-        entity: p.entity,
-        periodKind: p.periodKind,
-        period: p.period,
-        selected: p.selected.map(i => results[i]),
-        year: p.year.map(i => results[i]),
-        previous: p.previous.map(i => results[i]),
-      }));
+    // An entity whose results are the same objects as in the last shape keeps its object,
+    // so that the overview finds its piece unchanged by identity.
+    const shape = (results: EntityPeriodResult[]) => {
+      const last = shapedOwnKind.get(plan);
+      const same = (list: number[]) =>
+        list.every(i => results[i] === last!.results[i]);
+      const own = plan.plans.map((p, k) =>
+        last && same(p.year) && same(p.selected) && same(p.previous)
+          ? last.own[k]
+          : {
+              entity: p.entity,
+              periodKind: p.periodKind,
+              period: p.period,
+              selected: p.selected.map(i => results[i]),
+              year: p.year.map(i => results[i]),
+              previous: p.previous.map(i => results[i]),
+            },
+      );
+      shapedOwnKind.set(plan, { results, own });
+      return own;
+    };
     return this.bulkResult(
       key,
       plan,

@@ -631,6 +631,7 @@ export function encodeOverviewPage(
 function sameSource(a: OwnKindResults, b: OwnKindResults): boolean {
   const same = (x: EntityPeriodResult[], y: EntityPeriodResult[]) =>
     x.length === y.length && x.every((r, i) => r === y[i]);
+  if (a === b) return true;
   return (
     a.entity.entityRef === b.entity.entityRef &&
     a.entity.title === b.entity.title &&
