@@ -238,6 +238,89 @@ describe.each(databases.eachSupportedId())(
       expect(parse(after)).toEqual(await r.fresh(OVERDUE_AT + 1));
       expect(r.builds()).toBe(2);
     });
+
+    it('cuts pages from the same body: by group, text and review due, ordered by ref', async () => {
+      // Two more services of another team: one reviewed next year, one never.
+      const t0 = NOW + 86_400_000;
+      const D = 'component:default/catalog-d';
+      const E = 'component:default/catalog-e';
+      const { 'servicelevel.io/review-by': _, ...noReview } = ANNOTATIONS;
+      for (const [ref, annotations] of [
+        [D, { ...ANNOTATIONS, 'servicelevel.io/review-by': '2027-06-30' }],
+        [E, noReview],
+      ] as const) {
+        await db.stores.entities.upsertEntity(
+          componentEntity(ref, annotations, t0, {
+            ownerRef: 'group:default/dispatch',
+          }),
+        );
+        await recordTerms(db.stores.terms, ref, annotations, t0);
+      }
+      const r = replica(db.stores);
+      const whole = parse(await r.catalog.body(t0));
+      const listed = async (query: Parameters<typeof r.catalog.page>[1]) =>
+        JSON.parse((await r.catalog.page(t0, query)).json.toString('utf8'));
+
+      const all = await listed({ offset: 0 });
+      expect(all.items).toEqual(whole.items);
+      expect(all.page).toEqual({ offset: 0, total: whole.items.length });
+
+      // The dispatch team's services, one at a time, by ref.
+      const first = await listed({
+        group: 'group:default/dispatch',
+        limit: 1,
+        offset: 0,
+      });
+      expect(
+        first.items.map((i: { entityRef: string }) => i.entityRef),
+      ).toEqual([D]);
+      expect(first.page).toEqual({ offset: 0, limit: 1, total: 2 });
+      const second = await listed({
+        group: 'group:default/dispatch',
+        limit: 1,
+        offset: 1,
+      });
+      expect(second.items[0]).toEqual(whole.items.find(i => i.entityRef === E));
+      // The services without an owner are the group `(none)`.
+      expect(
+        (await listed({ group: '(none)', offset: 0 })).items.map(
+          (i: { entityRef: string }) => i.entityRef,
+        ),
+      ).toEqual([A, B, C]);
+
+      // Reviews due: A, B and C were due on 2026-11-10 (overdue now); D is next year's, E has none.
+      const due = await listed({ review: 'due', offset: 0 });
+      expect(due.items.map((i: { entityRef: string }) => i.entityRef)).toEqual([
+        A,
+        B,
+        C,
+      ]);
+      // Text, in any case, with the overview's rule; by system nothing is grouped here.
+      expect(
+        (await listed({ q: 'CATALOG-D', offset: 0 })).items.map(
+          (i: { entityRef: string }) => i.entityRef,
+        ),
+      ).toEqual([D]);
+      expect(
+        (await listed({ groupBy: 'system', group: '(none)', offset: 0 })).page
+          .total,
+      ).toBe(5);
+      expect(all.calendarWarnings).toEqual(whole.calendarWarnings);
+
+      // The same page object while the body stays; a write makes new pages.
+      const page = await r.catalog.page(t0, { review: 'due', offset: 0 });
+      expect(await r.catalog.page(t0 + 1, { review: 'due', offset: 0 })).toBe(
+        page,
+      );
+      await db.stores.entities.upsertEntity(
+        componentEntity(A, ANNOTATIONS, t0 + 2, { title: 'Renamed again' }),
+      );
+      const after = await r.catalog.page(t0 + 3, { review: 'due', offset: 0 });
+      expect(JSON.parse(after.json.toString('utf8')).items[0].title).toBe(
+        'Renamed again',
+      );
+      expect(after.etag).not.toBe(page.etag);
+    });
   },
 );
 

@@ -1,6 +1,9 @@
 import {
   committedObjectives,
+  groupKeyOf,
   reviewState,
+  RollupDimension,
+  serviceMatchesText,
 } from '@servicelevel/plugin-sla-common';
 import { promisify } from 'node:util';
 import { brotliCompress, constants as zlibConstants, gzip } from 'node:zlib';
@@ -118,7 +121,82 @@ interface Built {
   /** The database's change mark read when the build began. */
   remote: string;
   body: CatalogBody;
+  /** What the body holds, and the `now` it was built at (pages are cut from it). */
+  value: Catalog;
+  at: number;
+  /** Its items by entity ref, made by the first page read. */
+  byRef?: CatalogItemOf[];
+  /** Pages made so far, by their query. */
+  pages: Map<string, CatalogPage>;
 }
+
+type Catalog = Awaited<ReturnType<typeof buildCatalog>>;
+type CatalogItemOf = Catalog['items'][number];
+
+/**
+ * Which services a page of GET /catalog lists: those in the group of `groupBy` that match the
+ * text (serviceMatchesText, as GET /overview's `q`), and, with `review: 'due'`, whose review
+ * is overdue or due soon (reviewState), by entity ref from `offset`.
+ */
+export interface CatalogPageQuery {
+  groupBy?: RollupDimension;
+  group?: string;
+  q?: string;
+  review?: 'due';
+  limit?: number;
+  offset: number;
+}
+
+/** One page of the catalog: its JSON and strong ETag (not stored compressed: it is small). */
+export interface CatalogPage {
+  json: Buffer;
+  etag: string;
+}
+
+/** Pages kept per body; more are encoded again when asked. */
+const MAX_PAGES = 200;
+
+/**
+ * One page of `value` at `now` (CatalogPageQuery): the page's items, the dependency warnings
+ * of those services, every calendar warning, and `page`.
+ */
+export function catalogPage(
+  byRef: CatalogItemOf[],
+  value: Catalog,
+  page: CatalogPageQuery,
+  now: number,
+) {
+  const { groupBy = 'owner', group, q = '', review, limit, offset } = page;
+  const matching = byRef.filter(
+    i =>
+      (group === undefined || groupKeyOf(i, groupBy) === group) &&
+      serviceMatchesText(i, q) &&
+      (review === undefined ||
+        ['overdue', 'due-soon'].includes(
+          reviewState(i.reviewBy, now, i.timezone),
+        )),
+  );
+  const items = matching.slice(
+    offset,
+    limit === undefined ? undefined : offset + limit,
+  );
+  const listed = new Set(items.map(i => i.entityRef));
+  return {
+    items,
+    calendarWarnings: value.calendarWarnings,
+    dependencyWarnings: value.dependencyWarnings.filter(w =>
+      listed.has(w.entityRef),
+    ),
+    page: {
+      offset,
+      ...(limit === undefined ? {} : { limit }),
+      total: matching.length,
+    },
+  };
+}
+
+const byEntityRef = (a: CatalogItemOf, b: CatalogItemOf) =>
+  a.entityRef < b.entityRef ? -1 : Number(a.entityRef > b.entityRef);
 
 /**
  * GET /catalog's body, maintained: built once and kept until what it shows changes, not
@@ -167,25 +245,53 @@ export class MaintainedCatalog {
     this.checkIntervalMs = deps.checkIntervalMs ?? DEFAULT_CHECK_INTERVAL_MS;
   }
 
+  /** One page of the body to serve at `now` (catalogPage), made once per body and page. */
+  async page(now: number, query: CatalogPageQuery): Promise<CatalogPage> {
+    const built = await this.builtFor(now);
+    const key = JSON.stringify([
+      query.groupBy,
+      query.group,
+      query.q,
+      query.review,
+      query.limit,
+      query.offset,
+    ]);
+    let page = built.pages.get(key);
+    if (!page) {
+      built.byRef ??= [...built.value.items].sort(byEntityRef);
+      const json = encodeBody(
+        catalogPage(built.byRef, built.value, query, built.at),
+      );
+      page = { json: Buffer.from(json.json), etag: json.etag };
+      if (built.pages.size >= MAX_PAGES) built.pages.clear();
+      built.pages.set(key, page);
+    }
+    return page;
+  }
+
   /** The body to serve at `now`. */
   async body(now: number): Promise<CatalogBody> {
+    return (await this.builtFor(now)).body;
+  }
+
+  private async builtFor(now: number): Promise<Built> {
     this.latestNow = Math.max(this.latestNow, now);
     this.checkRemote(now);
     const local = this.localMark(now);
     const current = this.current;
     if (current && current.local === local && current.remote === this.remote) {
-      return current.body;
+      return current;
     }
     const build = this.buildFor(local);
     // This process's own writes show at once; the bucket, the calendars' warnings and other
     // replicas' writes are served stale while the build runs.
     if (!current || this.writesOf(current.local) !== this.writesOf(local)) {
-      return (await build).body;
+      return build;
     }
     build.catch(() => {
       // Served stale meanwhile; the next request that finds the body stale tries again.
     });
-    return current.body;
+    return current;
   }
 
   /** Resolves once no build and no change-mark read runs (tests). */
@@ -312,10 +418,15 @@ export class MaintainedCatalog {
       }),
     ]);
     // The same content as the body served: its ETag is kept, so clients keep their 304s.
-    const body =
-      this.current?.body.etag === etag
-        ? this.current.body
-        : { json: bytes, etag, gzip: gzipped, br };
-    return { local, remote, body };
+    // Pages are cut again at the new `now`: a review comes due with the day.
+    const same = this.current?.body.etag === etag ? this.current : undefined;
+    return {
+      local,
+      remote,
+      body: same?.body ?? { json: bytes, etag, gzip: gzipped, br },
+      value,
+      at: now,
+      pages: new Map(),
+    };
   }
 }

@@ -787,6 +787,54 @@ describe('sla router', () => {
         target: { display: '99.95%', value: 99.95 },
       });
     });
+
+    it("serves one page of a group's services, by ref, with the page's warnings", async () => {
+      const whole = await documentedGet('/api/sla/catalog');
+      const fieldOps = whole.body.items
+        .filter(
+          (i: { ownerRef?: string }) =>
+            i.ownerRef === 'group:default/field-ops',
+        )
+        .map((i: { entityRef: string }) => i.entityRef)
+        .sort();
+      expect(fieldOps.length).toBeGreaterThan(1);
+      const res = await documentedGet(
+        '/api/sla/catalog?groupBy=owner&group=group:default/field-ops&limit=1&offset=1',
+      );
+      expect(res.body.page).toEqual({
+        offset: 1,
+        limit: 1,
+        total: fieldOps.length,
+      });
+      expect(
+        res.body.items.map((i: { entityRef: string }) => i.entityRef),
+      ).toEqual([fieldOps[1]]);
+      expect(res.body.calendarWarnings).toEqual(whole.body.calendarWarnings);
+      expect(res.body.dependencyWarnings).toEqual(
+        whole.body.dependencyWarnings.filter(
+          (w: { entityRef: string }) => w.entityRef === fieldOps[1],
+        ),
+      );
+      const byText = await documentedGet('/api/sla/catalog?q=CAD-CORE');
+      expect(
+        byText.body.items.map((i: { entityRef: string }) => i.entityRef),
+      ).toEqual(['component:default/cad-core']);
+    });
+
+    it('answers 400 naming a page parameter it cannot use', async () => {
+      expect(await refusalOfGet('/api/sla/catalog?review=soon')).toMatch(
+        /^review: /,
+      );
+      expect(await refusalOfGet('/api/sla/catalog?groupBy=team')).toMatch(
+        /^groupBy: /,
+      );
+      expect(await refusalOfGet('/api/sla/catalog?limit=0')).toBe(
+        'limit: must be >= 1 (got 0)',
+      );
+      expect(await refusalOfGet('/api/sla/catalog?offset=-1')).toBe(
+        'offset: must be >= 0 (got -1)',
+      );
+    });
   });
 
   describe('GET /sources and GET /health', () => {

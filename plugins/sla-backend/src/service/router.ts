@@ -34,7 +34,7 @@ import { CrossCheck } from './CrossCheck';
 import { importIncidentCsv } from './csvImport';
 import type { CalendarWarning } from '../calendars';
 import type { TermsPreview } from './TermsPreview';
-import { MaintainedCatalog } from './catalogListing';
+import { CatalogPageQuery, MaintainedCatalog } from './catalogListing';
 import { GROUP_BY, overviewBody, OverviewPageQuery } from './overview';
 import { openGapOf } from './coverage';
 import { DEFAULT_MAX_GAP_MS } from '../providers/ProviderSync';
@@ -309,8 +309,14 @@ export async function createRouter(
   router.get('/catalog', async (req, res) => {
     await authorize(req, slaReadPermission);
     // Maintained, not built per request: rebuilt when entities, terms, the calendars'
-    // warnings or the 15-minute bucket change, never by incident writes.
-    sendEncoded(req, res, await catalog.body(now()));
+    // warnings or the 15-minute bucket change, never by incident writes. A page is cut
+    // from the same body, once per body and page.
+    const page = catalogPageOf(req);
+    sendEncoded(
+      req,
+      res,
+      page ? await catalog.page(now(), page) : await catalog.body(now()),
+    );
   });
 
   router.get('/sources', async (req, res) => {
@@ -457,6 +463,31 @@ function overviewPageOf(req: Request): OverviewPageQuery | undefined {
         ? undefined
         : intParam(req, 'limit', 0, 1, MAX_OVERVIEW_PAGE),
     offset: intParam(req, 'offset', 0, 0, Number.MAX_SAFE_INTEGER),
+  };
+}
+
+/** GET /catalog's page (openapi.yaml), or undefined for the whole catalog. */
+function catalogPageOf(req: Request): CatalogPageQuery | undefined {
+  const groupBy = stringParam(req, 'groupBy');
+  const review = stringParam(req, 'review');
+  const page = overviewPageOf(req);
+  if (groupBy === undefined && review === undefined && !page) return undefined;
+  if (
+    groupBy !== undefined &&
+    !GROUP_BY.includes(groupBy as (typeof GROUP_BY)[number])
+  ) {
+    throw new InputError(
+      `groupBy: "${groupBy}" — expected one of ${GROUP_BY.join(', ')}`,
+    );
+  }
+  if (review !== undefined && review !== 'due') {
+    throw new InputError(`review: "${review}" — expected due`);
+  }
+  return {
+    offset: 0,
+    ...page,
+    groupBy: groupBy as CatalogPageQuery['groupBy'],
+    review,
   };
 }
 

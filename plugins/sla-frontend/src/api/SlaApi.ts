@@ -10,6 +10,7 @@ import type {
   EntityChain,
   EntityPeriodResult,
   EntityTerms,
+  CatalogQuery,
   HistoryQuery,
   NewPlan,
   Overview,
@@ -59,8 +60,8 @@ export interface SlaApi {
    * achievement, and the services whose breaches overlapped its outages.
    */
   getSupplierOverview(options?: { period?: string }): Promise<SupplierOverview>;
-  /** The published service catalog. */
-  getCatalog(): Promise<CatalogListing>;
+  /** The published service catalog; with a query, one page of it. */
+  getCatalog(query?: CatalogQuery): Promise<CatalogListing>;
   /** Sync state of every incident source. */
   getSources(): Promise<SourcesStatus>;
   /** Where a source's own SLA verdicts differ from ours in `period`, with the likely reason. */

@@ -95,8 +95,12 @@ export class SlaClient implements SlaApi {
     return this.request('/overview/suppliers', { query });
   }
 
-  getCatalog(): Promise<Api.CatalogListing> {
-    return this.request('/catalog');
+  getCatalog(options?: Api.CatalogQuery): Promise<Api.CatalogListing> {
+    const query = new URLSearchParams();
+    for (const [name, value] of Object.entries(options ?? {})) {
+      if (value !== undefined && value !== '') query.set(name, String(value));
+    }
+    return this.request('/catalog', { query });
   }
 
   getSources(): Promise<Api.SourcesStatus> {

@@ -82,6 +82,14 @@ export type OverviewQuery = Pick<
   'period' | 'groupBy' | 'group' | 'q' | 'limit' | 'offset'
 >;
 
+/**
+ * Query of `GET /catalog` for one page of it: the group of a grouping, the text, reviews due,
+ * `limit` and `offset`. @public
+ */
+export type CatalogQuery = NonNullable<
+  operations['getCatalog']['parameters']['query']
+>;
+
 /** Query of `GET /entities/{kind}/{namespace}/{name}/history`. @public */
 export type HistoryQuery = NonNullable<
   operations['getEntityHistory']['parameters']['query']

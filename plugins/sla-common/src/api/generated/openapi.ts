@@ -248,7 +248,15 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** The service catalog; every entity with an SLA and its commitments. */
+    /**
+     * The service catalog; every entity with an SLA and its commitments.
+     * @description `items` lists every service unless the request names `groupBy`, `group`, `q`,
+     *     `review`, `limit` or `offset`: then it lists one page of the services that are in the
+     *     group, match the text and are due for review when asked, ordered by entity ref;
+     *     `page` says which, and `dependencyWarnings` keeps those of the page's services.
+     *     `calendarWarnings` are always all of them. At 20,000 services the whole body is
+     *     about 35 MB; a page is cut from the same maintained body.
+     */
     get: operations['getCatalog'];
     put?: never;
     post?: never;
@@ -1426,6 +1434,13 @@ export interface components {
       calendarWarnings?: components['schemas']['CalendarWarning'][];
       /** @description The consistency warnings of every service's terms against those of its dependencies (SPEC §8; the same as GET …/chain gives), by entity ref. Warnings, never errors: a catalog processor can only emit errors, so they are served here (docs/dependencies.md). */
       dependencyWarnings?: components['schemas']['CatalogChainWarning'][];
+      /** @description Sent when the request names `groupBy`, `group`, `q`, `review`, `limit` or `offset`. */
+      page?: {
+        offset: number;
+        limit?: number;
+        /** @description The services that match, on every page. */
+        total: number;
+      };
     };
     /** @description A consistency warning of one service. */
     CatalogChainWarning: {
@@ -2416,14 +2431,27 @@ export interface operations {
   };
   getCatalog: {
     parameters: {
-      query?: never;
+      query?: {
+        /** @description The grouping `group` names (owner when absent), as in GET /overview. */
+        groupBy?: 'owner' | 'system' | 'domain';
+        /** @description Only the services of this group of `groupBy` (`(none)` for the services without one). */
+        group?: string;
+        /** @description Only the services whose ref, title, owner, system or domain contains this text, in any case (the rule of GET /overview's `q`). */
+        q?: string;
+        /** @description `due`: only the services whose agreement review is overdue or due within 30 days (`reviewState`), in each service's zone. */
+        review?: 'due';
+        /** @description At most this many services in the page; without it, every service from `offset`. */
+        limit?: number;
+        /** @description How many matching services (by entity ref) come before the page; 0 when absent. */
+        offset?: number;
+      };
       header?: never;
       path?: never;
       cookie?: never;
     };
     requestBody?: never;
     responses: {
-      /** @description The catalog, served from a body kept between requests: rebuilt when entities, terms versions (and their problems), the named calendars' warnings or the 15-minute bucket of reviewOverdue change, never by incident writes. A write through this replica shows on the next request, another replica's within about 10 s. Stored compressed too: brotli or gzip (Content-Encoding, Vary: Accept-Encoding) when Accept-Encoding allows. */
+      /** @description The catalog, served from a body kept between requests: rebuilt when entities, terms versions (and their problems), the named calendars' warnings or the 15-minute bucket of reviewOverdue change, never by incident writes. A write through this replica shows on the next request, another replica's within about 10 s. The whole body is stored compressed too: brotli or gzip (Content-Encoding, Vary: Accept-Encoding) when Accept-Encoding allows. */
       200: {
         headers: {
           ETag: components['headers']['ETag'];
@@ -2434,6 +2462,7 @@ export interface operations {
         };
       };
       304: components['responses']['NotModified'];
+      400: components['responses']['BadRequest'];
       401: components['responses']['Unauthorized'];
       403: components['responses']['Forbidden'];
     };

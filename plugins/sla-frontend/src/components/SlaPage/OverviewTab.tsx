@@ -35,6 +35,7 @@ import {
 import type {
   AchievementTally,
   CatalogItem,
+  CatalogQuery,
   Overview,
   OverviewGroup,
   OverviewGroupBy,
@@ -54,7 +55,6 @@ import {
   SearchField,
   ToolbarRow,
   textOn,
-  todayIn,
   useObjectiveLabel,
   useSlaApi,
   yearMonthIn,
@@ -108,6 +108,8 @@ const GroupName = ({ value }: { value: string }) => {
 
 /** Services per page of the drill-down and the heatmap, and the sizes offered. */
 const PAGE_SIZES = [25, 50, 100];
+/** Reviews due listed at a time beside the worst services. */
+const REVIEWS_PER_PAGE = 10;
 /** How long typing in the filter pauses before the page asks for the matching services. */
 const FILTER_DEBOUNCE_MS = 300;
 
@@ -235,7 +237,26 @@ export const OverviewTab = () => {
         : undefined,
     [slaApi, key, groupBy],
   );
-  const catalog = useAsync(() => slaApi.getCatalog(), [slaApi]);
+  // The reviews due in the view: a page of them from the catalog, filtered by the server.
+  const reviewQuery: CatalogQuery = {
+    review: 'due',
+    ...(pageGroup === undefined
+      ? {}
+      : { groupBy: overviewGroupBy, group: pageGroup }),
+    ...(filter ? { q: filter } : {}),
+  };
+  const [reviewPaging, setReviewPaging] = useState({ view, index: 0 });
+  const reviewIndex = reviewPaging.view === view ? reviewPaging.index : 0;
+  const reviews = useAsync(
+    () =>
+      slaApi.getCatalog({
+        ...reviewQuery,
+        limit: REVIEWS_PER_PAGE,
+        offset: reviewIndex * REVIEWS_PER_PAGE,
+      }),
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the query's values
+    [slaApi, view, reviewIndex],
+  );
 
   const value = overview.value;
   const monthly = value?.yearToDate.months ?? [];
@@ -249,7 +270,7 @@ export const OverviewTab = () => {
     value && pageGroup !== undefined
       ? new Set(value.groups.find(g => g.key === pageGroup)?.services ?? [])
       : undefined;
-  const shown = (s: ServiceSummary | CatalogItem) =>
+  const shown = (s: ServiceSummary) =>
     (!inGroup || inGroup.has(s.entityRef)) && serviceMatchesText(s, filter);
   // A group is shown when its key or one of its services' refs has the text.
   const groups = (value?.groups ?? []).filter(g =>
@@ -259,13 +280,8 @@ export const OverviewTab = () => {
   );
   const worst = (value?.worst ?? []).filter(shown);
   const months = value?.heatmap.months ?? [];
-  const dueForReview: CatalogItem[] = (catalog.value?.items ?? []).filter(
-    i =>
-      shown(i) &&
-      ['overdue', 'soon'].includes(
-        reviewState(i.reviewBy, todayIn(i.timezone)) ?? '',
-      ),
-  );
+  const dueForReview: CatalogItem[] = reviews.value?.items ?? [];
+  const dueTotal = reviews.value?.page?.total ?? dueForReview.length;
   const pagination = (
     <TablePagination
       component="div"
@@ -395,8 +411,12 @@ export const OverviewTab = () => {
       ]);
     rows.push([]);
     rows.push([t('page.overdue')]);
-    for (const i of dueForReview)
-      rows.push([i.entityRef, i.agreement, i.reviewBy]);
+    // Every review due in the view, not only the page shown.
+    const due =
+      dueTotal > dueForReview.length
+        ? (await slaApi.getCatalog(reviewQuery)).items
+        : dueForReview;
+    for (const i of due) rows.push([i.entityRef, i.agreement, i.reviewBy]);
     downloadCsv(
       `sla-achievement-${key}${
         group ? `-${group.replace(/[^\w-]+/g, '_')}` : ''
@@ -754,12 +774,12 @@ export const OverviewTab = () => {
           </Grid>
           <Grid item xs={12} md={4}>
             <InfoCard title={t('page.overdue')}>
-              <AsyncStatus state={catalog} />
-              {catalog.value && dueForReview.length === 0 && (
+              <AsyncStatus state={reviews} />
+              {reviews.value && dueForReview.length === 0 && (
                 <Typography>{t('page.noOverdue')}</Typography>
               )}
               {dueForReview.map(i => {
-                const state = reviewState(i.reviewBy, todayIn(i.timezone));
+                const state = reviewState(i.reviewBy, Date.now(), i.timezone);
                 return (
                   <Box
                     key={i.entityRef}
@@ -780,6 +800,29 @@ export const OverviewTab = () => {
                   </Box>
                 );
               })}
+              {dueTotal > REVIEWS_PER_PAGE && (
+                <TablePagination
+                  component="div"
+                  data-testid="sla-reviews-pages"
+                  count={dueTotal}
+                  page={Math.min(
+                    reviewIndex,
+                    Math.ceil(dueTotal / REVIEWS_PER_PAGE) - 1,
+                  )}
+                  rowsPerPage={REVIEWS_PER_PAGE}
+                  rowsPerPageOptions={[]}
+                  backIconButtonText={t('page.previousPage')}
+                  nextIconButtonText={t('page.nextPage')}
+                  labelDisplayedRows={({ from, to, count }) =>
+                    t('page.shownServices', {
+                      from: String(from),
+                      to: String(to),
+                      count,
+                    })
+                  }
+                  onPageChange={(_, p) => setReviewPaging({ view, index: p })}
+                />
+              )}
             </InfoCard>
           </Grid>
         </>

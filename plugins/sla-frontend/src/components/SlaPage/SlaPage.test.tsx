@@ -18,7 +18,17 @@ import { CatalogTab } from './CatalogTab';
 import { OverviewTab } from './OverviewTab';
 import { previousKey, startedSubPeriods } from './periods';
 import { isFailing, SourcesTab } from './SourcesTab';
-import type { Overview, OverviewQuery } from '../../api';
+import {
+  groupKeyOf,
+  reviewState,
+  serviceMatchesText,
+} from '@servicelevel/plugin-sla-common';
+import type {
+  CatalogListing,
+  CatalogQuery,
+  Overview,
+  OverviewQuery,
+} from '../../api';
 
 // material-table renders slowly under jsdom.
 jest.setTimeout(30_000);
@@ -52,16 +62,109 @@ function pageOf(body: Overview, o: OverviewQuery): Overview {
   };
 }
 
+/**
+ * GET /catalog as the backend serves it (openapi.yaml): the whole listing, or with a query one
+ * page of the services in the group that match the text and, with `review`, are due.
+ */
+function catalogPageOf(
+  body: CatalogListing,
+  q: CatalogQuery = {},
+): CatalogListing {
+  if (Object.keys(q).length === 0) return body;
+  const offset = q.offset ?? 0;
+  const matching = [...body.items]
+    .sort((a, b) => a.entityRef.localeCompare(b.entityRef))
+    .filter(
+      i =>
+        (q.group === undefined ||
+          groupKeyOf(i, q.groupBy ?? 'owner') === q.group) &&
+        serviceMatchesText(i, q.q ?? '') &&
+        (q.review === undefined ||
+          ['overdue', 'due-soon'].includes(
+            reviewState(i.reviewBy, NOW, i.timezone),
+          )),
+    );
+  return {
+    ...body,
+    items: matching.slice(
+      offset,
+      q.limit === undefined ? undefined : offset + q.limit,
+    ),
+    page: { offset, limit: q.limit, total: matching.length },
+  };
+}
+
 describe('OverviewTab', () => {
   const getOverview = jest.fn(async (o: OverviewQuery = {}) =>
     pageOf(o.period === '2026' ? overviewYear : overview, o),
   );
   beforeEach(() => getOverview.mockClear());
+  const getCatalog = jest.fn(async (q?: CatalogQuery) =>
+    catalogPageOf(catalog, q),
+  );
+  beforeEach(() => getCatalog.mockClear());
+
+  it('lists the reviews due in the view ten at a time, as the catalog API pages them', async () => {
+    // 13 agreements overdue since 2020 and one not due; all of dispatch-platform.
+    const many: CatalogListing = {
+      ...catalog,
+      items: [
+        ...Array.from({ length: 13 }, (_, i) => ({
+          ...catalog.items[0],
+          entityRef: `component:default/due-${String(i).padStart(2, '0')}`,
+          agreement: `SLA-${i}`,
+        })),
+        { ...catalog.items[0], reviewBy: undefined },
+      ],
+    };
+    const pagedCatalog = jest.fn(async (q?: CatalogQuery) =>
+      catalogPageOf(many, q),
+    );
+    await renderSla(<OverviewTab />, {
+      getOverview,
+      getCatalog: pagedCatalog,
+    });
+    const pages = await screen.findByTestId('sla-reviews-pages');
+    expect(pagedCatalog).toHaveBeenLastCalledWith({
+      review: 'due',
+      limit: 10,
+      offset: 0,
+    });
+    expect(pages).toHaveTextContent('1–10 of 13 services');
+    expect(screen.getAllByText(/Review overdue since 2020-01-06/)).toHaveLength(
+      10,
+    );
+    fireEvent.click(within(pages).getByTitle('Next page'));
+    expect(
+      await within(pages).findByText('11–13 of 13 services'),
+    ).toBeInTheDocument();
+    expect(pagedCatalog).toHaveBeenLastCalledWith({
+      review: 'due',
+      limit: 10,
+      offset: 10,
+    });
+    expect(screen.getByText(/due-12/)).toBeInTheDocument();
+
+    // A group asks for that group's reviews, from the first page again.
+    await pickOption('sla-sub', '2026-10');
+    await screen.findByText('By Owner');
+    fireEvent.click(screen.getAllByTestId('sla-drill')[0]);
+    await screen.findByText('Services of group:default/dispatch-platform');
+    await waitFor(() =>
+      expect(pagedCatalog).toHaveBeenLastCalledWith({
+        review: 'due',
+        groupBy: 'owner',
+        group: 'group:default/dispatch-platform',
+        limit: 10,
+        offset: 0,
+      }),
+    );
+  });
 
   it('shows the rate as a big number with its trend, the breakdown, and drills from a group to its services', async () => {
     await renderSla(<OverviewTab />, {
       getOverview,
-      getCatalog: async () => catalog,
+      getCatalog,
     });
 
     // pick October 2026, a closed month
@@ -121,7 +224,7 @@ describe('OverviewTab', () => {
   it("shows the year to date and one heatmap cell per period of each service's own kind, from one request", async () => {
     await renderSla(<OverviewTab />, {
       getOverview,
-      getCatalog: async () => catalog,
+      getCatalog,
     });
     const heat = await screen.findByTestId('sla-heatmap');
     expect(getOverview).toHaveBeenCalledTimes(1);
@@ -172,7 +275,7 @@ describe('OverviewTab', () => {
     await renderSla(<OverviewTab />, {
       getOverview,
       getSupplierOverview,
-      getCatalog: async () => catalog,
+      getCatalog,
     });
     await pickOption('sla-sub', '2026-10');
     await pickOption('sla-groupby', 'Supplier');
@@ -212,7 +315,7 @@ describe('OverviewTab', () => {
     await renderSla(<OverviewTab />, {
       getOverview,
       getSupplierOverview: async () => ({ depth: 2, suppliers: [] }),
-      getCatalog: async () => catalog,
+      getCatalog,
     });
     await pickOption('sla-groupby', 'Supplier');
     expect(
@@ -242,7 +345,7 @@ describe('OverviewTab', () => {
     const paged = jest.fn(async (o: OverviewQuery = {}) => pageOf(many, o));
     await renderSla(<OverviewTab />, {
       getOverview: paged,
-      getCatalog: async () => catalog,
+      getCatalog,
     });
     const heat = await screen.findByTestId('sla-heatmap');
     expect(heat.querySelectorAll('tbody tr')).toHaveLength(50);
@@ -302,7 +405,7 @@ describe('OverviewTab', () => {
   it('lists the worst services with their availability', async () => {
     await renderSla(<OverviewTab />, {
       getOverview,
-      getCatalog: async () => catalog,
+      getCatalog,
     });
     // material-table puts its title outside the <table>: look in its paper.
     const worst = (await screen.findByText('Worst services')).closest(
@@ -342,7 +445,7 @@ describe('OverviewTab', () => {
       getOverview: rejects(
         'groupBy: "team" — expected one of owner, system, domain',
       ),
-      getCatalog: async () => catalog,
+      getCatalog,
     });
     expect(
       (await screen.findAllByText(/expected one of owner, system, domain/))

@@ -37,11 +37,6 @@ describe('format', () => {
     expect(reviewState('2026-11-19', now, 'UTC')).toBe('due-soon');
     expect(reviewState('2026-12-21', now, 'Asia/Shanghai')).toBe('ok');
     expect(reviewState(undefined, now, 'UTC')).toBe('none');
-    // The older form (a day already taken in the entity zone) answers by the same rule.
-    expect(reviewState('2026-10-31', '2026-11-20')).toBe('overdue');
-    expect(reviewState('2026-12-20', '2026-11-20')).toBe('soon');
-    expect(reviewState('2026-12-21', '2026-11-20')).toBe('ok');
-    expect(reviewState(undefined, '2026-11-20')).toBeUndefined();
   });
 
   it('rounds percentages half-up and writes durations as people do', () => {

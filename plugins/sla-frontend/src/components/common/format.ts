@@ -8,7 +8,6 @@ import {
   yearMonthIn as sharedYearMonthIn,
   type DisplayLanguage,
   type ObjectiveId,
-  type ReviewState,
 } from '@servicelevel/plugin-sla-common';
 
 function parts(ms: number, timeZone: string): Record<string, string> {
@@ -77,37 +76,8 @@ export function todayIn(timeZone: string, now: number = Date.now()): string {
   return sharedTodayIn(timeZone, now);
 }
 
-/**
- * Review state of an agreement by sla-common's rule: `reviewState(reviewBy, now, zone)`.
- * The older two-argument form (a day already taken in the entity's zone; `soon` for
- * due-soon, undefined for none) answers by the same rule and stays until its last caller,
- * the organisation page, moves to the overview API.
- */
-export function reviewState(
-  reviewBy: string | undefined,
-  now: number,
-  zone: string,
-): ReviewState;
-export function reviewState(
-  reviewBy: string | undefined,
-  today: string,
-): 'overdue' | 'soon' | 'ok' | undefined;
-export function reviewState(
-  reviewBy: string | undefined,
-  nowOrToday: number | string,
-  zone?: string,
-): ReviewState | 'overdue' | 'soon' | 'ok' | undefined {
-  if (typeof nowOrToday === 'number') {
-    return sharedReviewState(reviewBy, nowOrToday, zone ?? 'UTC');
-  }
-  const state = sharedReviewState(
-    reviewBy,
-    Date.parse(`${nowOrToday}T12:00:00Z`),
-    'UTC',
-  );
-  if (state === 'none') return undefined;
-  return state === 'due-soon' ? 'soon' : state;
-}
+/** Review state of an agreement by sla-common's rule, in the entity's zone. */
+export const reviewState = sharedReviewState;
 
 /** Current year, month (1–12) in a zone. */
 export function yearMonthIn(
