@@ -112,6 +112,40 @@ async function slaApi(token, method, path, body) {
   return { status: res.status, body: text ? JSON.parse(text) : undefined };
 }
 
+/**
+ * Waits until the SLA store lists every catalog entity with servicelevel.io annotations: the
+ * portal answers before its first catalog sync has run, and an organisation page seen
+ * earlier shows the few services the demo's incidents arrived with.
+ */
+async function waitForCatalogSync() {
+  const token = await guestToken();
+  const deadline = Date.now() + 2 * TIMEOUT;
+  for (;;) {
+    const res = await fetch(`${backend}/api/catalog/entities`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    const entities = res.ok ? await res.json() : [];
+    const annotated = entities.filter(e =>
+      Object.keys(e.metadata?.annotations ?? {}).some(k =>
+        k.startsWith('servicelevel.io/'),
+      ),
+    ).length;
+    const listed = (await slaApi(token, 'GET', '/catalog')).body?.items?.length;
+    if (annotated > 0 && listed === annotated) {
+      log(`the SLA catalog lists all ${listed} annotated entities`);
+      return;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(
+        `the SLA catalog lists ${listed} of ${annotated} annotated entities after ${
+          (2 * TIMEOUT) / 1000
+        } s`,
+      );
+    }
+    await new Promise(r => setTimeout(r, 2000));
+  }
+}
+
 function check(condition, message) {
   if (!condition) throw new Error(`check failed: ${message}`);
   log(`ok: ${message}`);
@@ -543,6 +577,7 @@ let failed = false;
 try {
   const page = browser.pages()[0] ?? (await browser.newPage());
   page.setDefaultTimeout(TIMEOUT);
+  await waitForCatalogSync();
 
   // 1. The card on the service's overview shows a status for each objective.
   await open(page, SERVICE);
