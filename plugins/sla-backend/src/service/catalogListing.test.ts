@@ -22,7 +22,12 @@ import {
   TestStores,
   useTestStores,
 } from '../__testUtils__/stores';
-import { buildCatalog, CatalogBody, MaintainedCatalog } from './catalogListing';
+import {
+  buildCatalog,
+  CatalogBody,
+  catalogCustomers,
+  MaintainedCatalog,
+} from './catalogListing';
 import { ComplianceService } from './ComplianceService';
 import { sendEncoded } from './router';
 
@@ -323,6 +328,25 @@ describe.each(databases.eachSupportedId())(
     });
   },
 );
+
+describe('catalogCustomers', () => {
+  it('counts the services naming each customer, by ref, and leaves out those naming none', () => {
+    expect(
+      catalogCustomers([
+        { customer: 'group:default/state-grid' },
+        {},
+        { customer: 'group:default/city' },
+        { customer: 'group:default/state-grid' },
+      ]),
+    ).toEqual({
+      customers: [
+        { customer: 'group:default/city', services: 1 },
+        { customer: 'group:default/state-grid', services: 2 },
+      ],
+    });
+    expect(catalogCustomers([])).toEqual({ customers: [] });
+  });
+});
 
 /**
  * The HTTP side: the ETag and 304, and the stored compressed copies behind Backstage's own

@@ -128,6 +128,21 @@ interface Built {
   byRef?: CatalogItemOf[];
   /** Pages made so far, by their query. */
   pages: Map<string, CatalogPage>;
+  /** GET /customers' body, made by its first read. */
+  customers?: CatalogPage;
+}
+
+/** Every customer the items name, by ref, with how many services name it (GET /customers). */
+export function catalogCustomers(items: ReadonlyArray<{ customer?: string }>) {
+  const counts = new Map<string, number>();
+  for (const { customer } of items) {
+    if (customer) counts.set(customer, (counts.get(customer) ?? 0) + 1);
+  }
+  return {
+    customers: [...counts]
+      .sort(([a], [b]) => (a < b ? -1 : Number(a > b)))
+      .map(([customer, services]) => ({ customer, services })),
+  };
 }
 
 type Catalog = Awaited<ReturnType<typeof buildCatalog>>;
@@ -267,6 +282,16 @@ export class MaintainedCatalog {
       built.pages.set(key, page);
     }
     return page;
+  }
+
+  /** GET /customers' body at `now`, made once per catalog body. */
+  async customers(now: number): Promise<CatalogPage> {
+    const built = await this.builtFor(now);
+    if (!built.customers) {
+      const { json, etag } = encodeBody(catalogCustomers(built.value.items));
+      built.customers = { json: Buffer.from(json), etag };
+    }
+    return built.customers;
   }
 
   /** The body to serve at `now`. */

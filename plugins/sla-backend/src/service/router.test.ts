@@ -821,6 +821,36 @@ describe('sla router', () => {
       ).toEqual(['component:default/cad-core']);
     });
 
+    it('lists the customers the catalog names, with their services', async () => {
+      const named = (name: string, customer: string) =>
+        component(
+          name,
+          {
+            ...GIS_ROUTING_ANNOTATIONS,
+            'servicelevel.io/customer': `group:default/${customer}`,
+          },
+          'group:default/field-ops',
+        );
+      const server = await startSlaBackend({
+        config: CONFIG,
+        entities: [
+          ...ENTITIES,
+          named('a', 'state-grid'),
+          named('b', 'city'),
+          named('c', 'state-grid'),
+        ],
+      });
+      const res = await asUser(server).get('/api/sla/customers');
+      expect(res.status).toBe(200);
+      expectMatchesDocument(res);
+      expect(res.body).toEqual({
+        customers: [
+          { customer: 'group:default/city', services: 1 },
+          { customer: 'group:default/state-grid', services: 2 },
+        ],
+      });
+    });
+
     it('answers 400 naming a page parameter it cannot use', async () => {
       expect(await refusalOfGet('/api/sla/catalog?review=soon')).toMatch(
         /^review: /,
@@ -1037,6 +1067,8 @@ describe('sla router', () => {
           path: '/sources/servicenow/cross-check?period=2026-09',
         },
         { method: 'get', path: '/catalog' },
+        { method: 'get', path: '/catalog?review=due&limit=10' },
+        { method: 'get', path: '/customers' },
         {
           method: 'post',
           path: '/snapshots/recompute',

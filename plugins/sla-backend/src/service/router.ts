@@ -319,6 +319,11 @@ export async function createRouter(
     );
   });
 
+  router.get('/customers', async (req, res) => {
+    await authorize(req, slaReadPermission);
+    sendEncoded(req, res, await catalog.customers(now()));
+  });
+
   router.get('/sources', async (req, res) => {
     await authorize(req, slaReadPermission);
     const at = now();

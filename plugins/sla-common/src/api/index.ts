@@ -70,6 +70,7 @@ export type SupplierOverview = components['schemas']['SupplierOverview'];
 /** One underpinning contract (an entity with agreement type uc) over the period in its own zone. */
 export type SupplierContract = components['schemas']['SupplierContract'];
 export type CatalogListing = components['schemas']['CatalogListing'];
+export type CustomerList = components['schemas']['CustomerList'];
 /** A consistency warning of one service. */
 export type CatalogChainWarning = components['schemas']['CatalogChainWarning'];
 export type CalendarWarning = components['schemas']['CalendarWarning'];

@@ -96,6 +96,7 @@ export function mockSlaApi(overrides: Partial<SlaApi> = {}): SlaApi {
     getOverview: fail('getOverview'),
     getSupplierOverview: fail('getSupplierOverview'),
     getCatalog: fail('getCatalog'),
+    listCustomers: fail('listCustomers'),
     getSources: fail('getSources'),
     getSourceCrossCheck: fail('getSourceCrossCheck'),
     listPlans: async () => ({ items: [] }),

@@ -11,6 +11,7 @@ import type {
   EntityPeriodResult,
   EntityTerms,
   CatalogQuery,
+  CustomerList,
   HistoryQuery,
   NewPlan,
   Overview,
@@ -62,6 +63,8 @@ export interface SlaApi {
   getSupplierOverview(options?: { period?: string }): Promise<SupplierOverview>;
   /** The published service catalog; with a query, one page of it. */
   getCatalog(query?: CatalogQuery): Promise<CatalogListing>;
+  /** Every customer a service of the catalog names, with how many services name it. */
+  listCustomers(): Promise<CustomerList>;
   /** Sync state of every incident source. */
   getSources(): Promise<SourcesStatus>;
   /** Where a source's own SLA verdicts differ from ours in `period`, with the likely reason. */

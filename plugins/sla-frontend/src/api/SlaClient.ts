@@ -103,6 +103,10 @@ export class SlaClient implements SlaApi {
     return this.request('/catalog', { query });
   }
 
+  listCustomers(): Promise<Api.CustomerList> {
+    return this.request('/customers');
+  }
+
   getSources(): Promise<Api.SourcesStatus> {
     return this.request('/sources');
   }

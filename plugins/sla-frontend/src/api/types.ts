@@ -26,6 +26,7 @@ export type {
   Confirmation,
   ConfirmationRequest,
   ConfirmationStatus,
+  CustomerList,
   CustomerReportList,
   EntityChain,
   EntityHistory,

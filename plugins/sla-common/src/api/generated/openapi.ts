@@ -413,6 +413,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/customers': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Every customer a service's `servicelevel.io/customer` annotation names, with its services.
+     * @description Read from the maintained catalog (GET /catalog), the same services, without sending all of them. Sorted by customer ref.
+     */
+    get: operations['listCustomers'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/customers/{kind}/{namespace}/{name}/report': {
     parameters: {
       query?: never;
@@ -1441,6 +1461,14 @@ export interface components {
         /** @description The services that match, on every page. */
         total: number;
       };
+    };
+    CustomerList: {
+      customers: {
+        /** @description The customer's entity ref, as the annotation names it. */
+        customer: string;
+        /** @description Services in the catalog naming this customer. */
+        services: number;
+      }[];
     };
     /** @description A consistency warning of one service. */
     CatalogChainWarning: {
@@ -2777,6 +2805,30 @@ export interface operations {
           'application/json': components['schemas']['ReportList'];
         };
       };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+    };
+  };
+  listCustomers: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The customers. */
+      200: {
+        headers: {
+          ETag: components['headers']['ETag'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CustomerList'];
+        };
+      };
+      304: components['responses']['NotModified'];
       401: components['responses']['Unauthorized'];
       403: components['responses']['Forbidden'];
     };

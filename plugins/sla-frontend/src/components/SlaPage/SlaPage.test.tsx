@@ -16,6 +16,7 @@ import {
 } from '../../__testUtils__/render';
 import { CatalogTab } from './CatalogTab';
 import { OverviewTab } from './OverviewTab';
+import { PlansTab } from './PlansTab';
 import { previousKey, startedSubPeriods } from './periods';
 import { isFailing, SourcesTab } from './SourcesTab';
 import {
@@ -606,5 +607,21 @@ describe('periods', () => {
       '03',
       '04',
     ]);
+  });
+});
+
+describe('PlansTab', () => {
+  it('shows the reports of each customer GET /customers lists, without reading the catalog', async () => {
+    const listCustomers = jest.fn(async () => ({
+      customers: [
+        { customer: 'group:default/city-dispatch', services: 3 },
+        { customer: 'group:default/state-grid', services: 1 },
+      ],
+    }));
+    await renderSla(<PlansTab />, { listCustomers });
+    expect(await screen.findAllByText(/^Service reports for/)).toHaveLength(2);
+    expect(screen.getByText('city-dispatch')).toBeInTheDocument();
+    expect(screen.getByText('state-grid')).toBeInTheDocument();
+    expect(listCustomers).toHaveBeenCalledTimes(1);
   });
 });
