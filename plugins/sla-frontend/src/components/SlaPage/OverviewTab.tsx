@@ -110,6 +110,41 @@ const GroupName = ({ value }: { value: string }) => {
 const PAGE_SIZES = [25, 50, 100];
 /** Reviews due listed at a time beside the worst services. */
 const REVIEWS_PER_PAGE = 10;
+
+/**
+ * The pager of a list of services the API pages: "1–50 of 20,000 services", the page buttons
+ * and, given `sizes`, the choice of page size, in the user's language.
+ */
+const ServicePages = (props: {
+  testId: string;
+  total: number;
+  index: number;
+  size: number;
+  sizes?: number[];
+  onPage: (index: number) => void;
+  onSize?: (size: number) => void;
+}) => {
+  const { t } = useTranslationRef(slaTranslationRef);
+  const { total, size, sizes = [], onSize } = props;
+  return (
+    <TablePagination
+      component="div"
+      data-testid={props.testId}
+      count={total}
+      page={Math.min(props.index, Math.max(0, Math.ceil(total / size) - 1))}
+      rowsPerPage={size}
+      rowsPerPageOptions={sizes}
+      labelRowsPerPage={t('page.servicesPerPage')}
+      backIconButtonText={t('page.previousPage')}
+      nextIconButtonText={t('page.nextPage')}
+      labelDisplayedRows={({ from, to, count }) =>
+        t('page.shownServices', { from: String(from), to: String(to), count })
+      }
+      onPageChange={(_, p) => props.onPage(p)}
+      onRowsPerPageChange={e => onSize?.(Number(e.target.value))}
+    />
+  );
+};
 /** How long typing in the filter pauses before the page asks for the matching services. */
 const FILTER_DEBOUNCE_MS = 300;
 
@@ -283,29 +318,15 @@ export const OverviewTab = () => {
   const dueForReview: CatalogItem[] = reviews.value?.items ?? [];
   const dueTotal = reviews.value?.page?.total ?? dueForReview.length;
   const pagination = (
-    <TablePagination
-      component="div"
-      data-testid="sla-services-pages"
-      count={shownTotal}
-      page={Math.min(
-        pageIndex,
-        Math.max(0, Math.ceil(shownTotal / pageSize) - 1),
-      )}
-      rowsPerPage={pageSize}
-      rowsPerPageOptions={PAGE_SIZES}
-      labelRowsPerPage={t('page.servicesPerPage')}
-      backIconButtonText={t('page.previousPage')}
-      nextIconButtonText={t('page.nextPage')}
-      labelDisplayedRows={({ from, to, count }) =>
-        t('page.shownServices', {
-          from: String(from),
-          to: String(to),
-          count,
-        })
-      }
-      onPageChange={(_, p) => setPageIndex(p)}
-      onRowsPerPageChange={e => {
-        setPageSize(Number(e.target.value));
+    <ServicePages
+      testId="sla-services-pages"
+      total={shownTotal}
+      index={pageIndex}
+      size={pageSize}
+      sizes={PAGE_SIZES}
+      onPage={setPageIndex}
+      onSize={size => {
+        setPageSize(size);
         setPageIndex(0);
       }}
     />
@@ -801,26 +822,12 @@ export const OverviewTab = () => {
                 );
               })}
               {dueTotal > REVIEWS_PER_PAGE && (
-                <TablePagination
-                  component="div"
-                  data-testid="sla-reviews-pages"
-                  count={dueTotal}
-                  page={Math.min(
-                    reviewIndex,
-                    Math.ceil(dueTotal / REVIEWS_PER_PAGE) - 1,
-                  )}
-                  rowsPerPage={REVIEWS_PER_PAGE}
-                  rowsPerPageOptions={[]}
-                  backIconButtonText={t('page.previousPage')}
-                  nextIconButtonText={t('page.nextPage')}
-                  labelDisplayedRows={({ from, to, count }) =>
-                    t('page.shownServices', {
-                      from: String(from),
-                      to: String(to),
-                      count,
-                    })
-                  }
-                  onPageChange={(_, p) => setReviewPaging({ view, index: p })}
+                <ServicePages
+                  testId="sla-reviews-pages"
+                  total={dueTotal}
+                  index={reviewIndex}
+                  size={REVIEWS_PER_PAGE}
+                  onPage={index => setReviewPaging({ view, index })}
                 />
               )}
             </InfoCard>
