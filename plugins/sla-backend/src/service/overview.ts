@@ -20,11 +20,12 @@ import {
   summaryStatus,
   worstServices,
 } from '@servicelevel/plugin-sla-common';
-import type {
-  ComplianceService,
-  EntityPeriodResult,
-  OwnKindResults,
-  PeriodQuery,
+import {
+  STALE_WHILE_REFRESH_MS,
+  type ComplianceService,
+  type EntityPeriodResult,
+  type OwnKindResults,
+  type PeriodQuery,
 } from './ComplianceService';
 import { CreditsOwed, mergeCredits, sumCredits } from './credits';
 
@@ -33,10 +34,11 @@ export type GroupBy = RollupDimension;
 
 /**
  * How long past the result cache's maximum age an overview body may still be served while
- * the next one is built in the background (the same grace the result cache gives bulk reads).
- * A write in this process is never served stale: the read after it waits for the build.
+ * the next one is built in the background: the same grace the result cache gives bulk reads
+ * (15 minutes). A write in this process is never served stale: the read after it waits for
+ * the build, which serves the results it did not touch within the same grace.
  */
-const STALE_WHILE_REBUILD_MS = 60_000;
+const STALE_WHILE_REBUILD_MS = STALE_WHILE_REFRESH_MS;
 /** Overview states (one per period query and grouping) kept. */
 const MAX_STATES = 50;
 /**

@@ -209,8 +209,18 @@ describe.each(databases.eachSupportedId())(
       expect(rebuilt).not.toBe(first);
       expect(rebuilt.json.toString('utf8')).toBe(await reference(later));
 
+      // Minutes later, within the grace (15 minutes): the last body at once, rebuilt behind it.
+      const minutesLater = later + 600_000;
+      expect(await bodies.body(CURRENT, 'owner', minutesLater)).toBe(rebuilt);
+      await bodies.idle();
+      expect(
+        (await bodies.body(CURRENT, 'owner', minutesLater + 1)).json.toString(
+          'utf8',
+        ),
+      ).toBe(await reference(minutesLater));
+
       // Past the grace the read waits: never a body older than age + grace.
-      const muchLater = later + 300_000;
+      const muchLater = minutesLater + 1_200_000;
       const waited = await bodies.body(CURRENT, 'owner', muchLater);
       expect(waited.json.toString('utf8')).toBe(await reference(muchLater));
       build.mockRestore();
