@@ -56,11 +56,16 @@ const MAX_RESULT_ENTRIES = 640_000;
  * How long past the maximum age a bulk read (overview, evaluateMany) may still serve a result
  * whose only fault is its age, while it is computed again in the background: at 20,000
  * services, recomputing every open period on the request that finds them expired took longer
- * than the HTTP timeouts. A write that touched the entity is never served stale. At
- * 10,000,000 incidents that recompute took 31-53 s, and a minute was too short: the first
+ * than the HTTP timeouts. A write that touched the entity is never served stale.
+ */
+const STALE_WHILE_REFRESH_MS = 60_000;
+/**
+ * The same for a read that leaves the refresh to a builder of its own (the overview's builds,
+ * refreshExpired: false), which serves its last body meanwhile for as long: at 10,000,000
+ * incidents the recompute of every open period took 31-53 s, and after a minute the first
  * overview read after a pause of a few minutes waited for it (issue 14, sixth pass).
  */
-export const STALE_WHILE_REFRESH_MS = 900_000;
+export const STALE_WHILE_REBUILD_MS = 900_000;
 /**
  * (Entity, period) items evaluated together at most: a bulk read of the whole organisation
  * (20,000 services × 13 periods) reads its snapshots and incidents chunk by chunk.
@@ -151,7 +156,7 @@ interface BulkState {
   /**
    * Until when every entry is still valid (validResult) and, for a read that serves stale
    * entries without refreshing them, still servable (staleResult): the earliest of their
-   * validUntil (plus STALE_WHILE_REFRESH_MS), and of the end of a period still open when
+   * validUntil (plus STALE_WHILE_REBUILD_MS), and of the end of a period still open when
    * computed.
    */
   validUntil: number;
@@ -1153,7 +1158,7 @@ export class ComplianceService {
         validUntil = Math.min(validUntil, e.validUntil, open);
         staleUntil = Math.min(
           staleUntil,
-          e.validUntil + STALE_WHILE_REFRESH_MS,
+          e.validUntil + STALE_WHILE_REBUILD_MS,
           open,
         );
       });
@@ -1263,6 +1268,9 @@ export class ComplianceService {
       }));
     }
     this.entriesLookedUp += items.length;
+    const grace = refreshStale
+      ? STALE_WHILE_REFRESH_MS
+      : STALE_WHILE_REBUILD_MS;
     const entries = new Array<ResultEntry>(items.length);
     const missing: Array<{ index: number; generation: number }> = [];
     const stale: Array<{ index: number; generation: number }> = [];
@@ -1283,7 +1291,7 @@ export class ComplianceService {
         continue;
       }
       const old = serveStale
-        ? this.staleResult(item, stamp, generation, now)
+        ? this.staleResult(item, stamp, generation, now, grace)
         : undefined;
       if (old) {
         entries[i] = old;

@@ -21,7 +21,7 @@ import {
   worstServices,
 } from '@servicelevel/plugin-sla-common';
 import {
-  STALE_WHILE_REFRESH_MS,
+  STALE_WHILE_REBUILD_MS,
   type ComplianceService,
   type EntityPeriodResult,
   type OwnKindResults,
@@ -32,13 +32,6 @@ import { CreditsOwed, mergeCredits, sumCredits } from './credits';
 export const GROUP_BY = ROLLUP_DIMENSIONS;
 export type GroupBy = RollupDimension;
 
-/**
- * How long past the result cache's maximum age an overview body may still be served while
- * the next one is built in the background: the same grace the result cache gives bulk reads
- * (15 minutes). A write in this process is never served stale: the read after it waits for
- * the build, which serves the results it did not touch within the same grace.
- */
-const STALE_WHILE_REBUILD_MS = STALE_WHILE_REFRESH_MS;
 /** Overview states (one per period query and grouping) kept. */
 const MAX_STATES = 50;
 /**
@@ -702,7 +695,7 @@ const yieldToRequests = () => new Promise<void>(r => setImmediate(r));
  * built per request (issue 14 item 5): a read is served the body built last while it is
  * fresh (the result cache's maximum age, longer when builds are slow: AGE_PER_BUILD_TIME);
  * one older is still served, for at most
- * STALE_WHILE_REBUILD_MS more, while the next one is built in the background; after a write
+ * STALE_WHILE_REBUILD_MS (15 minutes) more, while the next one is built in the background; after a write
  * in this process, or once a period it shows has ended, the read waits for the next build. A
  * build evaluates through the per-(entity, period) result cache, so it computes only the
  * entities whose results changed, and re-encodes only their pieces (see encodeOverview).
