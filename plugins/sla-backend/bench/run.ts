@@ -85,10 +85,46 @@ const HEAP_MB = arg('recompute-heap', '');
  * DevTools, or sum self time per function).
  */
 const PROFILE_DIR = arg('profile', '');
+/**
+ * --heap-profile (with --profile DIR) also samples the heap from the first of those steps
+ * on, and writes DIR/<db>-<step>.heapprofile at each step's end: the objects then alive
+ * after a full collection, by the function that allocated them (those allocated before the
+ * first step, such as the stores, are not in it). It prints the largest allocators, so that
+ * what fills the heap is measured, not guessed.
+ */
+const HEAP_PROFILE = process.argv.includes('--heap-profile');
 
-/** Runs `step` under the inspector's CPU profiler when --profile is given. */
-async function profiled<T>(name: string, step: () => Promise<T>): Promise<T> {
-  if (!PROFILE_DIR) return step();
+/** Bytes as whole megabytes (2^20), grouped for reading. */
+const mb = (n: number) => Math.round(n / 1048576).toLocaleString('en-US');
+
+type HeapNode = {
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  selfSize: number;
+  children: HeapNode[];
+};
+
+/** The live bytes of a sampling heap profile summed per allocating function, largest first. */
+function heapByFunction(head: HeapNode, top = 12) {
+  const bytes = new Map<string, number>();
+  const visit = (node: HeapNode) => {
+    const { functionName, url, lineNumber } = node.callFrame;
+    const key = `${functionName || '(anonymous)'} ${path.basename(url)}:${
+      lineNumber + 1
+    }`;
+    bytes.set(key, (bytes.get(key) ?? 0) + node.selfSize);
+    node.children.forEach(visit);
+  };
+  visit(head);
+  const total = [...bytes.values()].reduce((a, b) => a + b, 0);
+  const largest = [...bytes.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)
+    .map(([key, size]) => `  ${mb(size).padStart(6)} MB  ${key}`);
+  return { total, largest };
+}
+
+/** An inspector session and its promise-returning `post`. */
+function inspectorSession() {
   const session = new Session();
   session.connect();
   const post = (method: string, params?: object) =>
@@ -97,18 +133,52 @@ async function profiled<T>(name: string, step: () => Promise<T>): Promise<T> {
         err ? reject(err) : resolve(result),
       ),
     );
+  return { session, post };
+}
+
+/** The heap sampler's session: it lives from the first profiled step to the end. */
+let heapSampler: ReturnType<typeof inspectorSession> | undefined;
+
+/** Writes the heap sampled so far, after a full collection, and prints its largest allocators. */
+async function writeHeapProfile(name: string, file: string) {
+  if (!heapSampler) {
+    heapSampler = inspectorSession();
+    await heapSampler.post('HeapProfiler.enable');
+    await heapSampler.post('HeapProfiler.startSampling', {
+      samplingInterval: 65536,
+    });
+    return;
+  }
+  await heapSampler.post('HeapProfiler.collectGarbage');
+  const { profile } = await heapSampler.post('HeapProfiler.getSamplingProfile');
+  fs.writeFileSync(`${file}.heapprofile`, JSON.stringify(profile));
+  const { total, largest } = heapByFunction(profile.head);
+  console.error(
+    `[heap] ${name}: ${mb(
+      total,
+    )} MB sampled live at the step's end (heapUsed ${mb(
+      process.memoryUsage().heapUsed,
+    )} MB), largest allocators:\n${largest.join('\n')}`,
+  );
+}
+
+/** Runs `step` under the inspector's CPU profiler when --profile is given. */
+async function profiled<T>(name: string, step: () => Promise<T>): Promise<T> {
+  if (!PROFILE_DIR) return step();
+  const { session, post } = inspectorSession();
+  const file = path.join(PROFILE_DIR, name.replace(/[^\w.-]+/g, '_'));
+  fs.mkdirSync(PROFILE_DIR, { recursive: true });
+  // The first call starts the sampler, so the first step's profile holds what it allocated.
+  if (HEAP_PROFILE && !heapSampler) await writeHeapProfile(name, file);
   await post('Profiler.enable');
   await post('Profiler.start');
   try {
     return await step();
   } finally {
     const { profile } = await post('Profiler.stop');
-    fs.mkdirSync(PROFILE_DIR, { recursive: true });
-    fs.writeFileSync(
-      path.join(PROFILE_DIR, `${name.replace(/[^\w.-]+/g, '_')}.cpuprofile`),
-      JSON.stringify(profile),
-    );
+    fs.writeFileSync(`${file}.cpuprofile`, JSON.stringify(profile));
     session.disconnect();
+    if (HEAP_PROFILE) await writeHeapProfile(name, file);
   }
 }
 const BATCH = 1000;
@@ -293,7 +363,6 @@ function sampleRss() {
 /** Prints the peaks of the phase that ends and starts the next one's from now. */
 function endPhase(name: string) {
   sampleRss();
-  const mb = (n: number) => Math.round(n / 1048576).toLocaleString('en-US');
   console.error(
     `[memory] ${name}: peak rss ${mb(phasePeaks.rss)} MB, heapUsed ${mb(
       phasePeaks.heapUsed,
