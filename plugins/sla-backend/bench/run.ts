@@ -819,13 +819,15 @@ function describeBuilds(builds: ReturnType<typeof recentOverviewBuilds>) {
       b =>
         `${b.background ? 'background' : 'read'}: evaluate ${fmt(
           b.evaluateMs,
-        )}, ${fmt(b.piecesComputed)} of ${fmt(b.services)} pieces ${fmt(
-          b.piecesMs,
-        )}, figures ${fmt(b.encodeMs)} (${fmt(b.groupsSummed)} of ${fmt(
-          b.groups,
-        )} groups summed); whole body ${fmt(b.wholeMs)}, gzip ${fmt(
-          b.gzipMs,
-        )}: ${fmt(b.bytes / 1024)} KB, gzipped ${fmt(b.gzipBytes / 1024)} KB`,
+        )}, ${fmt(b.piecesComputed)} of ${fmt(b.servicesVisited)} of ${fmt(
+          b.services,
+        )} pieces ${fmt(b.piecesMs)}, figures ${fmt(b.encodeMs)} (${fmt(
+          b.groupsSummed,
+        )} of ${fmt(b.groups)} groups summed); whole body ${fmt(
+          b.wholeMs,
+        )}, gzip ${fmt(b.gzipMs)}: ${fmt(b.bytes / 1024)} KB, gzipped ${fmt(
+          b.gzipBytes / 1024,
+        )} KB`,
     )
     .join(' | ');
 }

@@ -148,6 +148,11 @@ interface BulkState {
   plan: unknown;
   entries: ResultEntry[];
   value: Promise<unknown>;
+  /**
+   * The entries' results, once all have resolved: the next read after a write copies it
+   * and replaces what changed, instead of collecting some 260,000 results again.
+   */
+  results?: EntityPeriodResult[];
   /** resultStamp() and `now` of the read that made it. */
   stamp: string;
   at: number;
@@ -188,15 +193,56 @@ function entityRuns(items: EvaluationItem[]): EntityRun[] {
   return runs;
 }
 
+/**
+ * The results of `entries`, in order: synchronously when every one has resolved, else once
+ * the pending ones have. With `base` (the same items' last results), only the entries at
+ * `indexes` are read and the rest are base's.
+ */
+function settledResults(
+  entries: ResultEntry[],
+  indexes?: number[],
+  base?: EntityPeriodResult[],
+): EntityPeriodResult[] | Promise<EntityPeriodResult[]> {
+  const results = base
+    ? base.slice()
+    : new Array<EntityPeriodResult>(entries.length);
+  const pending: number[] = [];
+  const read = (i: number) => {
+    const r = entries[i].resolved;
+    if (r === undefined) pending.push(i);
+    else results[i] = r;
+  };
+  if (indexes) indexes.forEach(read);
+  else for (let i = 0; i < entries.length; i++) read(i);
+  if (pending.length === 0) return results;
+  return Promise.all(pending.map(i => entries[i].value)).then(values => {
+    pending.forEach((i, j) => {
+      results[i] = values[j];
+    });
+    return results;
+  });
+}
+
 /** An overview plan's last results and the value shaped from them (see evaluateOwnKind). */
 const shapedOwnKind = new WeakMap<
   OwnKindPlan,
   { results: EntityPeriodResult[]; own: OwnKindResults[] }
 >();
 
+/**
+ * What changed since a bulk read's last result: its results then, and the indexes of the
+ * items whose results are other objects now (see bulkResult).
+ */
+interface BulkChange {
+  previous: EntityPeriodResult[];
+  items: number[];
+}
+
 /** An overview's items and how to regroup its results (see evaluateOwnKind). */
 interface OwnKindPlan {
   items: EvaluationItem[];
+  /** For each item, the index of its entity's plan in `plans`. */
+  planOf: number[];
   plans: Array<{
     entity: SlaEntity;
     periodKind: PeriodKind;
@@ -1046,13 +1092,15 @@ export class ComplianceService {
       this.planMaxAgeMs(),
     );
     // An entity whose results are the same objects as in the last shape keeps its object,
-    // so that the overview finds its piece unchanged by identity.
-    const shape = (results: EntityPeriodResult[]) => {
+    // so that the overview finds its piece unchanged by identity. After a write, only the
+    // entities whose results changed are shaped again.
+    const shape = (results: EntityPeriodResult[], change?: BulkChange) => {
       const last = shapedOwnKind.get(plan);
       const same = (list: number[]) =>
         list.every(i => results[i] === last!.results[i]);
-      const own = plan.plans.map((p, k) =>
-        last && same(p.year) && same(p.selected) && same(p.previous)
+      const shapeOne = (k: number): OwnKindResults => {
+        const p = plan.plans[k];
+        return last && same(p.year) && same(p.selected) && same(p.previous)
           ? last.own[k]
           : {
               entity: p.entity,
@@ -1061,8 +1109,17 @@ export class ComplianceService {
               selected: p.selected.map(i => results[i]),
               year: p.year.map(i => results[i]),
               previous: p.previous.map(i => results[i]),
-            },
-      );
+            };
+      };
+      let own: OwnKindResults[];
+      if (last && change && last.results === change.previous) {
+        own = last.own.slice();
+        for (const k of new Set(change.items.map(i => plan.planOf[i]))) {
+          own[k] = shapeOne(k);
+        }
+      } else {
+        own = plan.plans.map((_, k) => shapeOne(k));
+      }
       shapedOwnKind.set(plan, { results, own });
       return own;
     };
@@ -1094,7 +1151,7 @@ export class ComplianceService {
     plan: unknown,
     items: EvaluationItem[],
     now: number,
-    shape: (results: EntityPeriodResult[]) => T,
+    shape: (results: EntityPeriodResult[], change?: BulkChange) => T,
     serveStale = true,
     refreshStale = true,
   ): Promise<T> {
@@ -1103,6 +1160,8 @@ export class ComplianceService {
     const last = this.bulkStates.get(key);
     let entries: ResultEntry[];
     let marks: number[];
+    /** The items whose entries differ from the last state's, when it was kept. */
+    let changed: number[] | undefined;
     if (
       last &&
       last.plan === plan &&
@@ -1122,14 +1181,18 @@ export class ComplianceService {
       }
       const fresh = this.itemEntries(again, now, serveStale, refreshStale);
       entries = last.entries.slice();
+      changed = [];
       let j = 0;
       for (const t of touched) {
         const r = runs[t];
-        for (let i = r.start; i < r.end; i++) entries[i] = fresh[j++];
+        for (let i = r.start; i < r.end; i++) {
+          entries[i] = fresh[j++];
+          if (entries[i] !== last.entries[i]) changed.push(i);
+        }
         // After the lookup: storing a result replaces the entity's old one.
         marks[t] = this.entityMark(r.entityRef);
       }
-      if (entries.every((e, i) => e === last.entries[i])) {
+      if (changed.length === 0) {
         last.marks = marks;
         return last.value as Promise<T>;
       }
@@ -1145,14 +1208,31 @@ export class ComplianceService {
         return last.value as Promise<T>;
       }
     }
-    // At 20,000 services a bulk read has some 260,000 entries, nearly all settled.
-    const value = entries.every(e => e.resolved !== undefined)
-      ? Promise.resolve(shape(entries.map(e => e.resolved!)))
-      : Promise.all(entries.map(e => e.value)).then(shape);
+    // At 20,000 services a bulk read has some 260,000 entries, nearly all settled: after a
+    // write only the changed ones are collected (and waited for), into a copy of the last
+    // results, and `shape` is told which.
+    const previous = changed && last?.results;
+    const results = settledResults(
+      entries,
+      previous ? changed : undefined,
+      previous,
+    );
+    const change = previous ? { previous, items: changed! } : undefined;
+    let state: BulkState | undefined;
+    const shaped = (r: EntityPeriodResult[]) => {
+      if (state) state.results = r;
+      return shape(r, change);
+    };
+    const value = Array.isArray(results)
+      ? Promise.resolve(shaped(results))
+      : results.then(shaped);
     if (this.cacheMaxAgeMs > 0) {
-      let validUntil = Infinity;
-      let staleUntil = Infinity;
-      entries.forEach((e, i) => {
+      // After a write, the changed entries only: the bound of the entries they replace
+      // stays in, which at worst ends the state early (the next read walks them all).
+      let validUntil = changed ? last!.validUntil : Infinity;
+      let staleUntil = changed ? last!.staleUntil : Infinity;
+      const bound = (i: number) => {
+        const e = entries[i];
         const { end } = items[i].period;
         const open = end > e.at ? end : Infinity;
         validUntil = Math.min(validUntil, e.validUntil, open);
@@ -1161,11 +1241,14 @@ export class ComplianceService {
           e.validUntil + STALE_WHILE_REBUILD_MS,
           open,
         );
-      });
-      const state: BulkState = {
+      };
+      if (changed) changed.forEach(bound);
+      else for (let i = 0; i < entries.length; i++) bound(i);
+      state = {
         plan,
         entries,
         value: value as Promise<unknown>,
+        ...(Array.isArray(results) ? { results } : {}),
         stamp,
         at: now,
         marks,
@@ -1176,8 +1259,9 @@ export class ComplianceService {
         this.bulkStates.delete(this.bulkStates.keys().next().value!);
       }
       this.bulkStates.set(key, state);
+      const made = state;
       value.catch(() => {
-        if (this.bulkStates.get(key) === state) this.bulkStates.delete(key);
+        if (this.bulkStates.get(key) === made) this.bulkStates.delete(key);
       });
     }
     return value;
@@ -1190,6 +1274,7 @@ export class ComplianceService {
     const entities = await this.deps.entities.listEntities();
     const latestByRef = await this.listLatestTerms();
     const items: EvaluationItem[] = [];
+    const planOf: number[] = [];
     const plans: OwnKindPlan['plans'] = [];
     /** When `now` next changes the plan (an object: the closures below update it). */
     const until = { at: Infinity };
@@ -1234,16 +1319,18 @@ export class ComplianceService {
           return i;
         });
       const year = itemsOf(periods.year);
-      plans.push({
-        entity,
-        periodKind: latest.terms.period,
-        period: periods.period,
-        year,
-        selected: itemsOf(periods.selected),
-        previous: itemsOf(periods.previous),
-      });
+      const k =
+        plans.push({
+          entity,
+          periodKind: latest.terms.period,
+          period: periods.period,
+          year,
+          selected: itemsOf(periods.selected),
+          previous: itemsOf(periods.previous),
+        }) - 1;
+      while (planOf.length < items.length) planOf.push(k);
     }
-    return { items, plans, validUntil: until.at };
+    return { items, planOf, plans, validUntil: until.at };
   }
 
   /**

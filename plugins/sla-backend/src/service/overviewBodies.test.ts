@@ -101,6 +101,9 @@ describe.each(databases.eachSupportedId())(
       // Fresh: the same body object, nothing computed.
       expect(await bodies.body(CURRENT, 'owner', NOW + 1)).toBe(first);
       expect(bodies.piecesComputed).toBe(SERVICES);
+      // A page read sorts the pieces by ref once; later builds keep that order.
+      const all = { offset: 0, limit: SERVICES };
+      await bodies.body(CURRENT, 'owner', NOW + 1, all);
 
       // A late acknowledgement on one service: the next read waits for the build, which
       // computes that service's piece only.
@@ -115,9 +118,21 @@ describe.each(databases.eachSupportedId())(
         (s: { entityRef: string }) => s.entityRef === ref(2),
       );
       expect(line.breached).toEqual(['response-time:P1']);
-      // The organisation's figures were summed again for that service's group only.
+      // The organisation's figures were summed again for that service's group only, and
+      // the build looked at that service only.
       const build = recentOverviewBuilds().at(-1)!;
       expect([build.groupsSummed, build.groups]).toEqual([1, GROUPS]);
+      expect(build.servicesVisited).toBe(1);
+      const page = JSON.parse(
+        (await bodies.body(CURRENT, 'owner', NOW + 2, all)).json.toString(
+          'utf8',
+        ),
+      );
+      const byRef = (a: { entityRef: string }, b: { entityRef: string }) =>
+        a.entityRef < b.entityRef ? -1 : Number(a.entityRef > b.entityRef);
+      const expected = JSON.parse(await reference(NOW + 2));
+      expect(page.services).toEqual([...expected.services].sort(byRef));
+      expect(page.heatmap.rows).toEqual([...expected.heatmap.rows].sort(byRef));
 
       // Another grouping shares the pieces: none computed.
       const bySystem = await bodies.body(CURRENT, 'system', NOW + 2);
