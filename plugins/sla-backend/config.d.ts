@@ -75,6 +75,12 @@ export interface Config {
       snapshots?: SlaTaskScheduleConfig;
       /** Period service reports (`sla-reports`; default hourly, first run 5 minutes after start). */
       reports?: SlaTaskScheduleConfig;
+      /**
+       * Rebuilding the organisation overviews read in the last day (`sla-overviews`, on
+       * every replica; default every 5 minutes, first run after 5). Keep it under 15
+       * minutes, how long an overview is served while it is rebuilt.
+       */
+      overviews?: SlaTaskScheduleConfig;
       /** Owner notifications (`sla-notifications`; default every 15 minutes, first run after 3). */
       notifications?: SlaTaskScheduleConfig;
     };

@@ -71,6 +71,13 @@ describe('slaPlugin', () => {
         timeout: { minutes: 30 },
         initialDelay: { minutes: 2 },
       },
+      'sla-overviews': {
+        id: 'sla-overviews',
+        scope: 'local',
+        frequency: { minutes: 5 },
+        timeout: { minutes: 10 },
+        initialDelay: { minutes: 5 },
+      },
       ...globalTasks({
         'sla-catalog-sync': DEFAULT_SCHEDULES.sync,
         'sla-provider-sync': DEFAULT_SCHEDULES.sync,
@@ -100,6 +107,7 @@ describe('slaPlugin', () => {
             initialDelay: { seconds: 30 },
           },
           notifications: { frequency: { hours: 2 }, timeout: { minutes: 4 } },
+          overviews: { frequency: { minutes: 3 }, timeout: { minutes: 6 } },
         },
         replicas: { heartbeat: { seconds: 2 } },
       },
@@ -130,6 +138,10 @@ describe('slaPlugin', () => {
         timeout: { hours: 1 },
         initialDelay: { seconds: 30 },
       },
+      'sla-overviews': {
+        frequency: { minutes: 3 },
+        timeout: { minutes: 6 },
+      },
       'sla-notifications': {
         frequency: { hours: 2 },
         timeout: { minutes: 4 },
@@ -144,6 +156,7 @@ describe('slaPlugin', () => {
 
     expect([...tasks.keys()].sort()).toEqual([
       'sla-catalog-sync',
+      'sla-overviews',
       'sla-provider-sync',
       'sla-replica-heartbeat',
       'sla-reports',

@@ -44,6 +44,7 @@ import { CalendarSources, createCalendarsRouter } from './calendars';
 import { CatalogSync } from './service/CatalogSync';
 import { DataCoverage, readCoverageSettings } from './service/coverage';
 import { ComplianceService } from './service/ComplianceService';
+import { keepOverviewsWarm } from './service/overview';
 import { DependencyChain } from './service/DependencyChain';
 import { createIncidentsWritten } from './service/liveUpdates';
 import { createSlaMetrics } from './service/metrics';
@@ -82,6 +83,16 @@ export const DEFAULT_SCHEDULES = {
    * appears within the hour after its period closes.
    */
   reports: { ...HOURLY, initialDelay: { minutes: 5 } },
+  /**
+   * `sla.schedules.overviews`: rebuilds the organisation overviews read in the last day
+   * once they are no longer fresh, on every replica (each keeps its own), well within the
+   * 15 minutes an overview is served while it is rebuilt.
+   */
+  overviews: {
+    frequency: { minutes: 5 },
+    timeout: { minutes: 10 },
+    initialDelay: { minutes: 5 },
+  },
   /** `sla.schedules.notifications`. After the first catalog sync, then every quarter of an hour. */
   notifications: {
     frequency: { minutes: 15 },
@@ -350,7 +361,7 @@ export const slaPlugin = createBackendPlugin({
         );
         /** A task of `sla.schedules.<name>`, with id `sla-<name>`. */
         const scheduleNamed = (
-          name: 'snapshots' | 'reports' | 'notifications',
+          name: 'snapshots' | 'reports' | 'notifications' | 'overviews',
           fn: () => Promise<void>,
           scope: 'global' | 'local' = 'global',
         ) =>
@@ -374,6 +385,22 @@ export const slaPlugin = createBackendPlugin({
             logger.info(
               `SLA snapshots: ${run.written} closed periods published for ${run.entities} entities (replica ${membership.replicaId}, 1 of ${share.replicas.length} live)`,
             );
+          },
+          'local',
+        );
+        // On every replica: each serves the overviews from its own memory.
+        await scheduleNamed(
+          'overviews',
+          async () => {
+            const { rebuilt, read } = await keepOverviewsWarm(
+              compliance,
+              Date.now(),
+            );
+            if (rebuilt > 0) {
+              logger.info(
+                `SLA overviews: ${rebuilt} rebuilt of ${read} read in the last day`,
+              );
+            }
           },
           'local',
         );

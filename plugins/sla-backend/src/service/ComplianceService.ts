@@ -185,7 +185,7 @@ function entityRuns(items: EvaluationItem[]): EntityRun[] {
     for (let i = 0; i < items.length; i++) {
       const ref = items[i].entity.entityRef;
       const last = runs[runs.length - 1];
-      if (last && last.entityRef === ref && last.end === i) last.end = i + 1;
+      if (last && last.entityRef === ref) last.end = i + 1;
       else runs.push({ entityRef: ref, start: i, end: i + 1 });
     }
     entityRunsCache.set(items, runs);

@@ -3,7 +3,7 @@ import { Incident, readSlaConfig } from '@servicelevel/plugin-sla-common';
 import { referenceBuild } from '../__testUtils__/overviewReference';
 import { seedServices, useTestStores } from '../__testUtils__/stores';
 import { ComplianceService, PeriodQuery } from './ComplianceService';
-import { OverviewBodies, recentOverviewBuilds } from './overview';
+import { KEEP_WARM_MS, OverviewBodies, recentOverviewBuilds } from './overview';
 
 /**
  * Issue 14 item 5: the overview is maintained, not built per request. A read is served the
@@ -278,6 +278,31 @@ describe.each(databases.eachSupportedId())(
         NOW,
       );
       expect(read.result.incidents.map(i => i.id)).toEqual(['october']);
+    }, 60_000);
+
+    it('keeps the bodies read in the last day built, so that a read after a quiet half hour waits for nothing', async () => {
+      const bodies = new OverviewBodies(cached());
+      await bodies.body(CURRENT, 'owner', NOW);
+      // Fresh: nothing to rebuild.
+      expect(await bodies.keepWarm(NOW + 1)).toEqual({ rebuilt: 0, read: 1 });
+
+      // Past its age and the 15-minute grace, a read would wait for a build of every
+      // service; the task builds it in the background instead.
+      const later = NOW + 30 * 60_000;
+      expect(await bodies.keepWarm(later)).toEqual({ rebuilt: 1, read: 1 });
+      const warmed = recentOverviewBuilds().at(-1)!;
+      expect(warmed.background).toBe(true);
+      expect(warmed.services).toBe(SERVICES);
+      const body = await bodies.body(CURRENT, 'owner', later + 1_000);
+      // No build ran for the read, and what it was served is what it would have waited for.
+      expect(recentOverviewBuilds().at(-1)).toBe(warmed);
+      expect(body.json.toString('utf8')).toBe(await reference(later + 1_000));
+
+      // A body nobody read for a day leaves the list.
+      expect(await bodies.keepWarm(later + 1_000 + KEEP_WARM_MS + 1)).toEqual({
+        rebuilt: 0,
+        read: 0,
+      });
     }, 60_000);
   },
 );
