@@ -46,9 +46,9 @@ const DEFAULT_CACHE_MAX_AGE_MS = 10_000;
 const MAX_CACHE_ENTRIES = 100_000;
 /**
  * Per-(entity, period) results kept at most: 20,000 services × 16 periods (the overview's
- * year of months, the period before and the selected one, its closed ones under slim keys
- * of their own), and as many again for the same periods read with their incidents (entity
- * reads, evaluateMany): at 320,000 a 20,000-service organisation evicted entries the next
+ * year of months, the period before and the selected one, under slim keys of their own),
+ * and as many again for the same periods read with their incidents (entity reads,
+ * evaluateMany): at 320,000 a 20,000-service organisation evicted entries the next
  * overview build needed, and computed them again.
  */
 const MAX_RESULT_ENTRIES = 640_000;
@@ -403,9 +403,9 @@ interface EvaluationItem {
   /** Its key in the result cache, computed once per plan. */
   key?: string;
   /**
-   * Held without its incident rows once closed (slimResult): a closed period the overview
-   * reads only for its figures. Such items have keys of their own (slimKey), so no read
-   * that shows incidents finds them.
+   * Held without its incident rows (slimResult): a period the overview reads only for its
+   * figures, open or closed. Such items have keys of their own (slimKey), so no read that
+   * shows incidents finds them.
    */
   slim?: boolean;
 }
@@ -1301,18 +1301,17 @@ export class ComplianceService {
         list.map(p => {
           let i = indexByKey.get(p.key);
           if (i === undefined) {
-            // Closed periods are read for their figures only: at 20,000 services and
-            // 10,000,000 incidents a year of results with their incident rows is ~10 GB.
-            const closed = p.granularity !== 'custom' && p.end <= now;
+            // Every period is read for its figures only: at 20,000 services and 10,000,000
+            // incidents a year of closed results with their incident rows is ~10 GB, and the
+            // open ones' rows (a yearly service's open year holds all its incidents) were
+            // 1 GB of the 1.8 GB live heap after a first overview (issue 14, seventh pass).
             i =
               items.push({
                 entity,
                 versions,
                 period: p,
-                key: closed
-                  ? slimKey(entity.entityRef, p)
-                  : resultKey(entity.entityRef, p),
-                slim: closed,
+                key: slimKey(entity.entityRef, p),
+                slim: true,
               }) - 1;
             indexByKey.set(p.key, i);
           }
@@ -1574,7 +1573,7 @@ export class ComplianceService {
         return item.slim ? slimResult(r) : r;
       }
       const result = computed.get(item)!;
-      if (!later.has(item)) return result;
+      if (!later.has(item)) return item.slim ? slimResult(result) : result;
       const served = slimResult(result);
       this.publishLater(item, now, served);
       return served;
