@@ -209,7 +209,30 @@ interface MonthSums {
   met: number;
   committed: number;
   unknown: number;
-  complete: boolean;
+  /** Results summed, and how many of them are not complete (the month is while any is not). */
+  results: number;
+  incomplete: number;
+}
+
+/** Adds (sign 1) or takes away (sign -1) a piece's months; a month left with none goes. */
+function addMonths(
+  months: Map<string, MonthSums>,
+  piece: OverviewPiece,
+  sign: 1 | -1,
+) {
+  for (const [month, r] of piece.months) {
+    let sums = months.get(month);
+    if (!sums) {
+      sums = { met: 0, committed: 0, unknown: 0, results: 0, incomplete: 0 };
+      months.set(month, sums);
+    }
+    sums.met += sign * r.met;
+    sums.committed += sign * r.committed;
+    sums.unknown += sign * (r.unknown ?? 0);
+    sums.results += sign;
+    sums.incomplete += r.complete ? 0 : sign;
+    if (sums.results === 0) months.delete(month);
+  }
 }
 
 /**
@@ -244,24 +267,7 @@ export interface GroupPart {
 function groupPart(key: string, members: OverviewPiece[]): GroupPart {
   const summaries = members.map(m => m.summary);
   const months = new Map<string, MonthSums>();
-  for (const m of members) {
-    for (const [month, r] of m.months) {
-      const sums = months.get(month);
-      if (sums) {
-        sums.met += r.met;
-        sums.committed += r.committed;
-        sums.unknown += r.unknown ?? 0;
-        sums.complete &&= r.complete;
-      } else {
-        months.set(month, {
-          met: r.met,
-          committed: r.committed,
-          unknown: r.unknown ?? 0,
-          complete: r.complete,
-        });
-      }
-    }
-  }
+  for (const m of members) addMonths(months, m, 1);
   const yearToDate = rollupAchievement(members.map(m => m.yearToDate));
   return {
     key,
@@ -279,6 +285,66 @@ function groupPart(key: string, members: OverviewPiece[]): GroupPart {
     yearCredits: sumCredits(members.map(m => m.yearCredits)),
     hasPrevious: members.some(m => m.previous.length > 0),
     previous: rollupAchievement(members.flatMap(m => m.previous)),
+    months,
+    worst: worstServices(summaries),
+  };
+}
+
+/**
+ * `old` with the pieces of `pairs` ([old piece, new piece], all its members) replaced: what
+ * groupPart of its new members gives, with its sums (achievements, breaches, months)
+ * adjusted by the replaced pieces instead of summed again over every member.
+ */
+function adjustedGroupPart(
+  old: GroupPart,
+  replaced: Map<OverviewPiece, OverviewPiece>,
+  pairs: Array<[OverviewPiece, OverviewPiece]>,
+): GroupPart {
+  type Counts = { met: number; committed: number; unknown?: number };
+  const shift = (a: Achievement, of: (p: OverviewPiece) => Counts[]) => {
+    let { met, committed } = a;
+    let unknown = a.unknown ?? 0;
+    for (const [before, after] of pairs) {
+      for (const r of of(before)) {
+        met -= r.met;
+        committed -= r.committed;
+        unknown -= r.unknown ?? 0;
+      }
+      for (const r of of(after)) {
+        met += r.met;
+        committed += r.committed;
+        unknown += r.unknown ?? 0;
+      }
+    }
+    return rollupAchievement([{ met, committed, unknown }]);
+  };
+  const members = old.members.map(m => replaced.get(m) ?? m);
+  const summaries = members.map(m => m.summary);
+  const months = new Map(
+    [...old.months].map(([k, sums]) => [k, { ...sums }] as const),
+  );
+  let breached = old.entry.breached;
+  for (const [before, after] of pairs) {
+    addMonths(months, before, -1);
+    addMonths(months, after, 1);
+    breached += after.summary.breaches - before.summary.breaches;
+  }
+  const yearToDate = shift(old.yearToDate, p => [p.yearToDate]);
+  return {
+    key: old.key,
+    members,
+    entry: {
+      key: old.key,
+      ...shift(old.entry, p => [p.summary]),
+      services: old.entry.services,
+      breached,
+      credits: sumCredits(members.map(m => m.selectedCredits)),
+    },
+    ytdEntry: { key: old.key, ...yearToDate },
+    yearToDate,
+    yearCredits: sumCredits(members.map(m => m.yearCredits)),
+    hasPrevious: members.some(m => m.previous.length > 0),
+    previous: shift(old.previous, p => p.previous),
     months,
     worst: worstServices(summaries),
   };
@@ -317,30 +383,29 @@ export function groupParts(
 }
 
 /**
- * The groups of `last` with `replaced`'s pieces put in their old ones' places, each group
- * with a replaced member summed again: groupParts' result when every replaced piece stays
- * in its group (groupServices keeps the pieces' order within a group), at the cost of the
- * groups touched. Undefined when a piece moves to another group.
+ * The groups of `last` with `replaced`'s pieces put in their old ones' places, the sums of
+ * each group with a replaced member adjusted by them (adjustedGroupPart): groupParts'
+ * result when every replaced piece stays in its group (groupServices keeps the pieces'
+ * order within a group), at the cost of the pieces replaced. Undefined when a piece moves
+ * to another group.
  */
 export function replacedGroupParts(
   last: Map<string, GroupPart>,
   replaced: Map<OverviewPiece, OverviewPiece>,
   groupBy: GroupBy,
 ): GroupPart[] | undefined {
-  const touched = new Set<string>();
+  const touched = new Map<string, Array<[OverviewPiece, OverviewPiece]>>();
   for (const [old, piece] of replaced) {
     const key = groupKeyOf(old.summary, groupBy);
     if (groupKeyOf(piece.summary, groupBy) !== key) return undefined;
-    touched.add(key);
+    const pairs = touched.get(key);
+    if (pairs) pairs.push([old, piece]);
+    else touched.set(key, [[old, piece]]);
   }
-  return [...last.values()].map(g =>
-    touched.has(g.key)
-      ? groupPart(
-          g.key,
-          g.members.map(m => replaced.get(m) ?? m),
-        )
-      : g,
-  );
+  return [...last.values()].map(g => {
+    const pairs = touched.get(g.key);
+    return pairs ? adjustedGroupPart(g, replaced, pairs) : g;
+  });
 }
 
 /**
@@ -389,7 +454,7 @@ function organisationFigures(pieces: OverviewPiece[], groups: GroupPart[]) {
         return {
           key,
           ...rollupAchievement(covering),
-          complete: covering.every(r => r.complete),
+          complete: covering.every(r => r.incomplete === 0),
         };
       }),
     },
