@@ -819,6 +819,14 @@ interface OverviewState {
 export const KEEP_WARM_MS = 86_400_000;
 const KEEP_WARM_STATES = 10;
 
+/**
+ * True when `s` may still be served at `now`, fresh or while it is rebuilt: built after the
+ * same writes (`stamp`), and no period it shows has ended since.
+ */
+function shows(s: OverviewState, stamp: string, now: number): boolean {
+  return s.stamp === stamp && now >= s.at && now < s.validUntil;
+}
+
 /** Pages kept per state; more are encoded again when asked. */
 const MAX_PAGES = 200;
 
@@ -889,7 +897,7 @@ export class OverviewBodies {
       request: { key, queryKey, query, groupBy },
     });
     const s = this.states.get(key);
-    if (s && s.stamp === stamp && now >= s.at && now < s.validUntil) {
+    if (s && shows(s, stamp, now)) {
       if (now < s.at + s.maxAgeMs) return this.serve(s, page);
       if (now < s.at + s.maxAgeMs + STALE_WHILE_REBUILD_MS) {
         // Failures surface on the read that waits for a build; this one keeps the old body.
@@ -912,18 +920,17 @@ export class OverviewBodies {
     for (const [key, { readAt }] of this.reads) {
       if (now - readAt > KEEP_WARM_MS) this.reads.delete(key);
     }
+    let rebuilt = 0;
+    if (maxAgeMs <= 0) return { rebuilt, read: this.reads.size };
     // Most recently read first; the map keeps them in the order of their last read.
     const recent = [...this.reads.values()]
       .reverse()
       .slice(0, KEEP_WARM_STATES);
-    let rebuilt = 0;
-    if (maxAgeMs <= 0) return { rebuilt, read: this.reads.size };
     for (const { request } of recent) {
-      const s = this.states.get(request.key);
-      if (s && now >= s.at && now < s.at + s.maxAgeMs && now < s.validUntil) {
-        continue;
-      }
       const { stamp } = this.compliance.viewState();
+      const s = this.states.get(request.key);
+      // Fresh, as a read would find it: nothing to do.
+      if (s && shows(s, stamp, now) && now < s.at + s.maxAgeMs) continue;
       await this.build({ ...request, now, stamp }, maxAgeMs, true);
       rebuilt++;
     }
@@ -1028,8 +1035,11 @@ export class OverviewBodies {
       const evaluated = performance.now();
       const before = this.pieces.get(queryKey);
       let computed = 0;
-      /** The service's piece: the one kept for its results, or computed and encoded. */
-      const pieceOf = (o: OwnKindResults): OverviewPiece => {
+      /**
+       * The service's piece: the one kept for its results, or computed and encoded (letting
+       * requests run after every PIECES_PER_SLICE computed).
+       */
+      const pieceOf = async (o: OwnKindResults): Promise<OverviewPiece> => {
         const old = before?.get(o.entity.entityRef);
         if (
           old &&
@@ -1041,7 +1051,7 @@ export class OverviewBodies {
         }
         const piece = this.computePiece(o, now);
         encodedPiece(piece);
-        computed++;
+        if (++computed % PIECES_PER_SLICE === 0) await yieldToRequests();
         return piece;
       };
       // After a write, when the last state lists the same services: only those whose
@@ -1064,15 +1074,11 @@ export class OverviewBodies {
           ),
         );
         for (const i of changed) {
-          const n = computed;
-          const piece = pieceOf(own[i]);
+          const piece = await pieceOf(own[i]);
           if (piece !== pieces[i]) replaced.set(pieces[i], piece);
           before.set(own[i].entity.entityRef, piece);
           validUntil = Math.min(validUntil, piece.validUntil);
           pieces[i] = piece;
-          if (computed > n && computed % PIECES_PER_SLICE === 0) {
-            await yieldToRequests();
-          }
         }
         this.pieces.delete(queryKey);
         this.pieces.set(queryKey, before);
@@ -1081,11 +1087,7 @@ export class OverviewBodies {
         validUntil = nextPeriodEnd(own, now);
         pieces = [];
         for (const o of own) {
-          const n = computed;
-          const piece = pieceOf(o);
-          if (computed > n && computed % PIECES_PER_SLICE === 0) {
-            await yieldToRequests();
-          }
+          const piece = await pieceOf(o);
           kept.set(o.entity.entityRef, piece);
           validUntil = Math.min(validUntil, piece.validUntil);
           pieces.push(piece);

@@ -308,8 +308,25 @@ describe.each(databases.eachSupportedId())(
       expect(recentOverviewBuilds().at(-1)).toBe(warmed);
       expect(body.json.toString('utf8')).toBe(await reference(later + 1_000));
 
+      // A write in this process: the body is fresh by age but no longer shows the
+      // organisation, so the task rebuilds it too, and the next read waits for nothing.
+      await db.stores.incidents.upsertIncidents([incident(3, 'warm', 40)], {
+        now: later,
+      });
+      expect(await bodies.keepWarm(later + 2_000)).toEqual({
+        rebuilt: 1,
+        read: 1,
+      });
+      const rebuilt = recentOverviewBuilds().at(-1)!;
+      expect(rebuilt).not.toBe(warmed);
+      const afterWrite = await bodies.body(CURRENT, 'owner', later + 3_000);
+      expect(recentOverviewBuilds().at(-1)).toBe(rebuilt);
+      expect(afterWrite.json.toString('utf8')).toBe(
+        await reference(later + 3_000),
+      );
+
       // A body nobody read for a day leaves the list.
-      expect(await bodies.keepWarm(later + 1_000 + KEEP_WARM_MS + 1)).toEqual({
+      expect(await bodies.keepWarm(later + 3_000 + KEEP_WARM_MS + 1)).toEqual({
         rebuilt: 0,
         read: 0,
       });
