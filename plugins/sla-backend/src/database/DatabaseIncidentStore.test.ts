@@ -215,10 +215,14 @@ describeStoreOnEachDatabase(DatabaseIncidentStore, setup => {
       };
       await store.upsertIncidents([full], { now: MARCH + 3 * HOUR });
 
-      expect(await store.get('servicenow', 'INC0012345')).toStrictEqual({
+      const stored = await store.get('servicenow', 'INC0012345');
+      expect(stored).toStrictEqual({
         ...full,
         updatedAt: MARCH + 3 * HOUR,
       });
+      // Built with `new` (see fromRow), yet a plain object like the literal it replaced.
+      expect(Object.getPrototypeOf(stored)).toBe(Object.prototype);
+      expect(JSON.parse(JSON.stringify(stored))).toEqual(stored);
     });
 
     it('leaves absent optional fields absent rather than null', async () => {

@@ -152,30 +152,43 @@ function toRow(incident: Incident, now: number): RawIncidentRow {
 }
 
 /**
+ * Builds a StoredIncident from a row with `new`, not an object literal, so that V8 never
+ * allocates it directly in the old generation. V8 decides per literal site from the first
+ * collection that sees 100 of its objects whether to pretenure it, and a recompute's first
+ * page of 500 rows is all alive then; once pretenured, each of a million incidents went to
+ * the old generation and died there (513 MB promoted in a full recompute at 20,000 services
+ * and 1,000,000 incidents, against 206 MB with `new`, which has no allocation site). Its
+ * prototype is Object.prototype, so the objects are plain: the same to JSON, to equality in
+ * tests and to every reader as the literals they replace. Optional fields are set only when
+ * present, in the order the literal had them (see fromRow).
+ */
+const IncidentFromRow = function (this: StoredIncident, row: RawIncidentRow) {
+  this.source = row.source;
+  this.id = row.incident_id;
+  this.entityRef = row.entity_ref;
+  this.title = row.title;
+  this.priority = row.priority as Incident['priority'];
+  this.createdAt = toNumber(row.created_at);
+  this.pauses = JSON.parse(row.pauses) as Pause[];
+  this.updatedAt = toNumber(row.updated_at);
+  const acknowledgedAt = toOptionalNumber(row.acknowledged_at);
+  if (acknowledgedAt !== undefined) this.acknowledgedAt = acknowledgedAt;
+  const resolvedAt = toOptionalNumber(row.resolved_at);
+  if (resolvedAt !== undefined) this.resolvedAt = resolvedAt;
+  const outage = outageFromRow(row);
+  if (outage !== undefined) this.outage = outage;
+  if (row.url !== null && row.url !== undefined) this.url = row.url;
+  if (row.region !== null && row.region !== undefined) this.region = row.region;
+} as unknown as new (row: RawIncidentRow) => StoredIncident;
+IncidentFromRow.prototype = Object.prototype;
+
+/**
  * The one place rows become incidents. Optional fields that are null in the row are left
  * out, not set to null. `outage.planned` is stored NOT NULL with default false, so false and
  * absent are the same fact; it is read back only when true.
  */
 function fromRow(row: RawIncidentRow): StoredIncident {
-  return withOptionalFields<StoredIncident>(
-    {
-      source: row.source,
-      id: row.incident_id,
-      entityRef: row.entity_ref,
-      title: row.title,
-      priority: row.priority as Incident['priority'],
-      createdAt: toNumber(row.created_at),
-      pauses: JSON.parse(row.pauses) as Pause[],
-      updatedAt: toNumber(row.updated_at),
-    },
-    {
-      acknowledgedAt: toOptionalNumber(row.acknowledged_at),
-      resolvedAt: toOptionalNumber(row.resolved_at),
-      outage: outageFromRow(row),
-      url: row.url,
-      region: row.region,
-    },
-  );
+  return new IncidentFromRow(row);
 }
 
 function outageFromRow(row: RawIncidentRow): Incident['outage'] {

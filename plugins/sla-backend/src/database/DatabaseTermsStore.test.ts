@@ -75,6 +75,25 @@ describeStoreOnEachDatabase(DatabaseTermsStore, setup => {
     expect(await store.listVersions(CAD)).toEqual([expected]);
   });
 
+  it('returns one object for equal terms, wherever they are read, and another for other terms', async () => {
+    const { store } = await setup();
+    const recorded = await record(store, GOLD, MARCH);
+    await record(store, GOLD, MARCH, [], BILLING);
+    await record(store, SILVER, MARCH + 1, [], BILLING);
+
+    const [cad] = await store.listVersions(CAD);
+    const [gold, silver] = await store.listVersions(BILLING);
+    const latest = await store.listLatest();
+
+    // The engine keys its calendars on the terms object: equal terms must share it.
+    expect(cad.terms).toBe(recorded.terms);
+    expect(gold.terms).toBe(cad.terms);
+    expect(latest.find(v => v.entityRef === CAD)!.terms).toBe(cad.terms);
+    expect(silver.terms).not.toBe(gold.terms);
+    expect(silver.terms).toEqual(SILVER);
+    expect(latest.find(v => v.entityRef === BILLING)!.terms).toBe(silver.terms);
+  });
+
   it('keeps the version and its first-seen time while the fingerprint is unchanged', async () => {
     const { store } = await setup();
     await record(store, GOLD, MARCH);

@@ -24,16 +24,8 @@ const TABLE = 'sla_terms_versions';
 /** Attempts of recordTerms when a concurrent writer took the same version number. */
 const MAX_ATTEMPTS = 3;
 
-function fromRow(row: RawTermsVersionRow): TermsVersion {
-  return {
-    entityRef: row.entity_ref,
-    version: toNumber(row.version),
-    terms: JSON.parse(row.terms) as SlaTerms,
-    problems: JSON.parse(row.problems) as AnnotationProblem[],
-    seenAt: toNumber(row.seen_at),
-    fingerprint: row.fingerprint,
-  };
-}
+/** Distinct terms texts whose parsed object a store keeps for sharing (see termsOf). */
+const MAX_SHARED_TERMS = 5_000;
 
 /** Versions of the effective terms of each entity (ENGINE.md R8); versions are never deleted. */
 export class DatabaseTermsStore
@@ -42,6 +34,39 @@ export class DatabaseTermsStore
 {
   static async create(options: DatabaseStoreOptions) {
     return new DatabaseTermsStore(await connectStore(options));
+  }
+
+  private readonly sharedTerms = new Map<string, SlaTerms>();
+
+  /**
+   * The terms of a stored text, parsed once: equal texts share one object. The engine keys
+   * its per-terms caches (maintenance calendars and their computed days) on object identity,
+   * so without this each entity and read would rebuild them (measured: 70 % of a full
+   * recompute went to luxon zone offsets of rebuilt maintenance calendars). Keyed by the
+   * stored text, not by parsing and serialising again: a full recompute at 20,000 services
+   * reads every latest version, and parsing each one only to find it equal to another raised
+   * its peak RSS.
+   */
+  private termsOf(text: string): SlaTerms {
+    const known = this.sharedTerms.get(text);
+    if (known) return known;
+    if (this.sharedTerms.size >= MAX_SHARED_TERMS) {
+      this.sharedTerms.delete(this.sharedTerms.keys().next().value!);
+    }
+    const terms = JSON.parse(text) as SlaTerms;
+    this.sharedTerms.set(text, terms);
+    return terms;
+  }
+
+  private fromRow(row: RawTermsVersionRow): TermsVersion {
+    return {
+      entityRef: row.entity_ref,
+      version: toNumber(row.version),
+      terms: this.termsOf(row.terms),
+      problems: JSON.parse(row.problems) as AnnotationProblem[],
+      seenAt: toNumber(row.seen_at),
+      fingerprint: row.fingerprint,
+    };
   }
 
   async recordTerms(input: {
@@ -93,7 +118,7 @@ export class DatabaseTermsStore
           .where({ entity_ref: latest.entity_ref, version: latest.version })
           .update({ problems });
       }
-      return fromRow({ ...latest, problems });
+      return this.fromRow({ ...latest, problems });
     }
 
     const row: RawTermsVersionRow = {
@@ -110,14 +135,14 @@ export class DatabaseTermsStore
       .onConflict(['entity_ref', 'version'])
       .ignore()
       .returning('version');
-    return inserted.length > 0 ? fromRow(row) : undefined;
+    return inserted.length > 0 ? this.fromRow(row) : undefined;
   }
 
   async listVersions(entityRef: string): Promise<TermsVersion[]> {
     const rows = await this.db<RawTermsVersionRow>(TABLE)
       .where('entity_ref', entityRef)
       .orderBy('version', 'asc');
-    return rows.map(fromRow);
+    return rows.map(r => this.fromRow(r));
   }
 
   /**
@@ -152,6 +177,6 @@ export class DatabaseTermsStore
       )
       .select('t.*')
       .orderBy('t.entity_ref');
-    return rows.map(fromRow);
+    return rows.map(r => this.fromRow(r));
   }
 }

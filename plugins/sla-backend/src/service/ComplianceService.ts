@@ -338,9 +338,6 @@ interface CacheEntry {
   refreshing?: boolean;
 }
 
-/** Distinct terms kept shared; an organisation has far fewer distinct terms than services. */
-const MAX_INTERNED_TERMS = 5_000;
-
 const termsAsWrittenCache = new WeakMap<SlaTerms, Record<string, string>>();
 
 /** formatSlaTerms, once per (interned) terms object. */
@@ -470,7 +467,6 @@ export class ComplianceService {
   private publishing?: Promise<void>;
   /** The last result of a bulk query: the same array while its entries are the same. */
   private readonly bulkStates = new Map<string, BulkState>();
-  private readonly internedTerms = new Map<string, SlaTerms>();
   /** Snapshot rewrites made here (explicit recompute), and those another replica made. */
   private recomputes = 0;
   /** The snapshot store's changeMark as last read, and when (by the callers' `now`). */
@@ -526,30 +522,9 @@ export class ComplianceService {
     this.cacheMaxAgeMs = deps.cacheMaxAgeMs ?? DEFAULT_CACHE_MAX_AGE_MS;
   }
 
-  /** Versions of one entity, their terms interned. */
+  /** Versions of one entity (equal terms share one object: see DatabaseTermsStore). */
   private async listVersions(entityRef: string): Promise<TermsVersion[]> {
-    return (await this.deps.terms.listVersions(entityRef)).map(v =>
-      this.intern(v),
-    );
-  }
-
-  /**
-   * Equal terms share one object. The engine keys its per-terms caches (maintenance
-   * calendars and their computed days) on object identity, and every read parses terms
-   * afresh, so without this each entity and request would rebuild them (measured: 70 % of a
-   * full recompute went to luxon zone offsets of rebuilt maintenance calendars).
-   */
-  private intern(version: TermsVersion): TermsVersion {
-    const key = JSON.stringify(version.terms);
-    const known = this.internedTerms.get(key);
-    if (known) {
-      return known === version.terms ? version : { ...version, terms: known };
-    }
-    if (this.internedTerms.size >= MAX_INTERNED_TERMS) {
-      this.internedTerms.delete(this.internedTerms.keys().next().value!);
-    }
-    this.internedTerms.set(key, version.terms);
-    return version;
+    return this.deps.terms.listVersions(entityRef);
   }
 
   /** Changes whenever incidents, terms, entities or snapshots are written in this process. */
@@ -1851,10 +1826,7 @@ export class ComplianceService {
   /** The latest terms version of every entity that has one, by entity ref (one query). */
   async listLatestTerms(): Promise<Map<string, TermsVersion>> {
     return new Map(
-      (await this.deps.terms.listLatest()).map(v => [
-        v.entityRef,
-        this.intern(v),
-      ]),
+      (await this.deps.terms.listLatest()).map(v => [v.entityRef, v]),
     );
   }
 
