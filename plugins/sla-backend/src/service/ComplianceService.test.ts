@@ -319,5 +319,55 @@ describe.each(databases.eachSupportedId())(
       expect(later).not.toBe(after);
       expect(later.result.evaluatedAt).toBeGreaterThanOrEqual(aged);
     });
+
+    it("takes an entity and its versions from the last bulk plan's list, until a write to the entities or the plan's age", async () => {
+      const { entities, terms } = db.stores;
+      const query = { kind: 'key' as const, key: '2026-03' };
+      const expected = [];
+      for (let i = 0; i < ANNOTATIONS.length; i++) {
+        expected.push(await service(0).entityCompliance(ref(i), query, NOW));
+      }
+      const cached = service(10_000);
+      await cached.evaluateMany({ kind: 'current' }, NOW);
+      const getEntity = jest.spyOn(entities, 'getEntity');
+      const listVersions = jest.spyOn(terms, 'listVersions');
+      try {
+        // Every entity, the one with two versions too, as if it had been read itself.
+        const listed = [];
+        for (let i = 0; i < ANNOTATIONS.length; i++) {
+          listed.push(await cached.entityCompliance(ref(i), query, NOW + 1));
+        }
+        expect(json(listed)).toEqual(json(expected));
+        expect(getEntity).not.toHaveBeenCalled();
+        expect(listVersions).not.toHaveBeenCalled();
+
+        // Past the age of a plan (a minute), the list is not used.
+        const other = { kind: 'key' as const, key: '2026-04' };
+        await cached.entityCompliance(ref(1), other, NOW + 60_000);
+        expect(getEntity).toHaveBeenCalledWith(ref(1));
+
+        // Listed anew by a bulk plan, then dropped by a write to the entities.
+        await cached.evaluateMany(
+          { kind: 'key', key: '2026-05' },
+          NOW + 60_000,
+        );
+        getEntity.mockClear();
+        await cached.entityCompliance(ref(2), other, NOW + 60_001);
+        expect(getEntity).not.toHaveBeenCalled();
+        await entities.syncEntities(
+          ANNOTATIONS.map((annotations, i) =>
+            componentEntity(ref(i), annotations, FROM, {
+              ownerRef: `group:default/team-${i % 2}`,
+            }),
+          ),
+          FROM,
+        );
+        await cached.entityCompliance(ref(3), other, NOW + 60_002);
+        expect(getEntity).toHaveBeenCalledWith(ref(3));
+      } finally {
+        getEntity.mockRestore();
+        listVersions.mockRestore();
+      }
+    });
   },
 );
