@@ -462,8 +462,12 @@ async function measureRecompute(knex: Knex): Promise<RecomputeFigures> {
   // The kernel's high-water mark before the recompute: loading the modules can set it (the
   // TypeScript transform's peak, which a built backend does not have), and then it says
   // nothing about the recompute.
-  const highWater = () => process.resourceUsage().maxRSS * 1024;
-  const highWaterBefore = highWater();
+  const highWaterBefore = process.resourceUsage().maxRSS * 1024;
+  /** The high-water mark if the recompute or what followed raised it, else 0. */
+  const raisedHighWater = () => {
+    const now = process.resourceUsage().maxRSS * 1024;
+    return now > highWaterBefore ? now : 0;
+  };
   for (let round = 0; round < 2; round++) {
     Object.assign(tally, { results: 0, met: 0, committed: 0 });
     const t0 = performance.now();
@@ -479,8 +483,7 @@ async function measureRecompute(knex: Knex): Promise<RecomputeFigures> {
     if (round === 0) {
       // A high-water mark raised during the recompute is its peak; else the samples of its
       // phase (every 20 ms and every 200 results) are.
-      recomputePeak =
-        highWater() > highWaterBefore ? highWater() : phasePeaks.rss;
+      recomputePeak = raisedHighWater() || phasePeaks.rss;
     }
     endPhase(`recompute ${round + 1}`);
     const sel = await bareSelect();
@@ -500,10 +503,7 @@ async function measureRecompute(knex: Knex): Promise<RecomputeFigures> {
     rssBefore,
     // The kernel's high-water mark when the recompute raised it, not only the samples.
     peakRss: recomputePeak,
-    peakRssWithSelect: Math.max(
-      peakRss,
-      highWater() > highWaterBefore ? highWater() : 0,
-    ),
+    peakRssWithSelect: Math.max(peakRss, raisedHighWater()),
   };
 }
 

@@ -538,11 +538,6 @@ export class ComplianceService {
     this.cacheMaxAgeMs = deps.cacheMaxAgeMs ?? DEFAULT_CACHE_MAX_AGE_MS;
   }
 
-  /** Versions of one entity (equal terms share one object: see DatabaseTermsStore). */
-  private async listVersions(entityRef: string): Promise<TermsVersion[]> {
-    return this.deps.terms.listVersions(entityRef);
-  }
-
   /** Changes whenever incidents, terms, entities or snapshots are written in this process. */
   private stamp(): string {
     return this.stampWith(String(this.deps.incidents.changes?.() ?? 0));
@@ -856,7 +851,9 @@ export class ComplianceService {
     if (!entity && (await this.deps.entitySource?.syncEntity(entityRef))) {
       entity = await this.deps.entities.getEntity(entityRef);
     }
-    const versions = entity ? await this.listVersions(entityRef) : [];
+    const versions = entity
+      ? await this.deps.terms.listVersions(entityRef)
+      : [];
     if (!entity || entity.removedAt !== undefined || versions.length === 0) {
       throw new NotFoundError(
         `No SLA is known for ${entityRef}: it is not in the catalog or carries no servicelevel.io/ annotations`,
@@ -873,27 +870,22 @@ export class ComplianceService {
     now: number,
   ): Promise<Map<string, LoadedEntity>> {
     const stamp = this.resultStamp();
-    const listed = await this.listDirectory();
-    if (this.cacheMaxAgeMs > 0 && stamp === this.resultStamp()) {
-      this.directory = { stamp, at: now, entities: listed };
-    }
-    return listed;
-  }
-
-  private async listDirectory(): Promise<Map<string, LoadedEntity>> {
     const entities = await this.deps.entities.listEntities();
     const latestByRef = await this.listLatestTerms();
-    const directory = new Map<string, LoadedEntity>();
+    const listed = new Map<string, LoadedEntity>();
     for (const entity of entities) {
       const latest = latestByRef.get(entity.entityRef);
       if (!latest) continue;
       const versions =
         latest.version === 1
           ? [latest]
-          : await this.listVersions(entity.entityRef);
-      directory.set(entity.entityRef, { entity, versions, latest });
+          : await this.deps.terms.listVersions(entity.entityRef);
+      listed.set(entity.entityRef, { entity, versions, latest });
     }
-    return directory;
+    if (this.cacheMaxAgeMs > 0 && stamp === this.resultStamp()) {
+      this.directory = { stamp, at: now, entities: listed };
+    }
+    return listed;
   }
 
   /**
@@ -1821,7 +1813,7 @@ export class ComplianceService {
       const versions =
         latest.version === 1
           ? [latest]
-          : await this.listVersions(entity.entityRef);
+          : await this.deps.terms.listVersions(entity.entityRef);
       for (const period of periods) {
         // The same rows listForEntity(ref, period.start, period.end) returns, in the same order.
         const relevant = incidents.filter(i =>
@@ -1903,7 +1895,7 @@ export class ComplianceService {
       owns(e.entityRef),
     );
     for (const entity of entities) {
-      const versions = await this.listVersions(entity.entityRef);
+      const versions = await this.deps.terms.listVersions(entity.entityRef);
       if (versions.length === 0) continue;
       const latest = versions[versions.length - 1];
       const periods = previousPeriods(
