@@ -118,7 +118,6 @@ function incidents(seed: number, count: number): Incident[] {
 
 /** The service's evaluation steps the batched path used (private: reached for this comparison). */
 interface Internals {
-  listVersions(entityRef: string): Promise<TermsVersion[]>;
   coverageAt(now: number): Promise<CoverageView | undefined>;
   computeWith(
     entity: SlaEntity,
@@ -158,7 +157,7 @@ async function evaluateAllInBatches(
       const versions =
         latest.version === 1
           ? [latest]
-          : await internals.listVersions(entity.entityRef);
+          : await stores.terms.listVersions(entity.entityRef);
       const periods = periodsOf(
         granularityOf(latest.terms.period),
         latest.terms.timezone,
