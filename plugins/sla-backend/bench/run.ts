@@ -20,6 +20,12 @@ import http from 'http';
 import { Session } from 'inspector';
 import os from 'os';
 import path from 'path';
+import {
+  constants as perfConstants,
+  monitorEventLoopDelay,
+  PerformanceObserver,
+  type PerformanceEntry,
+} from 'perf_hooks';
 import { Worker } from 'worker_threads';
 import type { Knex } from 'knex';
 import {
@@ -812,10 +818,22 @@ async function benchOne(kind: DatabaseKind) {
     for (const [name, goal, paths] of targets) {
       const before = os.loadavg()[0];
       const lastBuild = recentOverviewBuilds().at(-1);
+      // How long the backend's event loop was held at a time: a request waits for that.
+      const loop = monitorEventLoopDelay({ resolution: 5 });
+      loop.enable();
+      const gc = gcPauses();
       const r = await profiled(`${kind}-${name}`, () =>
         latency(`http://127.0.0.1:${port}`, paths),
       );
-      log(`${name}: ${JSON.stringify(r)}`);
+      loop.disable();
+      const ms = (ns: number) => fmt(ns / 1e6);
+      log(
+        `${name}: ${JSON.stringify(r)}; event loop delay p50 / p99 / max ${ms(
+          loop.percentile(50),
+        )} / ${ms(loop.percentile(99))} / ${ms(
+          loop.max,
+        )} ms; GC pauses ${gc.stop()}`,
+      );
       // The overview builds the step waited for or started (up to the last 20 kept).
       const builds = recentOverviewBuilds();
       const since = builds.slice(builds.indexOf(lastBuild!) + 1);
@@ -835,6 +853,46 @@ async function benchOne(kind: DatabaseKind) {
   } finally {
     await drop();
   }
+}
+
+/**
+ * The backend thread's garbage collection pauses from now until `stop()`, by kind: count,
+ * total and longest (ms), for the log.
+ */
+function gcPauses() {
+  const kinds: Record<number, string> = {
+    [perfConstants.NODE_PERFORMANCE_GC_MINOR]: 'minor',
+    [perfConstants.NODE_PERFORMANCE_GC_MAJOR]: 'major',
+    [perfConstants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental',
+    [perfConstants.NODE_PERFORMANCE_GC_WEAKCB]: 'weak callbacks',
+  };
+  const seen = new Map<string, { n: number; total: number; max: number }>();
+  const count = (entries: PerformanceEntry[]) => {
+    for (const e of entries) {
+      const kind =
+        kinds[(e.detail as { kind?: number } | undefined)?.kind ?? -1] ??
+        'other';
+      const s = seen.get(kind) ?? { n: 0, total: 0, max: 0 };
+      s.n++;
+      s.total += e.duration;
+      s.max = Math.max(s.max, e.duration);
+      seen.set(kind, s);
+    }
+  };
+  const observer = new PerformanceObserver(list => count(list.getEntries()));
+  observer.observe({ entryTypes: ['gc'] });
+  return {
+    stop() {
+      count(observer.takeRecords());
+      observer.disconnect();
+      return [...seen]
+        .map(
+          ([kind, s]) =>
+            `${kind} ${fmt(s.n)}: ${fmt(s.total)} ms, longest ${fmt(s.max)}`,
+        )
+        .join('; ');
+    },
+  };
 }
 
 /** Overview builds by phase (ms), for the log. */
