@@ -37,6 +37,7 @@ import { relevantUntil } from '../database/DatabaseIncidentStore';
 import { CustomerFees, periodCredits } from './credits';
 import type { SlaMetrics } from './metrics';
 import type { CoverageView, DataCoverage } from './coverage';
+import { Slices, yieldToRequests } from './slices';
 
 const DEFAULT_CACHE_MAX_AGE_MS = 10_000;
 /**
@@ -82,9 +83,6 @@ const PUBLISH_CHUNK = 1_000;
  * rest are published in the background (see evaluateChunk).
  */
 const PUBLISH_NOW_MAX = 1_000;
-/** Evaluations in a row before a bulk evaluation lets other requests run (about 20 ms). */
-const EVALUATIONS_PER_SLICE = 100;
-const yieldToRequests = () => new Promise<void>(r => setImmediate(r));
 /** Stands for every generation: the result of a closed period (see storeResult). */
 const ANY_GENERATION = -1;
 /** How long a bulk read's plan is kept; see planMaxAgeMs. */
@@ -1654,12 +1652,13 @@ export class ComplianceService {
     // The next period's incidents are read while this one's are evaluated (on PostgreSQL the
     // query's wait then overlaps the evaluation; it was a third of a first overview's time).
     let next = groups.length > 0 ? read(groups[0]) : undefined;
+    // Other requests get the event loop between slices of a large evaluation.
+    const slices = new Slices();
     for (const [g, group] of groups.entries()) {
       const incidents = await next!;
       next = g + 1 < groups.length ? read(groups[g + 1]) : undefined;
-      for (const [n, item] of group.entries()) {
-        // Other requests get the event loop between slices of a large evaluation.
-        if (n > 0 && n % EVALUATIONS_PER_SLICE === 0) await yieldToRequests();
+      for (const item of group) {
+        await slices.pause();
         computed.set(
           item,
           this.computeWith(
