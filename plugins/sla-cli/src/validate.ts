@@ -250,7 +250,7 @@ function entityRef(entity: Record<string, unknown>, fallback: string): string {
   if (!kind || !name) return fallback;
   const namespace =
     typeof metadata.namespace === 'string' ? metadata.namespace : 'default';
-  return `${kind.toLocaleLowerCase('en-US')}:${namespace}/${name}`;
+  return `${kind.toLowerCase()}:${namespace}/${name}`;
 }
 
 /** Where a problem about `key` of an entity's tier is written in the config, if anywhere. */

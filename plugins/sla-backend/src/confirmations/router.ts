@@ -104,7 +104,7 @@ export function createConfirmationsRouter(
       // Throws NotAllowedError (403) unless the policy allows it on this entity.
       await authorize(req, slaTermsConfirmPermission, entity.entityRef);
       const refs = await ownershipRefsOf(userInfo, credentials);
-      const owner = entity.ownerRef?.toLocaleLowerCase('en-US');
+      const owner = entity.ownerRef?.toLowerCase();
       const customer = latest.terms.customer
         ? normalizeCustomerRef(latest.terms.customer)
         : undefined;
@@ -149,7 +149,5 @@ export function createConfirmationsRouter(
 
 function refOf(req: Request): string {
   const { kind, namespace, name } = req.params;
-  return stringifyEntityRef({ kind, namespace, name }).toLocaleLowerCase(
-    'en-US',
-  );
+  return stringifyEntityRef({ kind, namespace, name }).toLowerCase();
 }

@@ -62,10 +62,8 @@ export interface SlaNotifierRunResult {
 export function slaTabLink(entityRef: string): string {
   const { kind, namespace, name } = parseEntityRef(entityRef);
   return `/catalog/${encodeURIComponent(
-    namespace.toLocaleLowerCase('en-US'),
-  )}/${encodeURIComponent(
-    kind.toLocaleLowerCase('en-US'),
-  )}/${encodeURIComponent(name)}/sla`;
+    namespace.toLowerCase(),
+  )}/${encodeURIComponent(kind.toLowerCase())}/${encodeURIComponent(name)}/sla`;
 }
 
 function unique(refs: Array<string | undefined>): string[] {

@@ -43,9 +43,9 @@ export function normalizeCustomerRef(raw: string): string {
         defaultKind: 'group',
         defaultNamespace: 'default',
       }),
-    ).toLocaleLowerCase('en-US');
+    ).toLowerCase();
   } catch {
-    return raw.trim().toLocaleLowerCase('en-US');
+    return raw.trim().toLowerCase();
   }
 }
 
@@ -64,7 +64,7 @@ export function createSlaEntityResourceLoader(stores: {
   ): Promise<Array<SlaEntityResource | undefined>> =>
     Promise.all(
       resourceRefs.map(async raw => {
-        const entityRef = raw.toLocaleLowerCase('en-US');
+        const entityRef = raw.toLowerCase();
         const entity = await entities.getEntity(entityRef);
         if (!entity || entity.removedAt !== undefined) return undefined;
         const versions = await terms.listVersions(entityRef);
@@ -72,7 +72,7 @@ export function createSlaEntityResourceLoader(stores: {
         return {
           entityRef,
           ...(entity.ownerRef
-            ? { ownerRef: entity.ownerRef.toLocaleLowerCase('en-US') }
+            ? { ownerRef: entity.ownerRef.toLowerCase() }
             : {}),
           ...(customer ? { customerRef: normalizeCustomerRef(customer) } : {}),
         };

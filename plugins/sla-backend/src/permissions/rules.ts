@@ -49,11 +49,10 @@ export const claimsParamsSchema = {
   },
 };
 
-const lower = (claims: string[]) =>
-  claims.map(c => c.toLocaleLowerCase('en-US'));
+const lower = (claims: string[]) => claims.map(c => c.toLowerCase());
 
 const oneOf = (ref: string | undefined, claims: string[]) =>
-  ref !== undefined && lower(claims).includes(ref.toLocaleLowerCase('en-US'));
+  ref !== undefined && lower(claims).includes(ref.toLowerCase());
 
 /** Allows when the entity's owner is among the claims. */
 export const isEntityOwner = createPermissionRule<

@@ -10,5 +10,5 @@ export async function ownershipRefsOf(
 ): Promise<string[]> {
   if ((credentials.principal as { type?: string }).type !== 'user') return [];
   const info = await userInfo.getUserInfo(credentials);
-  return info.ownershipEntityRefs.map(r => r.toLocaleLowerCase('en-US'));
+  return info.ownershipEntityRefs.map(r => r.toLowerCase());
 }

@@ -71,7 +71,7 @@ export function normalizeEntityRef(
   try {
     return stringifyEntityRef(
       parseEntityRef(v.trim(), { defaultKind, defaultNamespace: 'default' }),
-    ).toLocaleLowerCase('en-US');
+    ).toLowerCase();
   } catch {
     problems.push(
       `${field}: "${v}" is not an entity ref (kind:namespace/name)`,

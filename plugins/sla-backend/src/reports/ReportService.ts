@@ -191,7 +191,7 @@ export class ReportService {
           key,
         });
         if (v.terms.customer) {
-          const ref = v.terms.customer.toLocaleLowerCase('en-US');
+          const ref = v.terms.customer.toLowerCase();
           const keys = customers.get(ref) ?? new Set<string>();
           keys.add(key);
           customers.set(ref, keys);
@@ -237,7 +237,7 @@ export class ReportService {
       .filter(
         v =>
           present.has(v.entityRef) &&
-          v.terms.customer?.toLocaleLowerCase('en-US') === customerRef,
+          v.terms.customer?.toLowerCase() === customerRef,
       )
       .map(v => v.entityRef)
       .sort();
@@ -282,7 +282,7 @@ export class ReportService {
           attribution: chain.attribution,
         };
       }
-      const customer = result.terms.customer?.toLocaleLowerCase('en-US');
+      const customer = result.terms.customer?.toLowerCase();
       if (customer) {
         input.customerTitle = await this.titleOf(customer, titles);
       }

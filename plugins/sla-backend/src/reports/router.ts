@@ -123,9 +123,7 @@ export function createReportsRouter(
 
 function refOf(req: Request): string {
   const { kind, namespace, name } = req.params;
-  return stringifyEntityRef({ kind, namespace, name }).toLocaleLowerCase(
-    'en-US',
-  );
+  return stringifyEntityRef({ kind, namespace, name }).toLowerCase();
 }
 
 function reportQuery(req: Request): {

@@ -98,7 +98,7 @@ export class CatalogSync implements EntitySource {
     return new Set(
       items
         .filter((e): e is Entity => !!e)
-        .map(e => stringifyEntityRef(e).toLocaleLowerCase('en-US')),
+        .map(e => stringifyEntityRef(e).toLowerCase()),
     );
   }
 
@@ -174,7 +174,7 @@ export class CatalogSync implements EntitySource {
 function dependsOnOf(entity: Entity): string[] | undefined {
   const refs = (entity.relations ?? [])
     .filter(r => r.type === RELATION_DEPENDS_ON)
-    .map(r => r.targetRef.toLocaleLowerCase('en-US'))
+    .map(r => r.targetRef.toLowerCase())
     .filter(ref => /^(component|resource):/.test(ref));
   return refs.length ? [...new Set(refs)].sort() : undefined;
 }

@@ -47,13 +47,13 @@ export async function reachOf(
   depth: number,
 ): Promise<Reached[]> {
   const found: Reached[] = [];
-  const seen = new Set([entityRef.toLocaleLowerCase('en-US')]);
+  const seen = new Set([entityRef.toLowerCase()]);
   let frontier = [entityRef];
   for (let level = 1; level <= depth && frontier.length; level++) {
     const next: string[] = [];
     for (const parent of frontier) {
       for (const ref of (await dependsOnOf(parent)) ?? []) {
-        const key = ref.toLocaleLowerCase('en-US');
+        const key = ref.toLowerCase();
         if (seen.has(key)) continue;
         seen.add(key);
         found.push({ ref, depth: level, via: parent });
@@ -67,13 +67,10 @@ export async function reachOf(
 
 /** Every stored entity by lower-case ref, and a `dependsOnOf` reading that map. */
 function byRefOf(all: SlaEntity[]) {
-  const byRef = new Map(
-    all.map(e => [e.entityRef.toLocaleLowerCase('en-US'), e]),
-  );
+  const byRef = new Map(all.map(e => [e.entityRef.toLowerCase(), e]));
   return {
     byRef,
-    dependsOnOf: (ref: string) =>
-      byRef.get(ref.toLocaleLowerCase('en-US'))?.dependsOn,
+    dependsOnOf: (ref: string) => byRef.get(ref.toLowerCase())?.dependsOn,
   };
 }
 
@@ -171,8 +168,7 @@ export class DependencyChain {
     latestTerms: Map<string, { terms: SlaTerms }>,
   ): Promise<CatalogChainWarning[]> {
     const { dependsOnOf } = byRefOf(all);
-    const termsOf = (ref: string) =>
-      latestTerms.get(ref.toLocaleLowerCase('en-US'))?.terms;
+    const termsOf = (ref: string) => latestTerms.get(ref.toLowerCase())?.terms;
     const out: CatalogChainWarning[] = [];
     for (const e of all) {
       const terms = termsOf(e.entityRef);
@@ -203,15 +199,13 @@ export class DependencyChain {
     const contracts = all.filter(
       e => latest.get(e.entityRef)?.terms.agreementType === 'uc',
     );
-    const isContract = new Set(
-      contracts.map(e => e.entityRef.toLocaleLowerCase('en-US')),
-    );
+    const isContract = new Set(contracts.map(e => e.entityRef.toLowerCase()));
     // Who depends on each contract, at the smallest depth.
     const dependents = new Map<string, Array<{ ref: string; depth: number }>>();
     for (const e of all) {
       if (!latest.has(e.entityRef)) continue;
       for (const d of await reachOf(e.entityRef, dependsOnOf, this.depth)) {
-        const key = d.ref.toLocaleLowerCase('en-US');
+        const key = d.ref.toLowerCase();
         if (!isContract.has(key)) continue;
         const list = dependents.get(key) ?? [];
         list.push({ ref: e.entityRef, depth: d.depth });
@@ -228,8 +222,7 @@ export class DependencyChain {
         o => o.objective === 'availability',
       );
       const affected: SupplierContract['dependents'] = [];
-      for (const d of dependents.get(c.entityRef.toLocaleLowerCase('en-US')) ??
-        []) {
+      for (const d of dependents.get(c.entityRef.toLowerCase()) ?? []) {
         const service = await compliance.entityCompliance(d.ref, same, now);
         const breached = service.result.objectives
           .filter(o => o.status === 'breached')

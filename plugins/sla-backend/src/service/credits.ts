@@ -25,7 +25,7 @@ export function customerEntry<T>(
   customer: string | undefined,
 ): T | undefined {
   if (!customer || !settings) return undefined;
-  const ref = customer.toLocaleLowerCase('en-US');
+  const ref = customer.toLowerCase();
   let name: string | undefined;
   try {
     name = parseEntityRef(ref, { defaultKind: 'group' }).name;
@@ -33,7 +33,7 @@ export function customerEntry<T>(
     name = undefined;
   }
   return Object.entries(settings).find(([key]) => {
-    const k = key.toLocaleLowerCase('en-US');
+    const k = key.toLowerCase();
     return k === ref || k === name;
   })?.[1];
 }

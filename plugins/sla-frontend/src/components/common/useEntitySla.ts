@@ -32,10 +32,8 @@ export function useEntitySla(
   const [version, setVersion] = useState(0);
   const background = useRef(false);
   useEffect(() => {
-    const mine = refKey.toLocaleLowerCase('en-US');
-    if (
-      lastSignal?.entityRefs?.some(r => r.toLocaleLowerCase('en-US') === mine)
-    ) {
+    const mine = refKey.toLowerCase();
+    if (lastSignal?.entityRefs?.some(r => r.toLowerCase() === mine)) {
       background.current = true;
       setVersion(v => v + 1);
     }

@@ -19,7 +19,7 @@ export function usePermissionOn(
       ? undefined
       : stringifyEntityRef(
           parseEntityRef(entityRef, { defaultKind: 'component' }),
-        ).toLocaleLowerCase('en-US');
+        ).toLowerCase();
   const { allowed, loading } = usePermission({ permission, resourceRef });
   return { allowed, loading };
 }
