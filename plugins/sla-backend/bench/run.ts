@@ -832,7 +832,9 @@ async function benchOne(kind: DatabaseKind) {
           loop.percentile(50),
         )} / ${ms(loop.percentile(99))} / ${ms(
           loop.max,
-        )} ms; GC pauses ${gc.stop()}`,
+        )} ms; GC pauses ${gc.stop()}; heap used at the end ${fmt(
+          process.memoryUsage().heapUsed / 2 ** 20,
+        )} MB`,
       );
       // The overview builds the step waited for or started (up to the last 20 kept).
       const builds = recentOverviewBuilds();
