@@ -11,6 +11,7 @@ import os from 'os';
 import path from 'path';
 import readline from 'readline';
 import { Readable } from 'stream';
+import { once } from 'events';
 import { IncidentStore } from '../database/types';
 
 /** The CSV columns; the first line of the file must name them (in any order). */
@@ -81,6 +82,14 @@ function rowToRaw(row: Record<string, string>): Record<string, unknown> {
   return raw;
 }
 
+/** Destroys `spool` and waits until its file is closed. */
+async function closed(spool: fs.WriteStream): Promise<void> {
+  if (spool.closed) return;
+  const done = new Promise(resolve => spool.once('close', resolve));
+  spool.destroy();
+  await done;
+}
+
 /** The spooled incidents, read back in chunks. */
 async function* spooledChunks(spoolPath: string): AsyncIterable<Incident[]> {
   let chunk: Incident[] = [];
@@ -122,7 +131,14 @@ export async function importIncidentCsv(
     const entityRefs = new Set<string>();
     const seen = new Map<string, number>();
     let rows = 0;
+    // The file is opened before the first row is read and closed before the folder is
+    // removed: a refused first row used to destroy the stream while its open was still
+    // queued, the folder went first, and the late open threw ENOENT outside the request.
     const spool = fs.createWriteStream(spoolPath);
+    await once(spool, 'open');
+    // A write error (a full disk) reaches `drain` and `end` below; without a listener it
+    // would also be thrown outside the request.
+    spool.on('error', () => {});
     const parser = body.pipe(
       parse({
         // csv-parse keeps the last of two equal column names and drops the other cell
@@ -188,12 +204,14 @@ export async function importIncidentCsv(
           problems.length === 0 &&
           !spool.write(`${JSON.stringify(incident)}\n`)
         ) {
-          await new Promise(resolve => spool.once('drain', resolve));
+          await once(spool, 'drain');
         }
       }
     } catch (e) {
-      spool.destroy();
+      await closed(spool);
       if (e instanceof InputError) throw e;
+      // The spool's own failure (a full disk) is the server's, not the CSV's.
+      if ((e as NodeJS.ErrnoException).syscall) throw e;
       throw new InputError(`CSV: ${(e as Error).message}`);
     }
     await new Promise<void>((resolve, reject) =>
