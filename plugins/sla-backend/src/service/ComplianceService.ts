@@ -54,6 +54,14 @@ const MAX_CACHE_ENTRIES = 100_000;
  */
 const MAX_RESULT_ENTRIES = 640_000;
 /**
+ * Incident rows that cached results, and a bulk read's kept state, hold at most (issue 14).
+ * A result with rows costs about 1 KB a row with its encoded body, against some 2 KB for the
+ * rest of it; at 10,000,000 incidents the closed month read with rows for 20,000 services
+ * (833,000 rows) was kept for a day and added 961 MB to a heap the collector then spent its
+ * time on. Slim results (the overview's) hold no rows, so the bound never evicts them.
+ */
+const MAX_RESULT_ROWS = 200_000;
+/**
  * How long past the maximum age a bulk read (overview, evaluateMany) may still serve a result
  * whose only fault is its age, while it is computed again in the background: at 20,000
  * services, recomputing every open period on the request that finds them expired took longer
@@ -136,6 +144,8 @@ interface ResultEntry {
   body?: Promise<EncodedBody>;
   /** True while a background refresh of this expired entry runs (see itemEntries). */
   refreshing?: boolean;
+  /** The incident rows it holds, counted in heldRows once resolved while in the cache. */
+  rows?: number;
 }
 
 /**
@@ -492,6 +502,9 @@ export class ComplianceService {
   private readonly replacements = new Map<string, number>();
   /** Result entries bulk reads have looked up so far (for tests and the bench). */
   entriesLookedUp = 0;
+  /** Incident rows the result cache holds (see MAX_RESULT_ROWS). */
+  private heldRows = 0;
+  private readonly maxResultRows: number;
 
   constructor(
     private readonly deps: {
@@ -531,9 +544,17 @@ export class ComplianceService {
        * (default PUBLISH_NOW_MAX); the rest are published in the background.
        */
       publishAtOnceMax?: number;
+      /** Incident rows cached results may hold (default MAX_RESULT_ROWS). */
+      maxResultRows?: number;
     },
   ) {
     this.cacheMaxAgeMs = deps.cacheMaxAgeMs ?? DEFAULT_CACHE_MAX_AGE_MS;
+    this.maxResultRows = deps.maxResultRows ?? MAX_RESULT_ROWS;
+  }
+
+  /** Incident rows the cached results hold now (at most `maxResultRows`, see MAX_RESULT_ROWS). */
+  get cachedResultRows(): number {
+    return this.heldRows;
   }
 
   /** Changes whenever incidents, terms, entities or snapshots are written in this process. */
@@ -630,11 +651,8 @@ export class ComplianceService {
           : now + this.closedMaxAgeOf(period),
       value,
     };
-    if (this.results.size >= MAX_RESULT_ENTRIES) {
-      // Oldest first: a Map iterates in insertion order.
-      this.results.delete(this.results.keys().next().value!);
-    }
-    if (this.results.delete(key)) this.replaced(entityRef);
+    if (this.results.size >= MAX_RESULT_ENTRIES) this.evictOldestResult();
+    if (this.dropResult(key)) this.replaced(entityRef);
     this.results.set(key, entry);
     // Kept past the age only when a mark known before its snapshot was read will show a
     // later rewrite (watchRecomputes).
@@ -643,6 +661,15 @@ export class ComplianceService {
     value.then(
       r => {
         entry.resolved = r;
+        if (this.results.get(key) === entry && r.result.incidents.length > 0) {
+          entry.rows = r.result.incidents.length;
+          this.heldRows += entry.rows;
+          // Oldest first, but never the result just made: one larger than the bound is
+          // kept alone until the next one is stored.
+          while (this.heldRows > this.maxResultRows && this.results.size > 1) {
+            this.evictOldestResult();
+          }
+        }
         if (keepSnapshot && r.source === 'snapshot') {
           entry.validUntil = Math.max(
             entry.validUntil,
@@ -653,9 +680,26 @@ export class ComplianceService {
       () => {},
     );
     value.catch(() => {
-      if (this.results.get(key) === entry) this.results.delete(key);
+      if (this.results.get(key) === entry) this.dropResult(key);
     });
     return entry;
+  }
+
+  /** Removes `key`'s result from the cache, and its rows from the count; the entry, if any. */
+  private dropResult(key: string): ResultEntry | undefined {
+    const entry = this.results.get(key);
+    if (!entry) return undefined;
+    this.results.delete(key);
+    this.heldRows -= entry.rows ?? 0;
+    return entry;
+  }
+
+  /**
+   * Removes the result stored first (a Map iterates in insertion order). A bulk state that
+   * holds the entry keeps it; the next read of it alone computes it again.
+   */
+  private evictOldestResult(): void {
+    this.dropResult(this.results.keys().next().value!);
   }
 
   /**
@@ -1244,9 +1288,21 @@ export class ComplianceService {
       previous,
     );
     const change = previous ? { previous, items: changed! } : undefined;
+    // A plan's items are all slim (ownKindPlan: the overview, no rows to count) or none
+    // (manyPlan).
+    const holdsRows = items.length > 0 && !items[0].slim;
     let state: BulkState | undefined;
     const shaped = (r: EntityPeriodResult[]) => {
-      if (state) state.results = r;
+      if (state) {
+        state.results = r;
+        if (
+          holdsRows &&
+          this.bulkStates.get(key) === state &&
+          this.tooManyRows(r)
+        ) {
+          this.bulkStates.delete(key);
+        }
+      }
       return shape(r, change);
     };
     const value = Array.isArray(results)
@@ -1281,16 +1337,35 @@ export class ComplianceService {
         validUntil,
         staleUntil,
       };
-      if (this.bulkStates.size >= MAX_BULK_STATES && !last) {
-        this.bulkStates.delete(this.bulkStates.keys().next().value!);
+      if (holdsRows && Array.isArray(results) && this.tooManyRows(results)) {
+        // Answered, not kept: the next read looks its entries up again.
+        this.bulkStates.delete(key);
+      } else {
+        if (this.bulkStates.size >= MAX_BULK_STATES && !last) {
+          this.bulkStates.delete(this.bulkStates.keys().next().value!);
+        }
+        this.bulkStates.set(key, state);
+        const made = state;
+        value.catch(() => {
+          if (this.bulkStates.get(key) === made) this.bulkStates.delete(key);
+        });
       }
-      this.bulkStates.set(key, state);
-      const made = state;
-      value.catch(() => {
-        if (this.bulkStates.get(key) === made) this.bulkStates.delete(key);
-      });
     }
     return value;
+  }
+
+  /**
+   * Whether `results` hold more incident rows than the result cache may (MAX_RESULT_ROWS): a
+   * bulk read's state keeping them would hold them past the cache's bound, so it is not kept
+   * (the 961 MB of issue 14's seventh pass were the cache's entries and such a state).
+   */
+  private tooManyRows(results: EntityPeriodResult[]): boolean {
+    let rows = 0;
+    for (const r of results) {
+      rows += r.result.incidents.length;
+      if (rows > this.maxResultRows) return true;
+    }
+    return false;
   }
 
   private async ownKindPlan(
@@ -1763,7 +1838,7 @@ export class ComplianceService {
         }
         const entry = this.results.get(item.key!);
         if (entry?.resolved === served) {
-          this.results.delete(item.key!);
+          this.dropResult(item.key!);
           this.replaced(item.entity.entityRef);
         }
       }

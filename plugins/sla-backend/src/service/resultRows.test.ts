@@ -1,0 +1,139 @@
+import { TestDatabases } from '@backstage/backend-test-utils';
+import { Incident, readSlaConfig } from '@servicelevel/plugin-sla-common';
+import { seedServices, useTestStores } from '../__testUtils__/stores';
+import { ComplianceService } from './ComplianceService';
+
+/**
+ * Issue 14: the result cache is bounded by the incident rows its results hold, not only by
+ * their count. At 10,000,000 incidents a closed month read with rows for every service was
+ * kept for a day (961 MB), and a bulk read's state held the same rows past any bound.
+ */
+
+const { config: slaConfig } = readSlaConfig({});
+const ANNOTATIONS = {
+  'servicelevel.io/availability': '99.9%',
+  'servicelevel.io/response-time': 'P1=15m P2=30m P3=4h P4=1d',
+};
+const REFS = ['a', 'b', 'c', 'd'].map(n => `component:default/rows-${n}`);
+const ROWS_EACH = 5;
+const FROM = Date.UTC(2026, 0, 1);
+const NOW = Date.UTC(2026, 10, 10, 12);
+const CLOSED = { kind: 'key', key: '2026-10' } as const;
+
+/** ROWS_EACH resolved incidents of `entityRef` in October 2026. */
+const october = (entityRef: string): Incident[] =>
+  Array.from({ length: ROWS_EACH }, (_, i) => {
+    const createdAt = Date.UTC(2026, 9, 3 + i, 8);
+    return {
+      source: 'rows',
+      id: `${entityRef}-${i}`,
+      entityRef,
+      title: `incident ${i}`,
+      priority: 'P2',
+      createdAt,
+      acknowledgedAt: createdAt + 600_000,
+      resolvedAt: createdAt + 3_600_000,
+      pauses: [],
+    };
+  });
+
+const json = (r: unknown) => JSON.parse(JSON.stringify(r));
+
+const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
+
+describe.each(databases.eachSupportedId())(
+  'result cache bounded by incident rows, %p',
+  databaseId => {
+    const db = useTestStores(databases, databaseId);
+
+    beforeAll(async () => {
+      await seedServices(
+        db.stores,
+        REFS.map(entityRef => ({ entityRef, annotations: ANNOTATIONS })),
+        slaConfig,
+        FROM,
+      );
+      await db.stores.incidents.upsertIncidents(REFS.flatMap(october), {
+        now: Date.UTC(2026, 10, 1),
+      });
+    }, 60_000);
+
+    const service = (maxResultRows: number) =>
+      new ComplianceService({
+        ...db.stores,
+        slaConfig,
+        cacheMaxAgeMs: 10_000,
+        maxResultRows,
+      });
+    const uncached = () =>
+      new ComplianceService({ ...db.stores, slaConfig, cacheMaxAgeMs: 0 });
+
+    it('holds at most the bound of rows, evicting the oldest results, and serves the same results', async () => {
+      // Room for two services' rows, not three.
+      const bound = 2 * ROWS_EACH + 2;
+      const bounded = service(bound);
+      const reference = uncached();
+      const held: number[] = [];
+      const served = new Map<string, unknown>();
+      for (const ref of [...REFS, REFS[0]]) {
+        const result = await bounded.entityCompliance(ref, CLOSED, NOW);
+        served.set(ref, result);
+        expect(result.result.incidents).toHaveLength(ROWS_EACH);
+        expect(json(result)).toEqual(
+          json(await reference.entityCompliance(ref, CLOSED, NOW)),
+        );
+        held.push(bounded.cachedResultRows);
+      }
+      expect(held).toEqual([5, 10, 10, 10, 10]);
+
+      // The last two read are still served from the cache (the same object), the first
+      // two were evicted: a read computes them again.
+      const again = (ref: string) => bounded.entityCompliance(ref, CLOSED, NOW);
+      const d = await again(REFS[3]);
+      expect(await again(REFS[3])).toBe(d);
+      const b = await again(REFS[1]);
+      expect(b).not.toBe(served.get(REFS[1]));
+      expect(json(b)).toEqual(
+        json(await reference.entityCompliance(REFS[1], CLOSED, NOW)),
+      );
+      expect(bounded.cachedResultRows).toBeLessThanOrEqual(bound);
+    }, 60_000);
+
+    it('keeps a bulk read with rows for its next read only while its rows are within the bound', async () => {
+      const roomy = service(100);
+      const first = await roomy.evaluateMany(CLOSED, NOW);
+      expect(first.map(r => r.result.incidents.length)).toEqual(
+        REFS.map(() => ROWS_EACH),
+      );
+      let looked = roomy.entriesLookedUp;
+      expect(await roomy.evaluateMany(CLOSED, NOW)).toBe(first);
+      expect(roomy.entriesLookedUp - looked).toBe(0);
+
+      // 20 rows against a bound of 12: answered in full, not kept; the next read looks
+      // every entry up again (the cache kept the newest ones within the bound).
+      const tight = service(12);
+      const answered = await tight.evaluateMany(CLOSED, NOW);
+      expect(json(answered)).toEqual(json(first));
+      expect(tight.cachedResultRows).toBeLessThanOrEqual(12);
+      looked = tight.entriesLookedUp;
+      const next = await tight.evaluateMany(CLOSED, NOW);
+      expect(next).not.toBe(answered);
+      expect(json(next)).toEqual(json(first));
+      expect(tight.entriesLookedUp - looked).toBe(REFS.length);
+      expect(tight.cachedResultRows).toBeLessThanOrEqual(12);
+    }, 60_000);
+
+    it('never evicts results without rows for the rows bound', async () => {
+      const bounded = service(1);
+      const overview = await bounded.evaluateOwnKind(CLOSED, NOW);
+      // The figures count October's incidents; the overview holds none of their rows.
+      expect(overview.map(o => o.selected[0].result.faults.all)).toEqual(
+        REFS.map(() => ROWS_EACH),
+      );
+      expect(bounded.cachedResultRows).toBe(0);
+      const looked = bounded.entriesLookedUp;
+      expect(await bounded.evaluateOwnKind(CLOSED, NOW)).toBe(overview);
+      expect(bounded.entriesLookedUp - looked).toBe(0);
+    }, 60_000);
+  },
+);
