@@ -766,15 +766,20 @@ async function benchOne(kind: DatabaseKind) {
     // First overview of a closed month publishes every snapshot (one per service).
     // Called in-process, not over HTTP: under load it can outlast the HTTP timeouts.
     const t = performance.now();
-    const published = await compliance.evaluateMany(
-      { kind: 'key', key: CLOSED_MONTH },
-      Date.now(),
-    );
+    // Only the count is kept: holding the results (a month of every service's incident rows) for
+    // the rest of the function kept them in the backend's heap through every latency step,
+    // which a client's bulk read, answered and sent, does not.
+    const published = (
+      await compliance.evaluateMany(
+        { kind: 'key', key: CLOSED_MONTH },
+        Date.now(),
+      )
+    ).length;
     put(
       `First read of closed ${CLOSED_MONTH} for all services, with incident rows (publishes snapshots still missing; ms)`,
       '—',
       kind,
-      `${fmt(performance.now() - t)} (${fmt(published.length)} snapshots)`,
+      `${fmt(performance.now() - t)} (${fmt(published)} snapshots)`,
     );
 
     const targets: Array<[string, string, string[]]> = [

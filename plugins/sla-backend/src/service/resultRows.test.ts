@@ -99,6 +99,35 @@ describe.each(databases.eachSupportedId())(
       expect(bounded.cachedResultRows).toBeLessThanOrEqual(bound);
     }, 60_000);
 
+    it('stays within the bound over more evictions than its queue keeps before compacting', async () => {
+      const bounded = service(2 * ROWS_EACH);
+      const reference = uncached();
+      const expected = new Map<string, unknown>();
+      for (const ref of REFS) {
+        expected.set(
+          ref,
+          json(await reference.entityCompliance(ref, CLOSED, NOW)),
+        );
+      }
+      // Cycling over four services with room for two: every read misses and evicts one.
+      const held: number[] = [];
+      const sampled: Array<[string, unknown]> = [];
+      for (let i = 0; i < 1_200; i++) {
+        const ref = REFS[i % REFS.length];
+        const result = await bounded.entityCompliance(ref, CLOSED, NOW);
+        if (i % 97 === 0) sampled.push([ref, json(result)]);
+        held.push(bounded.cachedResultRows);
+      }
+      expect(Math.max(...held)).toBe(2 * ROWS_EACH);
+      for (const [ref, result] of sampled) {
+        expect(result).toEqual(expected.get(ref));
+      }
+      expect(bounded.cachedResultRows).toBe(2 * ROWS_EACH);
+      // The two read last are still cached.
+      const last = await bounded.entityCompliance(REFS[3], CLOSED, NOW);
+      expect(await bounded.entityCompliance(REFS[3], CLOSED, NOW)).toBe(last);
+    }, 60_000);
+
     it('keeps a bulk read with rows for its next read only while its rows are within the bound', async () => {
       const roomy = service(100);
       const first = await roomy.evaluateMany(CLOSED, NOW);
@@ -121,6 +150,24 @@ describe.each(databases.eachSupportedId())(
       expect(json(next)).toEqual(json(first));
       expect(tight.entriesLookedUp - looked).toBe(REFS.length);
       expect(tight.cachedResultRows).toBeLessThanOrEqual(12);
+    }, 60_000);
+
+    it('evicts only results holding rows: the overview keeps its results through reads with rows', async () => {
+      const bounded = service(2 * ROWS_EACH);
+      // October's overview holds slim results of January to October for every service.
+      await bounded.evaluateOwnKind(CLOSED, NOW);
+      // Four services' October with rows: 20 rows against 10, so two are evicted.
+      for (const ref of REFS) await bounded.entityCompliance(ref, CLOSED, NOW);
+      expect(bounded.cachedResultRows).toBe(2 * ROWS_EACH);
+      // November's overview shares January to October's results: none is read again.
+      const list = jest.spyOn(db.stores.snapshots, 'list');
+      try {
+        const current = await bounded.evaluateOwnKind({ kind: 'current' }, NOW);
+        expect(current.map(o => o.year.length)).toEqual(REFS.map(() => 11));
+        expect(list).not.toHaveBeenCalled();
+      } finally {
+        list.mockRestore();
+      }
     }, 60_000);
 
     it('never evicts results without rows for the rows bound', async () => {
