@@ -26,9 +26,10 @@ import {
   buildCatalog,
   CatalogBody,
   catalogCustomers,
+  encodeCatalog,
   MaintainedCatalog,
 } from './catalogListing';
-import { ComplianceService } from './ComplianceService';
+import { ComplianceService, encodeBody } from './ComplianceService';
 import { sendEncoded } from './router';
 
 /**
@@ -109,6 +110,7 @@ describe.each(databases.eachSupportedId())(
     /** One replica: its own stores on the shared database, its compliance service, its catalog. */
     const replica = (stores: TestStores) => {
       let builds = 0;
+      let encodes = 0;
       const compliance = new ComplianceService({ ...stores, slaConfig });
       const catalog = new MaintainedCatalog({
         entities: stores.entities,
@@ -116,11 +118,13 @@ describe.each(databases.eachSupportedId())(
         compliance,
         checkIntervalMs: CHECK_MS,
         onBuild: () => builds++,
+        onEncode: () => encodes++,
       });
       return {
         catalog,
         compliance,
         builds: () => builds,
+        encodes: () => encodes,
         /** What a build from scratch shows at `now`. */
         fresh: async (now: number) =>
           JSON.parse(
@@ -326,8 +330,58 @@ describe.each(databases.eachSupportedId())(
       );
       expect(after.etag).not.toBe(page.etag);
     });
+
+    it('encodes the whole body only when it is read, once per content', async () => {
+      const r = replica(db.stores);
+      const t0 = NOW + 2 * 86_400_000;
+      await r.catalog.page(t0, { offset: 0, limit: 2 });
+      await r.catalog.page(t0, { review: 'due', offset: 0 });
+      await r.catalog.customers(t0);
+      expect(r.builds()).toBe(1);
+      expect(r.encodes()).toBe(0);
+
+      const body = await r.catalog.body(t0);
+      expect(parse(body)).toEqual(await r.fresh(t0));
+      expect(await r.catalog.body(t0 + 1)).toBe(body);
+      expect(r.encodes()).toBe(1);
+
+      // A new bucket rebuilds it; the same content keeps the same body (its ETag and copies).
+      const nextBucket = t0 + 900_000;
+      await r.catalog.body(nextBucket);
+      await r.catalog.settled();
+      expect(await r.catalog.body(nextBucket + 1)).toBe(body);
+      expect(r.builds()).toBe(2);
+      expect(r.encodes()).toBe(2);
+    });
   },
 );
+
+describe('encodeCatalog', () => {
+  const item = (n: number) => ({
+    entityRef: `component:default/svc-${n}`,
+    title: n % 3 === 0 ? `调度系统 ${n} "quoted" \\ \u2028` : undefined,
+    objectives: [{ key: 'availability', target: 99.9 }],
+  });
+
+  it.each([
+    ['no items', []],
+    ['one item', [item(0)]],
+    [
+      '5,000 items, some with CJK, quotes and undefined fields',
+      Array.from({ length: 5_000 }, (_, n) => item(n)),
+    ],
+  ])(
+    "gives encodeBody's JSON and ETag byte for byte: %s",
+    async (_name, items) => {
+      const value = {
+        items,
+        calendarWarnings: [{ calendar: 'cn-grid', message: '缺少 2027 年' }],
+        dependencyWarnings: [],
+      } as unknown as Parameters<typeof encodeCatalog>[0];
+      expect(await encodeCatalog(value)).toEqual(encodeBody(value));
+    },
+  );
+});
 
 describe('catalogCustomers', () => {
   it('counts the services naming each customer, by ref, and leaves out those naming none', () => {
