@@ -40,15 +40,22 @@ const DEFAULT_CHECK_INTERVAL_MS = 10_000;
  */
 const BROTLI_QUALITY = 4;
 
-/** The published service catalog: every service with an SLA and its commitments. */
-export function catalogItems(
+/**
+ * The published service catalog: every service with an SLA and its commitments. Made in
+ * slices: at 20,000 services, made in one go, it was about a fifth of a 292 ms stretch in
+ * which a build held the event loop (the collector took two fifths).
+ */
+export async function catalogItems(
   all: SlaEntity[],
   latestByRef: Map<string, TermsVersion>,
   now: number,
 ) {
   const items = [];
+  const slices = new Slices();
   // An entity without effective terms is left out.
   for (const entity of all) {
+    const pause = slices.pause();
+    if (pause) await pause;
     const latest = latestByRef.get(entity.entityRef);
     if (!latest) continue;
     const terms = latest.terms;
@@ -93,7 +100,7 @@ export async function buildCatalog(
     compliance.listLatestTerms(),
   ]);
   return {
-    items: catalogItems(all, latestByRef, now),
+    items: await catalogItems(all, latestByRef, now),
     calendarWarnings,
     dependencyWarnings: chain
       ? await chain.catalogWarnings(all, latestByRef)
