@@ -156,6 +156,29 @@ describe.each(databases.eachSupportedId())(
       again.forEach((r, i) => expect(r).toBe(closed[i]));
     });
 
+    it('keeps what it served, once published as served, as long as a result read from its snapshot', async () => {
+      const compliance = service({ publishAtOnceMax: 0 });
+      const served = closedOf(await compliance.evaluateOwnKind(CURRENT, NOW));
+      expect(served.every(r => r.source === 'live')).toBe(true);
+      await compliance.snapshotsPublished();
+
+      // Six minutes on, past the five a live closed result is kept: a background build,
+      // which computes what has expired, still finds every closed result and reads no
+      // snapshot (at 10,000,000 incidents the publication outlasted the five minutes).
+      const list = jest.spyOn(db.stores.snapshots, 'list');
+      try {
+        const later = closedOf(
+          await compliance.evaluateOwnKind(CURRENT, NOW + 360_000, {
+            computeExpired: true,
+          }),
+        );
+        later.forEach((r, i) => expect(r).toBe(served[i]));
+        expect(list).not.toHaveBeenCalled();
+      } finally {
+        list.mockRestore();
+      }
+    });
+
     it('follows a snapshot another writer stored first', async () => {
       const held = heldSnapshots();
       const compliance = service({
