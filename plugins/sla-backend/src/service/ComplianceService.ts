@@ -703,9 +703,9 @@ export class ComplianceService {
    * Counts the `rows` of a cached result and, past `maxResultRows`, evicts the oldest results
    * holding rows, never the one just counted (one larger than the bound is kept alone until
    * the next one is counted). Results without rows, the overview's, are never evicted for
-   * rows: when this evicted the oldest results of any kind, one read of a closed month
-   * with rows at 10,000,000 incidents evicted the overview's 320,000 results and held the
-   * event loop for 11.6 s. A queue, not the Map's first key: removing a Map's first entries
+   * rows: when this evicted the oldest results of any kind, reads of a closed month with
+   * rows at 10,000,000 incidents evicted the overview's results and held the event loop
+   * for 11.6 s. A queue, not the Map's first key: removing a Map's first entries
    * leaves holes that every later look at its first key walks past again.
    */
   private holdRows(key: string, entry: ResultEntry, rows: number): void {
