@@ -1,4 +1,3 @@
-import type { IANAZone } from 'luxon';
 import type { CalendarConfig, Pause, SlaConfig, SlaTerms } from './types';
 import {
   DAY_MS,
@@ -7,6 +6,7 @@ import {
   isoWeekday,
   localToUtc,
   parseIsoDate,
+  type Zone,
 } from './time';
 import {
   WEEKDAYS,
@@ -205,7 +205,7 @@ class AlwaysOnCalendar extends CumulativeCalendar {
 class WeeklyCalendar extends CumulativeCalendar {
   readonly alwaysOn = false;
   readonly serviceDayMs: number;
-  private readonly tz: IANAZone;
+  private readonly tz: Zone;
   /** Spans per ISO weekday index 1..7 (index 0 unused). */
   private readonly byWeekday: Array<Array<[number, number]>>;
   private readonly standard: Array<[number, number]>;
