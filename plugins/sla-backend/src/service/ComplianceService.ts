@@ -37,6 +37,7 @@ import { relevantUntil } from '../database/DatabaseIncidentStore';
 import { CustomerFees, periodCredits } from './credits';
 import type { SlaMetrics } from './metrics';
 import type { CoverageView, DataCoverage } from './coverage';
+import { SharedFigures } from './sharedFigures';
 import { Slices, yieldToRequests } from './slices';
 
 const DEFAULT_CACHE_MAX_AGE_MS = 10_000;
@@ -490,6 +491,8 @@ export class ComplianceService {
   private publishing?: Promise<void>;
   /** The last result of a bulk query: the same array while its entries are the same. */
   private readonly bulkStates = new Map<string, BulkState>();
+  /** The figures slim results share (see slimResult). */
+  private readonly sharedFigures = new SharedFigures();
   private directory?: EntityDirectory;
   /** Snapshot rewrites made here (explicit recompute), and those another replica made. */
   private recomputes = 0;
@@ -1708,14 +1711,31 @@ export class ComplianceService {
       if (snapshot) {
         const r = this.fromSnapshot(item.entity, item.versions, snapshot);
         // A summary keeps the rows its credits count; the overview needs none of them.
-        return item.slim ? slimResult(r) : r;
+        return item.slim ? this.slimResult(r) : r;
       }
       const result = computed.get(item)!;
-      if (!later.has(item)) return item.slim ? slimResult(result) : result;
-      const served = slimResult(result);
+      if (!later.has(item)) {
+        return item.slim ? this.slimResult(result) : result;
+      }
+      const served = this.slimResult(result);
       this.publishLater(item, now, served);
       return served;
     });
+  }
+
+  /**
+   * A result without its incident rows, for a read of its figures only (EvaluationItem.slim):
+   * its objectives and availability are those held for equal figures (SharedFigures).
+   */
+  private slimResult(r: EntityPeriodResult): EntityPeriodResult {
+    return {
+      ...r,
+      result: {
+        ...r.result,
+        incidents: [],
+        ...this.sharedFigures.figures(r.result),
+      },
+    };
   }
 
   /**
@@ -2229,11 +2249,6 @@ function resultKey(entityRef: string, period: Period): string {
 /** The cache key of an item held without its incident rows (EvaluationItem.slim). */
 function slimKey(entityRef: string, period: Period): string {
   return `slim\u0000${resultKey(entityRef, period)}`;
-}
-
-/** A result without its incident rows: its figures, objectives and credits only. */
-function slimResult(r: EntityPeriodResult): EntityPeriodResult {
-  return { ...r, result: { ...r.result, incidents: [] } };
 }
 
 /**
