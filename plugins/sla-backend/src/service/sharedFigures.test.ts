@@ -113,3 +113,85 @@ describe('SharedFigures', () => {
     }).toThrow(TypeError);
   });
 });
+
+describe('SharedFigures: what counts as equal', () => {
+  const computed = october('component:c', [
+    { acknowledgedAt: T0 + HOUR / 2, resolvedAt: T0 + 2 * HOUR },
+  ]);
+
+  it('shares a result read back from its stored JSON with the computed one', () => {
+    const shared = new SharedFigures();
+    const first = shared.figures(computed);
+    const stored = JSON.parse(JSON.stringify(computed)) as PeriodResult;
+    const again = shared.figures(stored);
+    first.objectives.forEach((o, i) => expect(again.objectives[i]).toBe(o));
+    expect(again.availability).toBe(first.availability);
+  });
+
+  it('does not share figures that differ in any one field', () => {
+    const objective = computed.objectives.find(
+      o => o.objective === 'response-time:P1',
+    )!;
+    const variants: Array<[string, unknown]> = [
+      ['objective', { ...objective, objective: 'response-time:P2' }],
+      ['status', { ...objective, status: 'breached' }],
+      ['statusOnDataReceived', { ...objective, statusOnDataReceived: 'met' }],
+      ['hasTarget', { ...objective, hasTarget: false }],
+      ...(['display', 'value', 'percentile'] as const).map(
+        f =>
+          [
+            `target.${f}`,
+            { ...objective, target: { ...objective.target, [f]: 7 } },
+          ] as [string, unknown],
+      ),
+      ...(['display', 'value', 'counted', 'metCount', 'worstMs'] as const).map(
+        f =>
+          [
+            `actual.${f}`,
+            { ...objective, actual: { ...objective.actual, [f]: 7 } },
+          ] as [string, unknown],
+      ),
+    ];
+    const availabilityFields = [
+      'astMs',
+      'elapsedAstMs',
+      'downtimeMs',
+      'availability',
+      'target',
+      'budgetMs',
+      'budgetRemainingMs',
+      'provisional',
+      'status',
+      'statusOnDataReceived',
+    ] as const;
+    // A table each, so that no variant is compared after an earlier one pushed base out.
+    const withBase = () => {
+      const shared = new SharedFigures();
+      return { shared, base: shared.figures(computed) };
+    };
+    const differs = [
+      ...variants.map(([field, changed]) => {
+        const { shared, base } = withBase();
+        const f = shared.figures({
+          ...computed,
+          objectives: [changed as typeof objective],
+        });
+        return [field, !base.objectives.includes(f.objectives[0])] as const;
+      }),
+      ...availabilityFields.map(field => {
+        const { shared, base } = withBase();
+        const value = computed.availability[field];
+        const f = shared.figures({
+          ...computed,
+          availability: {
+            ...computed.availability,
+            [field]: typeof value === 'boolean' ? !value : 7,
+          },
+        });
+        return [`availability.${field}`, f.availability !== base.availability];
+      }),
+    ];
+    expect(differs.filter(([, d]) => !d)).toEqual([]);
+    expect(differs).toHaveLength(12 + availabilityFields.length);
+  });
+});
