@@ -241,6 +241,33 @@ describe.each(databases.eachSupportedId())(
       expect(own.filter(o => o.periodKind === 'quarterly')).toHaveLength(1);
     });
 
+    it('evaluateOwnKind holds equal figures once, frozen, across entities and periods', async () => {
+      await db.knex('sla_snapshots').delete();
+      const own = await service(0).evaluateOwnKind(
+        { kind: 'key', key: '2026-02' },
+        NOW,
+      );
+      // Each result once (the selected month is also one of the year's).
+      const results = new Set(own.flatMap(o => [...o.selected, ...o.year]));
+      const groups = new Map<string, object[]>();
+      const add = (value: object) => {
+        const k = JSON.stringify(value);
+        groups.set(k, [...(groups.get(k) ?? []), value]);
+      };
+      for (const { result } of results) {
+        result.objectives.forEach(add);
+        add(result.availability);
+      }
+      const repeated = [...groups.values()].filter(g => g.length > 1);
+      // Quiet months read the same for many services: the check below is not vacuous.
+      expect(repeated.length).toBeGreaterThan(10);
+      for (const group of repeated) {
+        // Equal by value means one object (SharedFigures), not copies.
+        expect(new Set(group).size).toBe(1);
+        expect(Object.isFrozen(group[0])).toBe(true);
+      }
+    });
+
     it('snapshotClosedPeriods split between two replicas publishes what one whole run does, each entity once', async () => {
       const published = () =>
         db

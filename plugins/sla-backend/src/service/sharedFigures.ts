@@ -22,9 +22,10 @@ type Actual = ObjectiveResult['actual'];
  * incidents, sharing them took 280–350 MB off the live heap (issue 14, eleventh pass).
  *
  * Objectives are looked up by their objective and their target's and actual's texts,
- * availabilities by their agreed and down times; then every field is compared. Keys made of the whole value (its JSON) cost 4 % of the CPU of a first
- * overview. What is shared is frozen, so a caller that changed one result's figure in place
- * would fail loudly instead of changing every result that shares it.
+ * availabilities by their agreed and down times; then every field is compared. Keys made of
+ * the whole value (its JSON) cost 4 % of the CPU of a first overview. What is shared is
+ * frozen, so a caller that changed one result's figure in place would fail loudly instead of
+ * changing every result that shares it.
  */
 export class SharedFigures {
   /** By objective, target text and actual text. */

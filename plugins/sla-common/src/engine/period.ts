@@ -57,7 +57,8 @@ function keyOf(
   return `${year}`;
 }
 
-// Zone offset lookups go through Intl and are slow; month starts are few, so memoise.
+// A month start costs a zone lookup, a few offsets and a civil-date conversion; month starts are
+// few, so memoise them.
 const monthStarts = new Map<string, number>();
 
 function monthStart(zone: string, year: number, month: number): number {
