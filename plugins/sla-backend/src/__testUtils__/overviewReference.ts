@@ -1,7 +1,7 @@
 import {
   achievementChange,
   groupServices,
-  PeriodResult,
+  PeriodFigures,
   rollupAchievement,
   worstServices,
 } from '@servicelevel/plugin-sla-common';
@@ -56,7 +56,7 @@ export function referenceOverview(pieces: OverviewPiece[], groupBy: GroupBy) {
   // The year: per service, its own-kind periods; per month, the periods covering it.
   const year =
     mostCommon(pieces.map(p => String(p.source.period.key).slice(0, 4))) ?? '';
-  const byMonth = new Map<string, PeriodResult[]>();
+  const byMonth = new Map<string, PeriodFigures[]>();
   for (const p of pieces) {
     for (const [key, result] of p.months) {
       const list = byMonth.get(key);

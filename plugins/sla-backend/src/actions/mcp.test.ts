@@ -228,6 +228,9 @@ describe('SLA actions over MCP', () => {
               objective: 'response-time:P1',
               status: 'breached',
               period: '2026-09',
+              // Read whole, not from the overview's statuses.
+              target: expect.objectContaining({ display: expect.any(String) }),
+              actual: expect.objectContaining({ display: expect.any(String) }),
             }),
           ]),
         },

@@ -184,17 +184,29 @@ export function registerSlaActions(options: SlaActionsOptions): void {
       const inScope = overview.services.filter(
         s => groupKeyOf(s, input.scope) === value,
       );
-      const services = inScope
-        .filter(s => s.breaches > 0)
-        .map(s => ({
-          ...s,
-          breachedObjectives: (byRef.get(s.entityRef)?.selected ?? []).flatMap(
-            r =>
-              r.result.objectives
-                .filter(o => o.status === 'breached')
-                .map(o => ({ ...asJson(o), period: r.period.key })),
-          ),
-        }));
+      // The overview keeps each objective's status only (SlimResult): a period with a
+      // breach is read whole, as GET /entities/…/compliance serves it, for its targets and
+      // actuals. Cached like any entity read; a handful of services in one scope.
+      const services = [];
+      for (const s of inScope.filter(line => line.breaches > 0)) {
+        const breachedObjectives = [];
+        for (const r of byRef.get(s.entityRef)?.selected ?? []) {
+          if (!r.result.objectives.some(o => o.status === 'breached')) continue;
+          const whole = await compliance.entityCompliance(
+            s.entityRef,
+            r.period.granularity === 'custom'
+              ? query
+              : { kind: 'key', key: r.period.key },
+            t,
+          );
+          breachedObjectives.push(
+            ...whole.result.objectives
+              .filter(o => o.status === 'breached')
+              .map(o => ({ ...asJson(o), period: r.period.key })),
+          );
+        }
+        services.push({ ...s, breachedObjectives });
+      }
       return {
         output: {
           scope: input.scope,

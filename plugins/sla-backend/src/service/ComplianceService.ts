@@ -6,10 +6,12 @@ import {
   BusinessCalendar,
   createBusinessCalendar,
   evaluatePeriod,
+  figuresOf,
   formatSlaTerms,
   granularityOf,
   periodKindOfKey,
   Period,
+  PeriodFigures,
   PeriodKind,
   PeriodResult,
   periodContaining,
@@ -138,9 +140,9 @@ interface ResultEntry {
   generation: number;
   at: number;
   validUntil: number;
-  value: Promise<EntityPeriodResult>;
+  value: Promise<HeldResult>;
   /** `value` once it has resolved (a bulk read of settled entries needs no Promise.all). */
-  resolved?: EntityPeriodResult;
+  resolved?: HeldResult;
   /** The result encoded, once, when first served as a body. */
   body?: Promise<EncodedBody>;
   /** True while a background refresh of this expired entry runs (see itemEntries). */
@@ -161,7 +163,7 @@ interface BulkState {
    * The entries' results, once all have resolved: the next read after a write copies it
    * and replaces what changed, instead of collecting some 260,000 results again.
    */
-  results?: EntityPeriodResult[];
+  results?: HeldResult[];
   /** resultStamp() and `now` of the read that made it. */
   stamp: string;
   at: number;
@@ -210,11 +212,9 @@ function entityRuns(items: EvaluationItem[]): EntityRun[] {
 function settledResults(
   entries: ResultEntry[],
   indexes?: number[],
-  base?: EntityPeriodResult[],
-): EntityPeriodResult[] | Promise<EntityPeriodResult[]> {
-  const results = base
-    ? base.slice()
-    : new Array<EntityPeriodResult>(entries.length);
+  base?: HeldResult[],
+): HeldResult[] | Promise<HeldResult[]> {
+  const results = base ? base.slice() : new Array<HeldResult>(entries.length);
   const pending: number[] = [];
   const read = (i: number) => {
     const r = entries[i].resolved;
@@ -235,7 +235,7 @@ function settledResults(
 /** An overview plan's last results and the value shaped from them (see evaluateOwnKind). */
 const shapedOwnKind = new WeakMap<
   OwnKindPlan,
-  { results: EntityPeriodResult[]; own: OwnKindResults[] }
+  { results: HeldResult[]; own: OwnKindResults[] }
 >();
 
 /**
@@ -243,7 +243,7 @@ const shapedOwnKind = new WeakMap<
  * items whose results are other objects now (see bulkResult).
  */
 interface BulkChange {
-  previous: EntityPeriodResult[];
+  previous: HeldResult[];
   items: number[];
 }
 
@@ -329,8 +329,8 @@ interface PendingPublication {
   item: EvaluationItem;
   /** The instant its read computed it at. */
   now: number;
-  /** What the read served: the result without incident rows. */
-  served: EntityPeriodResult;
+  /** What the read served. */
+  served: SlimResult;
 }
 
 /** An entity with an SLA: the entity, its terms versions and the latest (see loadEntity). */
@@ -395,8 +395,11 @@ export type PeriodQuery =
   | { kind: 'key'; key: string }
   | { kind: 'range'; from: string; to: string };
 
-/** One entity's result for one period, as the compliance endpoint serves it. */
-export interface EntityPeriodResult {
+/**
+ * One entity's result for one period, as the compliance endpoint serves it; with `R`
+ * PeriodFigures, as the overview keeps it (SlimResult).
+ */
+export interface EntityPeriodResult<R extends PeriodFigures = PeriodResult> {
   entityRef: string;
   title?: string;
   period: Period;
@@ -408,13 +411,22 @@ export interface EntityPeriodResult {
   terms: SlaTerms;
   /** The terms in canonical annotation form. */
   termsAsWritten: Record<string, string>;
-  result: PeriodResult;
+  result: R;
   /**
    * Service credits of the period (SPEC §7), from `result` and the terms in force; only when
    * they have credit rules and the period is not a custom range. Provisional when open.
    */
   credits?: ServiceCreditsResult;
 }
+
+/**
+ * A result as the overview keeps it: only the figures its rollups read (PeriodFigures), with
+ * equal parts shared (SharedFigures); no incident rows, no objective's target or actual.
+ */
+export type SlimResult = EntityPeriodResult<PeriodFigures>;
+
+/** A result the cache holds: whole, or slim for an item read for its figures only. */
+type HeldResult = EntityPeriodResult | SlimResult;
 
 /** One entity and one period to evaluate. */
 interface EvaluationItem {
@@ -424,9 +436,9 @@ interface EvaluationItem {
   /** Its key in the result cache, computed once per plan. */
   key?: string;
   /**
-   * Held without its incident rows (slimResult): a period the overview reads only for its
-   * figures, open or closed. Such items have keys of their own (slimKey), so no read that
-   * shows incidents finds them.
+   * Held as a SlimResult (slimResult): a period the overview reads only for its figures,
+   * open or closed. Such items have keys of their own (slimKey), so no read that shows
+   * incidents or objectives finds them.
    */
   slim?: boolean;
 }
@@ -439,11 +451,11 @@ export interface OwnKindResults {
   /** The requested period, resolved in the entity's zone. */
   period: Period;
   /** Periods of the entity's own kind overlapping `period` (or the custom range itself). */
-  selected: EntityPeriodResult[];
+  selected: SlimResult[];
   /** Periods of the entity's own kind in the year containing `period`'s start, oldest first. */
-  year: EntityPeriodResult[];
+  year: SlimResult[];
   /** Periods of the entity's own kind overlapping the period before `period`. */
-  previous: EntityPeriodResult[];
+  previous: SlimResult[];
 }
 
 /**
@@ -645,7 +657,7 @@ export class ComplianceService {
     stamp: string,
     generation: number,
     now: number,
-    value: Promise<EntityPeriodResult>,
+    value: Promise<HeldResult>,
   ): ResultEntry {
     const entry: ResultEntry = {
       stamp,
@@ -672,8 +684,9 @@ export class ComplianceService {
     value.then(
       r => {
         entry.resolved = r;
-        if (this.results.get(key) === entry && r.result.incidents.length > 0) {
-          this.holdRows(key, entry, r.result.incidents.length);
+        const rows = rowsOf(r);
+        if (this.results.get(key) === entry && rows > 0) {
+          this.holdRows(key, entry, rows);
         }
         if (keepSnapshot && r.source === 'snapshot') {
           entry.validUntil = Math.max(
@@ -1000,7 +1013,9 @@ export class ComplianceService {
     query: PeriodQuery,
     now: number,
   ): Promise<EntityPeriodResult> {
-    return (await this.entityEntry(entityRef, query, now)).value;
+    // An entity's own read is never slim (entityEntry's items have no slim flag).
+    return (await this.entityEntry(entityRef, query, now))
+      .value as Promise<EntityPeriodResult>;
   }
 
   /**
@@ -1133,7 +1148,14 @@ export class ComplianceService {
       this.planMaxAgeMs(),
       this.planMaxAgeMs(),
     );
-    return this.bulkResult(key, plan, plan.items, now, results => results);
+    // Every item of this plan is held whole (none is slim).
+    return this.bulkResult(
+      key,
+      plan,
+      plan.items,
+      now,
+      results => results as EntityPeriodResult[],
+    );
   }
 
   /** evaluateMany's items: every entity with terms, its period resolved in its zone. */
@@ -1211,7 +1233,9 @@ export class ComplianceService {
     // An entity whose results are the same objects as in the last shape keeps its object,
     // so that the overview finds its piece unchanged by identity. After a write, only the
     // entities whose results changed are shaped again.
-    const shape = (results: EntityPeriodResult[], change?: BulkChange) => {
+    const shape = (held: HeldResult[], change?: BulkChange) => {
+      // Every item of this plan is slim (ownKindPlan).
+      const results = held as SlimResult[];
       const last = shapedOwnKind.get(plan);
       const same = (list: number[]) =>
         list.every(i => results[i] === last!.results[i]);
@@ -1268,7 +1292,7 @@ export class ComplianceService {
     plan: unknown,
     items: EvaluationItem[],
     now: number,
-    shape: (results: EntityPeriodResult[], change?: BulkChange) => T,
+    shape: (results: HeldResult[], change?: BulkChange) => T,
     serveStale = true,
     refreshStale = true,
   ): Promise<T> {
@@ -1339,7 +1363,7 @@ export class ComplianceService {
     // (manyPlan).
     const holdsRows = items.length > 0 && !items[0].slim;
     let state: BulkState | undefined;
-    const shaped = (r: EntityPeriodResult[]) => {
+    const shaped = (r: HeldResult[]) => {
       if (state) {
         state.results = r;
         if (
@@ -1406,10 +1430,10 @@ export class ComplianceService {
    * bulk read's state keeping them would hold them past the cache's bound, so it is not kept
    * (the 961 MB of issue 14's seventh pass were the cache's entries and such a state).
    */
-  private tooManyRows(results: EntityPeriodResult[]): boolean {
+  private tooManyRows(results: HeldResult[]): boolean {
     let rows = 0;
     for (const r of results) {
-      rows += r.result.incidents.length;
+      rows += rowsOf(r);
       if (rows > this.maxResultRows) return true;
     }
     return false;
@@ -1624,10 +1648,10 @@ export class ComplianceService {
   private async evaluateItemsUncached(
     items: EvaluationItem[],
     now: number,
-  ): Promise<EntityPeriodResult[]> {
+  ): Promise<HeldResult[]> {
     // In chunks, so that the snapshots and incidents of a whole organisation are never all
     // in memory at once; slim items drop their incident rows within each chunk.
-    const results: EntityPeriodResult[] = [];
+    const results: HeldResult[] = [];
     const budget = {
       publishNow: this.deps.publishAtOnceMax ?? PUBLISH_NOW_MAX,
     };
@@ -1660,7 +1684,7 @@ export class ComplianceService {
     items: EvaluationItem[],
     now: number,
     budget: { publishNow: number },
-  ): Promise<EntityPeriodResult[]> {
+  ): Promise<HeldResult[]> {
     const isClosed = (i: EvaluationItem) =>
       i.period.granularity !== 'custom' && i.period.end <= now;
     const closedItems = items.filter(isClosed);
@@ -1724,18 +1748,11 @@ export class ComplianceService {
   }
 
   /**
-   * A result without its incident rows, for a read of its figures only (EvaluationItem.slim):
-   * its objectives and availability are those held for equal figures (SharedFigures).
+   * A result as the overview keeps it, for a read of its figures only (EvaluationItem.slim):
+   * the figures its rollups read, their equal parts shared (SharedFigures).
    */
-  private slimResult(r: EntityPeriodResult): EntityPeriodResult {
-    return {
-      ...r,
-      result: {
-        ...r.result,
-        incidents: [],
-        ...this.sharedFigures.figures(r.result),
-      },
-    };
+  private slimResult(r: EntityPeriodResult): SlimResult {
+    return { ...r, result: this.sharedFigures.figures(r.result) };
   }
 
   /**
@@ -1816,14 +1833,14 @@ export class ComplianceService {
 
   /**
    * Queues the publication of a closed period that a slim read computed and served
-   * (`served`, its result without incident rows) before any snapshot of it existed. The
+   * (`served`) before any snapshot of it existed. The
    * queue is worked off in the background, PUBLISH_CHUNK items at a time (publishPending),
    * from the end of the read that queued them (evaluateItemsUncached).
    */
   private publishLater(
     item: EvaluationItem,
     now: number,
-    served: EntityPeriodResult,
+    served: SlimResult,
   ): void {
     const key = snapshotKey(item.entity.entityRef, item.period.key);
     if (!this.toPublish.has(key)) publications.pending++;
@@ -1897,7 +1914,7 @@ export class ComplianceService {
         const snapshot = stored.get(
           snapshotKey(item.entity.entityRef, item.period.key),
         );
-        if (snapshot && sameFigures(snapshot, served)) {
+        if (snapshot && sameFigures(snapshot, served, this.deps.customerFees)) {
           // The served figures are the published snapshot's: kept as long as a result read
           // from it (storeResult). At 10,000,000 incidents the publication took 474 s, longer
           // than the 300 s a live closed result is kept, and the first overview build after
@@ -2246,21 +2263,38 @@ function resultKey(entityRef: string, period: Period): string {
   return `${entityRef}\u0000${period.key}\u0000${period.start}\u0000${period.end}`;
 }
 
-/** The cache key of an item held without its incident rows (EvaluationItem.slim). */
+/** The cache key of an item held as its figures only (EvaluationItem.slim). */
 function slimKey(entityRef: string, period: Period): string {
   return `slim\u0000${resultKey(entityRef, period)}`;
 }
 
 /**
- * The snapshot holds the figures a slim read served: the same result (incident rows aside)
- * under the same terms version. Credits follow from those.
+ * The snapshot holds the figures a slim read served: the same figures (figuresOf, all that a
+ * slim result holds and the overview reads) under the same terms version. Credits follow
+ * from the whole result, so they are compared too.
  */
-function sameFigures(snapshot: Snapshot, served: EntityPeriodResult): boolean {
-  return (
-    snapshot.termsVersion === served.termsVersion &&
-    JSON.stringify({ ...snapshot.result, incidents: [] }) ===
-      JSON.stringify(served.result)
+function sameFigures(
+  snapshot: Snapshot,
+  served: SlimResult,
+  customerFees: CustomerFees | undefined,
+): boolean {
+  if (snapshot.termsVersion !== served.termsVersion) return false;
+  if (
+    JSON.stringify(figuresOf(snapshot.result)) !== JSON.stringify(served.result)
+  ) {
+    return false;
+  }
+  // The same terms version: the served result's terms are the snapshot's.
+  const credits = periodCredits(
+    { terms: served.terms, period: served.period, result: snapshot.result },
+    customerFees,
   );
+  return JSON.stringify(credits) === JSON.stringify(served.credits);
+}
+
+/** The incident rows a held result keeps: none for a slim one. */
+function rowsOf(r: HeldResult): number {
+  return 'incidents' in r.result ? r.result.incidents.length : 0;
 }
 
 function snapshotKey(entityRef: string, periodKey: string): string {

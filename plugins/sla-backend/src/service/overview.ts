@@ -7,7 +7,7 @@ import {
   groupKeyOf,
   groupServices,
   HeatmapCell,
-  PeriodResult,
+  PeriodFigures,
   periodsOf,
   ROLLUP_DIMENSIONS,
   RollupDimension,
@@ -23,9 +23,9 @@ import {
 import {
   STALE_WHILE_REBUILD_MS,
   type ComplianceService,
-  type EntityPeriodResult,
   type OwnKindResults,
   type PeriodQuery,
+  type SlimResult,
 } from './ComplianceService';
 import { CreditsOwed, mergeCredits, sumCredits } from './credits';
 import { Slices } from './slices';
@@ -83,9 +83,9 @@ export interface OverviewPiece {
   };
   selectedCredits: Array<ServiceCreditsResult | undefined>;
   yearCredits: Array<ServiceCreditsResult | undefined>;
-  previous: PeriodResult[];
+  previous: PeriodFigures[];
   /** Each started month of the year with the result of the period covering it. */
-  months: Array<[string, PeriodResult]>;
+  months: Array<[string, PeriodFigures]>;
   /** The `now` it was computed at. */
   at: number;
   /** When `now` next changes the piece: a month of the year starts. */
@@ -101,7 +101,7 @@ export interface OverviewPiece {
  * One service's line over some of its periods: its results summed (rules/rollup in
  * sla-common), with where it sits in the catalog.
  */
-function summarize(o: OwnKindResults, results: EntityPeriodResult[]) {
+function summarize(o: OwnKindResults, results: SlimResult[]) {
   const e = o.entity;
   const summary: ServiceSummary = {
     entityRef: e.entityRef,
@@ -123,10 +123,10 @@ function summarize(o: OwnKindResults, results: EntityPeriodResult[]) {
  * closed period's result is the same object until its cache entry is dropped, so a piece
  * computed again because its open period changed reuses the year's other cells.
  */
-const rollupCache = new WeakMap<EntityPeriodResult, ServiceRollup>();
-const cellCache = new WeakMap<EntityPeriodResult, Map<number, HeatmapCell>>();
+const rollupCache = new WeakMap<SlimResult, ServiceRollup>();
+const cellCache = new WeakMap<SlimResult, Map<number, HeatmapCell>>();
 
-function rollupOf(r: EntityPeriodResult): ServiceRollup {
+function rollupOf(r: SlimResult): ServiceRollup {
   let rollup = rollupCache.get(r);
   if (!rollup) {
     rollup = rollupService([r.result]);
@@ -135,7 +135,7 @@ function rollupOf(r: EntityPeriodResult): ServiceRollup {
   return rollup;
 }
 
-function cellOf(r: EntityPeriodResult, span: number): HeatmapCell {
+function cellOf(r: SlimResult, span: number): HeatmapCell {
   let bySpan = cellCache.get(r);
   if (!bySpan) {
     bySpan = new Map();
@@ -796,7 +796,7 @@ async function encodePage(
 
 /** True when `b` shows the same as `a`: the same results (by identity) of the same entity. */
 function sameSource(a: OwnKindResults, b: OwnKindResults): boolean {
-  const same = (x: EntityPeriodResult[], y: EntityPeriodResult[]) =>
+  const same = (x: SlimResult[], y: SlimResult[]) =>
     x.length === y.length && x.every((r, i) => r === y[i]);
   if (a === b) return true;
   return (

@@ -1,6 +1,10 @@
 import { gunzipSync } from 'zlib';
 import { TestDatabases } from '@backstage/backend-test-utils';
-import { Incident, readSlaConfig } from '@servicelevel/plugin-sla-common';
+import {
+  figuresOf,
+  Incident,
+  readSlaConfig,
+} from '@servicelevel/plugin-sla-common';
 import { referenceBuild } from '../__testUtils__/overviewReference';
 import {
   createStores,
@@ -304,30 +308,32 @@ describe.each(databases.eachSupportedId())(
       const mine = own.find(o => o.entity.entityRef === ref(SERVICES - 1))!;
       const closed = mine.year.find(r => r.period.key === '2026-10')!;
       // The figures are there; the rows are not (a year of them for every service is what
-      // made the overview run out of memory at 10,000,000 incidents).
-      expect(closed.result.incidents).toEqual([]);
-      expect(closed.result.faults.all).toBe(1);
+      // made the overview run out of memory at 10,000,000 incidents), nor the objectives'
+      // texts (issue 14, twelfth pass).
+      expect(closed.result).not.toHaveProperty('incidents');
       expect(closed.result.committed).toBeGreaterThan(0);
       // The open month too: its figures count the incident, its rows are not held (an
       // open year's rows were a gigabyte of the heap at 10,000,000 incidents).
       const open = mine.selected[0];
       expect(open.period.key).toBe('2026-11');
-      expect(open.result.incidents).toEqual([]);
-      expect(open.result.faults.all).toBe(1);
+      expect(open.result).not.toHaveProperty('incidents');
       const read = await service.entityCompliance(
         ref(SERVICES - 1),
         { kind: 'key', key: '2026-10' },
         NOW,
       );
       expect(read.result.incidents.map(i => i.id)).toEqual(['october']);
+      expect(read.result.faults.all).toBe(1);
+      expect(figuresOf(read.result)).toEqual(closed.result);
       const openRead = await service.entityCompliance(
         ref(SERVICES - 1),
         { kind: 'key', key: '2026-11' },
         NOW,
       );
       expect(openRead.result.incidents.map(i => i.id)).toEqual(['november']);
+      expect(openRead.result.faults.all).toBe(1);
       // The same figures either way.
-      expect({ ...openRead.result, incidents: [] }).toEqual(open.result);
+      expect(figuresOf(openRead.result)).toEqual(open.result);
     }, 60_000);
 
     it('keeps the bodies read in the last day built, so that a read after a quiet half hour waits for nothing', async () => {

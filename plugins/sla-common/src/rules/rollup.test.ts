@@ -3,6 +3,7 @@ import { SUM_OVER_SUMS } from '../__testUtils__/fixtures';
 import type { ObjectiveResult, PeriodResult } from '../engine/evaluate';
 import {
   achievementChange,
+  figuresOf,
   groupKeyOf,
   groupServices,
   NO_GROUP,
@@ -183,6 +184,56 @@ describe('unknown objectives in the rollup (SPEC §9)', () => {
       rollupService([covered(100), covered(92.5), covered(97)]).coverage,
     ).toBe(92.5);
     expect(rollupService([covered(100)])).not.toHaveProperty('coverage');
+  });
+});
+
+describe('figuresOf', () => {
+  const whole = (statuses: Status[], extra: object = {}) => ({
+    ...result('2026-10', statuses, { astMs: 1000, downtimeMs: 10 }),
+    evaluatedAt: 5,
+    incidents: [{ id: 'a' }],
+    faults: { all: 1 },
+    ...extra,
+  });
+
+  it('keeps what the rollups read and nothing else', () => {
+    const r = whole(['met', 'breached', 'at-risk'], { unknown: 1 });
+    const f = figuresOf(r);
+    expect(f).toEqual({
+      period: { key: '2026-10', start: 0, end: 1 },
+      complete: true,
+      evaluatedAt: 5,
+      met: 1,
+      committed: 2,
+      objectives: [
+        { objective: 'obj-0', status: 'met' },
+        { objective: 'obj-1', status: 'breached' },
+        { objective: 'obj-2', status: 'at-risk' },
+      ],
+      availability: { astMs: 1000, downtimeMs: 10, provisional: false },
+      unknown: 1,
+    });
+    expect(rollupService([f])).toEqual(rollupService([r]));
+    expect(summaryStatus(f)).toBe(summaryStatus(r));
+  });
+
+  it('gives equal figures the same JSON, whatever else their results hold', () => {
+    const a = whole(['met', 'running']);
+    // The same figures, its fields in another order and other texts and rows.
+    const b = {
+      ...Object.fromEntries(
+        Object.entries(whole(['met', 'running'])).reverse(),
+      ),
+      incidents: [],
+      objectives: a.objectives.map(o => ({
+        ...o,
+        actual: { display: 'other' },
+      })),
+    } as unknown as typeof a;
+    expect(JSON.stringify(figuresOf(b))).toBe(JSON.stringify(figuresOf(a)));
+    // A figure that differs shows.
+    const c = whole(['met', 'at-risk']);
+    expect(JSON.stringify(figuresOf(c))).not.toBe(JSON.stringify(figuresOf(a)));
   });
 });
 

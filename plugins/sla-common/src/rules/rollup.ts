@@ -8,6 +8,7 @@ import {
   percentOf,
   type AvailabilityResult,
   type ObjectiveId,
+  type ObjectiveResult,
   type PeriodResult,
 } from '../engine/evaluate';
 
@@ -59,6 +60,53 @@ export function rollupAvailability(
     : { provisional };
 }
 
+/**
+ * What the rollups read of a period result: its tallies, its availability's sums and each
+ * objective's status, with when it was evaluated. A whole PeriodResult is one;
+ * {@link figuresOf} makes one that holds nothing else, for a reader that keeps many results
+ * only to sum them (the overview keeps every service's periods of the year).
+ */
+export interface PeriodFigures
+  extends Pick<
+    PeriodResult,
+    'period' | 'complete' | 'evaluatedAt' | 'met' | 'committed' | 'unknown'
+  > {
+  coverage?: Pick<NonNullable<PeriodResult['coverage']>, 'coverage'>;
+  objectives: ReadonlyArray<Pick<ObjectiveResult, 'objective' | 'status'>>;
+  availability: Pick<
+    AvailabilityResult,
+    'astMs' | 'downtimeMs' | 'provisional'
+  >;
+}
+
+/**
+ * `result`'s figures (PeriodFigures) and nothing else, in new objects. Two results with the
+ * same figures give the same JSON: the fields come in one order, and absent ones are left out.
+ */
+export function figuresOf(result: PeriodFigures): PeriodFigures {
+  const { period, availability: a, coverage } = result;
+  const figures: PeriodFigures = {
+    period: { key: period.key, start: period.start, end: period.end },
+    complete: result.complete,
+    evaluatedAt: result.evaluatedAt,
+    met: result.met,
+    committed: result.committed,
+    objectives: result.objectives.map(o => ({
+      objective: o.objective,
+      status: o.status,
+    })),
+    availability: {
+      astMs: a.astMs,
+      downtimeMs: a.downtimeMs,
+      provisional: a.provisional,
+    },
+  };
+  if (result.unknown !== undefined) figures.unknown = result.unknown;
+  if (coverage !== undefined)
+    figures.coverage = { coverage: coverage.coverage };
+  return figures;
+}
+
 /** The one status that sums up a period result for a heatmap cell. */
 export type SummaryStatus =
   | 'breached'
@@ -74,7 +122,7 @@ export type SummaryStatus =
  * met when something was decided, else no data.
  */
 export function summaryStatus(
-  result: Pick<PeriodResult, 'objectives' | 'complete' | 'committed'>,
+  result: Pick<PeriodFigures, 'objectives' | 'complete' | 'committed'>,
 ): SummaryStatus {
   const statuses = new Set(result.objectives.map(o => o.status));
   if (statuses.has('breached')) return 'breached';
@@ -104,17 +152,7 @@ export interface ServiceRollup extends Achievement {
 
 /** Sums one service's results over several periods; an empty list gives n/a and complete. */
 export function rollupService(
-  results: readonly Pick<
-    PeriodResult,
-    | 'period'
-    | 'complete'
-    | 'met'
-    | 'committed'
-    | 'unknown'
-    | 'coverage'
-    | 'objectives'
-    | 'availability'
-  >[],
+  results: readonly Omit<PeriodFigures, 'evaluatedAt'>[],
 ): ServiceRollup {
   const breached = new Set<ObjectiveId>();
   const atRisk = new Set<ObjectiveId>();
