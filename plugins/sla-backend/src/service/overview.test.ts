@@ -13,6 +13,8 @@ import {
   catalogComponent,
   startSlaBackend,
 } from '../__testUtils__/testBackend';
+import type { OwnKindResults, SlimResult } from './ComplianceService';
+import { overviewPiece } from './overview';
 
 /**
  * GET /overview evaluates every service in its own period kind (issue 11): a quarterly
@@ -296,5 +298,54 @@ describe.each(databases.eachSupportedId())('GET /overview, %p', databaseId => {
     expect(cad).toMatchObject({ met: 0, committed: 0, complete: false });
     expect(cad.rate).toBeUndefined();
     expect(body.groups.map(g => g.key)).toEqual(['(none)']);
+  });
+});
+
+describe('overviewPiece', () => {
+  it("makes a quarter's cell again when one more of its months has started, from the same result", () => {
+    const q4 = {
+      entityRef: WAREHOUSE,
+      period: {
+        key: '2026-Q4',
+        start: Date.UTC(2026, 9, 1),
+        end: Date.UTC(2027, 0, 1),
+        granularity: 'quarter',
+      },
+      terms: { timezone: 'UTC' },
+      result: {
+        period: { key: '2026-Q4', start: 0, end: 1 },
+        complete: false,
+        evaluatedAt: 0,
+        met: 1,
+        committed: 2,
+        objectives: [
+          { objective: 'availability', status: 'met' },
+          { objective: 'max-incidents:all', status: 'breached' },
+        ],
+        availability: { astMs: 10, downtimeMs: 1, provisional: false },
+      },
+    } as unknown as SlimResult;
+    const own = {
+      entity: { entityRef: WAREHOUSE },
+      periodKind: 'quarterly',
+      period: q4.period,
+      selected: [q4],
+      year: [q4],
+      previous: [],
+    } as unknown as OwnKindResults;
+    const cell = (now: number) => overviewPiece(own, now).row.cells[0];
+    const october = cell(Date.UTC(2026, 9, 20));
+    const november = cell(Date.UTC(2026, 10, 20));
+    expect([october.span, november.span]).toEqual([1, 2]);
+    // The same figures either way, and the same cell while the span stays.
+    const { span: _a, ...octoberFigures } = october;
+    const { span: _b, ...novemberFigures } = november;
+    expect(novemberFigures).toEqual(octoberFigures);
+    expect(novemberFigures).toMatchObject({
+      met: 1,
+      committed: 2,
+      breached: 1,
+    });
+    expect(cell(Date.UTC(2026, 10, 25))).toBe(november);
   });
 });

@@ -119,12 +119,16 @@ function summarize(o: OwnKindResults, results: SlimResult[]) {
 }
 
 /**
- * Per result object: its rollup and its heatmap cell (per number of started months). A
- * closed period's result is the same object until its cache entry is dropped, so a piece
- * computed again because its open period changed reuses the year's other cells.
+ * Per result object: its rollup (for a service's line over one selected period) and its
+ * heatmap cell, for the number of its months that have started. A closed period's result is
+ * the same object until its cache entry is dropped, so a piece computed again because its
+ * open period changed reuses the year's other cells. A cell keeps only what it shows, not
+ * the rollup it was made from: after a first overview at 1,000,000 incidents, rollupService's
+ * objects were the largest part of the heap (65 MB; issue 14, twelfth pass), and most of
+ * them were a rollup of each result of the year, kept for its cell.
  */
 const rollupCache = new WeakMap<SlimResult, ServiceRollup>();
-const cellCache = new WeakMap<SlimResult, Map<number, HeatmapCell>>();
+const cellCache = new WeakMap<SlimResult, HeatmapCell>();
 
 function rollupOf(r: SlimResult): ServiceRollup {
   let rollup = rollupCache.get(r);
@@ -136,28 +140,23 @@ function rollupOf(r: SlimResult): ServiceRollup {
 }
 
 function cellOf(r: SlimResult, span: number): HeatmapCell {
-  let bySpan = cellCache.get(r);
-  if (!bySpan) {
-    bySpan = new Map();
-    cellCache.set(r, bySpan);
-  }
-  let cell = bySpan.get(span);
-  if (!cell) {
-    const rollup = rollupOf(r);
-    cell = {
-      key: r.period.key,
-      span,
-      complete: r.result.complete,
-      status: summaryStatus(r.result),
-      met: rollup.met,
-      committed: rollup.committed,
-      ...(rollup.rate === undefined ? {} : { rate: rollup.rate }),
-      ...(rollup.unknown === undefined ? {} : { unknown: rollup.unknown }),
-      breached: rollup.breaches,
-      atRisk: rollup.atRisk.length,
-    };
-    bySpan.set(span, cell);
-  }
+  const cached = cellCache.get(r);
+  // A quarter's or a year's cell spans one month more when one starts: made again then.
+  if (cached?.span === span) return cached;
+  const rollup = rollupService([r.result]);
+  const cell: HeatmapCell = {
+    key: r.period.key,
+    span,
+    complete: r.result.complete,
+    status: summaryStatus(r.result),
+    met: rollup.met,
+    committed: rollup.committed,
+    ...(rollup.rate === undefined ? {} : { rate: rollup.rate }),
+    ...(rollup.unknown === undefined ? {} : { unknown: rollup.unknown }),
+    breached: rollup.breaches,
+    atRisk: rollup.atRisk.length,
+  };
+  cellCache.set(r, cell);
   return cell;
 }
 
