@@ -211,7 +211,23 @@ export async function replicaTakeover() {
         )) >= snapshots && Date.now(),
       { timeoutMs: (TTL_S + INTERVAL_S + SLACK_S) * 1000, intervalMs: 200 },
     );
-    const bRuns = snapshotRuns([b], killedAt);
+    // The run logs its line after its last entity's rows are committed, so the rows can be
+    // counted before the line is written: wait for the line too. Its own time stamp is what
+    // the check measures, so waiting here does not loosen the bound.
+    const bRuns =
+      (await waitFor(
+        () => {
+          const runs = snapshotRuns([b], killedAt);
+          return runs.some(r => r.live === 1) ? runs : undefined;
+        },
+        {
+          timeoutMs: Math.max(
+            5_000,
+            killedAt + (TTL_S + INTERVAL_S + SLACK_S) * 1000 - Date.now(),
+          ),
+          intervalMs: 200,
+        },
+      )) ?? snapshotRuns([b], killedAt);
     const seenGone = readLog(b).find(
       l => l.at > killedAt && /SLA replicas gone: /.test(l.line),
     );

@@ -1833,9 +1833,9 @@ export class ComplianceService {
 
   /**
    * Queues the publication of a closed period that a slim read computed and served
-   * (`served`) before any snapshot of it existed. The
-   * queue is worked off in the background, PUBLISH_CHUNK items at a time (publishPending),
-   * from the end of the read that queued them (evaluateItemsUncached).
+   * (`served`) before any snapshot of it existed. The queue is worked off in the
+   * background, PUBLISH_CHUNK items at a time (publishPending), from the end of the read
+   * that queued them (evaluateItemsUncached).
    */
   private publishLater(
     item: EvaluationItem,

@@ -219,6 +219,54 @@ describe.each(databases.eachSupportedId())(
       expect(Number(row.computed_at)).toBe(later);
     });
 
+    it('follows a snapshot of equal figures whose credits differ', async () => {
+      const held = heldSnapshots();
+      const compliance = service({
+        snapshots: held.snapshots,
+        publishAtOnceMax: 0,
+      });
+      const march = (list: SlimResult[]) =>
+        list.find(r => r.entityRef === ref(1) && r.period.key === '2026-03')!;
+      const served = march(
+        closedOf(await compliance.evaluateOwnKind(CURRENT, NOW)),
+      );
+      expect(served.source).toBe('live');
+      expect(served.credits?.shareBp).toBe(500);
+
+      // Another writer publishes March first, at the same instant, with a second breached P1
+      // (an incident that reached it late): the resolution objective was breached already,
+      // so every figure the overview holds is the same; the per-breach credit is not.
+      const whole = await service({
+        cacheMaxAgeMs: 0,
+        snapshots: {
+          ...held.snapshots,
+          insertIfAbsent: async () => false,
+        },
+      }).entityCompliance(ref(1), { kind: 'key', key: '2026-03' }, NOW);
+      const breach = whole.result.incidents.find(i => i.priority === 'P1')!;
+      expect(breach.resolution.status).toBe('breached');
+      const late = { ...whole.result, incidents: [...whole.result.incidents] };
+      late.incidents.push({ ...breach, id: `${breach.id}-late` });
+      await db.stores.snapshots.insertIfAbsent({
+        entityRef: ref(1),
+        periodKey: '2026-03',
+        periodStart: whole.period.start,
+        periodEnd: whole.period.end,
+        termsVersion: whole.termsVersion,
+        result: late,
+        computedAt: NOW,
+      });
+      held.release();
+      await compliance.snapshotsPublished();
+
+      const after = march(
+        closedOf(await compliance.evaluateOwnKind(CURRENT, NOW)),
+      );
+      expect(figuresOf(after.result)).toEqual(figuresOf(served.result));
+      expect(after.source).toBe('snapshot');
+      expect(after.credits?.shareBp).toBe(1000);
+    });
+
     it('reports a failed publication, stores nothing and keeps answering', async () => {
       const held = heldSnapshots(true);
       const logger = mockServices.logger.mock();
